@@ -1,0 +1,17 @@
+# standard_settings / standard_warnings: INTERFACE targets every first-party target links,
+# so compiler flags live in one place (the ccache habit).
+option(MLC_WERROR "Treat warnings as errors (CI turns this on)" OFF)
+option(MLC_SANITIZE "Build with AddressSanitizer + UndefinedBehaviorSanitizer" OFF)
+
+add_library(standard_settings INTERFACE)
+target_compile_features(standard_settings INTERFACE cxx_std_23)
+if(MLC_SANITIZE)
+  target_compile_options(standard_settings INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(standard_settings INTERFACE -fsanitize=address,undefined)
+endif()
+
+add_library(standard_warnings INTERFACE)
+target_compile_options(standard_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
+  $<$<BOOL:${MLC_WERROR}>:-Werror>)

@@ -1,0 +1,84 @@
+#pragma once
+// The configuration file: one JSON document validated against schemas/config.schema.json
+// (embedded in the binary). It holds no secrets; those come from the vault or the environment
+// (see auth/credentials.hpp). A config error is a ConfigError naming the JSON pointer.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlc {
+
+struct OracleConfig {
+    std::string base_url;  // the pod URL taken whole, e.g. https://acme.fa.us2.oraclecloud.com
+    std::string rest_root; // base_url + /fscmRestApi/resources/11.13.18.05, never doubled
+    std::string token_url; // identity domain .../oauth2/v1/token
+    std::string client_id;
+    std::string scope = "urn:opc:resource:consumer::all";
+    int poll_overlap_seconds = 300;
+    int rest_framework_version = 4; // sent as REST-Framework-Version (q uses and/or from v2)
+};
+
+struct ProcoreConfig {
+    std::string base_url = "https://api.procore.com";
+    std::string token_url = "https://login.procore.com/oauth/token";
+    std::string client_id;
+    std::int64_t company_id = 0;
+};
+
+struct StateConfig {
+    std::filesystem::path path = "ml-connector.db";  // relative paths: to the config file's folder
+    std::filesystem::path spool_dir = "spool";
+    std::filesystem::path key_file = "ml-connector.key";
+};
+
+struct HttpConfig {
+    int connect_timeout_ms = 10'000;
+    int total_timeout_ms = 120'000;
+    int max_attempts = 6;            // per request, for retriable failures
+    int max_backoff_ms = 60'000;
+    std::string ca_bundle;           // optional extra CA bundle (corporate proxies)
+};
+
+struct WebhookConfig {
+    std::string listen_addr = "127.0.0.1:8787";
+    std::string path = "/webhooks/procore";
+    std::string header = "Authorization";
+    std::string destination_url;     // public URL Procore delivers to (webhooks install)
+    std::string namespace_name = "ml-connector";
+    int spool_retention_days = 14;
+};
+
+// The mapping section stays as validated JSON text here; each flow parses the part it owns
+// (projects -> cost center, cost codes -> natural account, journal source/category, ledger).
+struct Config {
+    std::filesystem::path file;      // where it was loaded from
+    OracleConfig oracle;
+    ProcoreConfig procore;
+    StateConfig state;
+    HttpConfig http;
+    WebhookConfig webhooks;
+    std::string mapping_json = "{}";
+};
+
+// Loads, validates against the embedded schema and resolves relative state paths against the
+// file's folder. Throws ConfigError("/procore/company_id: expected integer, got string", hint).
+Config load_config(const std::filesystem::path& file);
+// The same, from text (tests, and `init --check`); `origin` names the source in messages.
+Config parse_config(const std::string& json_text, const std::filesystem::path& origin);
+
+// The Oracle REST root for a pod URL: appends /fscmRestApi/resources/11.13.18.05 unless the
+// URL already ends with a /fscmRestApi/resources/<version> path; trailing slashes dropped.
+std::string oracle_rest_root(const std::string& base_url);
+
+// http:// is allowed only for loopback hosts (the simulators); anything else must be https.
+// Throws ConfigError naming `pointer` otherwise.
+void require_secure_url(const std::string& url, const std::string& pointer);
+
+// The commented starter config written by `init`: JSON with // comments, which
+// load_config accepts (comments are stripped before parsing).
+std::string starter_config_text();
+
+} // namespace mlc

@@ -1,0 +1,68 @@
+#pragma once
+// How a run ends. Expected per-record failures are values (see Failure); a condition that stops
+// the whole run is thrown as a Fatal and caught once, in main, which prints
+// `error: <what> (<hint>)` and exits with the documented code.
+#include <stdexcept>
+#include <string>
+
+namespace mlc {
+
+// The exit codes users script against (DESIGN.md, "Subcommands").
+enum class ExitCode : int {
+    ok = 0,          // all done
+    partial = 1,     // some records failed and are queued for replay
+    usage = 2,       // usage or configuration error
+    unreachable = 3, // could not reach or authenticate a system
+    locked = 4,      // another run holds the lock
+};
+
+// "Cannot continue": bad config, no credentials, a system unreachable, the lock held.
+// `what()` names the thing; `hint()` says what to do about it. Neither may contain a secret.
+class Fatal : public std::runtime_error {
+public:
+    Fatal(ExitCode code, const std::string& what, std::string hint = {})
+        : std::runtime_error(what), code_(code), hint_(std::move(hint))
+    {
+    }
+    ExitCode code() const noexcept { return code_; }
+    const std::string& hint() const noexcept { return hint_; }
+
+private:
+    ExitCode code_;
+    std::string hint_;
+};
+
+class ConfigError : public Fatal {
+public:
+    explicit ConfigError(const std::string& what, std::string hint = {})
+        : Fatal(ExitCode::usage, "config: " + what, std::move(hint))
+    {
+    }
+};
+
+class UsageError : public Fatal {
+public:
+    explicit UsageError(const std::string& what, std::string hint = {})
+        : Fatal(ExitCode::usage, what, std::move(hint))
+    {
+    }
+};
+
+// A remote system could not be reached or refused our credentials.
+class UnreachableError : public Fatal {
+public:
+    UnreachableError(const std::string& what, std::string hint = {})
+        : Fatal(ExitCode::unreachable, what, std::move(hint))
+    {
+    }
+};
+
+class LockedError : public Fatal {
+public:
+    LockedError(const std::string& what, std::string hint = {})
+        : Fatal(ExitCode::locked, what, std::move(hint))
+    {
+    }
+};
+
+} // namespace mlc
