@@ -12,6 +12,8 @@
 #include <mutex>
 #include <random>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace mlc::http {
 
@@ -83,6 +85,9 @@ public:
 
     // Sends with retries: transport errors, 429, 502, 503, 504 are retried when the request is
     // idempotent (GET is always idempotent); a 401 refreshes the token once and retries once.
+    // A 429 is retried for any method: the server refused it before doing anything. A
+    // non-idempotent request is never resent after a transport error or a 5xx (it may have
+    // been applied); the caller gets the error. Authenticator::apply may throw UnreachableError.
     Result send(Request request, const CallOptions& options);
 
     const RateLimit& rate_limit() const { return rate_limit_; }
@@ -104,6 +109,10 @@ private:
 // A short human message from an error body: JSON `message`, `error_description`, `error`,
 // `errors` (object or string), Oracle `o:errorDetails[].detail`, `title`; else the text itself.
 std::string summarize_error_body(const std::string& body, std::size_t max_len = 300);
+
+// "/rest/v1.0/projects/{id}/vendors" from an absolute URL or a path: query dropped, every
+// all-digit segment replaced by {id}. Used for counting when the caller gives no template.
+std::string derive_path_template(std::string_view url);
 
 // Query-string encoding (RFC 3986 unreserved kept; space -> %20, '+' -> %2B).
 std::string url_encode(std::string_view text);

@@ -4,6 +4,7 @@
 // server answered, whatever its status. Callers keep the two apart (the cpr habit).
 // Only curl_transport.cpp includes libcurl.
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,7 +56,10 @@ struct TransportOptions {
     std::chrono::milliseconds connect_timeout{10'000};
     std::chrono::milliseconds total_timeout{120'000};
     std::string ca_bundle;  // optional extra CA file; verification is always on
-    std::string user_agent; // "ml-connector/<version>"
+    std::string user_agent; // "ml-connector/<version>"; empty means exactly that default
+    // A response body larger than this fails as TransportError(other): a runaway or hostile
+    // server must not exhaust memory.
+    std::size_t max_response_bytes = 256u * 1024u * 1024u;
 };
 
 class Transport {
@@ -69,5 +73,9 @@ public:
 std::unique_ptr<Transport> make_curl_transport(const TransportOptions& options);
 
 std::string_view to_string(TransportErrorKind kind);
+
+// True for 127.0.0.0/8, "localhost" and ::1 (with or without brackets): the only hosts plain
+// http:// may reach (the simulators).
+bool is_loopback_host(std::string_view host);
 
 } // namespace mlc::http
