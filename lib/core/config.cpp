@@ -1,0 +1,455 @@
+#include "core/config.hpp"
+
+#include "core/embedded.hpp"
+#include "core/error.hpp"
+#include "core/json.hpp"
+
+#include <rapidjson/pointer.h>
+#include <rapidjson/schema.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+namespace mlc {
+namespace {
+
+constexpr const char* k_hint = "see ml-connector init";
+constexpr const char* k_rest_root = "/fscmRestApi/resources/11.13.18.05";
+
+// Replaces // comments outside strings with spaces, so offsets (and line:column in parse
+// errors) still point at the user's text.
+std::string strip_comments(const std::string& text)
+{
+    std::string out = text;
+    bool in_string = false;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const char c = out[i];
+        if (in_string) {
+            if (c == '\\') {
+                ++i; // skip the escaped character, which may be a quote
+            } else if (c == '"') {
+                in_string = false;
+            }
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '/' && i + 1 < out.size() && out[i + 1] == '/') {
+            while (i < out.size() && out[i] != '\n') {
+                out[i] = ' ';
+                ++i;
+            }
+        }
+    }
+    return out;
+}
+
+std::string lower(std::string s)
+{
+    std::ranges::transform(s, s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+bool looks_like_secret_key(const std::string& key)
+{
+    static const std::array<std::string, 8> exact = {
+        "secret", "client_secret", "password", "passwd", "token", "access_token", "refresh_token", "api_key"};
+    const std::string k = lower(key);
+    if (std::ranges::find(exact, k) != exact.end()) {
+        return true;
+    }
+    return k.ends_with("_secret") || k.ends_with("_password") || k.ends_with("_token");
+}
+
+// JSON pointer escaping (RFC 6901): ~ -> ~0, / -> ~1.
+std::string pointer_token(const std::string& key)
+{
+    std::string out;
+    for (const char c : key) {
+        if (c == '~') {
+            out += "~0";
+        } else if (c == '/') {
+            out += "~1";
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+// Secrets never belong in a config file (it is copied, versioned, mailed around): refuse any
+// key named like one, anywhere, before the schema gets a chance to call it merely "unknown".
+void refuse_secret_keys(const rapidjson::Value& v, const std::string& pointer)
+{
+    if (v.IsObject()) {
+        for (const auto& m : v.GetObject()) {
+            const std::string key(m.name.GetString(), m.name.GetStringLength());
+            const std::string child = pointer + "/" + pointer_token(key);
+            if (looks_like_secret_key(key)) {
+                throw ConfigError(child + ": secrets do not belong in the config file",
+                                  "store it with `ml-connector creds set NAME < secret.txt`, or set "
+                                  "ML_CONNECTOR_<NAME>_CLIENT_SECRET");
+            }
+            refuse_secret_keys(m.value, child);
+        }
+    } else if (v.IsArray()) {
+        rapidjson::SizeType i = 0;
+        for (const auto& item : v.GetArray()) {
+            refuse_secret_keys(item, pointer + "/" + std::to_string(i++));
+        }
+    }
+}
+
+// The embedded schema, parsed once. Kept as a Document too: messages read "required" and our
+// "x-expected" annotation from it (a SchemaDocument does not expose its source).
+const rapidjson::Document& config_schema_source()
+{
+    static const rapidjson::Document doc = [] {
+        for (const auto& f : embedded::schemas()) {
+            if (f.name == "config.schema.json") {
+                auto parsed = json::parse(f.content);
+                if (!parsed) {
+                    throw Fatal(ExitCode::usage, "embedded config schema is malformed: " + parsed.error().message);
+                }
+                return std::move(*parsed);
+            }
+        }
+        throw Fatal(ExitCode::usage, "embedded config schema is missing");
+    }();
+    return doc;
+}
+
+const rapidjson::SchemaDocument& config_schema()
+{
+    static const rapidjson::SchemaDocument schema(config_schema_source());
+    return schema;
+}
+
+std::string stringify(const rapidjson::Pointer& p)
+{
+    rapidjson::StringBuffer buffer;
+    p.Stringify(buffer);
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string schema_types(const rapidjson::Value& schema)
+{
+    const auto* t = json::find(schema, "type");
+    if (t == nullptr) {
+        return "a value";
+    }
+    if (t->IsString()) {
+        return t->GetString();
+    }
+    std::string out;
+    if (t->IsArray()) {
+        for (const auto& item : t->GetArray()) {
+            if (item.IsString()) {
+                out += out.empty() ? "" : " or ";
+                out += item.GetString();
+            }
+        }
+    }
+    return out.empty() ? "a value" : out;
+}
+
+std::string short_value(const rapidjson::Value& v)
+{
+    std::string text = json::to_string(v);
+    if (text.size() > 60) {
+        text = text.substr(0, 57) + "...";
+    }
+    return text;
+}
+
+// Turns RapidJSON's (keyword, schema pointer, document pointer) into the message users read:
+// "/procore/company_id: expected integer, got string".
+[[noreturn]] void throw_validation_error(const rapidjson::SchemaValidator& validator,
+                                         const rapidjson::Document& doc)
+{
+    const std::string keyword = validator.GetInvalidSchemaKeyword();
+    const rapidjson::Pointer doc_ptr = validator.GetInvalidDocumentPointer();
+    std::string where = stringify(doc_ptr);
+    const rapidjson::Value* schema = validator.GetInvalidSchemaPointer().Get(config_schema_source());
+    const rapidjson::Value* value = doc_ptr.Get(doc);
+    static const rapidjson::Value empty(rapidjson::kObjectType);
+    if (schema == nullptr) {
+        schema = &empty;
+    }
+    std::string detail;
+    if (keyword == "type") {
+        detail = "expected " + schema_types(*schema) + ", got " + (value ? json::type_name(*value) : "nothing");
+    } else if (keyword == "required") {
+        detail = "missing a required key";
+        if (const auto* req = json::find(*schema, "required"); req != nullptr && req->IsArray() && value) {
+            for (const auto& name : req->GetArray()) {
+                if (name.IsString() && json::find(*value, name.GetString()) == nullptr) {
+                    detail = fmt::format("missing required key \"{}\"", name.GetString());
+                    break;
+                }
+            }
+        }
+    } else if (keyword == "additionalProperties") {
+        detail = "unknown key";
+    } else if (keyword == "minimum" || keyword == "maximum") {
+        const auto* bound = json::find(*schema, keyword.c_str());
+        detail = fmt::format("expected {} {} {}, got {}", schema_types(*schema), keyword == "minimum" ? ">=" : "<=",
+                             bound ? json::to_string(*bound) : "?", value ? short_value(*value) : "nothing");
+    } else if (keyword == "minLength") {
+        detail = "expected a non-empty string";
+    } else if (keyword == "pattern") {
+        const auto expected = json::get_string(*schema, "x-expected");
+        const auto pattern = json::get_string(*schema, "pattern");
+        detail = fmt::format("expected {}, got {}",
+                             expected ? *expected : "a string matching " + pattern.value_or("?"),
+                             value ? short_value(*value) : "nothing");
+    } else {
+        detail = "fails the schema rule \"" + keyword + "\"";
+    }
+    if (where.empty()) {
+        where = "/";
+    }
+    throw ConfigError(where + ": " + detail, k_hint);
+}
+
+int get_int_or(const rapidjson::Value& obj, const char* key, int fallback)
+{
+    return json::get_int(obj, key).value_or(fallback);
+}
+
+std::string get_string_or(const rapidjson::Value& obj, const char* key, const std::string& fallback)
+{
+    return json::get_string(obj, key).value_or(fallback);
+}
+
+std::filesystem::path resolve(const std::filesystem::path& p, const std::filesystem::path& base)
+{
+    if (p.is_absolute() || base.empty()) {
+        return p;
+    }
+    return base / p;
+}
+
+bool is_loopback_host(std::string host)
+{
+    host = lower(std::move(host));
+    if (host == "localhost" || host == "[::1]") {
+        return true;
+    }
+    if (!host.starts_with("127.")) {
+        return false;
+    }
+    return std::ranges::all_of(host, [](char c) { return c == '.' || (c >= '0' && c <= '9'); });
+}
+
+} // namespace
+
+std::string oracle_rest_root(const std::string& base_url)
+{
+    std::string url = base_url;
+    while (url.ends_with('/')) {
+        url.pop_back();
+    }
+    const std::string marker = "/fscmRestApi/resources/";
+    if (const auto pos = url.find(marker); pos != std::string::npos && pos + marker.size() < url.size()) {
+        return url; // a version is already there: taken whole
+    }
+    if (url.ends_with("/fscmRestApi/resources")) {
+        return url + "/11.13.18.05";
+    }
+    if (url.ends_with("/fscmRestApi")) {
+        return url + "/resources/11.13.18.05";
+    }
+    return url + k_rest_root;
+}
+
+void require_secure_url(const std::string& url, const std::string& pointer)
+{
+    const std::string l = lower(url);
+    if (l.starts_with("https://") && l.size() > 8) {
+        return;
+    }
+    if (!l.starts_with("http://")) {
+        throw ConfigError(pointer + ": expected an https URL, got \"" + url + "\"", k_hint);
+    }
+    std::string authority = l.substr(7);
+    authority = authority.substr(0, authority.find_first_of("/?#"));
+    if (const auto at = authority.rfind('@'); at != std::string::npos) {
+        authority = authority.substr(at + 1);
+    }
+    std::string host;
+    if (authority.starts_with('[')) {
+        host = authority.substr(0, authority.find(']') == std::string::npos ? authority.size() : authority.find(']') + 1);
+    } else {
+        host = authority.substr(0, authority.find(':'));
+    }
+    if (!is_loopback_host(host)) {
+        throw ConfigError(pointer + ": plain http is allowed only for loopback hosts (127.0.0.1, localhost, [::1]); use https",
+                          k_hint);
+    }
+}
+
+Config parse_config(const std::string& json_text, const std::filesystem::path& origin)
+{
+    const std::string text = strip_comments(json_text);
+    auto parsed = json::parse(text);
+    if (!parsed) {
+        const auto& e = parsed.error();
+        throw ConfigError::at(fmt::format("{}:{}:{}", origin.string(), e.line, e.column), e.message, k_hint);
+    }
+    const rapidjson::Document& doc = *parsed;
+    refuse_secret_keys(doc, "");
+
+    rapidjson::SchemaValidator validator(config_schema());
+    if (!doc.Accept(validator)) {
+        throw_validation_error(validator, doc);
+    }
+
+    Config cfg;
+    cfg.file = origin;
+    const rapidjson::Value empty(rapidjson::kObjectType);
+    const auto section = [&](const char* name) -> const rapidjson::Value& {
+        const auto* v = json::find(doc, name);
+        return v != nullptr ? *v : empty;
+    };
+
+    const auto& o = section("oracle");
+    cfg.oracle.base_url = get_string_or(o, "base_url", "");
+    cfg.oracle.token_url = get_string_or(o, "token_url", "");
+    cfg.oracle.client_id = get_string_or(o, "client_id", "");
+    cfg.oracle.scope = get_string_or(o, "scope", cfg.oracle.scope);
+    cfg.oracle.poll_overlap_seconds = get_int_or(o, "poll_overlap_seconds", cfg.oracle.poll_overlap_seconds);
+    cfg.oracle.rest_framework_version = get_int_or(o, "rest_framework_version", cfg.oracle.rest_framework_version);
+    require_secure_url(cfg.oracle.base_url, "/oracle/base_url");
+    require_secure_url(cfg.oracle.token_url, "/oracle/token_url");
+    cfg.oracle.rest_root = oracle_rest_root(cfg.oracle.base_url);
+
+    const auto& p = section("procore");
+    cfg.procore.base_url = get_string_or(p, "base_url", cfg.procore.base_url);
+    cfg.procore.token_url = get_string_or(p, "token_url", cfg.procore.token_url);
+    cfg.procore.client_id = get_string_or(p, "client_id", "");
+    cfg.procore.company_id = json::get_int64(p, "company_id").value_or(0);
+    while (cfg.procore.base_url.ends_with('/')) {
+        cfg.procore.base_url.pop_back();
+    }
+    require_secure_url(cfg.procore.base_url, "/procore/base_url");
+    require_secure_url(cfg.procore.token_url, "/procore/token_url");
+
+    const std::filesystem::path base = origin.parent_path();
+    const auto& s = section("state");
+    cfg.state.path = resolve(get_string_or(s, "path", cfg.state.path.string()), base);
+    cfg.state.spool_dir = resolve(get_string_or(s, "spool_dir", cfg.state.spool_dir.string()), base);
+    cfg.state.key_file = resolve(get_string_or(s, "key_file", cfg.state.key_file.string()), base);
+
+    const auto& h = section("http");
+    cfg.http.connect_timeout_ms = get_int_or(h, "connect_timeout_ms", cfg.http.connect_timeout_ms);
+    cfg.http.total_timeout_ms = get_int_or(h, "total_timeout_ms", cfg.http.total_timeout_ms);
+    cfg.http.max_attempts = get_int_or(h, "max_attempts", cfg.http.max_attempts);
+    cfg.http.max_backoff_ms = get_int_or(h, "max_backoff_ms", cfg.http.max_backoff_ms);
+    cfg.http.ca_bundle = get_string_or(h, "ca_bundle", "");
+    if (!cfg.http.ca_bundle.empty()) {
+        cfg.http.ca_bundle = resolve(cfg.http.ca_bundle, base).string();
+    }
+
+    const auto& w = section("webhooks");
+    cfg.webhooks.listen_addr = get_string_or(w, "listen_addr", cfg.webhooks.listen_addr);
+    cfg.webhooks.path = get_string_or(w, "path", cfg.webhooks.path);
+    cfg.webhooks.header = get_string_or(w, "header", cfg.webhooks.header);
+    cfg.webhooks.destination_url = get_string_or(w, "destination_url", "");
+    cfg.webhooks.namespace_name = get_string_or(w, "namespace", cfg.webhooks.namespace_name);
+    cfg.webhooks.spool_retention_days = get_int_or(w, "spool_retention_days", cfg.webhooks.spool_retention_days);
+    if (!cfg.webhooks.destination_url.empty()) {
+        require_secure_url(cfg.webhooks.destination_url, "/webhooks/destination_url");
+    }
+
+    if (const auto* m = json::find(doc, "mapping"); m != nullptr) {
+        cfg.mapping_json = json::to_string(*m);
+    }
+    return cfg;
+}
+
+Config load_config(const std::filesystem::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        throw ConfigError("cannot read " + file.string(), "run ml-connector init");
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) {
+        throw ConfigError("cannot read " + file.string(), "run ml-connector init");
+    }
+    std::error_code ec;
+    auto absolute = std::filesystem::absolute(file, ec);
+    return parse_config(text.str(), ec ? file : absolute.lexically_normal());
+}
+
+std::string starter_config_text()
+{
+    return R"(// ml-connector configuration. JSON with // line comments (stripped before parsing).
+// Validated against schemas/config.schema.json: unknown keys are errors, so typos show up.
+// Secrets never go here: store them with `ml-connector creds set oracle|procore|webhook`
+// (read from stdin, encrypted in the state folder) or set ML_CONNECTOR_ORACLE_CLIENT_SECRET,
+// ML_CONNECTOR_PROCORE_CLIENT_SECRET and ML_CONNECTOR_WEBHOOK_SECRET in the environment.
+{
+  "oracle": {
+    // Your Fusion pod URL, taken whole. /fscmRestApi/resources/11.13.18.05 is appended.
+    "base_url": "https://acme.fa.us2.oraclecloud.com",
+    // The identity domain's token endpoint (client credentials).
+    "token_url": "https://idcs-example.identity.oraclecloud.com/oauth2/v1/token",
+    // The confidential application's client id; it must map to a Fusion user with the roles
+    // for suppliers, purchasing, payables and general ledger.
+    "client_id": "replace-with-oracle-client-id",
+    "scope": "urn:opc:resource:consumer::all",
+    // Polling re-reads this many seconds before the last watermark, to catch late commits.
+    "poll_overlap_seconds": 300,
+    // Sent as REST-Framework-Version.
+    "rest_framework_version": 4
+  },
+  "procore": {
+    "base_url": "https://api.procore.com",
+    "token_url": "https://login.procore.com/oauth/token",
+    // The Developer Portal app's client id (the app must be installed in your company).
+    "client_id": "replace-with-procore-client-id",
+    // Your company id (a number): sent as Procore-Company-Id on every request.
+    "company_id": 1234
+  },
+  "state": {
+    // Relative paths are resolved against this file's folder.
+    "path": "ml-connector.db",
+    "spool_dir": "spool",
+    // 32-byte key (base64) that encrypts the credentials vault; must be mode 0600.
+    // ML_CONNECTOR_KEY in the environment takes precedence.
+    "key_file": "ml-connector.key"
+  },
+  "http": {
+    "connect_timeout_ms": 10000,
+    "total_timeout_ms": 120000,
+    // Attempts per request for retriable failures (429, 502-504, transport errors).
+    "max_attempts": 6,
+    "max_backoff_ms": 60000,
+    // Extra CA bundle for a corporate TLS proxy; empty uses the system store.
+    "ca_bundle": ""
+  },
+  "webhooks": {
+    // Where `ml-connector listen` accepts Procore deliveries.
+    "listen_addr": "127.0.0.1:8787",
+    "path": "/webhooks/procore",
+    // The custom header carrying the webhook secret (`creds set webhook`).
+    "header": "Authorization",
+    // The public URL Procore delivers to (used by `webhooks install`).
+    "destination_url": "https://connector.example.com/webhooks/procore",
+    "namespace": "ml-connector",
+    "spool_retention_days": 14
+  },
+  // Projects -> cost center, cost codes -> natural account, journal source/category, ledger.
+  "mapping": {}
+}
+)";
+}
+
+} // namespace mlc

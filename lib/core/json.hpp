@@ -1,0 +1,47 @@
+#pragma once
+// Small helpers over RapidJSON, the one home of the JSON library outside the API mapping files:
+// parse with an error that says where (offset, line, column) and why, and typed getters that
+// return std::optional instead of asserting. Ids are read as int64 straight from the parser's
+// integer, never through a double, so large Oracle ids survive.
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mlc::json {
+
+struct ParseError {
+    std::size_t offset = 0; // byte offset into the text
+    std::size_t line = 1;   // 1-based
+    std::size_t column = 1; // 1-based, in bytes
+    std::string message;    // RapidJSON's English description
+};
+
+// Parses `text` into a document (numbers kept exact: int64 when they fit, never rounded).
+std::expected<rapidjson::Document, ParseError> parse(std::string_view text);
+
+// Typed member getters: nullopt when the member is absent or has another type.
+std::optional<std::string> get_string(const rapidjson::Value& obj, const char* key);
+std::optional<std::int64_t> get_int64(const rapidjson::Value& obj, const char* key);
+std::optional<int> get_int(const rapidjson::Value& obj, const char* key);
+std::optional<double> get_double(const rapidjson::Value& obj, const char* key);
+std::optional<bool> get_bool(const rapidjson::Value& obj, const char* key);
+// An id that a system may send either as a JSON integer or as a string of digits.
+std::optional<std::int64_t> get_id(const rapidjson::Value& obj, const char* key);
+// The member itself, or nullptr when absent (or `obj` is not an object).
+const rapidjson::Value* find(const rapidjson::Value& obj, const char* key);
+
+// "string", "integer", "number", "boolean", "object", "array" or "null": the JSON Schema name
+// of a value's type, for messages like "expected integer, got string".
+std::string type_name(const rapidjson::Value& v);
+
+// Compact serialisation of a value.
+std::string to_string(const rapidjson::Value& v);
+
+// (line, column), both 1-based, of a byte offset in `text`.
+std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset);
+
+} // namespace mlc::json
