@@ -4,6 +4,7 @@
 // `error: <what> (<hint>)` and exits with the documented code.
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace mlc {
 
@@ -32,10 +33,24 @@ private:
     std::string hint_;
 };
 
+// what() reads "config: <what>", or "config <what>" when `what` starts with a JSON pointer
+// ("config /procore/company_id: expected integer, got string"); at() names any location
+// ("config ml-connector.json:3:7: Missing a comma ...").
 class ConfigError : public Fatal {
 public:
     explicit ConfigError(const std::string& what, std::string hint = {})
-        : Fatal(ExitCode::usage, "config: " + what, std::move(hint))
+        : Fatal(ExitCode::usage, (what.starts_with('/') ? "config " : "config: ") + what, std::move(hint))
+    {
+    }
+    static ConfigError at(const std::string& location, const std::string& what, std::string hint = {})
+    {
+        return ConfigError(located{}, "config " + location + ": " + what, std::move(hint));
+    }
+
+private:
+    struct located {};
+    ConfigError(located, const std::string& full, std::string hint)
+        : Fatal(ExitCode::usage, full, std::move(hint))
     {
     }
 };
