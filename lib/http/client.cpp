@@ -71,7 +71,7 @@ std::optional<Clock::time_point> parse_http_date(const std::string& text)
     char month_name[4] = {};
     int day = 0, year = 0, hour = 0, minute = 0, second = 0;
     char zone[4] = {};
-    if (std::sscanf(text.c_str(), "%3s %d %3s %d %d:%d:%d %3s", weekday, &day, month_name, &year,
+    if (std::sscanf(text.c_str(), "%3s, %d %3s %d %d:%d:%d %3s", weekday, &day, month_name, &year,
                     &hour, &minute, &second, zone)
         != 8) {
         return std::nullopt;
