@@ -1,0 +1,192 @@
+#include "store/database.hpp"
+
+#include "core/embedded.hpp"
+#include "core/log.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <charconv>
+
+namespace mlc::store {
+namespace {
+
+constexpr int k_busy_timeout_ms = 5000;
+
+StoreError translate(const std::filesystem::path& path, std::string_view doing, int code, const std::string& detail)
+{
+    const std::string where = path.string();
+    switch (code & 0xff) {
+    case SQLITE_FULL:
+        return StoreError(fmt::format("state {}: disk full while {}", where, doing),
+                          "free space on the state volume, then run again; nothing half-written was kept");
+    case SQLITE_IOERR:
+        return StoreError(fmt::format("state {}: I/O error while {} ({})", where, doing, detail),
+                          "check the disk and the file system holding the state database");
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+        return StoreError(fmt::format("state {}: not a usable ml-connector database while {} ({})", where, doing, detail),
+                          "point --state at the right file, or restore it from a backup");
+    case SQLITE_CANTOPEN:
+        return StoreError(fmt::format("state {}: cannot open ({})", where, detail),
+                          "check the path and the folder's permissions");
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+        return StoreError(fmt::format("state {}: read-only while {} ({})", where, doing, detail),
+                          "the state database and its folder must be writable by this user");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return StoreError(fmt::format("state {}: busy while {} ({})", where, doing, detail),
+                          "another process holds the database; wait for it to finish");
+    default:
+        return StoreError(fmt::format("state {}: database error while {} ({})", where, doing, detail),
+                          "check the state database");
+    }
+}
+
+} // namespace
+
+int migration_number(std::string_view file_name)
+{
+    int n = 0;
+    const auto [ptr, ec] = std::from_chars(file_name.data(), file_name.data() + file_name.size(), n);
+    if (ec != std::errc{} || ptr == file_name.data()) {
+        return 0;
+    }
+    return n;
+}
+
+void rethrow_as_store_error(const Database& db, std::string_view doing)
+{
+    try {
+        throw;
+    } catch (const StoreError&) {
+        throw;
+    } catch (const SQLite::Exception& e) {
+        throw translate(db.path(), doing, e.getExtendedErrorCode(), e.getErrorStr());
+    } catch (const std::exception& e) {
+        throw StoreError(fmt::format("state {}: {} failed: {}", db.path().string(), doing, e.what()));
+    }
+}
+
+Database::Database(const std::filesystem::path& path, const Clock& clock) : path_(path), clock_(&clock)
+{
+    try {
+        if (path_.has_parent_path()) {
+            std::error_code ec;
+            std::filesystem::create_directories(path_.parent_path(), ec);
+        }
+        db_ = std::make_unique<SQLite::Database>(path_.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        configure();
+        migrate();
+    } catch (...) {
+        rethrow_as_store_error(*this, "opening");
+    }
+}
+
+Database::~Database() = default;
+
+std::string Database::now_text() const
+{
+    return format_iso8601(clock_->now());
+}
+
+void Database::configure()
+{
+    db_->setBusyTimeout(k_busy_timeout_ms);
+    // journal_mode answers with the mode in force; a file system without shared memory
+    // support (some network mounts) silently stays in "delete" mode, which we report.
+    const std::string mode = db_->execAndGet("PRAGMA journal_mode=WAL").getString();
+    if (mode != "wal") {
+        log::warn("state {}: journal_mode is {}, not wal", path_.string(), mode);
+    }
+    db_->exec("PRAGMA synchronous=FULL");
+    db_->exec("PRAGMA foreign_keys=ON");
+}
+
+void Database::migrate()
+{
+    db_->exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+              " version INTEGER PRIMARY KEY,"
+              " name TEXT NOT NULL,"
+              " applied_at TEXT NOT NULL)");
+    const auto& migrations = embedded::migrations();
+    int known = 0;
+    for (const auto& m : migrations) {
+        known = std::max(known, migration_number(m.name));
+    }
+    const int recorded = db_->execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt();
+    if (recorded > known) {
+        throw StoreError(fmt::format("state {}: schema version {} is newer than this ml-connector knows ({})",
+                                     path_.string(), recorded, known),
+                         "run the newer ml-connector that wrote it, or point --state at another file");
+    }
+    for (const auto& m : migrations) {
+        const int number = migration_number(m.name);
+        if (number <= 0) {
+            continue; // not a NNN_name.sql file
+        }
+        SQLite::Statement seen(*db_, "SELECT 1 FROM schema_migrations WHERE version = ?");
+        seen.bind(1, number);
+        if (seen.executeStep()) {
+            continue;
+        }
+        Transaction tx(*this);
+        db_->exec(m.content);
+        SQLite::Statement record(*db_, "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)");
+        record.bind(1, number);
+        record.bind(2, m.name);
+        record.bind(3, now_text());
+        record.exec();
+        tx.commit();
+        log::debug("state {}: applied migration {}", path_.string(), m.name);
+    }
+    version_ = db_->execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt();
+}
+
+Transaction::Transaction(Database& db) : db_(db)
+{
+    static std::atomic<unsigned> counter{0};
+    try {
+        if (sqlite3_get_autocommit(db_.handle().getHandle()) != 0) {
+            db_.handle().exec("BEGIN IMMEDIATE");
+        } else {
+            savepoint_ = fmt::format("mlc_sp_{}", counter.fetch_add(1));
+            db_.handle().exec("SAVEPOINT " + savepoint_);
+        }
+    } catch (...) {
+        rethrow_as_store_error(db_, "starting a transaction");
+    }
+}
+
+void Transaction::commit()
+{
+    try {
+        db_.handle().exec(savepoint_.empty() ? std::string("COMMIT") : "RELEASE " + savepoint_);
+        done_ = true;
+    } catch (...) {
+        rethrow_as_store_error(db_, "committing");
+    }
+}
+
+Transaction::~Transaction()
+{
+    if (done_) {
+        return;
+    }
+    try {
+        if (savepoint_.empty()) {
+            db_.handle().exec("ROLLBACK");
+        } else {
+            db_.handle().exec("ROLLBACK TO " + savepoint_);
+            db_.handle().exec("RELEASE " + savepoint_);
+        }
+    } catch (const std::exception& e) {
+        // A failed rollback leaves SQLite to roll back when the connection closes.
+        log::warn("state {}: rollback failed: {}", db_.path().string(), e.what());
+    }
+}
+
+} // namespace mlc::store

@@ -1,0 +1,66 @@
+#include "store/runs.hpp"
+
+#include "store/database.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <unistd.h>
+
+namespace mlc::store {
+
+std::int64_t begin_run(Database& db, const std::string& command)
+{
+    try {
+        SQLite::Statement st(db.handle(), "INSERT INTO runs(command, started_at, pid) VALUES (?, ?, ?)");
+        st.bind(1, command);
+        st.bind(2, db.now_text());
+        st.bind(3, static_cast<std::int64_t>(::getpid()));
+        st.exec();
+        return db.handle().getLastInsertRowid();
+    } catch (...) {
+        rethrow_as_store_error(db, "recording the start of a run");
+    }
+}
+
+void finish_run(Database& db, std::int64_t id, int exit_code, const std::string& counts_json)
+{
+    try {
+        SQLite::Statement st(db.handle(), "UPDATE runs SET finished_at = ?, exit_code = ?, counts = ? WHERE id = ?");
+        st.bind(1, db.now_text());
+        st.bind(2, exit_code);
+        st.bind(3, counts_json);
+        st.bind(4, id);
+        st.exec();
+    } catch (...) {
+        rethrow_as_store_error(db, "recording the end of a run");
+    }
+}
+
+std::vector<RunRow> recent_runs(Database& db, int limit)
+{
+    try {
+        SQLite::Statement st(db.handle(), "SELECT id, command, started_at, finished_at, exit_code, counts, pid "
+                                          "FROM runs ORDER BY id DESC LIMIT ?");
+        st.bind(1, limit);
+        std::vector<RunRow> out;
+        while (st.executeStep()) {
+            RunRow r;
+            r.id = st.getColumn(0).getInt64();
+            r.command = st.getColumn(1).getString();
+            r.started_at = st.getColumn(2).getString();
+            if (!st.getColumn(3).isNull()) {
+                r.finished_at = st.getColumn(3).getString();
+            }
+            if (!st.getColumn(4).isNull()) {
+                r.exit_code = st.getColumn(4).getInt();
+            }
+            r.counts_json = st.getColumn(5).getString();
+            r.pid = st.getColumn(6).getInt64();
+            out.push_back(std::move(r));
+        }
+        return out;
+    } catch (...) {
+        rethrow_as_store_error(db, "reading runs");
+    }
+}
+
+} // namespace mlc::store

@@ -1,0 +1,30 @@
+#pragma once
+// The runs table: one row per pass (command, start, end, counts, exit code), begun when the
+// pass starts and finished when it ends, so a row without finished_at is a pass that died.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlc::store {
+
+class Database;
+
+struct RunRow {
+    std::int64_t id = 0;
+    std::string command;
+    std::string started_at;
+    std::optional<std::string> finished_at;
+    std::optional<int> exit_code;
+    std::string counts_json; // empty until finished
+    std::int64_t pid = 0;
+};
+
+// Inserts a row for this process and returns its id.
+std::int64_t begin_run(Database& db, const std::string& command);
+// Records the end: exit code and the JSON summary (records, actions, API calls).
+void finish_run(Database& db, std::int64_t id, int exit_code, const std::string& counts_json);
+// The newest `limit` runs, newest first.
+std::vector<RunRow> recent_runs(Database& db, int limit);
+
+} // namespace mlc::store

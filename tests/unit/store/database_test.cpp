@@ -1,0 +1,160 @@
+// The state database: pragmas, migrations applied once and recorded, a newer schema refused,
+// transactions, and storage errors turned into a clear StoreError.
+#include "core/embedded.hpp"
+#include "store/database.hpp"
+#include "store/postings.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace {
+
+struct TempDir {
+    std::filesystem::path path;
+    TempDir()
+    {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "mlc-db-XXXXXX").string();
+        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+        path = tmpl;
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+int count_rows(mlc::store::Database& db, const std::string& table)
+{
+    return db.handle().execAndGet("SELECT COUNT(*) FROM " + table).getInt();
+}
+
+} // namespace
+
+TEST_CASE("opening sets WAL, synchronous=FULL, busy timeout and foreign keys", "[store]")
+{
+    TempDir dir;
+    mlc::store::Database db(dir.path / "sub" / "state.db");
+    CHECK(std::filesystem::exists(dir.path / "sub" / "state.db"));
+    CHECK(db.handle().execAndGet("PRAGMA journal_mode").getString() == "wal");
+    CHECK(db.handle().execAndGet("PRAGMA synchronous").getInt() == 2); // FULL
+    CHECK(db.handle().execAndGet("PRAGMA busy_timeout").getInt() == 5000);
+    CHECK(db.handle().execAndGet("PRAGMA foreign_keys").getInt() == 1);
+}
+
+TEST_CASE("migrations are applied once, in order, and recorded", "[store]")
+{
+    TempDir dir;
+    const auto path = dir.path / "state.db";
+    const auto& migrations = mlc::embedded::migrations();
+    REQUIRE_FALSE(migrations.empty());
+    const int latest = mlc::store::migration_number(migrations.back().name);
+    {
+        mlc::store::Database db(path);
+        CHECK(db.schema_version() == latest);
+        CHECK(count_rows(db, "schema_migrations") == static_cast<int>(migrations.size()));
+        SQLite::Statement st(db.handle(), "SELECT version, name, applied_at FROM schema_migrations ORDER BY version");
+        REQUIRE(st.executeStep());
+        CHECK(st.getColumn(0).getInt() == 1);
+        CHECK(st.getColumn(1).getString() == "001_initial.sql");
+        CHECK_FALSE(st.getColumn(2).getString().empty());
+        // The tables of 001 exist.
+        for (const char* table : {"watermarks", "links", "inbox", "postings", "audit", "runs"}) {
+            CHECK(db.handle().tableExists(table));
+        }
+        db.handle().exec("INSERT INTO watermarks(stream, cursor_time, updated_at) VALUES ('s', 't', 'u')");
+    }
+    // Re-opening is a no-op: nothing re-applied (which would fail on CREATE TABLE), data kept.
+    mlc::store::Database again(path);
+    CHECK(again.schema_version() == latest);
+    CHECK(count_rows(again, "schema_migrations") == static_cast<int>(migrations.size()));
+    CHECK(count_rows(again, "watermarks") == 1);
+}
+
+TEST_CASE("migration numbers come from the file name", "[store]")
+{
+    CHECK(mlc::store::migration_number("001_initial.sql") == 1);
+    CHECK(mlc::store::migration_number("012_more.sql") == 12);
+    CHECK(mlc::store::migration_number("readme.sql") == 0);
+}
+
+TEST_CASE("a database with newer migrations than the binary knows is refused", "[store]")
+{
+    TempDir dir;
+    const auto path = dir.path / "state.db";
+    {
+        mlc::store::Database db(path);
+        db.handle().exec("INSERT INTO schema_migrations(version, name, applied_at) VALUES (999, '999_future.sql', 'x')");
+    }
+    try {
+        mlc::store::Database db(path);
+        FAIL("opened a newer database");
+    } catch (const mlc::Fatal& e) {
+        CHECK(e.code() == mlc::ExitCode::usage);
+        CHECK_THAT(e.what(), Catch::Contains("schema version 999 is newer than this ml-connector knows"));
+    }
+}
+
+TEST_CASE("a file that is not a database is a clear StoreError", "[store]")
+{
+    TempDir dir;
+    const auto path = dir.path / "state.db";
+    {
+        std::FILE* f = std::fopen(path.c_str(), "wb");
+        REQUIRE(f != nullptr);
+        std::fputs("this is not sqlite, just some text long enough to fill a header page.......", f);
+        std::fclose(f);
+    }
+    CHECK_THROWS_AS(mlc::store::Database(path), mlc::store::StoreError);
+}
+
+TEST_CASE("a full disk becomes a StoreError saying so", "[store]")
+{
+    TempDir dir;
+    mlc::store::Database db(dir.path / "state.db");
+    // Cap the file at its current size: the next big write hits SQLITE_FULL.
+    const int pages = db.handle().execAndGet("PRAGMA page_count").getInt();
+    db.handle().exec("PRAGMA max_page_count = " + std::to_string(pages + 1));
+    mlc::store::Postings postings(db);
+    try {
+        (void)postings.record_pending("big:1", "test", "oracle", std::string(200'000, 'x'));
+        FAIL("no error on a full database");
+    } catch (const mlc::store::StoreError& e) {
+        CHECK(e.code() == mlc::ExitCode::usage);
+        CHECK_THAT(e.what(), Catch::Contains("disk full while recording posting big:1"));
+    }
+}
+
+TEST_CASE("Transaction commits, rolls back, and nests as a savepoint", "[store]")
+{
+    TempDir dir;
+    mlc::store::Database db(dir.path / "state.db");
+    const auto insert = [&](const std::string& stream) {
+        db.handle().exec("INSERT INTO watermarks(stream, cursor_time, updated_at) VALUES ('" + stream + "', 't', 'u')");
+    };
+    {
+        mlc::store::Transaction tx(db);
+        insert("committed");
+        tx.commit();
+    }
+    {
+        mlc::store::Transaction tx(db);
+        insert("rolled_back");
+    }
+    CHECK(count_rows(db, "watermarks") == 1);
+    {
+        mlc::store::Transaction outer(db);
+        insert("outer");
+        {
+            mlc::store::Transaction inner(db);
+            insert("inner_rolled_back");
+        }
+        {
+            mlc::store::Transaction inner(db);
+            insert("inner_committed");
+            inner.commit();
+        }
+        outer.commit();
+    }
+    CHECK(count_rows(db, "watermarks") == 3);
+    CHECK(db.handle().execAndGet("SELECT COUNT(*) FROM watermarks WHERE stream = 'inner_rolled_back'").getInt() == 0);
+}

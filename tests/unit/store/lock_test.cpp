@@ -1,0 +1,109 @@
+// The run lock: a second holder is refused with the first one's pid, the lock goes with the
+// RunLock and with a killed process (fork + SIGKILL + waitpid, no sleeps).
+#include "core/error.hpp"
+#include "store/lock.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+struct TempDir {
+    std::filesystem::path path;
+    TempDir()
+    {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "mlc-lock-XXXXXX").string();
+        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+        path = tmpl;
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+std::string locked_message(const std::filesystem::path& state)
+{
+    try {
+        mlc::store::RunLock second(state, "status");
+    } catch (const mlc::LockedError& e) {
+        CHECK(e.code() == mlc::ExitCode::locked);
+        CHECK(e.hint() == "wait for it to finish; a crashed run releases the lock automatically");
+        return e.what();
+    }
+    return "(not locked)";
+}
+
+} // namespace
+
+TEST_CASE("a second RunLock on the same state is refused, naming the holder", "[store][lock]")
+{
+    TempDir dir;
+    const auto state = dir.path / "state.db";
+    mlc::FakeClock clock;
+    {
+        mlc::store::RunLock first(state, "sync-suppliers", clock);
+        CHECK(first.path() == dir.path / "state.db.lock");
+        // flock is per open file description: a second open in this process conflicts too.
+        const std::string msg = locked_message(state);
+        CHECK(msg == "another run holds " + (dir.path / "state.db.lock").string() + " (pid " + std::to_string(getpid()) +
+                         ", started " + mlc::format_iso8601(clock.now()) + ", sync-suppliers)");
+    }
+    // Released with the RunLock.
+    CHECK_NOTHROW(mlc::store::RunLock(state, "again"));
+}
+
+TEST_CASE("the lock is released when the holding process is killed", "[store][lock]")
+{
+    TempDir dir;
+    const auto state = dir.path / "state.db";
+    int ready[2];
+    REQUIRE(pipe(ready) == 0);
+    const pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        close(ready[0]);
+        try {
+            mlc::store::RunLock held(state, "pull-pos");
+            const char byte = 'k';
+            if (write(ready[1], &byte, 1) != 1) {
+                _exit(3);
+            }
+            for (;;) {
+                pause(); // until SIGKILL
+            }
+        } catch (...) {
+            _exit(2);
+        }
+    }
+    close(ready[1]);
+    char byte = 0;
+    REQUIRE(read(ready[0], &byte, 1) == 1);
+    close(ready[0]);
+
+    const std::string msg = locked_message(state);
+    CHECK_THAT(msg, Catch::Contains("(pid " + std::to_string(child) + ", started "));
+    CHECK_THAT(msg, Catch::EndsWith(", pull-pos)"));
+
+    REQUIRE(kill(child, SIGKILL) == 0);
+    int status = 0;
+    REQUIRE(waitpid(child, &status, 0) == child);
+    CHECK(WIFSIGNALED(status));
+    CHECK_NOTHROW(mlc::store::RunLock(state, "after-crash"));
+}
+
+TEST_CASE("the lock file records the holder while held", "[store][lock]")
+{
+    TempDir dir;
+    const auto state = dir.path / "state.db";
+    mlc::store::RunLock lock(state, "post-costs");
+    std::ifstream in(lock.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    CHECK_THAT(text.str(), Catch::StartsWith("pid " + std::to_string(getpid()) + " started "));
+    CHECK_THAT(text.str(), Catch::EndsWith(" command post-costs\n"));
+}

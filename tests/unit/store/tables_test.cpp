@@ -1,0 +1,151 @@
+// Round trips through the table helpers: runs, watermarks, links and postings.
+#include "store/database.hpp"
+#include "store/links.hpp"
+#include "store/postings.hpp"
+#include "store/runs.hpp"
+#include "store/watermarks.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
+
+namespace {
+
+struct TempDir {
+    std::filesystem::path path;
+    TempDir()
+    {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "mlc-tables-XXXXXX").string();
+        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+        path = tmpl;
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+} // namespace
+
+TEST_CASE("runs are begun, finished and listed newest first", "[store]")
+{
+    TempDir dir;
+    mlc::FakeClock clock;
+    mlc::store::Database db(dir.path / "state.db", clock);
+    const auto first = mlc::store::begin_run(db, "sync-suppliers");
+    clock.advance(std::chrono::seconds(5));
+    mlc::store::finish_run(db, first, 1, R"({"created":3})");
+    const auto second = mlc::store::begin_run(db, "post-costs");
+    CHECK(second > first);
+
+    const auto runs = mlc::store::recent_runs(db, 10);
+    REQUIRE(runs.size() == 2);
+    CHECK(runs[0].id == second);
+    CHECK(runs[0].command == "post-costs");
+    CHECK_FALSE(runs[0].finished_at.has_value());
+    CHECK_FALSE(runs[0].exit_code.has_value());
+    CHECK(runs[1].id == first);
+    CHECK(runs[1].started_at == mlc::format_iso8601(clock.now() - std::chrono::seconds(5)));
+    CHECK(runs[1].finished_at == mlc::format_iso8601(clock.now()));
+    CHECK(runs[1].exit_code == 1);
+    CHECK(runs[1].counts_json == R"({"created":3})");
+    CHECK(runs[1].pid == getpid());
+    CHECK(mlc::store::recent_runs(db, 1).size() == 1);
+}
+
+TEST_CASE("watermarks are upserted per stream", "[store]")
+{
+    TempDir dir;
+    mlc::store::Database db(dir.path / "state.db");
+    mlc::store::Watermarks marks(db);
+    CHECK_FALSE(marks.get("oracle.suppliers").has_value());
+    marks.set({"oracle.suppliers", "2026-01-01T00:00:00.000+00:00", "300000047", ""});
+    marks.set({"procore.direct_costs", "2026-01-02T00:00:00Z", "", ""});
+    marks.set({"oracle.suppliers", "2026-02-01T00:00:00.000+00:00", "300000099", ""});
+    const auto got = marks.get("oracle.suppliers");
+    REQUIRE(got.has_value());
+    CHECK(got->cursor_time == "2026-02-01T00:00:00.000+00:00");
+    CHECK(got->cursor_key == "300000099");
+    CHECK_FALSE(got->updated_at.empty());
+    const auto all = marks.list();
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].stream == "oracle.suppliers");
+    CHECK(all[1].stream == "procore.direct_costs");
+}
+
+TEST_CASE("links round-trip and are found from either side", "[store]")
+{
+    TempDir dir;
+    mlc::store::Database db(dir.path / "state.db");
+    mlc::store::Links links(db);
+    REQUIRE(links.upsert({"vendor", "300000047", std::nullopt, "fp1", "oracle", ""}).has_value());
+    auto l = links.find_by_oracle("vendor", "300000047");
+    REQUIRE(l.has_value());
+    CHECK_FALSE(l->procore_key.has_value());
+    CHECK(l->fingerprint == "fp1");
+
+    REQUIRE(links.upsert({"vendor", "300000047", "9007199254740993", "fp2", "oracle", ""}).has_value());
+    l = links.find_by_procore("vendor", "9007199254740993");
+    REQUIRE(l.has_value());
+    CHECK(l->oracle_key == "300000047");
+    CHECK(l->fingerprint == "fp2");
+    CHECK(l->origin == "oracle");
+    CHECK(links.count("vendor") == 1);
+    CHECK(links.count("cost_code") == 0);
+    CHECK_FALSE(links.find_by_procore("cost_code", "9007199254740993").has_value());
+
+    // The same Procore record cannot get a second Oracle partner.
+    const auto conflict = links.upsert({"vendor", "300000048", "9007199254740993", "fp3", "oracle", ""});
+    REQUIRE_FALSE(conflict.has_value());
+    CHECK_THAT(conflict.error().message, Catch::Contains("already linked to oracle key 300000047"));
+    CHECK(links.count("vendor") == 1);
+}
+
+TEST_CASE("postings: recorded before sending, unique per source key, then marked", "[store]")
+{
+    TempDir dir;
+    mlc::store::Database db(dir.path / "state.db");
+    const auto run = mlc::store::begin_run(db, "post-costs");
+    mlc::store::Postings postings(db);
+    CHECK_FALSE(postings.find("direct_cost:123:v4").has_value());
+
+    const auto p = postings.record_pending("direct_cost:123:v4", "journal", "oracle", R"({"amount":"10.00"})", run);
+    CHECK(p.id > 0);
+    CHECK(p.status == "pending");
+    CHECK(p.attempts == 0);
+    CHECK(p.run_id == run);
+
+    postings.mark_sent(p.id);
+    // The same source key again hands back the existing row, never a second one.
+    const auto again = postings.record_pending("direct_cost:123:v4", "journal", "oracle", "{}", std::nullopt);
+    CHECK(again.id == p.id);
+    CHECK(again.status == "sent");
+    CHECK(again.attempts == 1);
+    CHECK(again.request == R"({"amount":"10.00"})");
+
+    postings.mark_confirmed(p.id, "300000123456789");
+    auto got = postings.find("direct_cost:123:v4");
+    REQUIRE(got.has_value());
+    CHECK(got->status == "confirmed");
+    CHECK(got->remote_id == "300000123456789");
+
+    const auto q = postings.record_pending("direct_cost:124:v1", "journal", "oracle", "{}");
+    postings.mark_sent(q.id);
+    postings.mark_failed(q.id, "422: Supplier site is inactive");
+    CHECK(postings.find(q.id)->last_error == "422: Supplier site is inactive");
+    CHECK(postings.list_by_status("failed").size() == 1);
+    CHECK(postings.list_by_status("confirmed").size() == 1);
+    postings.requeue(q.id);
+    CHECK(postings.list_by_status("pending").size() == 1);
+    CHECK(postings.find(q.id)->attempts == 1);
+
+    CHECK_THROWS_AS(postings.mark_sent(9999), mlc::store::StoreError);
+}
+
+TEST_CASE("a posting may not reference a run that does not exist", "[store]")
+{
+    TempDir dir;
+    mlc::store::Database db(dir.path / "state.db");
+    mlc::store::Postings postings(db);
+    CHECK_THROWS_AS(postings.record_pending("k:1", "journal", "oracle", "{}", 424242), mlc::store::StoreError);
+}
