@@ -5,6 +5,8 @@
 #include "core/log.hpp"
 
 #include <fmt/format.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -13,8 +15,6 @@
 #include <iostream>
 #include <iterator>
 #include <sstream>
-#include <termios.h>
-#include <unistd.h>
 
 namespace mlc::auth {
 namespace {
@@ -55,7 +55,8 @@ std::string secret_env_name(const std::string& name)
         return "ML_CONNECTOR_WEBHOOK_SECRET";
     }
     std::string upper = name;
-    std::ranges::transform(upper, upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    std::ranges::transform(upper, upper.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     return "ML_CONNECTOR_" + upper + "_CLIENT_SECRET";
 }
 

@@ -2,20 +2,20 @@
 
 #include "core/error.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <fstream>
 #include <map>
 #include <sstream>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace mlc::auth {
 namespace {
@@ -45,8 +45,9 @@ std::optional<std::vector<unsigned char>> from_base64(std::string_view text)
     std::size_t length = 0;
     const char* end = nullptr;
     if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length, &end,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        end != text.data() + text.size()) {
+                          sodium_base64_VARIANT_ORIGINAL)
+            != 0
+        || end != text.data() + text.size()) {
         return std::nullopt;
     }
     out.resize(length);
@@ -79,7 +80,8 @@ void write_atomically(const std::filesystem::path& path, const std::string& data
     const auto tmp = std::filesystem::path(path.string() + fmt::format(".tmp.{}", ::getpid()));
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
-        throw Fatal(ExitCode::usage, fmt::format("credentials: cannot write {}: {}", tmp.string(), errno_text()),
+        throw Fatal(ExitCode::usage,
+                    fmt::format("credentials: cannot write {}: {}", tmp.string(), errno_text()),
                     "the state folder must be writable by this user");
     }
     std::size_t done = 0;
@@ -98,7 +100,8 @@ void write_atomically(const std::filesystem::path& path, const std::string& data
     if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
         const std::string reason = ok ? errno_text() : why;
         ::unlink(tmp.c_str());
-        throw Fatal(ExitCode::usage, fmt::format("credentials: cannot write {}: {}", path.string(), reason),
+        throw Fatal(ExitCode::usage,
+                    fmt::format("credentials: cannot write {}: {}", path.string(), reason),
                     "check free space and permissions in the state folder");
     }
     if (const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
@@ -122,7 +125,8 @@ std::map<std::string, std::string> read_entries(const std::filesystem::path& pat
     }
     std::string line;
     if (!std::getline(in, line) || line != k_header) {
-        throw Fatal(ExitCode::usage, fmt::format("credentials: {} is not an ml-connector vault", path.string()),
+        throw Fatal(ExitCode::usage,
+                    fmt::format("credentials: {} is not an ml-connector vault", path.string()),
                     "restore it, or remove it and run `ml-connector creds set` again");
     }
     while (std::getline(in, line)) {
@@ -144,7 +148,8 @@ std::map<std::string, std::string> read_entries(const std::filesystem::path& pat
 void require_secret_name(const std::string& name)
 {
     if (std::ranges::find(k_secret_names, name) == k_secret_names.end()) {
-        throw UsageError(fmt::format("credentials: unknown secret name \"{}\"", name), "use oracle, procore or webhook");
+        throw UsageError(fmt::format("credentials: unknown secret name \"{}\"", name),
+                         "use oracle, procore or webhook");
     }
 }
 
@@ -158,9 +163,11 @@ VaultKey key_from_base64(std::string_view text, const std::string& source)
     ensure_sodium();
     const auto bytes = from_base64(trim(text));
     if (!bytes || bytes->size() != VaultKey::size) {
-        throw Fatal(ExitCode::usage, fmt::format("credentials: {} is not a valid key: expected base64 of exactly 32 bytes",
-                                                 source),
-                    "create one with `ml-connector init`, or `head -c 32 /dev/urandom | base64`");
+        throw Fatal(
+            ExitCode::usage,
+            fmt::format("credentials: {} is not a valid key: expected base64 of exactly 32 bytes",
+                        source),
+            "create one with `ml-connector init`, or `head -c 32 /dev/urandom | base64`");
     }
     std::array<unsigned char, VaultKey::size> raw{};
     std::copy(bytes->begin(), bytes->end(), raw.begin());
@@ -174,20 +181,22 @@ VaultKey read_key_file(const std::filesystem::path& path)
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
         throw Fatal(ExitCode::usage,
-                    fmt::format("credentials: no vault key: {} is not set and {} does not exist", k_key_env, path.string()),
+                    fmt::format("credentials: no vault key: {} is not set and {} does not exist",
+                                k_key_env, path.string()),
                     "run ml-connector init to create the key file, or set ML_CONNECTOR_KEY");
     }
     if ((st.st_mode & 077) != 0) {
         throw Fatal(ExitCode::usage,
-                    fmt::format("credentials: key file {} is accessible by others (mode {:04o})", path.string(),
-                                st.st_mode & 07777),
+                    fmt::format("credentials: key file {} is accessible by others (mode {:04o})",
+                                path.string(), st.st_mode & 07777),
                     fmt::format("chmod 600 {}", path.string()));
     }
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();
     if (!in) {
-        throw Fatal(ExitCode::usage, fmt::format("credentials: cannot read key file {}", path.string()),
+        throw Fatal(ExitCode::usage,
+                    fmt::format("credentials: cannot read key file {}", path.string()),
                     "check its owner and permissions");
     }
     std::string content = text.str();
@@ -215,23 +224,27 @@ void create_key_file(const std::filesystem::path& path, bool replace)
     const int fd = ::open(path.c_str(), flags, 0600);
     if (fd < 0) {
         if (errno == EEXIST) {
-            throw Fatal(ExitCode::usage, fmt::format("credentials: key file {} already exists", path.string()),
+            throw Fatal(ExitCode::usage,
+                        fmt::format("credentials: key file {} already exists", path.string()),
                         "keep it: the vault is encrypted with it");
         }
-        throw Fatal(ExitCode::usage, fmt::format("credentials: cannot create key file {}: {}", path.string(), errno_text()));
+        throw Fatal(ExitCode::usage, fmt::format("credentials: cannot create key file {}: {}",
+                                                 path.string(), errno_text()));
     }
     std::array<unsigned char, VaultKey::size> raw{};
     randombytes_buf(raw.data(), raw.size());
     std::string text = to_base64(raw.data(), raw.size()) + "\n";
     sodium_memzero(raw.data(), raw.size());
-    const bool ok = ::fchmod(fd, 0600) == 0 &&
-                    ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+    const bool ok = ::fchmod(fd, 0600) == 0
+                    && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size())
+                    && ::fsync(fd) == 0;
     const std::string why = ok ? std::string() : errno_text();
     sodium_memzero(text.data(), text.size());
     ::close(fd);
     if (!ok) {
         ::unlink(path.c_str());
-        throw Fatal(ExitCode::usage, fmt::format("credentials: cannot write key file {}: {}", path.string(), why));
+        throw Fatal(ExitCode::usage,
+                    fmt::format("credentials: cannot write key file {}: {}", path.string(), why));
     }
 }
 
@@ -240,7 +253,8 @@ std::filesystem::path vault_path(const Config& config)
     return config.state.path.parent_path() / "credentials.vault";
 }
 
-Vault::Vault(std::filesystem::path path, VaultKey key) : path_(std::move(path)), key_(std::move(key))
+Vault::Vault(std::filesystem::path path, VaultKey key)
+    : path_(std::move(path)), key_(std::move(key))
 {
     ensure_sodium();
 }
@@ -251,11 +265,13 @@ void Vault::set(const std::string& name, const Secret& secret)
     auto entries = read_entries(path_);
 
     std::string plain = name + "\n" + secret.reveal();
-    std::vector<unsigned char> box(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plain.size());
+    std::vector<unsigned char> box(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES
+                                   + plain.size());
     unsigned char* nonce = box.data();
     randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
-    crypto_secretbox_easy(box.data() + crypto_secretbox_NONCEBYTES, reinterpret_cast<const unsigned char*>(plain.data()),
-                          plain.size(), nonce, key_.data());
+    crypto_secretbox_easy(box.data() + crypto_secretbox_NONCEBYTES,
+                          reinterpret_cast<const unsigned char*>(plain.data()), plain.size(), nonce,
+                          key_.data());
     sodium_memzero(plain.data(), plain.size());
     entries[name] = to_base64(box.data(), box.size());
 
@@ -276,18 +292,21 @@ std::optional<Secret> Vault::get(const std::string& name) const
     }
     const auto box = from_base64(it->second);
     if (!box || box->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
-        throw Fatal(ExitCode::usage, fmt::format("credentials: entry {} in {} is damaged", name, path_.string()),
+        throw Fatal(ExitCode::usage,
+                    fmt::format("credentials: entry {} in {} is damaged", name, path_.string()),
                     fmt::format("store it again: ml-connector creds set {} < secret.txt", name));
     }
     const std::size_t cipher_size = box->size() - crypto_secretbox_NONCEBYTES;
     std::string plain(cipher_size - crypto_secretbox_MACBYTES, '\0');
-    const bool opened =
-        crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()), box->data() + crypto_secretbox_NONCEBYTES,
-                                   cipher_size, box->data(), key_.data()) == 0;
+    const bool opened = crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()),
+                                                   box->data() + crypto_secretbox_NONCEBYTES,
+                                                   cipher_size, box->data(), key_.data())
+                        == 0;
     const std::string prefix = name + "\n";
     if (!opened || !plain.starts_with(prefix)) {
         sodium_memzero(plain.data(), plain.size());
-        throw Fatal(ExitCode::usage, fmt::format("credentials: cannot decrypt {} with this key", name),
+        throw Fatal(ExitCode::usage,
+                    fmt::format("credentials: cannot decrypt {} with this key", name),
                     "is ML_CONNECTOR_KEY / the key file the one used by `creds set`?");
     }
     Secret secret(plain.substr(prefix.size()));

@@ -4,11 +4,10 @@
 #include "core/error.hpp"
 #include "core/json.hpp"
 
+#include <fmt/format.h>
 #include <rapidjson/pointer.h>
 #include <rapidjson/schema.h>
 #include <rapidjson/stringbuffer.h>
-
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
@@ -50,14 +49,16 @@ std::string strip_comments(const std::string& text)
 
 std::string lower(std::string s)
 {
-    std::ranges::transform(s, s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::ranges::transform(s, s.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
 }
 
 bool looks_like_secret_key(const std::string& key)
 {
     static const std::array<std::string, 8> exact = {
-        "secret", "client_secret", "password", "passwd", "token", "access_token", "refresh_token", "api_key"};
+        "secret", "client_secret", "password",      "passwd",
+        "token",  "access_token",  "refresh_token", "api_key"};
     const std::string k = lower(key);
     if (std::ranges::find(exact, k) != exact.end()) {
         return true;
@@ -90,9 +91,10 @@ void refuse_secret_keys(const rapidjson::Value& v, const std::string& pointer)
             const std::string key(m.name.GetString(), m.name.GetStringLength());
             const std::string child = pointer + "/" + pointer_token(key);
             if (looks_like_secret_key(key)) {
-                throw ConfigError(child + ": secrets do not belong in the config file",
-                                  "store it with `ml-connector creds set NAME < secret.txt`, or set "
-                                  "ML_CONNECTOR_<NAME>_CLIENT_SECRET");
+                throw ConfigError(
+                    child + ": secrets do not belong in the config file",
+                    "store it with `ml-connector creds set NAME < secret.txt`, or set "
+                    "ML_CONNECTOR_<NAME>_CLIENT_SECRET");
             }
             refuse_secret_keys(m.value, child);
         }
@@ -113,7 +115,8 @@ const rapidjson::Document& config_schema_source()
             if (f.name == "config.schema.json") {
                 auto parsed = json::parse(f.content);
                 if (!parsed) {
-                    throw Fatal(ExitCode::usage, "embedded config schema is malformed: " + parsed.error().message);
+                    throw Fatal(ExitCode::usage,
+                                "embedded config schema is malformed: " + parsed.error().message);
                 }
                 return std::move(*parsed);
             }
@@ -174,7 +177,8 @@ std::string short_value(const rapidjson::Value& v)
     const std::string keyword = validator.GetInvalidSchemaKeyword();
     const rapidjson::Pointer doc_ptr = validator.GetInvalidDocumentPointer();
     std::string where = stringify(doc_ptr);
-    const rapidjson::Value* schema = validator.GetInvalidSchemaPointer().Get(config_schema_source());
+    const rapidjson::Value* schema =
+        validator.GetInvalidSchemaPointer().Get(config_schema_source());
     const rapidjson::Value* value = doc_ptr.Get(doc);
     static const rapidjson::Value empty(rapidjson::kObjectType);
     if (schema == nullptr) {
@@ -182,10 +186,12 @@ std::string short_value(const rapidjson::Value& v)
     }
     std::string detail;
     if (keyword == "type") {
-        detail = "expected " + schema_types(*schema) + ", got " + (value ? json::type_name(*value) : "nothing");
+        detail = "expected " + schema_types(*schema) + ", got "
+                 + (value ? json::type_name(*value) : "nothing");
     } else if (keyword == "required") {
         detail = "missing a required key";
-        if (const auto* req = json::find(*schema, "required"); req != nullptr && req->IsArray() && value) {
+        if (const auto* req = json::find(*schema, "required");
+            req != nullptr && req->IsArray() && value) {
             for (const auto& name : req->GetArray()) {
                 if (name.IsString() && json::find(*value, name.GetString()) == nullptr) {
                     detail = fmt::format("missing required key \"{}\"", name.GetString());
@@ -197,8 +203,10 @@ std::string short_value(const rapidjson::Value& v)
         detail = "unknown key";
     } else if (keyword == "minimum" || keyword == "maximum") {
         const auto* bound = json::find(*schema, keyword.c_str());
-        detail = fmt::format("expected {} {} {}, got {}", schema_types(*schema), keyword == "minimum" ? ">=" : "<=",
-                             bound ? json::to_string(*bound) : "?", value ? short_value(*value) : "nothing");
+        detail =
+            fmt::format("expected {} {} {}, got {}", schema_types(*schema),
+                        keyword == "minimum" ? ">=" : "<=", bound ? json::to_string(*bound) : "?",
+                        value ? short_value(*value) : "nothing");
     } else if (keyword == "minLength") {
         detail = "expected a non-empty string";
     } else if (keyword == "pattern") {
@@ -255,7 +263,8 @@ std::string oracle_rest_root(const std::string& base_url)
         url.pop_back();
     }
     const std::string marker = "/fscmRestApi/resources/";
-    if (const auto pos = url.find(marker); pos != std::string::npos && pos + marker.size() < url.size()) {
+    if (const auto pos = url.find(marker);
+        pos != std::string::npos && pos + marker.size() < url.size()) {
         return url; // a version is already there: taken whole
     }
     if (url.ends_with("/fscmRestApi/resources")) {
@@ -283,12 +292,16 @@ void require_secure_url(const std::string& url, const std::string& pointer)
     }
     std::string host;
     if (authority.starts_with('[')) {
-        host = authority.substr(0, authority.find(']') == std::string::npos ? authority.size() : authority.find(']') + 1);
+        host =
+            authority.substr(0, authority.find(']') == std::string::npos ? authority.size()
+                                                                         : authority.find(']') + 1);
     } else {
         host = authority.substr(0, authority.find(':'));
     }
     if (!is_loopback_host(host)) {
-        throw ConfigError(pointer + ": plain http is allowed only for loopback hosts (127.0.0.1, localhost, [::1]); use https",
+        throw ConfigError(pointer
+                              + ": plain http is allowed only for loopback hosts (127.0.0.1, "
+                                "localhost, [::1]); use https",
                           k_hint);
     }
 }
@@ -299,7 +312,8 @@ Config parse_config(const std::string& json_text, const std::filesystem::path& o
     auto parsed = json::parse(text);
     if (!parsed) {
         const auto& e = parsed.error();
-        throw ConfigError::at(fmt::format("{}:{}:{}", origin.string(), e.line, e.column), e.message, k_hint);
+        throw ConfigError::at(fmt::format("{}:{}:{}", origin.string(), e.line, e.column), e.message,
+                              k_hint);
     }
     const rapidjson::Document& doc = *parsed;
     refuse_secret_keys(doc, "");
@@ -322,8 +336,10 @@ Config parse_config(const std::string& json_text, const std::filesystem::path& o
     cfg.oracle.token_url = get_string_or(o, "token_url", "");
     cfg.oracle.client_id = get_string_or(o, "client_id", "");
     cfg.oracle.scope = get_string_or(o, "scope", cfg.oracle.scope);
-    cfg.oracle.poll_overlap_seconds = get_int_or(o, "poll_overlap_seconds", cfg.oracle.poll_overlap_seconds);
-    cfg.oracle.rest_framework_version = get_int_or(o, "rest_framework_version", cfg.oracle.rest_framework_version);
+    cfg.oracle.poll_overlap_seconds =
+        get_int_or(o, "poll_overlap_seconds", cfg.oracle.poll_overlap_seconds);
+    cfg.oracle.rest_framework_version =
+        get_int_or(o, "rest_framework_version", cfg.oracle.rest_framework_version);
     require_secure_url(cfg.oracle.base_url, "/oracle/base_url");
     require_secure_url(cfg.oracle.token_url, "/oracle/token_url");
     cfg.oracle.rest_root = oracle_rest_root(cfg.oracle.base_url);
@@ -342,7 +358,8 @@ Config parse_config(const std::string& json_text, const std::filesystem::path& o
     const std::filesystem::path base = origin.parent_path();
     const auto& s = section("state");
     cfg.state.path = resolve(get_string_or(s, "path", cfg.state.path.string()), base);
-    cfg.state.spool_dir = resolve(get_string_or(s, "spool_dir", cfg.state.spool_dir.string()), base);
+    cfg.state.spool_dir =
+        resolve(get_string_or(s, "spool_dir", cfg.state.spool_dir.string()), base);
     cfg.state.key_file = resolve(get_string_or(s, "key_file", cfg.state.key_file.string()), base);
 
     const auto& h = section("http");
@@ -361,7 +378,8 @@ Config parse_config(const std::string& json_text, const std::filesystem::path& o
     cfg.webhooks.header = get_string_or(w, "header", cfg.webhooks.header);
     cfg.webhooks.destination_url = get_string_or(w, "destination_url", "");
     cfg.webhooks.namespace_name = get_string_or(w, "namespace", cfg.webhooks.namespace_name);
-    cfg.webhooks.spool_retention_days = get_int_or(w, "spool_retention_days", cfg.webhooks.spool_retention_days);
+    cfg.webhooks.spool_retention_days =
+        get_int_or(w, "spool_retention_days", cfg.webhooks.spool_retention_days);
     if (!cfg.webhooks.destination_url.empty()) {
         require_secure_url(cfg.webhooks.destination_url, "/webhooks/destination_url");
     }

@@ -119,13 +119,19 @@ std::optional<std::int64_t> get_id(const rapidjson::Value& obj, const char* key)
 std::string type_name(const rapidjson::Value& v)
 {
     switch (v.GetType()) {
-    case rapidjson::kNullType: return "null";
+    case rapidjson::kNullType:
+        return "null";
     case rapidjson::kFalseType:
-    case rapidjson::kTrueType: return "boolean";
-    case rapidjson::kObjectType: return "object";
-    case rapidjson::kArrayType: return "array";
-    case rapidjson::kStringType: return "string";
-    case rapidjson::kNumberType: return v.IsInt64() || v.IsUint64() ? "integer" : "number";
+    case rapidjson::kTrueType:
+        return "boolean";
+    case rapidjson::kObjectType:
+        return "object";
+    case rapidjson::kArrayType:
+        return "array";
+    case rapidjson::kStringType:
+        return "string";
+    case rapidjson::kNumberType:
+        return v.IsInt64() || v.IsUint64() ? "integer" : "number";
     }
     return "unknown";
 }

@@ -5,29 +5,32 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
-#include <sqlite3.h>
 
 #include <atomic>
 #include <charconv>
+#include <sqlite3.h>
 
 namespace mlc::store {
 namespace {
 
 constexpr int k_busy_timeout_ms = 5000;
 
-StoreError translate(const std::filesystem::path& path, std::string_view doing, int code, const std::string& detail)
+StoreError translate(const std::filesystem::path& path, std::string_view doing, int code,
+                     const std::string& detail)
 {
     const std::string where = path.string();
     switch (code & 0xff) {
     case SQLITE_FULL:
-        return StoreError(fmt::format("state {}: disk full while {}", where, doing),
-                          "free space on the state volume, then run again; nothing half-written was kept");
+        return StoreError(
+            fmt::format("state {}: disk full while {}", where, doing),
+            "free space on the state volume, then run again; nothing half-written was kept");
     case SQLITE_IOERR:
         return StoreError(fmt::format("state {}: I/O error while {} ({})", where, doing, detail),
                           "check the disk and the file system holding the state database");
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
-        return StoreError(fmt::format("state {}: not a usable ml-connector database while {} ({})", where, doing, detail),
+        return StoreError(fmt::format("state {}: not a usable ml-connector database while {} ({})",
+                                      where, doing, detail),
                           "point --state at the right file, or restore it from a backup");
     case SQLITE_CANTOPEN:
         return StoreError(fmt::format("state {}: cannot open ({})", where, detail),
@@ -41,8 +44,9 @@ StoreError translate(const std::filesystem::path& path, std::string_view doing, 
         return StoreError(fmt::format("state {}: busy while {} ({})", where, doing, detail),
                           "another process holds the database; wait for it to finish");
     default:
-        return StoreError(fmt::format("state {}: database error while {} ({})", where, doing, detail),
-                          "check the state database");
+        return StoreError(
+            fmt::format("state {}: database error while {} ({})", where, doing, detail),
+            "check the state database");
     }
 }
 
@@ -51,7 +55,8 @@ StoreError translate(const std::filesystem::path& path, std::string_view doing, 
 int migration_number(std::string_view file_name)
 {
     int n = 0;
-    const auto [ptr, ec] = std::from_chars(file_name.data(), file_name.data() + file_name.size(), n);
+    const auto [ptr, ec] =
+        std::from_chars(file_name.data(), file_name.data() + file_name.size(), n);
     if (ec != std::errc{} || ptr == file_name.data()) {
         return 0;
     }
@@ -67,18 +72,21 @@ void rethrow_as_store_error(const Database& db, std::string_view doing)
     } catch (const SQLite::Exception& e) {
         throw translate(db.path(), doing, e.getExtendedErrorCode(), e.getErrorStr());
     } catch (const std::exception& e) {
-        throw StoreError(fmt::format("state {}: {} failed: {}", db.path().string(), doing, e.what()));
+        throw StoreError(
+            fmt::format("state {}: {} failed: {}", db.path().string(), doing, e.what()));
     }
 }
 
-Database::Database(const std::filesystem::path& path, const Clock& clock) : path_(path), clock_(&clock)
+Database::Database(const std::filesystem::path& path, const Clock& clock)
+    : path_(path), clock_(&clock)
 {
     try {
         if (path_.has_parent_path()) {
             std::error_code ec;
             std::filesystem::create_directories(path_.parent_path(), ec);
         }
-        db_ = std::make_unique<SQLite::Database>(path_.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        db_ = std::make_unique<SQLite::Database>(path_.string(),
+                                                 SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
         configure();
         migrate();
     } catch (...) {
@@ -117,11 +125,13 @@ void Database::migrate()
     for (const auto& m : migrations) {
         known = std::max(known, migration_number(m.name));
     }
-    const int recorded = db_->execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt();
+    const int recorded =
+        db_->execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt();
     if (recorded > known) {
-        throw StoreError(fmt::format("state {}: schema version {} is newer than this ml-connector knows ({})",
-                                     path_.string(), recorded, known),
-                         "run the newer ml-connector that wrote it, or point --state at another file");
+        throw StoreError(
+            fmt::format("state {}: schema version {} is newer than this ml-connector knows ({})",
+                        path_.string(), recorded, known),
+            "run the newer ml-connector that wrote it, or point --state at another file");
     }
     for (const auto& m : migrations) {
         const int number = migration_number(m.name);
@@ -135,7 +145,8 @@ void Database::migrate()
         }
         Transaction tx(*this);
         db_->exec(m.content);
-        SQLite::Statement record(*db_, "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)");
+        SQLite::Statement record(
+            *db_, "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)");
         record.bind(1, number);
         record.bind(2, m.name);
         record.bind(3, now_text());

@@ -21,7 +21,9 @@ namespace mlc::store {
 // the disk is full or an I/O error occurred. Exit code 2, like any local setup problem.
 class StoreError : public Fatal {
 public:
-    StoreError(const std::string& what, std::string hint = {}) : Fatal(ExitCode::usage, what, std::move(hint)) {}
+    StoreError(const std::string& what, std::string hint = {})
+        : Fatal(ExitCode::usage, what, std::move(hint))
+    {}
 };
 
 class Database {

@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+
 #include <sqlite3.h>
 
 namespace mlc::store {
@@ -25,7 +26,8 @@ Link read_row(SQLite::Statement& st)
     return l;
 }
 
-std::optional<Link> find_one(Database& db, const std::string& sql, const std::string& kind, const std::string& key)
+std::optional<Link> find_one(Database& db, const std::string& sql, const std::string& kind,
+                             const std::string& key)
 {
     SQLite::Statement st(db.handle(), sql);
     st.bind(1, kind);
@@ -38,21 +40,25 @@ std::optional<Link> find_one(Database& db, const std::string& sql, const std::st
 
 } // namespace
 
-std::optional<Link> Links::find_by_oracle(const std::string& kind, const std::string& oracle_key) const
+std::optional<Link> Links::find_by_oracle(const std::string& kind,
+                                          const std::string& oracle_key) const
 {
     try {
-        return find_one(db_, fmt::format("SELECT {} FROM links WHERE kind = ? AND oracle_key = ?", k_columns), kind,
-                        oracle_key);
+        return find_one(
+            db_, fmt::format("SELECT {} FROM links WHERE kind = ? AND oracle_key = ?", k_columns),
+            kind, oracle_key);
     } catch (...) {
         rethrow_as_store_error(db_, "reading links");
     }
 }
 
-std::optional<Link> Links::find_by_procore(const std::string& kind, const std::string& procore_key) const
+std::optional<Link> Links::find_by_procore(const std::string& kind,
+                                           const std::string& procore_key) const
 {
     try {
-        return find_one(db_, fmt::format("SELECT {} FROM links WHERE kind = ? AND procore_key = ?", k_columns), kind,
-                        procore_key);
+        return find_one(
+            db_, fmt::format("SELECT {} FROM links WHERE kind = ? AND procore_key = ?", k_columns),
+            kind, procore_key);
     } catch (...) {
         rethrow_as_store_error(db_, "reading links");
     }
@@ -64,15 +70,17 @@ std::expected<void, LinkConflict> Links::upsert(const Link& link)
         if (link.procore_key) {
             const auto other = find_by_procore(link.kind, *link.procore_key);
             if (other && other->oracle_key != link.oracle_key) {
-                return std::unexpected(LinkConflict{fmt::format("{} procore key {} is already linked to oracle key {}",
-                                                                link.kind, *link.procore_key, other->oracle_key)});
+                return std::unexpected(
+                    LinkConflict{fmt::format("{} procore key {} is already linked to oracle key {}",
+                                             link.kind, *link.procore_key, other->oracle_key)});
             }
         }
-        SQLite::Statement st(db_.handle(),
-                             "INSERT INTO links(kind, oracle_key, procore_key, fingerprint, origin, updated_at) "
-                             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(kind, oracle_key) DO UPDATE SET "
-                             "procore_key = excluded.procore_key, fingerprint = excluded.fingerprint, "
-                             "origin = excluded.origin, updated_at = excluded.updated_at");
+        SQLite::Statement st(
+            db_.handle(),
+            "INSERT INTO links(kind, oracle_key, procore_key, fingerprint, origin, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(kind, oracle_key) DO UPDATE SET "
+            "procore_key = excluded.procore_key, fingerprint = excluded.fingerprint, "
+            "origin = excluded.origin, updated_at = excluded.updated_at");
         st.bind(1, link.kind);
         st.bind(2, link.oracle_key);
         if (link.procore_key) {
@@ -87,8 +95,8 @@ std::expected<void, LinkConflict> Links::upsert(const Link& link)
         return {};
     } catch (const SQLite::Exception& e) {
         if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) {
-            return std::unexpected(LinkConflict{fmt::format("{} procore key {} is already linked", link.kind,
-                                                            link.procore_key.value_or(""))});
+            return std::unexpected(LinkConflict{fmt::format(
+                "{} procore key {} is already linked", link.kind, link.procore_key.value_or(""))});
         }
         rethrow_as_store_error(db_, "writing a link");
     } catch (...) {

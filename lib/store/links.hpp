@@ -12,12 +12,12 @@ namespace mlc::store {
 class Database;
 
 struct Link {
-    std::string kind;                        // "vendor", "cost_code", "purchase_order", …
+    std::string kind; // "vendor", "cost_code", "purchase_order", …
     std::string oracle_key;
-    std::optional<std::string> procore_key;  // unknown until the remote id comes back
+    std::optional<std::string> procore_key; // unknown until the remote id comes back
     std::string fingerprint;
-    std::string origin = "oracle";           // "oracle" or "procore"
-    std::string updated_at;                  // filled on read; stamped on write
+    std::string origin = "oracle"; // "oracle" or "procore"
+    std::string updated_at;        // filled on read; stamped on write
 };
 
 // An upsert that would give a Procore record a second Oracle partner.
@@ -29,8 +29,10 @@ class Links {
 public:
     explicit Links(Database& db) : db_(db) {}
 
-    std::optional<Link> find_by_oracle(const std::string& kind, const std::string& oracle_key) const;
-    std::optional<Link> find_by_procore(const std::string& kind, const std::string& procore_key) const;
+    std::optional<Link> find_by_oracle(const std::string& kind,
+                                       const std::string& oracle_key) const;
+    std::optional<Link> find_by_procore(const std::string& kind,
+                                        const std::string& procore_key) const;
     // Insert or update by (kind, oracle_key). A Procore key already linked to another Oracle
     // key of the same kind is a conflict the caller reports per record, not a fatal error.
     std::expected<void, LinkConflict> upsert(const Link& link);

@@ -3,14 +3,14 @@
 #include "core/error.hpp"
 #include "store/database.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <sstream>
-#include <sys/file.h>
-#include <unistd.h>
 
 namespace mlc::store {
 namespace {
@@ -23,8 +23,8 @@ std::string describe_holder(int fd)
     text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
     std::istringstream in(text);
     std::string pid_word, pid, started_word, started, command_word, command;
-    if (in >> pid_word >> pid >> started_word >> started >> command_word && pid_word == "pid" &&
-        started_word == "started" && command_word == "command") {
+    if (in >> pid_word >> pid >> started_word >> started >> command_word && pid_word == "pid"
+        && started_word == "started" && command_word == "command") {
         std::getline(in >> std::ws, command);
         return fmt::format("pid {}, started {}, {}", pid, started, command);
     }
@@ -38,7 +38,8 @@ std::filesystem::path lock_path_for(const std::filesystem::path& state_path)
     return std::filesystem::path(state_path.string() + ".lock");
 }
 
-RunLock::RunLock(const std::filesystem::path& state_path, const std::string& command, const Clock& clock)
+RunLock::RunLock(const std::filesystem::path& state_path, const std::string& command,
+                 const Clock& clock)
     : path_(lock_path_for(state_path))
 {
     if (path_.has_parent_path()) {
@@ -47,8 +48,9 @@ RunLock::RunLock(const std::filesystem::path& state_path, const std::string& com
     }
     fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd_ < 0) {
-        throw StoreError(fmt::format("cannot open lock file {}: {}", path_.string(), std::strerror(errno)),
-                         "the state folder must be writable by this user");
+        throw StoreError(
+            fmt::format("cannot open lock file {}: {}", path_.string(), std::strerror(errno)),
+            "the state folder must be writable by this user");
     }
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
         const int err = errno;
@@ -56,15 +58,16 @@ RunLock::RunLock(const std::filesystem::path& state_path, const std::string& com
             const std::string holder = describe_holder(fd_);
             ::close(fd_);
             fd_ = -1;
-            throw LockedError(fmt::format("another run holds {} ({})", path_.string(), holder),
-                              "wait for it to finish; a crashed run releases the lock automatically");
+            throw LockedError(
+                fmt::format("another run holds {} ({})", path_.string(), holder),
+                "wait for it to finish; a crashed run releases the lock automatically");
         }
         ::close(fd_);
         fd_ = -1;
         throw StoreError(fmt::format("cannot lock {}: {}", path_.string(), std::strerror(err)));
     }
-    const std::string line =
-        fmt::format("pid {} started {} command {}\n", ::getpid(), format_iso8601(clock.now()), command);
+    const std::string line = fmt::format("pid {} started {} command {}\n", ::getpid(),
+                                         format_iso8601(clock.now()), command);
     // Best effort: the lock itself is what matters; the text only makes the message helpful.
     if (::ftruncate(fd_, 0) == 0) {
         [[maybe_unused]] const ssize_t written = ::pwrite(fd_, line.data(), line.size(), 0);

@@ -13,7 +13,8 @@ class RunLock {
 public:
     // Takes the lock or throws LockedError("another run holds <lock path> (pid N, started T,
     // <command>)"). Any other failure (cannot create the lock file) is a StoreError.
-    RunLock(const std::filesystem::path& state_path, const std::string& command, const Clock& clock = system_clock());
+    RunLock(const std::filesystem::path& state_path, const std::string& command,
+            const Clock& clock = system_clock());
     ~RunLock();
     RunLock(const RunLock&) = delete;
     RunLock& operator=(const RunLock&) = delete;

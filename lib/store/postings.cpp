@@ -9,8 +9,8 @@
 namespace mlc::store {
 namespace {
 
-constexpr const char* k_columns =
-    "id, source_key, kind, target, status, attempts, remote_id, request, last_error, run_id, created_at, updated_at";
+constexpr const char* k_columns = "id, source_key, kind, target, status, attempts, remote_id, "
+                                  "request, last_error, run_id, created_at, updated_at";
 
 std::optional<std::string> optional_text(const SQLite::Column& c)
 {
@@ -45,7 +45,8 @@ Posting read_row(SQLite::Statement& st)
 std::optional<Posting> Postings::find(const std::string& source_key) const
 {
     try {
-        SQLite::Statement st(db_.handle(), fmt::format("SELECT {} FROM postings WHERE source_key = ?", k_columns));
+        SQLite::Statement st(
+            db_.handle(), fmt::format("SELECT {} FROM postings WHERE source_key = ?", k_columns));
         st.bind(1, source_key);
         if (st.executeStep()) {
             return read_row(st);
@@ -59,7 +60,8 @@ std::optional<Posting> Postings::find(const std::string& source_key) const
 std::optional<Posting> Postings::find(std::int64_t id) const
 {
     try {
-        SQLite::Statement st(db_.handle(), fmt::format("SELECT {} FROM postings WHERE id = ?", k_columns));
+        SQLite::Statement st(db_.handle(),
+                             fmt::format("SELECT {} FROM postings WHERE id = ?", k_columns));
         st.bind(1, id);
         if (st.executeStep()) {
             return read_row(st);
@@ -70,15 +72,17 @@ std::optional<Posting> Postings::find(std::int64_t id) const
     }
 }
 
-Posting Postings::record_pending(const std::string& source_key, const std::string& kind, const std::string& target,
-                                 const std::string& request, std::optional<std::int64_t> run_id)
+Posting Postings::record_pending(const std::string& source_key, const std::string& kind,
+                                 const std::string& target, const std::string& request,
+                                 std::optional<std::int64_t> run_id)
 {
     try {
         const std::string now = db_.now_text();
-        SQLite::Statement st(db_.handle(),
-                             "INSERT INTO postings(source_key, kind, target, status, request, run_id, created_at, "
-                             "updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?) "
-                             "ON CONFLICT(source_key) DO NOTHING");
+        SQLite::Statement st(
+            db_.handle(),
+            "INSERT INTO postings(source_key, kind, target, status, request, run_id, created_at, "
+            "updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?) "
+            "ON CONFLICT(source_key) DO NOTHING");
         st.bind(1, source_key);
         st.bind(2, kind);
         st.bind(3, target);
@@ -96,7 +100,8 @@ Posting Postings::record_pending(const std::string& source_key, const std::strin
     }
     auto row = find(source_key);
     if (!row) {
-        throw StoreError(fmt::format("state {}: posting {} vanished after insert", db_.path().string(), source_key));
+        throw StoreError(fmt::format("state {}: posting {} vanished after insert",
+                                     db_.path().string(), source_key));
     }
     return *row;
 }
@@ -105,8 +110,10 @@ void Postings::update_status(std::int64_t id, const char* status, const char* ex
                              const std::optional<std::string>& extra_value)
 {
     try {
-        SQLite::Statement st(db_.handle(),
-                             fmt::format("UPDATE postings SET status = ?, updated_at = ?{} WHERE id = ?", extra_sql));
+        SQLite::Statement st(
+            db_.handle(),
+            fmt::format("UPDATE postings SET status = ?, updated_at = ?{} WHERE id = ?",
+                        extra_sql));
         int index = 1;
         st.bind(index++, status);
         st.bind(index++, db_.now_text());
@@ -115,7 +122,8 @@ void Postings::update_status(std::int64_t id, const char* status, const char* ex
         }
         st.bind(index, id);
         if (st.exec() != 1) {
-            throw StoreError(fmt::format("state {}: no posting with id {}", db_.path().string(), id));
+            throw StoreError(
+                fmt::format("state {}: no posting with id {}", db_.path().string(), id));
         }
     } catch (...) {
         rethrow_as_store_error(db_, fmt::format("marking posting {} {}", id, status));
@@ -145,8 +153,9 @@ void Postings::requeue(std::int64_t id)
 std::vector<Posting> Postings::list_by_status(const std::string& status) const
 {
     try {
-        SQLite::Statement st(db_.handle(),
-                             fmt::format("SELECT {} FROM postings WHERE status = ? ORDER BY id", k_columns));
+        SQLite::Statement st(
+            db_.handle(),
+            fmt::format("SELECT {} FROM postings WHERE status = ? ORDER BY id", k_columns));
         st.bind(1, status);
         std::vector<Posting> out;
         while (st.executeStep()) {

@@ -23,9 +23,9 @@ struct Posting {
     std::int64_t id = 0;
     std::string source_key;
     std::string kind;
-    std::string target;  // "oracle" or "procore"
-    std::string status;  // see posting_status
-    int attempts = 0;    // times sent
+    std::string target; // "oracle" or "procore"
+    std::string status; // see posting_status
+    int attempts = 0;   // times sent
     std::optional<std::string> remote_id;
     std::string request; // what was (or will be) sent; never a secret
     std::optional<std::string> last_error;
@@ -42,8 +42,9 @@ public:
     std::optional<Posting> find(std::int64_t id) const;
     // Records a pending posting; when the source key already exists, returns that row
     // unchanged (check its status: it may be sent or confirmed already).
-    Posting record_pending(const std::string& source_key, const std::string& kind, const std::string& target,
-                           const std::string& request, std::optional<std::int64_t> run_id = std::nullopt);
+    Posting record_pending(const std::string& source_key, const std::string& kind,
+                           const std::string& target, const std::string& request,
+                           std::optional<std::int64_t> run_id = std::nullopt);
     // Status transitions. mark_sent counts an attempt; mark_failed stores the error redacted.
     void mark_sent(std::int64_t id);
     void mark_confirmed(std::int64_t id, const std::string& remote_id);

@@ -10,7 +10,8 @@ namespace mlc::store {
 std::int64_t begin_run(Database& db, const std::string& command)
 {
     try {
-        SQLite::Statement st(db.handle(), "INSERT INTO runs(command, started_at, pid) VALUES (?, ?, ?)");
+        SQLite::Statement st(db.handle(),
+                             "INSERT INTO runs(command, started_at, pid) VALUES (?, ?, ?)");
         st.bind(1, command);
         st.bind(2, db.now_text());
         st.bind(3, static_cast<std::int64_t>(::getpid()));
@@ -24,7 +25,8 @@ std::int64_t begin_run(Database& db, const std::string& command)
 void finish_run(Database& db, std::int64_t id, int exit_code, const std::string& counts_json)
 {
     try {
-        SQLite::Statement st(db.handle(), "UPDATE runs SET finished_at = ?, exit_code = ?, counts = ? WHERE id = ?");
+        SQLite::Statement st(
+            db.handle(), "UPDATE runs SET finished_at = ?, exit_code = ?, counts = ? WHERE id = ?");
         st.bind(1, db.now_text());
         st.bind(2, exit_code);
         st.bind(3, counts_json);
@@ -38,8 +40,9 @@ void finish_run(Database& db, std::int64_t id, int exit_code, const std::string&
 std::vector<RunRow> recent_runs(Database& db, int limit)
 {
     try {
-        SQLite::Statement st(db.handle(), "SELECT id, command, started_at, finished_at, exit_code, counts, pid "
-                                          "FROM runs ORDER BY id DESC LIMIT ?");
+        SQLite::Statement st(db.handle(),
+                             "SELECT id, command, started_at, finished_at, exit_code, counts, pid "
+                             "FROM runs ORDER BY id DESC LIMIT ?");
         st.bind(1, limit);
         std::vector<RunRow> out;
         while (st.executeStep()) {

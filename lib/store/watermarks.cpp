@@ -9,8 +9,8 @@ namespace {
 
 Watermark read_row(SQLite::Statement& st)
 {
-    return Watermark{st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(),
-                     st.getColumn(3).getString()};
+    return Watermark{st.getColumn(0).getString(), st.getColumn(1).getString(),
+                     st.getColumn(2).getString(), st.getColumn(3).getString()};
 }
 
 } // namespace
@@ -18,8 +18,9 @@ Watermark read_row(SQLite::Statement& st)
 std::optional<Watermark> Watermarks::get(const std::string& stream) const
 {
     try {
-        SQLite::Statement st(db_.handle(),
-                             "SELECT stream, cursor_time, cursor_key, updated_at FROM watermarks WHERE stream = ?");
+        SQLite::Statement st(
+            db_.handle(),
+            "SELECT stream, cursor_time, cursor_key, updated_at FROM watermarks WHERE stream = ?");
         st.bind(1, stream);
         if (st.executeStep()) {
             return read_row(st);
@@ -33,10 +34,11 @@ std::optional<Watermark> Watermarks::get(const std::string& stream) const
 void Watermarks::set(const Watermark& w)
 {
     try {
-        SQLite::Statement st(db_.handle(),
-                             "INSERT INTO watermarks(stream, cursor_time, cursor_key, updated_at) VALUES (?, ?, ?, ?) "
-                             "ON CONFLICT(stream) DO UPDATE SET cursor_time = excluded.cursor_time, "
-                             "cursor_key = excluded.cursor_key, updated_at = excluded.updated_at");
+        SQLite::Statement st(
+            db_.handle(), "INSERT INTO watermarks(stream, cursor_time, cursor_key, updated_at) "
+                          "VALUES (?, ?, ?, ?) "
+                          "ON CONFLICT(stream) DO UPDATE SET cursor_time = excluded.cursor_time, "
+                          "cursor_key = excluded.cursor_key, updated_at = excluded.updated_at");
         st.bind(1, w.stream);
         st.bind(2, w.cursor_time);
         st.bind(3, w.cursor_key);
@@ -50,8 +52,9 @@ void Watermarks::set(const Watermark& w)
 std::vector<Watermark> Watermarks::list() const
 {
     try {
-        SQLite::Statement st(db_.handle(),
-                             "SELECT stream, cursor_time, cursor_key, updated_at FROM watermarks ORDER BY stream");
+        SQLite::Statement st(
+            db_.handle(),
+            "SELECT stream, cursor_time, cursor_key, updated_at FROM watermarks ORDER BY stream");
         std::vector<Watermark> out;
         while (st.executeStep()) {
             out.push_back(read_row(st));

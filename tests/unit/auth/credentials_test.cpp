@@ -104,8 +104,9 @@ TEST_CASE("a missing secret is a Fatal that says how to add it", "[auth][credent
         } catch (const mlc::Fatal& e) {
             CHECK(e.code() == mlc::ExitCode::usage);
             CHECK(std::string(e.what()) == "credentials: no secret for procore");
-            CHECK(e.hint() ==
-                  "ml-connector creds set procore < secret.txt, or set ML_CONNECTOR_PROCORE_CLIENT_SECRET");
+            CHECK(e.hint()
+                  == "ml-connector creds set procore < secret.txt, or set "
+                     "ML_CONNECTOR_PROCORE_CLIENT_SECRET");
         }
     }
 }
@@ -115,11 +116,12 @@ TEST_CASE("resolved secrets are redacted from logs and messages", "[auth][creden
     TempDir dir;
     EnvGuard env("ML_CONNECTOR_WEBHOOK_SECRET", "wh-unique-secret-98765");
     (void)mlc::auth::resolve_secret("webhook", config_in(dir.path));
-    CHECK(mlc::log::redact("header was wh-unique-secret-98765 here").find("wh-unique-secret-98765") ==
-          std::string::npos);
+    CHECK(mlc::log::redact("header was wh-unique-secret-98765 here").find("wh-unique-secret-98765")
+          == std::string::npos);
 }
 
-TEST_CASE("secrets read from a stream lose one trailing newline and are never empty", "[auth][credentials]")
+TEST_CASE("secrets read from a stream lose one trailing newline and are never empty",
+          "[auth][credentials]")
 {
     std::istringstream one("abc123\n");
     CHECK(mlc::auth::read_secret(one).reveal() == "abc123");
@@ -132,5 +134,6 @@ TEST_CASE("secrets read from a stream lose one trailing newline and are never em
     std::istringstream empty("");
     CHECK_THROWS_AS(mlc::auth::read_secret(empty), mlc::UsageError);
     std::istringstream newline("\n");
-    CHECK_THROWS_WITH(mlc::auth::read_secret(newline), "credentials: the secret read from stdin is empty");
+    CHECK_THROWS_WITH(mlc::auth::read_secret(newline),
+                      "credentials: the secret read from stdin is empty");
 }

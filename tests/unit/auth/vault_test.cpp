@@ -4,12 +4,12 @@
 #include "core/error.hpp"
 
 #include <catch2/catch.hpp>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <sys/stat.h>
 
 namespace {
 
@@ -109,7 +109,8 @@ TEST_CASE("a wrong key is a Fatal, never garbage", "[auth][vault]")
 {
     TempDir dir;
     const auto path = dir.path / "credentials.vault";
-    mlc::auth::Vault(path, mlc::auth::key_from_base64(k_key_a, "test")).set("oracle", mlc::Secret("value-one"));
+    mlc::auth::Vault(path, mlc::auth::key_from_base64(k_key_a, "test"))
+        .set("oracle", mlc::Secret("value-one"));
     mlc::auth::Vault other(path, mlc::auth::key_from_base64(k_key_b, "test"));
     try {
         (void)other.get("oracle");
@@ -134,7 +135,8 @@ TEST_CASE("a tampered entry or an entry moved under another name does not decryp
     text.replace(pos, 7, "procore ");
     std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
     CHECK_THROWS_WITH(vault.get("procore"), "credentials: cannot decrypt procore with this key");
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << "ml-connector-vault 1\noracle !!!notbase64\n";
+    std::ofstream(path, std::ios::binary | std::ios::trunc)
+        << "ml-connector-vault 1\noracle !!!notbase64\n";
     CHECK_THROWS_WITH(vault.get("oracle"), Catch::Contains("is damaged"));
     std::ofstream(path, std::ios::binary | std::ios::trunc) << "something else\n";
     CHECK_THROWS_WITH(vault.get("oracle"), Catch::Contains("is not an ml-connector vault"));
@@ -161,8 +163,9 @@ TEST_CASE("a malformed ML_CONNECTOR_KEY is refused without echoing it", "[auth][
             FAIL("accepted " << bad);
         } catch (const mlc::Fatal& e) {
             CHECK(e.code() == mlc::ExitCode::usage);
-            CHECK(std::string(e.what()) ==
-                  "credentials: ML_CONNECTOR_KEY is not a valid key: expected base64 of exactly 32 bytes");
+            CHECK(std::string(e.what())
+                  == "credentials: ML_CONNECTOR_KEY is not a valid key: expected base64 of exactly "
+                     "32 bytes");
             CHECK(std::string(e.what()).find(bad) == std::string::npos);
             CHECK(e.hint().find(bad) == std::string::npos);
         }
@@ -183,7 +186,8 @@ TEST_CASE("key files: created 0600 once, loose permissions refused", "[auth][vau
     cfg.state.key_file = key;
     mlc::auth::Vault vault(dir.path / "v", mlc::auth::load_vault_key(cfg));
     vault.set("webhook", mlc::Secret("hook-value"));
-    CHECK(mlc::auth::Vault(dir.path / "v", mlc::auth::read_key_file(key)).get("webhook")->reveal() == "hook-value");
+    CHECK(mlc::auth::Vault(dir.path / "v", mlc::auth::read_key_file(key)).get("webhook")->reveal()
+          == "hook-value");
 
     // Two keys are not the same key.
     const auto key2 = dir.path / "other.key";

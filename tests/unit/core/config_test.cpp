@@ -55,7 +55,8 @@ TEST_CASE("the starter config parses and carries the example values", "[config]"
 {
     const auto cfg = mlc::parse_config(mlc::starter_config_text(), "/srv/mlc/ml-connector.json");
     CHECK(cfg.oracle.base_url == "https://acme.fa.us2.oraclecloud.com");
-    CHECK(cfg.oracle.rest_root == "https://acme.fa.us2.oraclecloud.com/fscmRestApi/resources/11.13.18.05");
+    CHECK(cfg.oracle.rest_root
+          == "https://acme.fa.us2.oraclecloud.com/fscmRestApi/resources/11.13.18.05");
     CHECK(cfg.procore.company_id == 1234);
     CHECK(cfg.state.path == "/srv/mlc/ml-connector.db");
     CHECK(cfg.state.spool_dir == "/srv/mlc/spool");
@@ -85,53 +86,66 @@ TEST_CASE("large company ids are read exactly", "[config]")
 
 TEST_CASE("comments are stripped outside strings only", "[config]")
 {
-    const std::string text = "// leading comment\n" +
-                             replace(k_minimal, "\"client_id\": \"oid\" },", "\"client_id\": \"o//id\" }, // trailing \"quote");
+    const std::string text = "// leading comment\n"
+                             + replace(k_minimal, "\"client_id\": \"oid\" },",
+                                       "\"client_id\": \"o//id\" }, // trailing \"quote");
     const auto cfg = mlc::parse_config(text, "c.json");
     CHECK(cfg.oracle.client_id == "o//id");
 }
 
 TEST_CASE("type errors name the pointer and the expected type", "[config]")
 {
-    CHECK(error_of(replace(k_minimal, "6452", "\"6452\"")) ==
-          "config /procore/company_id: expected integer, got string");
-    CHECK(error_of(replace(k_minimal, "6452", "64.5")) == "config /procore/company_id: expected integer, got number");
+    CHECK(error_of(replace(k_minimal, "6452", "\"6452\""))
+          == "config /procore/company_id: expected integer, got string");
+    CHECK(error_of(replace(k_minimal, "6452", "64.5"))
+          == "config /procore/company_id: expected integer, got number");
     CHECK(error_of("[]") == "config /: expected object, got array");
 }
 
 TEST_CASE("a missing required key is named", "[config]")
 {
-    CHECK(error_of(replace(k_minimal, "\"client_id\": \"oid\"", "\"scope\": \"x\"")) ==
-          "config /oracle: missing required key \"client_id\"");
-    CHECK(error_of(R"({"oracle": {"base_url": "https://a.example.com", "token_url": "https://b.example.com", "client_id": "x"}})") ==
-          "config /: missing required key \"procore\"");
+    CHECK(error_of(replace(k_minimal, "\"client_id\": \"oid\"", "\"scope\": \"x\""))
+          == "config /oracle: missing required key \"client_id\"");
+    CHECK(
+        error_of(
+            R"({"oracle": {"base_url": "https://a.example.com", "token_url": "https://b.example.com", "client_id": "x"}})")
+        == "config /: missing required key \"procore\"");
 }
 
 TEST_CASE("an unknown key is refused at every level", "[config]")
 {
-    CHECK(error_of(replace(k_minimal, "\"client_id\": \"oid\"", "\"client_id\": \"oid\", \"pod_url\": \"x\"")) ==
-          "config /oracle/pod_url: unknown key");
-    CHECK(error_of(replace(k_minimal, "\"procore\"", "\"stat\": {}, \"procore\"")) == "config /stat: unknown key");
+    CHECK(error_of(replace(k_minimal, "\"client_id\": \"oid\"",
+                           "\"client_id\": \"oid\", \"pod_url\": \"x\""))
+          == "config /oracle/pod_url: unknown key");
+    CHECK(error_of(replace(k_minimal, "\"procore\"", "\"stat\": {}, \"procore\""))
+          == "config /stat: unknown key");
 }
 
 TEST_CASE("range and pattern errors say what was expected", "[config]")
 {
-    CHECK(error_of(replace(k_minimal, "6452", "0")) == "config /procore/company_id: expected integer >= 1, got 0");
-    CHECK(error_of(replace(k_minimal, "\"https://acme.fa.us2.oraclecloud.com\"", "\"acme.example.com\"")) ==
-          "config /oracle/base_url: expected an http(s) URL, got \"acme.example.com\"");
-    CHECK(error_of(replace(k_minimal, "\"oid\"", "\"\"")) == "config /oracle/client_id: expected a non-empty string");
+    CHECK(error_of(replace(k_minimal, "6452", "0"))
+          == "config /procore/company_id: expected integer >= 1, got 0");
+    CHECK(error_of(
+              replace(k_minimal, "\"https://acme.fa.us2.oraclecloud.com\"", "\"acme.example.com\""))
+          == "config /oracle/base_url: expected an http(s) URL, got \"acme.example.com\"");
+    CHECK(error_of(replace(k_minimal, "\"oid\"", "\"\""))
+          == "config /oracle/client_id: expected a non-empty string");
 }
 
 TEST_CASE("malformed JSON names file, line and column", "[config]")
 {
     const std::string text = "{\n  \"oracle\": {\n    \"base_url\": \"x\"\n    \"token_url\": 1\n}";
-    CHECK(error_of(text) == "config /etc/mlc/ml-connector.json:4:5: Missing a comma or '}' after an object member.");
+    CHECK(
+        error_of(text)
+        == "config /etc/mlc/ml-connector.json:4:5: Missing a comma or '}' after an object member.");
 }
 
 TEST_CASE("secret-looking keys are refused with a pointer to creds set", "[config]")
 {
-    for (const std::string key : {"client_secret", "secret", "password", "token", "Webhook_Secret"}) {
-        const auto text = replace(k_minimal, "\"client_id\": \"pid\"", "\"client_id\": \"pid\", \"" + key + "\": \"hunter22\"");
+    for (const std::string key :
+         {"client_secret", "secret", "password", "token", "Webhook_Secret"}) {
+        const auto text = replace(k_minimal, "\"client_id\": \"pid\"",
+                                  "\"client_id\": \"pid\", \"" + key + "\": \"hunter22\"");
         try {
             (void)mlc::parse_config(text, "c.json");
             FAIL("accepted " << key);
@@ -143,8 +157,9 @@ TEST_CASE("secret-looking keys are refused with a pointer to creds set", "[confi
         }
     }
     // Nested anywhere, even in the free-form mapping.
-    CHECK(error_of(replace(k_minimal, "\"procore\"", "\"mapping\": {\"x\": [{\"password\": \"p\"}]}, \"procore\"")) ==
-          "config /mapping/x/0/password: secrets do not belong in the config file");
+    CHECK(error_of(replace(k_minimal, "\"procore\"",
+                           "\"mapping\": {\"x\": [{\"password\": \"p\"}]}, \"procore\""))
+          == "config /mapping/x/0/password: secrets do not belong in the config file");
     // token_url is not a secret.
     CHECK_NOTHROW(mlc::parse_config(k_minimal, "c.json"));
 }
@@ -153,12 +168,16 @@ TEST_CASE("the Oracle REST root is appended once", "[config]")
 {
     const std::string root = "/fscmRestApi/resources/11.13.18.05";
     CHECK(mlc::oracle_rest_root("https://a.oraclecloud.com") == "https://a.oraclecloud.com" + root);
-    CHECK(mlc::oracle_rest_root("https://a.oraclecloud.com///") == "https://a.oraclecloud.com" + root);
-    CHECK(mlc::oracle_rest_root("https://a.oraclecloud.com" + root + "/") == "https://a.oraclecloud.com" + root);
-    CHECK(mlc::oracle_rest_root("https://a.oraclecloud.com/fscmRestApi/resources/latest") ==
-          "https://a.oraclecloud.com/fscmRestApi/resources/latest");
-    CHECK(mlc::oracle_rest_root("http://127.0.0.1:9000/fscmRestApi/resources") == "http://127.0.0.1:9000" + root);
-    CHECK(mlc::oracle_rest_root("http://127.0.0.1:9000/fscmRestApi") == "http://127.0.0.1:9000" + root);
+    CHECK(mlc::oracle_rest_root("https://a.oraclecloud.com///")
+          == "https://a.oraclecloud.com" + root);
+    CHECK(mlc::oracle_rest_root("https://a.oraclecloud.com" + root + "/")
+          == "https://a.oraclecloud.com" + root);
+    CHECK(mlc::oracle_rest_root("https://a.oraclecloud.com/fscmRestApi/resources/latest")
+          == "https://a.oraclecloud.com/fscmRestApi/resources/latest");
+    CHECK(mlc::oracle_rest_root("http://127.0.0.1:9000/fscmRestApi/resources")
+          == "http://127.0.0.1:9000" + root);
+    CHECK(mlc::oracle_rest_root("http://127.0.0.1:9000/fscmRestApi")
+          == "http://127.0.0.1:9000" + root);
 }
 
 TEST_CASE("plain http is allowed only for loopback hosts", "[config]")
@@ -168,14 +187,18 @@ TEST_CASE("plain http is allowed only for loopback hosts", "[config]")
     CHECK_NOTHROW(mlc::require_secure_url("http://127.1.2.3", "/oracle/base_url"));
     CHECK_NOTHROW(mlc::require_secure_url("http://localhost:1", "/oracle/base_url"));
     CHECK_NOTHROW(mlc::require_secure_url("http://[::1]:9/p", "/oracle/base_url"));
-    CHECK_THROWS_WITH(mlc::require_secure_url("http://acme.example.com", "/oracle/base_url"),
-                      Catch::StartsWith("config /oracle/base_url: plain http is allowed only for loopback"));
+    CHECK_THROWS_WITH(
+        mlc::require_secure_url("http://acme.example.com", "/oracle/base_url"),
+        Catch::StartsWith("config /oracle/base_url: plain http is allowed only for loopback"));
     CHECK_THROWS_AS(mlc::require_secure_url("http://127.0.0.1.evil.com", "/p"), mlc::ConfigError);
     CHECK_THROWS_AS(mlc::require_secure_url("http://localhost.evil.com", "/p"), mlc::ConfigError);
     CHECK_THROWS_AS(mlc::require_secure_url("ftp://127.0.0.1", "/p"), mlc::ConfigError);
-    CHECK(error_of(replace(k_minimal, "\"pid\"", "\"pid\", \"base_url\": \"http://api.procore.com\"")).starts_with(
-        "config /procore/base_url: plain http"));
-    const auto cfg = mlc::parse_config(replace(k_minimal, "\"https://acme.fa.us2.oraclecloud.com\"", "\"http://127.0.0.1:4010/\""), "c");
+    CHECK(
+        error_of(replace(k_minimal, "\"pid\"", "\"pid\", \"base_url\": \"http://api.procore.com\""))
+            .starts_with("config /procore/base_url: plain http"));
+    const auto cfg = mlc::parse_config(
+        replace(k_minimal, "\"https://acme.fa.us2.oraclecloud.com\"", "\"http://127.0.0.1:4010/\""),
+        "c");
     CHECK(cfg.oracle.rest_root == "http://127.0.0.1:4010/fscmRestApi/resources/11.13.18.05");
 }
 
@@ -183,7 +206,9 @@ TEST_CASE("load_config resolves state paths against the file's folder", "[config
 {
     TempDir dir;
     const auto file = dir.path / "ml-connector.json";
-    std::ofstream(file) << replace(k_minimal, "\"procore\"", "\"state\": {\"path\": \"db/state.db\", \"key_file\": \"/abs/k\"}, \"procore\"");
+    std::ofstream(file) << replace(
+        k_minimal, "\"procore\"",
+        "\"state\": {\"path\": \"db/state.db\", \"key_file\": \"/abs/k\"}, \"procore\"");
     const auto cfg = mlc::load_config(file);
     CHECK(cfg.state.path == dir.path / "db/state.db");
     CHECK(cfg.state.key_file == "/abs/k");

@@ -52,7 +52,9 @@ TEST_CASE("migrations are applied once, in order, and recorded", "[store]")
         mlc::store::Database db(path);
         CHECK(db.schema_version() == latest);
         CHECK(count_rows(db, "schema_migrations") == static_cast<int>(migrations.size()));
-        SQLite::Statement st(db.handle(), "SELECT version, name, applied_at FROM schema_migrations ORDER BY version");
+        SQLite::Statement st(
+            db.handle(),
+            "SELECT version, name, applied_at FROM schema_migrations ORDER BY version");
         REQUIRE(st.executeStep());
         CHECK(st.getColumn(0).getInt() == 1);
         CHECK(st.getColumn(1).getString() == "001_initial.sql");
@@ -61,7 +63,8 @@ TEST_CASE("migrations are applied once, in order, and recorded", "[store]")
         for (const char* table : {"watermarks", "links", "inbox", "postings", "audit", "runs"}) {
             CHECK(db.handle().tableExists(table));
         }
-        db.handle().exec("INSERT INTO watermarks(stream, cursor_time, updated_at) VALUES ('s', 't', 'u')");
+        db.handle().exec(
+            "INSERT INTO watermarks(stream, cursor_time, updated_at) VALUES ('s', 't', 'u')");
     }
     // Re-opening is a no-op: nothing re-applied (which would fail on CREATE TABLE), data kept.
     mlc::store::Database again(path);
@@ -83,14 +86,16 @@ TEST_CASE("a database with newer migrations than the binary knows is refused", "
     const auto path = dir.path / "state.db";
     {
         mlc::store::Database db(path);
-        db.handle().exec("INSERT INTO schema_migrations(version, name, applied_at) VALUES (999, '999_future.sql', 'x')");
+        db.handle().exec("INSERT INTO schema_migrations(version, name, applied_at) VALUES (999, "
+                         "'999_future.sql', 'x')");
     }
     try {
         mlc::store::Database db(path);
         FAIL("opened a newer database");
     } catch (const mlc::Fatal& e) {
         CHECK(e.code() == mlc::ExitCode::usage);
-        CHECK_THAT(e.what(), Catch::Contains("schema version 999 is newer than this ml-connector knows"));
+        CHECK_THAT(e.what(),
+                   Catch::Contains("schema version 999 is newer than this ml-connector knows"));
     }
 }
 
@@ -101,7 +106,8 @@ TEST_CASE("a file that is not a database is a clear StoreError", "[store]")
     {
         std::FILE* f = std::fopen(path.c_str(), "wb");
         REQUIRE(f != nullptr);
-        std::fputs("this is not sqlite, just some text long enough to fill a header page.......", f);
+        std::fputs("this is not sqlite, just some text long enough to fill a header page.......",
+                   f);
         std::fclose(f);
     }
     CHECK_THROWS_AS(mlc::store::Database(path), mlc::store::StoreError);
@@ -129,7 +135,8 @@ TEST_CASE("Transaction commits, rolls back, and nests as a savepoint", "[store]"
     TempDir dir;
     mlc::store::Database db(dir.path / "state.db");
     const auto insert = [&](const std::string& stream) {
-        db.handle().exec("INSERT INTO watermarks(stream, cursor_time, updated_at) VALUES ('" + stream + "', 't', 'u')");
+        db.handle().exec("INSERT INTO watermarks(stream, cursor_time, updated_at) VALUES ('"
+                         + stream + "', 't', 'u')");
     };
     {
         mlc::store::Transaction tx(db);
@@ -156,5 +163,8 @@ TEST_CASE("Transaction commits, rolls back, and nests as a savepoint", "[store]"
         outer.commit();
     }
     CHECK(count_rows(db, "watermarks") == 3);
-    CHECK(db.handle().execAndGet("SELECT COUNT(*) FROM watermarks WHERE stream = 'inner_rolled_back'").getInt() == 0);
+    CHECK(db.handle()
+              .execAndGet("SELECT COUNT(*) FROM watermarks WHERE stream = 'inner_rolled_back'")
+              .getInt()
+          == 0);
 }

@@ -4,14 +4,14 @@
 #include "store/lock.hpp"
 
 #include <catch2/catch.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace {
 
@@ -50,8 +50,10 @@ TEST_CASE("a second RunLock on the same state is refused, naming the holder", "[
         CHECK(first.path() == dir.path / "state.db.lock");
         // flock is per open file description: a second open in this process conflicts too.
         const std::string msg = locked_message(state);
-        CHECK(msg == "another run holds " + (dir.path / "state.db.lock").string() + " (pid " + std::to_string(getpid()) +
-                         ", started " + mlc::format_iso8601(clock.now()) + ", sync-suppliers)");
+        CHECK(msg
+              == "another run holds " + (dir.path / "state.db.lock").string() + " (pid "
+                     + std::to_string(getpid()) + ", started " + mlc::format_iso8601(clock.now())
+                     + ", sync-suppliers)");
     }
     // Released with the RunLock.
     CHECK_NOTHROW(mlc::store::RunLock(state, "again"));

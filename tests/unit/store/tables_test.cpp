@@ -6,11 +6,11 @@
 #include "store/watermarks.hpp"
 
 #include <catch2/catch.hpp>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <unistd.h>
 
 namespace {
 
@@ -84,7 +84,8 @@ TEST_CASE("links round-trip and are found from either side", "[store]")
     CHECK_FALSE(l->procore_key.has_value());
     CHECK(l->fingerprint == "fp1");
 
-    REQUIRE(links.upsert({"vendor", "300000047", "9007199254740993", "fp2", "oracle", ""}).has_value());
+    REQUIRE(
+        links.upsert({"vendor", "300000047", "9007199254740993", "fp2", "oracle", ""}).has_value());
     l = links.find_by_procore("vendor", "9007199254740993");
     REQUIRE(l.has_value());
     CHECK(l->oracle_key == "300000047");
@@ -95,7 +96,8 @@ TEST_CASE("links round-trip and are found from either side", "[store]")
     CHECK_FALSE(links.find_by_procore("cost_code", "9007199254740993").has_value());
 
     // The same Procore record cannot get a second Oracle partner.
-    const auto conflict = links.upsert({"vendor", "300000048", "9007199254740993", "fp3", "oracle", ""});
+    const auto conflict =
+        links.upsert({"vendor", "300000048", "9007199254740993", "fp3", "oracle", ""});
     REQUIRE_FALSE(conflict.has_value());
     CHECK_THAT(conflict.error().message, Catch::Contains("already linked to oracle key 300000047"));
     CHECK(links.count("vendor") == 1);
@@ -109,7 +111,8 @@ TEST_CASE("postings: recorded before sending, unique per source key, then marked
     mlc::store::Postings postings(db);
     CHECK_FALSE(postings.find("direct_cost:123:v4").has_value());
 
-    const auto p = postings.record_pending("direct_cost:123:v4", "journal", "oracle", R"({"amount":"10.00"})", run);
+    const auto p = postings.record_pending("direct_cost:123:v4", "journal", "oracle",
+                                           R"({"amount":"10.00"})", run);
     CHECK(p.id > 0);
     CHECK(p.status == "pending");
     CHECK(p.attempts == 0);
@@ -117,7 +120,8 @@ TEST_CASE("postings: recorded before sending, unique per source key, then marked
 
     postings.mark_sent(p.id);
     // The same source key again hands back the existing row, never a second one.
-    const auto again = postings.record_pending("direct_cost:123:v4", "journal", "oracle", "{}", std::nullopt);
+    const auto again =
+        postings.record_pending("direct_cost:123:v4", "journal", "oracle", "{}", std::nullopt);
     CHECK(again.id == p.id);
     CHECK(again.status == "sent");
     CHECK(again.attempts == 1);
@@ -147,5 +151,6 @@ TEST_CASE("a posting may not reference a run that does not exist", "[store]")
     TempDir dir;
     mlc::store::Database db(dir.path / "state.db");
     mlc::store::Postings postings(db);
-    CHECK_THROWS_AS(postings.record_pending("k:1", "journal", "oracle", "{}", 424242), mlc::store::StoreError);
+    CHECK_THROWS_AS(postings.record_pending("k:1", "journal", "oracle", "{}", 424242),
+                    mlc::store::StoreError);
 }
