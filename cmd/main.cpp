@@ -1,15 +1,83 @@
 // ml-connector: parses the command line once, runs one subcommand, and turns every error
 // into one line `error: <what> (<hint>)` and a documented exit code.
+#include "commands.hpp"
+#include "context.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
 #include "core/version.hpp"
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include <cstdio>
+#include <exception>
+
+namespace {
+
+int print_error(const std::string& what, const std::string& hint, mlc::ExitCode code)
+{
+    const std::string line = hint.empty() ? fmt::format("error: {}\n", what)
+                                          : fmt::format("error: {} ({})\n", what, hint);
+    const std::string clean = mlc::log::redact(line);
+    std::fputs(clean.c_str(), stderr);
+    return static_cast<int>(code);
+}
+
+void configure_logging(const mlc::cmd::GlobalOptions& g)
+{
+    using mlc::log::Level;
+    Level level = Level::info;
+    if (g.quiet) {
+        level = Level::warn;
+    } else if (g.verbose == 1) {
+        level = Level::debug;
+    } else if (g.verbose >= 2) {
+        level = Level::trace;
+    }
+    mlc::log::configure(level, g.log_format == "json" ? mlc::log::Format::json
+                                                      : mlc::log::Format::text);
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
+    mlc::cmd::Context ctx;
     CLI::App app{"ml-connector: keeps Oracle Fusion Cloud ERP and Procore in sync"};
+    app.name("ml-connector");
     app.set_version_flag("--version", mlc::k_version);
-    CLI11_PARSE(app, argc, argv);
-    return 0;
+    app.require_subcommand(1);
+    app.fallthrough();
+
+    auto& g = ctx.global;
+    app.add_option("--config", g.config_path,
+                   "Config file (default $ML_CONNECTOR_CONFIG, else ./ml-connector.json)");
+    app.add_option("--state", g.state_path, "State database (overrides state.path in the config)");
+    app.add_option("--log-format", g.log_format, "Log format on stderr")
+        ->check(CLI::IsMember({"text", "json"}));
+    app.add_flag("-v,--verbose", g.verbose, "More logging (-vv: trace, with redacted bodies)");
+    app.add_flag("-q,--quiet", g.quiet, "Only warnings and errors");
+    app.parse_complete_callback([&ctx] { configure_logging(ctx.global); });
+
+    mlc::cmd::set_init_command(app, ctx);
+    mlc::cmd::set_creds_command(app, ctx);
+    mlc::cmd::set_ping_command(app, ctx);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        return print_error(e.what(), "see ml-connector --help", mlc::ExitCode::usage);
+    } catch (const mlc::Fatal& e) {
+        return print_error(e.what(), e.hint(), e.code());
+    } catch (const std::exception& e) {
+        return print_error(std::string("internal: ") + e.what(), "please report this",
+                           mlc::ExitCode::usage);
+    }
+    return ctx.exit_code;
 }

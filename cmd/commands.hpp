@@ -1,0 +1,14 @@
+#pragma once
+// The subcommands, registered in one place (main.cpp). Each lives in its own file and
+// declares its options, calls one library function and sets ctx.exit_code.
+#include "context.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace mlc::cmd {
+
+void set_init_command(CLI::App& app, Context& ctx);
+void set_creds_command(CLI::App& app, Context& ctx);
+void set_ping_command(CLI::App& app, Context& ctx);
+
+} // namespace mlc::cmd

@@ -1,0 +1,78 @@
+#include "core/json_writer.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace mlc::json {
+
+struct Writer::Impl {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer{buffer};
+    mutable std::string out;
+};
+
+Writer::Writer() : impl_(std::make_unique<Impl>()) {}
+Writer::~Writer() = default;
+
+Writer& Writer::begin_object()
+{
+    impl_->writer.StartObject();
+    return *this;
+}
+Writer& Writer::end_object()
+{
+    impl_->writer.EndObject();
+    return *this;
+}
+Writer& Writer::begin_array()
+{
+    impl_->writer.StartArray();
+    return *this;
+}
+Writer& Writer::end_array()
+{
+    impl_->writer.EndArray();
+    return *this;
+}
+Writer& Writer::key(std::string_view k)
+{
+    impl_->writer.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()), true);
+    return *this;
+}
+Writer& Writer::string(std::string_view v)
+{
+    impl_->writer.String(v.data(), static_cast<rapidjson::SizeType>(v.size()), true);
+    return *this;
+}
+Writer& Writer::integer(std::int64_t v)
+{
+    impl_->writer.Int64(v);
+    return *this;
+}
+Writer& Writer::boolean(bool v)
+{
+    impl_->writer.Bool(v);
+    return *this;
+}
+Writer& Writer::null()
+{
+    impl_->writer.Null();
+    return *this;
+}
+Writer& Writer::raw_number(std::string_view v)
+{
+    impl_->writer.RawValue(v.data(), v.size(), rapidjson::kNumberType);
+    return *this;
+}
+Writer& Writer::raw_json(std::string_view v)
+{
+    impl_->writer.RawValue(v.data(), v.size(), rapidjson::kObjectType);
+    return *this;
+}
+const std::string& Writer::str() const
+{
+    impl_->out.assign(impl_->buffer.GetString(), impl_->buffer.GetSize());
+    return impl_->out;
+}
+
+} // namespace mlc::json

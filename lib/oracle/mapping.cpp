@@ -1,0 +1,33 @@
+#include "oracle/mapping.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+namespace mlc::oracle {
+
+std::expected<PageMeta, std::string> parse_page_meta(const std::string& body)
+{
+    rapidjson::Document doc;
+    doc.Parse(body.c_str(), body.size());
+    if (doc.HasParseError()) {
+        return std::unexpected(std::string("malformed JSON: ")
+                               + rapidjson::GetParseError_En(doc.GetParseError()));
+    }
+    if (!doc.IsObject() || !doc.HasMember("items") || !doc["items"].IsArray()) {
+        return std::unexpected(std::string("not a collection (no items array)"));
+    }
+    PageMeta meta;
+    meta.count = static_cast<int>(doc["items"].Size());
+    if (auto it = doc.FindMember("hasMore"); it != doc.MemberEnd() && it->value.IsBool()) {
+        meta.has_more = it->value.GetBool();
+    }
+    if (auto it = doc.FindMember("limit"); it != doc.MemberEnd() && it->value.IsInt()) {
+        meta.limit = it->value.GetInt();
+    }
+    if (auto it = doc.FindMember("offset"); it != doc.MemberEnd() && it->value.IsInt()) {
+        meta.offset = it->value.GetInt();
+    }
+    return meta;
+}
+
+} // namespace mlc::oracle

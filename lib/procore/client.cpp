@@ -1,0 +1,82 @@
+#include "procore/client.hpp"
+
+#include "procore/mapping.hpp"
+
+#include <charconv>
+#include <utility>
+
+namespace mlc::procore {
+
+namespace {
+
+http::Error unexpected_shape(int status, const std::string& what)
+{
+    return http::Error{.kind = http::ErrorKind::status,
+                       .status = status,
+                       .message = "unexpected response: " + what,
+                       .body = {},
+                       .attempts = 1};
+}
+
+} // namespace
+
+Client::Client(http::Client& http, std::string base_url, std::int64_t company_id)
+    : http_(http), base_url_(std::move(base_url)), company_id_(company_id)
+{
+}
+
+http::Result Client::get(const std::string& path_and_query, const std::string& path_template)
+{
+    http::Request request;
+    request.method = "GET";
+    request.url = base_url_ + path_and_query;
+    request.headers.set("Accept", "application/json");
+    return http_.send(std::move(request), {.path_template = path_template, .idempotent = true});
+}
+
+std::expected<std::vector<Company>, http::Error> Client::companies()
+{
+    auto result = get("/rest/v1.0/companies", "/rest/v1.0/companies");
+    if (!result) {
+        return std::unexpected(result.error());
+    }
+    auto companies = parse_companies(result->body);
+    if (!companies) {
+        return std::unexpected(unexpected_shape(result->status, companies.error()));
+    }
+    return std::move(*companies);
+}
+
+std::expected<std::int64_t, http::Error> Client::count_projects()
+{
+    const std::string base = "/rest/v1.0/projects?company_id=" + std::to_string(company_id_);
+    auto first = get(base + "&per_page=1&page=1", "/rest/v1.0/projects");
+    if (!first) {
+        return std::unexpected(first.error());
+    }
+    if (auto total = first->headers.get("Total")) {
+        std::int64_t n = 0;
+        const auto [ptr, ec] = std::from_chars(total->data(), total->data() + total->size(), n);
+        if (ec == std::errc{} && ptr == total->data() + total->size()) {
+            return n;
+        }
+    }
+    // No usable Total header: count by paging (bounded by what the server returns).
+    std::int64_t count = 0;
+    for (int page = 1;; ++page) {
+        auto result = get(base + "&per_page=100&page=" + std::to_string(page), "/rest/v1.0/projects");
+        if (!result) {
+            return std::unexpected(result.error());
+        }
+        auto n = count_array_items(result->body);
+        if (!n) {
+            return std::unexpected(unexpected_shape(result->status, n.error()));
+        }
+        count += *n;
+        if (*n < 100) {
+            return count;
+        }
+    }
+}
+
+} // namespace mlc::procore
