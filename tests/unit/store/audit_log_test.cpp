@@ -127,6 +127,20 @@ TEST_CASE("audit chain survives reopening and rolled-back appends", "[store][aud
     CHECK(v.reason.empty());
 }
 
+TEST_CASE("two audit logs on one database extend one chain", "[store][audit]")
+{
+    AuditTempDir dir;
+    mlc::store::Database db(dir.path / "state.db");
+    AuditLog first(db);
+    AuditLog second(db);
+    first.append(entry("supplier", "1", "read"));
+    second.append(entry("supplier", "2", "read"));
+    first.append(entry("supplier", "3", "read"));
+    const auto v = second.verify();
+    CHECK(v.ok);
+    CHECK(v.rows_checked == 3);
+}
+
 TEST_CASE("audit canonical text is unambiguous", "[store][audit]")
 {
     AuditEntry a = entry("supplier", "1", "read");
