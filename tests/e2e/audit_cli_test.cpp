@@ -1,0 +1,167 @@
+// `ml-connector audit` as users run it: the real binary on a seeded state database, its
+// output formats, filters, `audit verify` on an intact and a tampered trail, and exit codes.
+#include "store/audit_log.hpp"
+#include "store/database.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#define CATCH_CONFIG_EXTERNAL_INTERFACES // the listener types below
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Failed assertions so far, so a temp dir can be kept (and named) when its test failed.
+std::size_t g_failed_assertions = 0;
+
+struct FailureCounter : Catch::TestEventListenerBase {
+    using TestEventListenerBase::TestEventListenerBase;
+    bool assertionEnded(const Catch::AssertionStats& stats) override
+    {
+        if (!stats.assertionResult.isOk()) {
+            ++g_failed_assertions;
+        }
+        return true;
+    }
+};
+
+struct CliTempDir {
+    std::size_t failures_at_start = g_failed_assertions;
+    fs::path path;
+    CliTempDir()
+    {
+        std::random_device rd;
+        path = fs::temp_directory_path() / ("mlc-audit-cli-" + std::to_string(rd()) + std::to_string(rd()));
+        fs::create_directories(path);
+    }
+    ~CliTempDir()
+    {
+        std::error_code ec;
+        if (g_failed_assertions == failures_at_start) {
+            fs::remove_all(path, ec);
+        } else {
+            std::fprintf(stderr, "kept state dir: %s\n", path.c_str());
+        }
+    }
+};
+
+struct Result {
+    int code = -1;
+    std::string out; // stdout and stderr together
+};
+
+Result run(const std::string& args)
+{
+    const std::string cmd = std::string(MLC_BINARY) + " " + args + " 2>&1";
+    Result r;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::array<char, 4096> buf{};
+    for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0;) {
+        r.out.append(buf.data(), n);
+    }
+    const int status = pclose(pipe);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+// Eight rows over two runs: odd rows read a supplier, even rows create its vendor (5500 + id).
+void seed(const fs::path& file)
+{
+    mlc::store::Database db(file);
+    mlc::store::AuditLog log(db);
+    mlc::store::Transaction tx(db);
+    for (int i = 1; i <= 8; ++i) {
+        mlc::store::AuditEntry e;
+        e.command = "sync-suppliers";
+        e.run_id = i <= 4 ? 1 : 2;
+        e.oracle_key = std::to_string(300000047000120 + (i + 1) / 2);
+        if (i % 2 == 0) {
+            e.record_kind = "vendor";
+            e.procore_key = std::to_string(5500 + i);
+            e.action = "created";
+            e.remote_status = 200;
+            e.message = "vendor \"Acme, Inc.\"\ncreated";
+        } else {
+            e.record_kind = "supplier";
+            e.action = "read";
+        }
+        log.append(e);
+    }
+    tx.commit();
+}
+
+} // namespace
+
+CATCH_REGISTER_LISTENER(FailureCounter)
+
+TEST_CASE("audit lists, filters and exports", "[e2e][audit]")
+{
+    CliTempDir dir;
+    const fs::path db = dir.path / "state.db";
+    seed(db);
+    const std::string state = "--state " + db.string();
+
+    const auto table = run(state + " audit");
+    CHECK(table.code == 0);
+    CHECK(table.out.find("ORACLE KEY") != std::string::npos);
+    CHECK(table.out.find("vendor \"Acme, Inc.\" created") != std::string::npos);
+
+    const auto csv = run(state + " audit --record supplier:300000047000122 --format csv");
+    CHECK(csv.code == 0);
+    CHECK(csv.out.rfind("id,at,run_id,", 0) == 0);
+    CHECK(csv.out.find("\r\n3,") != std::string::npos); // the read
+    CHECK(csv.out.find("\r\n4,") != std::string::npos); // and the vendor created for it
+    CHECK(csv.out.find("\r\n5,") == std::string::npos);
+    CHECK(csv.out.find("\"vendor \"\"Acme, Inc.\"\"\ncreated\"") != std::string::npos);
+
+    const auto json = run(state + " audit --record vendor:5508 --json");
+    CHECK(json.code == 0);
+    CHECK(json.out.find(R"("id":8,)") != std::string::npos);
+    CHECK(json.out.find(R"("id":7,)") == std::string::npos);
+
+    const auto filtered = run(state + " audit --run 2 --action read --limit 1 --format csv");
+    CHECK(filtered.code == 0);
+    CHECK(filtered.out.find("\r\n7,") != std::string::npos);
+    CHECK(filtered.out.find("\r\n5,") == std::string::npos);
+
+    const auto bad = run(state + " audit --since tomorrow");
+    CHECK(bad.code == 2);
+    CHECK(bad.out.find("--since") != std::string::npos);
+    CHECK(run(state + " audit --format xml").code == 2);
+    CHECK(run(state + " audit --record vendor").code == 2);
+}
+
+TEST_CASE("audit verify passes, then names the tampered row", "[e2e][audit]")
+{
+    CliTempDir dir;
+    const fs::path db = dir.path / "state.db";
+    seed(db);
+    const std::string state = "--state " + db.string();
+
+    const auto ok = run(state + " audit verify");
+    CHECK(ok.code == 0);
+    CHECK(ok.out == "audit chain ok: 8 rows\n");
+
+    {
+        SQLite::Database raw(db.string(), SQLite::OPEN_READWRITE);
+        raw.exec("DROP TRIGGER audit_no_update");
+        raw.exec("UPDATE audit SET message = 'nothing happened' WHERE id = 6");
+    }
+    const auto broken = run(state + " audit verify");
+    CHECK(broken.code == 1);
+    CHECK(broken.out.rfind("audit chain broken at row 6: ", 0) == 0);
+
+    const auto missing = run("--state " + (dir.path / "missing.db").string() + " audit verify");
+    CHECK(missing.code == 2);
+    CHECK(missing.out.find("does not exist") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir.path / "missing.db"));
+}
