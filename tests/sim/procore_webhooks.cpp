@@ -190,7 +190,9 @@ void ProcoreSim::Impl::fire(const Collection& c, const std::string& event_type, 
                             std::int64_t scope, const std::optional<std::string>& app) {
     if (c.resource_name.empty()) return;
     const std::int64_t company = company_of_scope(c, scope);
-    const std::optional<std::int64_t> project = c.project_scoped ? std::optional<std::int64_t>(scope) : std::nullopt;
+    // (a plain flag and value rather than std::optional: GCC's -O2 maybe-uninitialized misfires on it)
+    const bool has_project = c.project_scoped;
+    const std::int64_t project_id = has_project ? scope : 0;
     const std::int64_t now = clock.now_ms();
     // The API user behind a change: a service account per OAuth client, or a person in the UI.
     const std::int64_t user = app ? 7'000'000'000 + static_cast<std::int64_t>(std::hash<std::string>{}(*app) % 1'000'000)
@@ -198,7 +200,7 @@ void ProcoreSim::Impl::fire(const Collection& c, const std::string& event_type, 
     std::lock_guard<std::mutex> lock(wmu);
     bool queued = false;
     for (const auto& [hid, h] : hooks) {
-        if (h.project_id ? (!project || *project != *h.project_id) : h.company_id != company) continue;
+        if (h.project_id ? (!has_project || project_id != *h.project_id) : h.company_id != company) continue;
         bool wanted = std::any_of(triggers.begin(), triggers.end(), [&](const auto& kv) {
             const Trigger& t = kv.second;
             return t.hook_id == hid && t.resource_name == c.resource_name && t.event_type == event_type &&
@@ -222,7 +224,7 @@ void ProcoreSim::Impl::fire(const Collection& c, const std::string& event_type, 
         w.Key("source_user_id");
         w.Int64(user);
         w.Key("source_project_id");
-        if (project) w.Int64(*project);
+        if (has_project) w.Int64(project_id);
         else w.Null();
         w.Key("source_operation_id");
         w.Null();
@@ -237,7 +239,7 @@ void ProcoreSim::Impl::fire(const Collection& c, const std::string& event_type, 
         w.Key("company_id");
         w.Int64(company);
         w.Key("project_id");
-        if (project) w.Int64(*project);
+        if (has_project) w.Int64(project_id);
         else w.Null();
         w.Key("api_version");
         w.String("v2.0");
