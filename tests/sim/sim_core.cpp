@@ -310,6 +310,9 @@ void mount_admin(httplib::Server& server, SimSide& side, Stats& stats, Faults& f
 Listener::Listener() : server_(std::make_unique<httplib::Server>()) {
     // Keep-alive clients each hold a worker; give both sides room for several at once.
     server_->new_task_queue = [] { return new httplib::ThreadPool(16); };
+    // Without TCP_NODELAY every small response waits ~40 ms for the client's delayed ACK
+    // (Nagle), which would make the simulator, not the client, the bottleneck.
+    server_->set_tcp_nodelay(true);
 }
 
 Listener::~Listener() { stop(); }
