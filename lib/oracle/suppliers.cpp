@@ -1,0 +1,188 @@
+#include "oracle/suppliers.hpp"
+
+#include "core/json.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+namespace mlc::oracle {
+
+namespace {
+
+std::string str_or_empty(const rapidjson::Value& obj, const char* key)
+{
+    return json::get_string(obj, key).value_or(std::string{});
+}
+
+// Oracle flags arrive as JSON booleans, or as "Y"/"N" or "true"/"false" strings on some pods.
+bool flag(const rapidjson::Value& obj, const char* key)
+{
+    if (auto b = json::get_bool(obj, key)) {
+        return *b;
+    }
+    if (auto s = json::get_string(obj, key)) {
+        std::string v = *s;
+        std::transform(v.begin(), v.end(), v.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        return v == "Y" || v == "YES" || v == "TRUE";
+    }
+    return false;
+}
+
+SupplierAddress parse_address(const rapidjson::Value& item)
+{
+    SupplierAddress a;
+    a.id = json::get_id(item, "SupplierAddressId").value_or(0);
+    a.name = str_or_empty(item, "AddressName");
+    a.line1 = str_or_empty(item, "AddressLine1");
+    a.line2 = str_or_empty(item, "AddressLine2");
+    a.line3 = str_or_empty(item, "AddressLine3");
+    a.line4 = str_or_empty(item, "AddressLine4");
+    a.city = str_or_empty(item, "City");
+    a.state = str_or_empty(item, "State");
+    a.postal_code = str_or_empty(item, "PostalCode");
+    a.country_code = str_or_empty(item, "CountryCode");
+    if (a.country_code.empty()) {
+        a.country_code = str_or_empty(item, "Country");
+    }
+    a.ordering = flag(item, "AddressPurposeOrderingFlag");
+    a.remit_to = flag(item, "AddressPurposeRemitToFlag");
+    a.primary = flag(item, "PrimaryAddressFlag");
+    if (auto status = json::get_string(item, "Status")) {
+        a.active = *status != "INACTIVE" && *status != "I";
+    }
+    return a;
+}
+
+// The child rows: a bare array (framework v1/v2) or a collection object (v3+).
+const rapidjson::Value* child_items(const rapidjson::Value& item, const char* child)
+{
+    const auto* v = json::find(item, child);
+    if (v == nullptr) {
+        return nullptr;
+    }
+    if (v->IsArray()) {
+        return v;
+    }
+    if (v->IsObject()) {
+        const auto* items = json::find(*v, "items");
+        if (items != nullptr && items->IsArray()) {
+            return items;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
+
+std::expected<SupplierPage, std::string> parse_supplier_page(const std::string& body)
+{
+    auto doc = json::parse(body);
+    if (!doc) {
+        return std::unexpected("malformed JSON at line " + std::to_string(doc.error().line)
+                               + ": " + doc.error().message);
+    }
+    const auto* items = json::find(*doc, "items");
+    if (items == nullptr || !items->IsArray()) {
+        return std::unexpected(std::string("not a collection (no items array)"));
+    }
+    SupplierPage page;
+    page.meta.count = static_cast<int>(items->Size());
+    page.meta.has_more = json::get_bool(*doc, "hasMore").value_or(false);
+    page.meta.limit = json::get_int(*doc, "limit").value_or(0);
+    page.meta.offset = json::get_int(*doc, "offset").value_or(0);
+    page.suppliers.reserve(items->Size());
+    for (rapidjson::SizeType i = 0; i < items->Size(); ++i) {
+        const auto& item = (*items)[i];
+        if (!item.IsObject()) {
+            return std::unexpected("item " + std::to_string(i) + " is not an object");
+        }
+        Supplier s;
+        const auto id = json::get_id(item, "SupplierId");
+        if (!id) {
+            return std::unexpected("item " + std::to_string(i) + " has no integer SupplierId");
+        }
+        s.id = *id;
+        s.last_update_date = str_or_empty(item, "LastUpdateDate");
+        if (s.last_update_date.empty()) {
+            return std::unexpected("supplier " + std::to_string(s.id) + " has no LastUpdateDate");
+        }
+        s.number = str_or_empty(item, "SupplierNumber");
+        s.name = str_or_empty(item, "Supplier");
+        s.status = str_or_empty(item, "Status");
+        s.inactive_date = str_or_empty(item, "InactiveDate");
+        s.taxpayer_id = str_or_empty(item, "TaxpayerId");
+        if (const auto* addresses = child_items(item, "addresses")) {
+            for (const auto& a : addresses->GetArray()) {
+                if (a.IsObject()) {
+                    s.addresses.push_back(parse_address(a));
+                }
+            }
+        }
+        page.suppliers.push_back(std::move(s));
+    }
+    return page;
+}
+
+std::string supplier_fields()
+{
+    return "SupplierId,SupplierNumber,Supplier,Status,InactiveDate,LastUpdateDate,TaxpayerId;"
+           "addresses:SupplierAddressId,AddressName,AddressLine1,AddressLine2,AddressLine3,"
+           "AddressLine4,City,State,PostalCode,CountryCode,AddressPurposeOrderingFlag,"
+           "AddressPurposeRemitToFlag,Status";
+}
+
+std::string supplier_query(const std::string& since)
+{
+    if (since.empty()) {
+        return {};
+    }
+    return "LastUpdateDate>='" + since + "'";
+}
+
+std::expected<SupplierReadStats, http::Error> read_suppliers(Client& client,
+                                                             const SupplierCursor& cursor,
+                                                             const SupplierPageSink& sink,
+                                                             int page_size)
+{
+    Query query;
+    query.q = supplier_query(cursor.since);
+    query.order_by = "LastUpdateDate:asc,SupplierId:asc";
+    query.fields = supplier_fields();
+    query.limit = page_size;
+    query.only_data = true;
+
+    SupplierReadStats stats;
+    for (;;) {
+        auto result = client.get("suppliers", query, "/suppliers");
+        if (!result) {
+            return std::unexpected(result.error());
+        }
+        auto page = parse_supplier_page(result->body);
+        if (!page) {
+            return std::unexpected(http::Error{.kind = http::ErrorKind::status,
+                                               .status = result->status,
+                                               .message = "unexpected response: " + page.error(),
+                                               .body = {},
+                                               .attempts = 1});
+        }
+        ++stats.pages;
+        stats.records += static_cast<std::int64_t>(page->suppliers.size());
+        // Follow the server's page size, not the one we asked for: a pod capping at 499
+        // would otherwise look like a short (last) page.
+        const int limit = page->meta.limit > 0 ? page->meta.limit : query.limit;
+        const bool more = page->meta.has_more && page->meta.count >= limit && page->meta.count > 0;
+        if (!sink(*page)) {
+            break;
+        }
+        if (!more) {
+            break;
+        }
+        query.offset += page->meta.count;
+        query.limit = limit;
+    }
+    return stats;
+}
+
+} // namespace mlc::oracle

@@ -1,0 +1,105 @@
+#pragma once
+// Procore company vendors as plain structs: listing them (page/per_page), the body of
+// PATCH /rest/v1.0/vendors/sync and its {entities, errors} answer. Also the generic sync
+// response parser the other sync endpoints (standard cost codes) share. JSON stays in here.
+#include "http/client.hpp"
+
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlc::procore {
+
+// A vendor as listed by GET /rest/v1.0/vendors (only what matching needs).
+struct Vendor {
+    std::int64_t id = 0;
+    std::string name;
+    std::string origin_id;   // empty when none (typed in by hand, or another integration's)
+    std::string origin_code;
+    std::string tax_id;      // business_register.identifier, else business_id; may be empty
+    bool is_active = true;
+};
+
+// One item of a vendors/sync call. Matching: with `id` Procore updates that vendor (and sets
+// origin_id on it: how a hand-made vendor is linked); with only origin_id it upserts.
+// Empty optional text fields are left out of the body rather than sent as "".
+struct VendorSyncItem {
+    std::optional<std::int64_t> id;
+    std::string origin_id;
+    std::string origin_code;
+    std::string origin_data;
+    std::string name;
+    std::string address;
+    std::string city;
+    std::string state_code;
+    std::string zip;
+    std::string country_code;
+    bool is_active = true;
+};
+
+// One record a sync call created or updated.
+struct SyncEntity {
+    std::int64_t id = 0;
+    std::string origin_id;
+};
+
+// One rejected item: the echoed origin_id (or id) and Procore's messages, flattened
+// "field: message; field: message".
+struct SyncItemError {
+    std::optional<std::int64_t> id;
+    std::string origin_id;
+    std::string message;
+};
+
+struct SyncResult {
+    std::vector<SyncEntity> entities;
+    std::vector<SyncItemError> errors;
+};
+
+// {"company_id":…, "updates":[…]}.
+std::string vendor_sync_body(std::int64_t company_id, const std::vector<VendorSyncItem>& items);
+// The item as JSON text (the body's updates[] element); also what postings.request keeps.
+std::string vendor_sync_item_json(const VendorSyncItem& item);
+
+// Parses a sync answer: {"entities":[…],"errors":[…]}, or a bare array of entities (some sync
+// endpoints answer that way). Entities need an integer id.
+std::expected<SyncResult, std::string> parse_sync_response(const std::string& body);
+
+// Parses a page of GET /rest/v1.0/vendors (a JSON array).
+std::expected<std::vector<Vendor>, std::string> parse_vendor_list(const std::string& body);
+
+// The company vendor endpoints. Listing is paged by page/per_page; the last page is the first
+// one shorter than per_page (or empty).
+class VendorApi {
+public:
+    VendorApi(http::Client& http, std::string base_url, std::int64_t company_id);
+
+    // Calls `sink` with each page; returns the number of vendors listed.
+    std::expected<std::int64_t, http::Error>
+    list(const std::function<void(std::vector<Vendor>&)>& sink, int per_page = 1000);
+
+    // PATCH /rest/v1.0/vendors/sync with up to 1000 items. Sent as idempotent: the upsert is
+    // keyed by origin_id (or id), so a resend after a dropped connection changes nothing twice.
+    std::expected<SyncResult, http::Error> sync(const std::vector<VendorSyncItem>& items);
+
+    std::int64_t company_id() const { return company_id_; }
+
+private:
+    http::Client& http_;
+    std::string base_url_;
+    std::int64_t company_id_;
+};
+
+// A PATCH of a JSON body to base_url + path, counted under `path_template`; shared by the
+// sync endpoints. `idempotent` is passed to the retrying client.
+http::Result send_json(http::Client& http, const std::string& method, const std::string& url,
+                       const std::string& body, const std::string& path_template,
+                       bool idempotent);
+
+// An http::Error for an answer that is not the expected shape.
+http::Error unexpected_response(int status, const std::string& what);
+
+} // namespace mlc::procore
