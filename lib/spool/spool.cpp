@@ -266,15 +266,51 @@ std::expected<std::string, std::string> SpoolWriter::write(std::string_view body
             }
             return failure("rename into", "new/" + name, err);
         }
+        std::uint64_t seq = 0;
+        {
+            std::lock_guard lock(sync_mutex_);
+            seq = ++renamed_;
+        }
         // Without this the rename may not survive a power cut even though the data would.
-        if (::fsync(new_dir_fd_) != 0) {
-            const int err = errno;
+        if (const int err = sync_new_dir(seq); err != 0) {
             ::unlinkat(new_dir_fd_, name.c_str(), 0);
             return failure("fsync directory for", "new/" + name, err);
         }
         return name;
     }
     return std::unexpected(std::string("spool: could not find a free file name after 8 attempts"));
+}
+
+int SpoolWriter::sync_new_dir(std::uint64_t renamed_seq)
+{
+    std::unique_lock lock(sync_mutex_);
+    for (;;) {
+        if (synced_ >= renamed_seq) {
+            return 0;
+        }
+        if (renamed_seq >= failed_from_ && renamed_seq <= failed_to_) {
+            return failed_errno_;
+        }
+        if (!syncing_) {
+            // Lead: this fsync covers every rename numbered up to `target`, ours included.
+            syncing_ = true;
+            const std::uint64_t target = renamed_;
+            lock.unlock();
+            const int err = ::fsync(new_dir_fd_) == 0 ? 0 : errno;
+            lock.lock();
+            syncing_ = false;
+            if (err == 0) {
+                synced_ = std::max(synced_, target);
+            } else {
+                failed_from_ = synced_ + 1;
+                failed_to_ = target;
+                failed_errno_ = err;
+            }
+            sync_done_.notify_all();
+            continue;
+        }
+        sync_done_.wait(lock);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

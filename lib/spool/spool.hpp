@@ -5,10 +5,12 @@
 #include "core/clock.hpp"
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,8 +49,19 @@ public:
     const std::filesystem::path& dir() const noexcept { return dir_; }
 
 private:
+    // Group commit of the new/ directory: one fsync covers every rename done before it started,
+    // so concurrent deliveries share it instead of queueing one fsync each. Returns 0 or errno.
+    int sync_new_dir(std::uint64_t renamed_seq);
+
     std::filesystem::path dir_;
     int new_dir_fd_ = -1;
+    std::mutex sync_mutex_;
+    std::condition_variable sync_done_;
+    std::uint64_t renamed_ = 0;     // renames into new/ so far; each gets the next number
+    std::uint64_t synced_ = 0;      // every rename numbered <= this is durable
+    bool syncing_ = false;
+    std::uint64_t failed_from_ = 1, failed_to_ = 0; // renames the last failed fsync covered
+    int failed_errno_ = 0;
 };
 
 // How many files sit in each part of the spool, for `status`.

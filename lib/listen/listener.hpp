@@ -1,0 +1,82 @@
+#pragma once
+// The webhook companion (`ml-connector listen`): a small HTTP server that checks Procore's
+// static header secret in constant time, bounds the body, writes each delivery durably to the
+// spool and answers 2xx in milliseconds. It never opens the database and never calls a remote
+// system; passes take the spool in later. The only user of the HTTP server library in lib/.
+#include "core/secret.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace mlc::listen {
+
+struct ListenOptions {
+    std::string host = "127.0.0.1";
+    int port = 8787;                        // 0: any free port (tests); see Listener::port()
+    std::string path = "/webhooks/procore";
+    std::string header = "Authorization";   // the header Procore sends from destination_headers
+    Secret secret;                          // its expected value; must not be empty
+    std::filesystem::path spool_dir;
+    std::size_t max_body = 1 << 20;         // larger bodies get 413
+    std::chrono::milliseconds read_timeout{5000}; // per read and write: a stalled client is cut off
+    int threads = 8;                        // worker pool size
+};
+
+// Counters since start(), for the log line at shutdown and for tests.
+struct ListenStats {
+    std::uint64_t received = 0;       // requests whose headers were read (any path, any outcome)
+    std::uint64_t accepted = 0;       // spooled and answered 200
+    std::uint64_t unauthorized = 0;   // 401
+    std::uint64_t too_large = 0;      // 413 decided by the handler (the server may answer some itself)
+    std::uint64_t bad_request = 0;    // 400: not a JSON object
+    std::uint64_t spool_failures = 0; // 503: the spool write failed
+};
+
+// "127.0.0.1:8787", "[::1]:8787", "0.0.0.0:9000" -> host and port. A bare port means loopback.
+struct HostPort {
+    std::string host;
+    int port = 0;
+};
+std::expected<HostPort, std::string> parse_listen_addr(std::string_view addr);
+
+// Compares without an early exit: the time taken depends only on the lengths, never on where
+// the first difference is, so a client cannot guess the secret byte by byte from timings.
+bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
+
+class Listener {
+public:
+    // Validates the options and prepares the spool (created 0700). Throws mlc::Fatal (usage) on
+    // an empty secret, a bad path or thread count, or a spool that cannot be created.
+    explicit Listener(ListenOptions options);
+    ~Listener(); // stops if still running
+    Listener(const Listener&) = delete;
+    Listener& operator=(const Listener&) = delete;
+
+    // Binds and starts accepting; returns once the server is accepting. Throws mlc::Fatal when
+    // the address cannot be bound.
+    void start();
+    // The bound port (the real one when options.port was 0). Valid after start().
+    int port() const;
+    // Stops accepting, lets in-flight requests finish, joins the workers. Idempotent.
+    void stop();
+    // Installs SIGTERM/SIGINT handlers, start()s if needed, calls on_ready(port) (the command
+    // prints "listening on ..."; a test learns it may now signal), then blocks until one of the
+    // signals arrives and stop()s. Returns normally so the command can exit 0. The previous
+    // signal handlers are restored before returning. One call at a time per process.
+    void run_until_signal(const std::function<void(int port)>& on_ready = {});
+
+    ListenStats stats() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace mlc::listen
