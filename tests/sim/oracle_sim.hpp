@@ -30,7 +30,7 @@ public:
     // Issues a token directly (for tests that don't exercise the token endpoint).
     std::string issue_token();
 
-    struct State; // the data sets, defined in oracle_sim.cpp
+    struct State; // the data sets and REST handlers, defined in oracle_sim.cpp
 
 private:
     const SimOptions& options_;
@@ -39,5 +39,9 @@ private:
     Faults faults_;
     std::unique_ptr<State> state_;
 };
+
+// Test helpers: a zip holding one file, and base64, to build importBulkData requests.
+std::string zip_single_file(const std::string& name, const std::string& content);
+std::string base64_encode(const std::string& bytes);
 
 } // namespace mlc::sim
