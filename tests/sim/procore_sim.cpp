@@ -113,6 +113,7 @@ struct ListQuery {
     std::optional<std::int64_t> list_id;
     std::string include_deleted; // "", "with", "only"
     std::string sort;
+    bool active_only = false; // the vendors list shows active vendors; inactive ones have their own list
 };
 
 std::optional<std::string> param(const httplib::Request& req, const char* name) {
@@ -204,6 +205,10 @@ bool matches(const Record& r, const ListQuery& q) {
         if (it == r.obj.MemberEnd() || !it->value.IsString() || q.origin_ids.count(it->value.GetString()) == 0) return false;
     }
     if (!q.ids.empty() && q.ids.count(r.obj["id"].GetInt64()) == 0) return false;
+    if (q.active_only) {
+        auto it = r.obj.FindMember("is_active");
+        if (it != r.obj.MemberEnd() && it->value.IsFalse()) return false;
+    }
     if (q.status) {
         auto it = r.obj.FindMember("status");
         if (it == r.obj.MemberEnd() || !it->value.IsString() || *q.status != it->value.GetString()) return false;
@@ -458,6 +463,7 @@ void ProcoreSim::mount(httplib::Server& server) {
     auto list = [&im](Req req, Res res, Collection& c, std::optional<std::int64_t> scope, bool compact) {
         ListQuery q;
         if (!parse_list_query(req, res, q)) return;
+        q.active_only = c.name == "vendors";
         std::vector<const Record*> hits;
         for (const auto& [id, r] : c.records)
             if ((!scope || r.scope == *scope) && matches(r, q)) hits.push_back(&r);
