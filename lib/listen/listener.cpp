@@ -100,6 +100,22 @@ std::expected<HostPort, std::string> parse_listen_addr(std::string_view addr)
     return hp;
 }
 
+ListenOptions listen_options(const WebhookConfig& webhooks, const std::filesystem::path& spool_dir, Secret secret)
+{
+    auto addr = parse_listen_addr(webhooks.listen_addr);
+    if (!addr) {
+        throw ConfigError("/webhooks/listen_addr: " + addr.error(), "use host:port, e.g. 127.0.0.1:8787");
+    }
+    ListenOptions o;
+    o.host = addr->host;
+    o.port = addr->port;
+    o.path = webhooks.path;
+    o.header = webhooks.header;
+    o.spool_dir = spool_dir;
+    o.secret = std::move(secret);
+    return o;
+}
+
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept
 {
     const std::size_t n = std::max(a.size(), b.size());

@@ -3,6 +3,7 @@
 // static header secret in constant time, bounds the body, writes each delivery durably to the
 // spool and answers 2xx in milliseconds. It never opens the database and never calls a remote
 // system; passes take the spool in later. The only user of the HTTP server library in lib/.
+#include "core/config.hpp"
 #include "core/secret.hpp"
 
 #include <chrono>
@@ -45,6 +46,11 @@ struct HostPort {
     int port = 0;
 };
 std::expected<HostPort, std::string> parse_listen_addr(std::string_view addr);
+
+// Options from the config's webhooks section and spool directory (what `listen` starts from
+// before applying --addr/--spool). Throws ConfigError naming /webhooks/listen_addr when the
+// address does not parse.
+ListenOptions listen_options(const WebhookConfig& webhooks, const std::filesystem::path& spool_dir, Secret secret);
 
 // Compares without an early exit: the time taken depends only on the lengths, never on where
 // the first difference is, so a client cannot guess the secret byte by byte from timings.

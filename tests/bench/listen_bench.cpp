@@ -7,6 +7,7 @@
 //   mlc_listen_bench [--quick] [--seconds N] [--connections N] [--workers N] [--body-bytes N]
 //                    [--spool DIR] [--addr HOST:PORT --path P]   (secret: $ML_CONNECTOR_WEBHOOK_SECRET)
 // Exit status: 0 when every delivery was acknowledged and found; 1 otherwise; 2 on bad usage.
+#include "core/log.hpp"
 #include "listen/listener.hpp"
 
 #include <httplib.h>
@@ -35,8 +36,8 @@ namespace {
 
 struct Args {
     double seconds = 20;
-    int connections = 16;
-    int workers = 16;
+    int connections = 8;
+    int workers = 8; // ListenOptions::threads default
     std::size_t body_bytes = 600;
     fs::path spool;
     std::string addr; // external listener
@@ -168,6 +169,7 @@ int main(int argc, char** argv)
         child = ::fork();
         if (child == 0) {
             ::close(ready[0]);
+            mlc::log::configure(mlc::log::Level::warn, mlc::log::Format::text);
             try {
                 mlc::listen::ListenOptions o;
                 o.port = 0;

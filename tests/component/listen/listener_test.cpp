@@ -220,6 +220,31 @@ TEST_CASE("parse_listen_addr", "[listen]")
     CHECK_FALSE(mlc::listen::parse_listen_addr("[::1]8080").has_value());
 }
 
+TEST_CASE("listen_options takes the config's webhooks section", "[listen]")
+{
+    mlc::WebhookConfig w;
+    w.listen_addr = "0.0.0.0:9443";
+    w.path = "/hooks/procore";
+    w.header = "X-Hook-Token";
+    auto o = mlc::listen::listen_options(w, "/var/spool/mlc", Secret("s3cret-value"));
+    CHECK(o.host == "0.0.0.0");
+    CHECK(o.port == 9443);
+    CHECK(o.path == "/hooks/procore");
+    CHECK(o.header == "X-Hook-Token");
+    CHECK(o.spool_dir == fs::path("/var/spool/mlc"));
+    CHECK(o.secret.reveal() == "s3cret-value");
+    CHECK(o.max_body == (1U << 20));
+
+    w.listen_addr = "nonsense";
+    try {
+        (void)mlc::listen::listen_options(w, "/x", Secret("s"));
+        FAIL("expected a ConfigError");
+    } catch (const mlc::ConfigError& e) {
+        INFO(e.what());
+        CHECK(std::string(e.what()).find("/webhooks/listen_addr: ") != std::string::npos);
+    }
+}
+
 TEST_CASE("Listener refuses to start without a secret or with bad options", "[listen]")
 {
     TempDir tmp;
