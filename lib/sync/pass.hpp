@@ -1,0 +1,73 @@
+#pragma once
+// What every pass shares around its own work: the run lock, the state database, a `runs` row
+// begun at the start and finished with the exit code and summary, the audit log, and the
+// pass-local helpers (cursor arithmetic, a TTY progress line). A dry run takes the lock but
+// writes nothing locally: no runs row, no audit rows.
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "store/audit_log.hpp"
+#include "store/database.hpp"
+#include "store/lock.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace mlc::sync {
+
+class PassRun {
+public:
+    // Takes the lock (LockedError, exit 4) and opens the database (StoreError).
+    PassRun(const Config& config, std::string command, bool dry_run, Clock& clock);
+    // A run never finished (an exception went past it) is finished with exit code 2 or the
+    // code of the Fatal being handled, so the runs row never stays open.
+    ~PassRun();
+    PassRun(const PassRun&) = delete;
+    PassRun& operator=(const PassRun&) = delete;
+
+    store::Database& db() { return *db_; }
+    store::AuditLog& audit() { return *audit_; }
+    std::optional<std::int64_t> run_id() const { return run_id_; }
+    const std::string& command() const { return command_; }
+    bool dry_run() const { return dry_run_; }
+
+    void finish(int exit_code, const std::string& counts_json);
+
+private:
+    std::string command_;
+    bool dry_run_;
+    store::RunLock lock_;
+    std::unique_ptr<store::Database> db_;
+    std::unique_ptr<store::AuditLog> audit_;
+    std::optional<std::int64_t> run_id_;
+    bool finished_ = false;
+};
+
+// A compound cursor (timestamp, id) with the ordering records are read in.
+struct Cursor {
+    std::string time; // as the system sent it
+    std::string key;  // the id, tie-breaker
+    bool empty() const { return time.empty(); }
+};
+// True when a sorts before b: by parsed time (falling back to text), then by numeric id.
+bool cursor_less(const Cursor& a, const Cursor& b);
+// `time` minus `seconds`, ISO-8601 UTC; the input unchanged when it does not parse.
+std::string minus_seconds(const std::string& time, int seconds);
+
+// One line on stderr, rewritten in place, only when stderr is a terminal.
+class Progress {
+public:
+    explicit Progress(bool enabled) : enabled_(enabled) {}
+    ~Progress() { done(); }
+    void update(const std::string& line);
+    void done();
+
+private:
+    bool enabled_;
+    bool shown_ = false;
+};
+
+bool stderr_is_tty();
+
+} // namespace mlc::sync
