@@ -13,12 +13,14 @@ namespace {
 std::string invalid_client_hint(const OAuthSettings& s)
 {
     if (s.system == "procore") {
-        return "check procore.client_id and the secret (ml-connector creds set procore); the app must "
+        return "check procore.client_id and the secret (ml-connector creds set procore); the app "
+               "must "
                "be installed for company "
-               + (s.company_id > 0 ? std::to_string(s.company_id) : std::string("<procore.company_id>"));
+               + (s.company_id > 0 ? std::to_string(s.company_id)
+                                   : std::string("<procore.company_id>"));
     }
-    return "check " + s.system + ".client_id and the stored secret (ml-connector creds set " + s.system
-           + "); the client id must map to a Fusion user with the integration roles";
+    return "check " + s.system + ".client_id and the stored secret (ml-connector creds set "
+           + s.system + "); the client id must map to a Fusion user with the integration roles";
 }
 
 std::string json_string(const rapidjson::Value& doc, const char* name)
@@ -55,7 +57,8 @@ std::string json_string(const rapidjson::Value& doc, const char* name)
     const std::string detail = error.message.empty() ? std::string{} : ": " + error.message;
     if (code == "invalid_scope") {
         throw UnreachableError(s.system + ": token request refused (invalid_scope" + detail + ")",
-                               "check " + s.system + ".scope (usually urn:opc:resource:consumer::all)");
+                               "check " + s.system
+                                   + ".scope (usually urn:opc:resource:consumer::all)");
     }
     if (code == "unauthorized_client" || code == "unsupported_grant_type") {
         throw UnreachableError(s.system + ": token request refused (" + code + detail + ")",
@@ -67,7 +70,8 @@ std::string json_string(const rapidjson::Value& doc, const char* name)
                                invalid_client_hint(s));
     }
     throw UnreachableError(
-        s.system + ": token endpoint " + s.token_url + " answered HTTP " + std::to_string(status) + detail,
+        s.system + ": token endpoint " + s.token_url + " answered HTTP " + std::to_string(status)
+            + detail,
         status == 404 ? "check " + s.system + ".token_url (it must be the OAuth token endpoint)"
                       : "the identity service is failing or throttling; try again later");
 }
@@ -143,9 +147,10 @@ void ClientCredentialsAuth::fetch_locked()
 {
     const OAuthSettings& s = settings_;
     if (s.client_secret.empty()) {
-        throw UnreachableError(s.system + ": no client secret",
-                               "store it with `ml-connector creds set " + s.system + "` or set ML_CONNECTOR_"
-                                   + (s.system == "procore" ? "PROCORE" : "ORACLE") + "_CLIENT_SECRET");
+        throw UnreachableError(
+            s.system + ": no client secret",
+            "store it with `ml-connector creds set " + s.system + "` or set ML_CONNECTOR_"
+                + (s.system == "procore" ? "PROCORE" : "ORACLE") + "_CLIENT_SECRET");
     }
     http::Request request;
     request.method = "POST";
@@ -155,7 +160,8 @@ void ClientCredentialsAuth::fetch_locked()
         request.headers.set("Authorization",
                             "Basic " + base64_encode(s.client_id + ":" + s.client_secret.reveal()));
         request.headers.set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8");
-        request.body = http::form_encode({{"grant_type", "client_credentials"}, {"scope", s.scope}});
+        request.body =
+            http::form_encode({{"grant_type", "client_credentials"}, {"scope", s.scope}});
     } else {
         request.headers.set("Content-Type", "application/x-www-form-urlencoded");
         request.body = http::form_encode({{"grant_type", "client_credentials"},
@@ -173,14 +179,15 @@ void ClientCredentialsAuth::fetch_locked()
     rapidjson::Document doc;
     doc.Parse(result->body.c_str(), result->body.size());
     if (doc.HasParseError() || !doc.IsObject()) {
-        throw UnreachableError(s.system + ": the token response from " + s.token_url + " is not JSON",
-                               "check " + s.system + ".token_url (it must be the OAuth token endpoint)");
+        throw UnreachableError(
+            s.system + ": the token response from " + s.token_url + " is not JSON",
+            "check " + s.system + ".token_url (it must be the OAuth token endpoint)");
     }
     std::string access_token = json_string(doc, "access_token");
     if (access_token.empty()) {
-        throw UnreachableError(s.system + ": the token response from " + s.token_url
-                                   + " has no access_token",
-                               "check " + s.system + ".token_url (it must be the OAuth token endpoint)");
+        throw UnreachableError(
+            s.system + ": the token response from " + s.token_url + " has no access_token",
+            "check " + s.system + ".token_url (it must be the OAuth token endpoint)");
     }
     log::register_secret(access_token);
 
@@ -200,7 +207,8 @@ void ClientCredentialsAuth::fetch_locked()
     }
     if (expires_in <= 0) {
         expires_in = 3600;
-        log::warn("{}: token response has no usable expires_in; assuming {} s", s.system, expires_in);
+        log::warn("{}: token response has no usable expires_in; assuming {} s", s.system,
+                  expires_in);
     }
     const std::chrono::seconds lifetime{expires_in};
     // Renew early, but a margin that eats half a short lifetime would renew on every call.
@@ -219,7 +227,8 @@ void ClientCredentialsAuth::fetch_locked()
 std::string auth_failure_hint(const std::string& system)
 {
     if (system == "procore") {
-        return "Procore accepted the token but refused the call: the app is probably not installed or "
+        return "Procore accepted the token but refused the call: the app is probably not installed "
+               "or "
                "no longer connected for this company (Company Admin > App Management), or "
                "procore.company_id is wrong";
     }

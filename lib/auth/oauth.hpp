@@ -20,9 +20,9 @@ struct OAuthSettings {
     std::string token_url;
     std::string client_id;
     Secret client_secret;
-    std::string scope;                    // oracle only
-    std::chrono::seconds margin{300};     // renew this long before expiry
-    std::int64_t company_id = 0;          // procore only, for hints
+    std::string scope;                // oracle only
+    std::chrono::seconds margin{300}; // renew this long before expiry
+    std::int64_t company_id = 0;      // procore only, for hints
     http::RetryPolicy retry{3, std::chrono::milliseconds{1'000}, std::chrono::milliseconds{10'000}};
 };
 

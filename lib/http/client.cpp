@@ -45,7 +45,8 @@ namespace {
 
 bool all_digits(std::string_view s)
 {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+    return !s.empty()
+           && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 std::optional<std::int64_t> parse_int(std::string_view text)
@@ -178,7 +179,8 @@ std::string describe_errors(const rapidjson::Value& errors)
     std::vector<std::string> parts;
     if (errors.IsObject()) {
         for (const auto& member : errors.GetObject()) {
-            parts.push_back(std::string(member.name.GetString()) + ": " + describe_value(member.value));
+            parts.push_back(std::string(member.name.GetString()) + ": "
+                            + describe_value(member.value));
         }
     } else if (errors.IsArray()) {
         for (const auto& item : errors.GetArray()) {
@@ -246,7 +248,8 @@ std::string summarize_json(const rapidjson::Value& doc)
     if (const auto it = doc.FindMember("errors"); it != doc.MemberEnd()) {
         push(describe_errors(it->value));
     }
-    if (const auto it = doc.FindMember("o:errorDetails"); it != doc.MemberEnd() && it->value.IsArray()) {
+    if (const auto it = doc.FindMember("o:errorDetails");
+        it != doc.MemberEnd() && it->value.IsArray()) {
         for (const auto& detail : it->value.GetArray()) {
             if (detail.IsObject()) {
                 push(string_member(detail, "detail"));
@@ -268,8 +271,8 @@ std::string derive_template_from_path(std::string_view path)
     std::size_t pos = 0;
     while (pos < path.size()) {
         const std::size_t slash = path.find('/', pos);
-        const std::string_view segment =
-            path.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
+        const std::string_view segment = path.substr(
+            pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
         out += all_digits(segment) ? std::string("{id}") : std::string(segment);
         if (slash == std::string_view::npos) {
             break;
@@ -288,8 +291,8 @@ std::string header_lines_for_log(const Headers& headers)
         std::transform(lower.begin(), lower.end(), lower.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         // Credentials are never formatted at all; redact() is the second line of defence.
-        const bool sensitive = lower == "authorization" || lower == "cookie" || lower == "set-cookie"
-                               || lower.find("token") != std::string::npos
+        const bool sensitive = lower == "authorization" || lower == "cookie"
+                               || lower == "set-cookie" || lower.find("token") != std::string::npos
                                || lower.find("secret") != std::string::npos;
         out += fmt::format("\n  {}: {}", name, sensitive ? "***" : value);
     }
@@ -327,7 +330,8 @@ std::string summarize_error_body(const std::string& body, std::size_t max_len)
     } else if (!doc.HasParseError() && doc.IsString()) {
         summary = collapse_whitespace(std::string(doc.GetString(), doc.GetStringLength()));
     } else {
-        const bool looks_html = body.find('<') != std::string::npos && body.find('>') != std::string::npos;
+        const bool looks_html =
+            body.find('<') != std::string::npos && body.find('>') != std::string::npos;
         summary = collapse_whitespace(looks_html ? strip_tags(body) : body);
     }
     return truncate_utf8(std::move(summary), max_len);
@@ -372,8 +376,7 @@ Client::Client(Transport& transport, Authenticator* auth, CallCounter& counter, 
                ClientOptions options)
     : transport_(transport), auth_(auth), counter_(counter), clock_(clock),
       options_(std::move(options)), rng_(std::random_device{}())
-{
-}
+{}
 
 std::chrono::milliseconds Client::backoff(int attempt, const Response* response)
 {
@@ -393,14 +396,15 @@ std::chrono::milliseconds Client::backoff(int attempt, const Response* response)
                 return capped(seconds{*secs}, "Retry-After");
             }
             if (const auto when = parse_http_date(*retry_after)) {
-                return capped(duration_cast<milliseconds>(*when - clock_.now()), "Retry-After date");
+                return capped(duration_cast<milliseconds>(*when - clock_.now()),
+                              "Retry-After date");
             }
         }
         if (response->status == 429) {
             if (const auto reset = response->headers.get("X-Rate-Limit-Reset")) {
                 if (const auto epoch = parse_int(*reset)) {
-                    const auto wait = duration_cast<milliseconds>(
-                        Clock::time_point{seconds{*epoch}} - clock_.now());
+                    const auto wait = duration_cast<milliseconds>(Clock::time_point{seconds{*epoch}}
+                                                                  - clock_.now());
                     if (wait > milliseconds{0}) {
                         return capped(wait, "X-Rate-Limit-Reset");
                     }
@@ -411,7 +415,8 @@ std::chrono::milliseconds Client::backoff(int attempt, const Response* response)
     // Full jitter over a capped exponential: random(0, min(cap, base * 2^(attempt-1))).
     const int shift = std::clamp(attempt - 1, 0, 30);
     const auto base = std::max(options_.retry.base_delay, milliseconds{0});
-    const std::int64_t exp = base.count() > (cap.count() >> shift) ? cap.count() : base.count() << shift;
+    const std::int64_t exp =
+        base.count() > (cap.count() >> shift) ? cap.count() : base.count() << shift;
     const std::int64_t ceiling = std::min<std::int64_t>(cap.count(), exp);
     std::uniform_int_distribution<std::int64_t> dist(0, std::max<std::int64_t>(ceiling, 0));
     return milliseconds{dist(rng_)};
@@ -444,7 +449,8 @@ Result Client::send(Request request, const CallOptions& options)
 {
     const std::string path_template =
         options.path_template.empty() ? derive_path_template(request.url) : options.path_template;
-    const bool idempotent = request.method == "GET" || request.method == "HEAD" || options.idempotent;
+    const bool idempotent =
+        request.method == "GET" || request.method == "HEAD" || options.idempotent;
     for (const auto& [name, value] : options_.default_headers.items) {
         if (!request.headers.get(name)) {
             request.headers.add(name, value);
@@ -452,8 +458,8 @@ Result Client::send(Request request, const CallOptions& options)
     }
     const int max_attempts = std::max(1, options_.retry.max_attempts);
     bool refreshed = false;
-    int attempts = 0;   // every request put on the wire
-    int retries = 0;    // retries for transport errors / retriable statuses (401 not included)
+    int attempts = 0; // every request put on the wire
+    int retries = 0;  // retries for transport errors / retriable statuses (401 not included)
     for (;;) {
         ++attempts;
         if (auth_ != nullptr) {
@@ -484,10 +490,12 @@ Result Client::send(Request request, const CallOptions& options)
                 clock_.sleep_for(delay);
                 continue;
             }
-            return std::unexpected(Error{ErrorKind::transport, 0,
-                                         log::redact(std::string(to_string(failure->kind)) + ": "
-                                                     + failure->message),
-                                         {}, attempts});
+            return std::unexpected(
+                Error{ErrorKind::transport,
+                      0,
+                      log::redact(std::string(to_string(failure->kind)) + ": " + failure->message),
+                      {},
+                      attempts});
         }
 
         Response& response = std::get<Response>(outcome);

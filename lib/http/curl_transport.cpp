@@ -1,7 +1,6 @@
 // The libcurl Transport: the one file in the project that includes curl.
-#include "http/transport.hpp"
-
 #include "core/version.hpp"
+#include "http/transport.hpp"
 
 #include <curl/curl.h>
 
@@ -28,9 +27,11 @@ bool is_loopback_host(std::string_view host)
     std::size_t pos = 0;
     while (pos <= lower.size()) {
         const std::size_t dot = lower.find('.', pos);
-        const std::string part = lower.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
+        const std::string part =
+            lower.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
         if (part.empty() || part.size() > 3
-            || !std::all_of(part.begin(), part.end(), [](unsigned char c) { return std::isdigit(c); })
+            || !std::all_of(part.begin(), part.end(),
+                            [](unsigned char c) { return std::isdigit(c); })
             || std::stoi(part) > 255) {
             return false;
         }
@@ -150,7 +151,10 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     return n;
 }
 
-TransportError refused(std::string message) { return {TransportErrorKind::other, std::move(message)}; }
+TransportError refused(std::string message)
+{
+    return {TransportErrorKind::other, std::move(message)};
+}
 
 class CurlTransport final : public Transport {
 public:
@@ -202,7 +206,8 @@ public:
         curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
         curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, ""); // every encoding curl can decode
         curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
-        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                         static_cast<long>(options_.connect_timeout.count()));
         curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -227,15 +232,17 @@ public:
                 curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
             }
             // POSTFIELDS also for PUT/PATCH/DELETE bodies; the request outlives perform().
-            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                             static_cast<curl_off_t>(request.body.size()));
             curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
         }
 
         const CURLcode code = curl_easy_perform(h);
         if (code != CURLE_OK) {
             if (exchange.too_large) {
-                return refused("response body exceeds " + std::to_string(options_.max_response_bytes)
-                               + " bytes from " + request.url);
+                return refused("response body exceeds "
+                               + std::to_string(options_.max_response_bytes) + " bytes from "
+                               + request.url);
             }
             std::string message = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
             return TransportError{classify(code), message};

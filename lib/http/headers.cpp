@@ -8,11 +8,10 @@ namespace {
 
 bool iequals(std::string_view a, std::string_view b)
 {
-    return a.size() == b.size()
-           && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-                  return std::tolower(static_cast<unsigned char>(x))
-                         == std::tolower(static_cast<unsigned char>(y));
-              });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x))
+                      == std::tolower(static_cast<unsigned char>(y));
+           });
 }
 
 } // namespace
@@ -41,11 +40,16 @@ std::optional<std::string> Headers::get(std::string_view name) const
 std::string_view to_string(TransportErrorKind kind)
 {
     switch (kind) {
-    case TransportErrorKind::connect: return "connect";
-    case TransportErrorKind::timeout: return "timeout";
-    case TransportErrorKind::tls: return "tls";
-    case TransportErrorKind::dropped: return "dropped";
-    case TransportErrorKind::other: break;
+    case TransportErrorKind::connect:
+        return "connect";
+    case TransportErrorKind::timeout:
+        return "timeout";
+    case TransportErrorKind::tls:
+        return "tls";
+    case TransportErrorKind::dropped:
+        return "dropped";
+    case TransportErrorKind::other:
+        break;
     }
     return "other";
 }

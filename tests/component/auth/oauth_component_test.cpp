@@ -2,10 +2,9 @@
 // body with scope) against an in-process token endpoint, and a refusal mapped to an
 // UnreachableError whose text carries no secret.
 #include "auth/oauth.hpp"
+#include "component/http/test_server.hpp"
 #include "core/error.hpp"
 #include "http/transport.hpp"
-
-#include "component/http/test_server.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -32,7 +31,8 @@ auth::OAuthSettings oracle(const TestServer& s)
 
 } // namespace
 
-TEST_CASE("oracle token endpoint: Basic credentials and scope reach the server", "[auth][component]")
+TEST_CASE("oracle token endpoint: Basic credentials and scope reach the server",
+          "[auth][component]")
 {
     TestServer s;
     std::atomic<int> hits{0};
@@ -43,8 +43,9 @@ TEST_CASE("oracle token endpoint: Basic credentials and scope reach the server",
         content_type = req.get_header_value("Content-Type");
         grant = req.get_param_value("grant_type");
         scope = req.get_param_value("scope");
-        res.set_content(R"({"access_token":"oracle-access-token-1","token_type":"Bearer","expires_in":3600})",
-                        "application/json");
+        res.set_content(
+            R"({"access_token":"oracle-access-token-1","token_type":"Bearer","expires_in":3600})",
+            "application/json");
     });
     s.start();
     auto transport = http::make_curl_transport({});
@@ -65,13 +66,14 @@ TEST_CASE("oracle token endpoint: Basic credentials and scope reach the server",
     CHECK(auth.lifetime() == 3600s);
 }
 
-TEST_CASE("a refused token request becomes an UnreachableError without the secret", "[auth][component]")
+TEST_CASE("a refused token request becomes an UnreachableError without the secret",
+          "[auth][component]")
 {
     TestServer s;
     s.server.Post("/oauth2/v1/token", [&](const httplib::Request&, httplib::Response& res) {
         res.status = 401;
-        res.set_content(std::string(R"({"error":"invalid_client","error_description":"bad secret )") + k_secret
-                            + "\"}",
+        res.set_content(std::string(R"({"error":"invalid_client","error_description":"bad secret )")
+                            + k_secret + "\"}",
                         "application/json");
     });
     s.start();

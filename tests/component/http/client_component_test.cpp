@@ -2,11 +2,10 @@
 // each case asserts what reached the server and what the client did (waits through a
 // FakeClock, so a Retry-After costs no real time).
 #include "auth/oauth.hpp"
+#include "component/http/test_server.hpp"
 #include "core/version.hpp"
 #include "http/client.hpp"
 #include "http/transport.hpp"
-
-#include "component/http/test_server.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -88,7 +87,8 @@ TEST_CASE("a 503 then 200 succeeds on the retry", "[http][component]")
     CHECK(hits == 2);
 }
 
-TEST_CASE("a 401 fetches a new token from the same server and retries once", "[http][auth][component]")
+TEST_CASE("a 401 fetches a new token from the same server and retries once",
+          "[http][auth][component]")
 {
     TestServer s;
     std::atomic<int> token_hits{0};
@@ -153,7 +153,10 @@ TEST_CASE("a second 401 is reported as unauthorized", "[http][component]")
     FakeClock clock;
     struct Static : http::Authenticator {
         int refreshes = 0;
-        void apply(http::Request& r) override { r.headers.set("Authorization", "Bearer static-token"); }
+        void apply(http::Request& r) override
+        {
+            r.headers.set("Authorization", "Bearer static-token");
+        }
         void refresh() override { ++refreshes; }
     } auth;
     http::Client client(*transport, &auth, counter, clock, {"procore", {}, {}});
@@ -193,7 +196,8 @@ TEST_CASE("a response slower than the total timeout is a timeout error", "[http]
     {
         http::CallCounter counter;
         FakeClock clock;
-        http::Client client(*transport, nullptr, counter, clock, {"oracle", {}, {2, 100ms, 1000ms}});
+        http::Client client(*transport, nullptr, counter, clock,
+                            {"oracle", {}, {2, 100ms, 1000ms}});
         const auto result = client.send(get(s.url("/slow")), {});
         REQUIRE_FALSE(result.has_value());
         CHECK(result.error().kind == http::ErrorKind::transport);
@@ -203,7 +207,8 @@ TEST_CASE("a response slower than the total timeout is a timeout error", "[http]
     }
 }
 
-TEST_CASE("a connection closed mid-body is a dropped error, and a POST is not resent", "[http][component]")
+TEST_CASE("a connection closed mid-body is a dropped error, and a POST is not resent",
+          "[http][component]")
 {
     TestServer s;
     std::atomic<int> hits{0};
@@ -257,7 +262,8 @@ TEST_CASE("a non-JSON error body keeps its text in the message", "[http][compone
     });
     s.server.Get("/html", [&](const httplib::Request&, httplib::Response& res) {
         res.status = 404;
-        res.set_content("<html><head><title>Not Found</title></head><body><p>No such resource</p></body></html>",
+        res.set_content("<html><head><title>Not Found</title></head><body><p>No such "
+                        "resource</p></body></html>",
                         "text/html");
     });
     s.start();
@@ -273,7 +279,8 @@ TEST_CASE("a non-JSON error body keeps its text in the message", "[http][compone
     const auto plain = client.send(r, {});
     REQUIRE_FALSE(plain.has_value());
     CHECK(plain.error().status == 400);
-    CHECK(plain.error().message == "JBO-27024: Failed to validate a row with key oracle.jbo.Key[300000047]");
+    CHECK(plain.error().message
+          == "JBO-27024: Failed to validate a row with key oracle.jbo.Key[300000047]");
 
     const auto html = client.send(get(s.url("/html")), {});
     REQUIRE_FALSE(html.has_value());
@@ -285,8 +292,8 @@ TEST_CASE("a non-JSON error body keeps its text in the message", "[http][compone
 TEST_CASE("plain http:// is refused for anything but loopback", "[http][component]")
 {
     auto transport = http::make_curl_transport(fast_options());
-    for (const char* url : {"http://example.com/x", "http://10.0.0.1/x", "http://127.0.0.1.evil.example/x",
-                            "http://localhost.evil.example/x"}) {
+    for (const char* url : {"http://example.com/x", "http://10.0.0.1/x",
+                            "http://127.0.0.1.evil.example/x", "http://localhost.evil.example/x"}) {
         INFO(url);
         const auto outcome = transport->perform(get(url));
         REQUIRE(std::holds_alternative<http::TransportError>(outcome));
@@ -296,7 +303,8 @@ TEST_CASE("plain http:// is refused for anything but loopback", "[http][componen
     }
     const auto ftp = transport->perform(get("ftp://127.0.0.1/x"));
     REQUIRE(std::holds_alternative<http::TransportError>(ftp));
-    CHECK(std::get<http::TransportError>(ftp).message.find("unsupported URL scheme") != std::string::npos);
+    CHECK(std::get<http::TransportError>(ftp).message.find("unsupported URL scheme")
+          != std::string::npos);
     const auto garbage = transport->perform(get("not a url"));
     REQUIRE(std::holds_alternative<http::TransportError>(garbage));
     CHECK(std::get<http::TransportError>(garbage).kind == http::TransportErrorKind::other);
@@ -315,7 +323,8 @@ TEST_CASE("loopback hosts are recognised", "[http]")
     }
 }
 
-TEST_CASE("gzip responses are decoded; User-Agent and keep-alive are as designed", "[http][component]")
+TEST_CASE("gzip responses are decoded; User-Agent and keep-alive are as designed",
+          "[http][component]")
 {
     TestServer s;
     std::string accept_encoding;
@@ -352,18 +361,20 @@ TEST_CASE("gzip responses are decoded; User-Agent and keep-alive are as designed
     CHECK(remote_ports[0] == remote_ports[1]); // the same connection, reused
 }
 
-TEST_CASE("methods, bodies and headers go out as given; response headers come back", "[http][component]")
+TEST_CASE("methods, bodies and headers go out as given; response headers come back",
+          "[http][component]")
 {
     TestServer s;
     std::string seen_method, seen_body, seen_company, seen_type;
-    s.server.Patch("/rest/v1.0/vendors/sync", [&](const httplib::Request& req, httplib::Response& res) {
-        seen_method = req.method;
-        seen_body = req.body;
-        seen_company = req.get_header_value("Procore-Company-Id");
-        seen_type = req.get_header_value("Content-Type");
-        res.set_header("X-Rate-Limit-Limit", "600");
-        res.set_content(R"({"entities":[],"errors":[]})", "application/json");
-    });
+    s.server.Patch("/rest/v1.0/vendors/sync",
+                   [&](const httplib::Request& req, httplib::Response& res) {
+                       seen_method = req.method;
+                       seen_body = req.body;
+                       seen_company = req.get_header_value("Procore-Company-Id");
+                       seen_type = req.get_header_value("Content-Type");
+                       res.set_header("X-Rate-Limit-Limit", "600");
+                       res.set_content(R"({"entities":[],"errors":[]})", "application/json");
+                   });
     s.server.Delete("/things/5", [&](const httplib::Request& req, httplib::Response& res) {
         seen_method = req.method;
         res.status = 204;
@@ -419,5 +430,6 @@ TEST_CASE("a response larger than max_response_bytes is refused", "[http][compon
     auto transport = http::make_curl_transport(options);
     const auto outcome = transport->perform(get(s.url("/huge")));
     REQUIRE(std::holds_alternative<http::TransportError>(outcome));
-    CHECK(std::get<http::TransportError>(outcome).message.find("exceeds 1024 bytes") != std::string::npos);
+    CHECK(std::get<http::TransportError>(outcome).message.find("exceeds 1024 bytes")
+          != std::string::npos);
 }

@@ -2,7 +2,6 @@
 // fake clock, error mapping to UnreachableError with hints, and that neither the client
 // secret nor the access token ever reaches a log line or an error message.
 #include "auth/oauth.hpp"
-
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "unit/http/capture_stderr.hpp"
@@ -67,8 +66,7 @@ struct Harness {
 };
 
 // Runs `f`, expecting an UnreachableError, and returns it.
-template <typename F>
-UnreachableError expect_unreachable(F&& f)
+template <typename F> UnreachableError expect_unreachable(F&& f)
 {
     try {
         f();
@@ -103,7 +101,8 @@ TEST_CASE("oracle token request: Basic auth and scope in a form body", "[auth]")
     CHECK(sent.headers.get("Authorization")
           == "Basic " + auth::base64_encode(std::string("ML_CONNECTOR_APP:") + k_secret));
     CHECK(sent.headers.get("Content-Type") == "application/x-www-form-urlencoded;charset=UTF-8");
-    CHECK(sent.body == "grant_type=client_credentials&scope=urn%3Aopc%3Aresource%3Aconsumer%3A%3Aall");
+    CHECK(sent.body
+          == "grant_type=client_credentials&scope=urn%3Aopc%3Aresource%3Aconsumer%3A%3Aall");
     CHECK(h.auth.lifetime() == 3600s);
     CHECK(h.auth.tokens_fetched() == 1);
     CHECK(h.counter.snapshot().at("POST /oauth2/v1/token") == 1);
@@ -112,13 +111,16 @@ TEST_CASE("oracle token request: Basic auth and scope in a form body", "[auth]")
 TEST_CASE("procore token request: client id and secret in the form body", "[auth]")
 {
     Harness h(procore_settings());
-    h.transport.push(response(200, R"({"access_token":"pc-token-1","token_type":"bearer","expires_in":5400,"created_at":1511289006})"));
+    h.transport.push(response(
+        200,
+        R"({"access_token":"pc-token-1","token_type":"bearer","expires_in":5400,"created_at":1511289006})"));
     CHECK(h.bearer() == "Bearer pc-token-1");
     const auto& sent = h.transport.requests.at(0);
     CHECK_FALSE(sent.headers.get("Authorization").has_value());
     CHECK(sent.headers.get("Content-Type") == "application/x-www-form-urlencoded");
     CHECK(sent.body
-          == "grant_type=client_credentials&client_id=procore-client&client_secret=procore-secret-with%20space%26amp");
+          == "grant_type=client_credentials&client_id=procore-client&client_secret=procore-secret-"
+             "with%20space%26amp");
     CHECK(h.auth.lifetime() == 5400s);
 }
 
@@ -193,7 +195,9 @@ TEST_CASE("invalid_client maps to an UnreachableError with a hint per system", "
     SECTION("oracle")
     {
         Harness h(oracle_settings());
-        h.transport.push(response(401, R"({"error":"invalid_client","error_description":"Client authentication failed."})"));
+        h.transport.push(response(
+            401,
+            R"({"error":"invalid_client","error_description":"Client authentication failed."})"));
         const auto e = expect_unreachable([&] { h.bearer(); });
         CHECK(std::string(e.what()) == "oracle: token request refused (invalid_client)");
         CHECK(e.hint().find("oracle.client_id") != std::string::npos);
@@ -225,7 +229,8 @@ TEST_CASE("other token failures say what went wrong", "[auth]")
     {
         Harness h(oracle_settings());
         for (int i = 0; i < 3; ++i) {
-            h.transport.push(transport_error(http::TransportErrorKind::connect, "Failed to connect to idcs-abc port 443"));
+            h.transport.push(transport_error(http::TransportErrorKind::connect,
+                                             "Failed to connect to idcs-abc port 443"));
         }
         const auto e = expect_unreachable([&] { h.bearer(); });
         CHECK(std::string(e.what())
@@ -238,7 +243,8 @@ TEST_CASE("other token failures say what went wrong", "[auth]")
     {
         Harness h(oracle_settings());
         for (int i = 0; i < 3; ++i) {
-            h.transport.push(transport_error(http::TransportErrorKind::tls, "SSL certificate problem"));
+            h.transport.push(
+                transport_error(http::TransportErrorKind::tls, "SSL certificate problem"));
         }
         const auto e = expect_unreachable([&] { h.bearer(); });
         CHECK(e.hint().find("ca_bundle") != std::string::npos);
@@ -246,7 +252,8 @@ TEST_CASE("other token failures say what went wrong", "[auth]")
     SECTION("invalid_scope")
     {
         Harness h(oracle_settings());
-        h.transport.push(response(400, R"({"error":"invalid_scope","error_description":"bad scope"})"));
+        h.transport.push(
+            response(400, R"({"error":"invalid_scope","error_description":"bad scope"})"));
         const auto e = expect_unreachable([&] { h.bearer(); });
         CHECK(std::string(e.what()).find("invalid_scope") != std::string::npos);
         CHECK(e.hint().find("oracle.scope") != std::string::npos);
@@ -293,7 +300,8 @@ TEST_CASE("auth_failure_hint names the likely cause per system", "[auth]")
     CHECK(auth::auth_failure_hint("procore").find("not installed") != std::string::npos);
 }
 
-TEST_CASE("the client secret and the access token never reach a log line or an error", "[auth][http]")
+TEST_CASE("the client secret and the access token never reach a log line or an error",
+          "[auth][http]")
 {
     FakeTransport transport;
     http::CallCounter counter;
@@ -308,7 +316,8 @@ TEST_CASE("the client secret and the access token never reach a log line or an e
         // First token; the API call gets a 401 whose body echoes the token, a refresh, a
         // second token, then a 400 whose body echoes the secret.
         transport.push(response(200, token_body(k_token, 3600)));
-        transport.push(response(401, std::string(R"({"message":"token )") + k_token + " rejected\"}"));
+        transport.push(
+            response(401, std::string(R"({"message":"token )") + k_token + " rejected\"}"));
         transport.push(response(200, token_body("second-token-value-99", 3600)));
         transport.push(response(400, std::string("bad credentials ") + k_secret));
         http::Request r;
@@ -321,7 +330,9 @@ TEST_CASE("the client secret and the access token never reach a log line or an e
 
         // A refused token request, with the secret echoed back in the body.
         auth.refresh();
-        transport.push(response(401, std::string(R"({"error":"invalid_client","error_description":"bad )") + k_secret + "\"}"));
+        transport.push(
+            response(401, std::string(R"({"error":"invalid_client","error_description":"bad )")
+                              + k_secret + "\"}"));
         try {
             http::Request again;
             again.url = "https://acme.fa.us2.oraclecloud.com/x";
@@ -333,7 +344,8 @@ TEST_CASE("the client secret and the access token never reach a log line or an e
         logged = capture.text();
     }
     // The exchange was logged at all (otherwise the test proves nothing)…
-    CHECK(logged.find("POST https://idcs-abc.identity.oraclecloud.com/oauth2/v1/token -> 200") != std::string::npos);
+    CHECK(logged.find("POST https://idcs-abc.identity.oraclecloud.com/oauth2/v1/token -> 200")
+          != std::string::npos);
     CHECK(logged.find("INV-1") != std::string::npos);
     CHECK(logged.find("grant_type=client_credentials") != std::string::npos);
     // …and no secret in any form.

@@ -3,13 +3,14 @@
 // back every log line the library wrote, and turns on trace logging meanwhile.
 #include "core/log.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#include <unistd.h>
 
 namespace mlc::test {
 

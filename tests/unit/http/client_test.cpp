@@ -1,8 +1,7 @@
 // The retry policy, 401 handling, counting, rate-limit capture and error summaries of
 // http::Client, against a scripted transport and a fake clock (no sockets, no sleeping).
-#include "http/client.hpp"
-
 #include "core/log.hpp"
+#include "http/client.hpp"
 #include "unit/http/capture_stderr.hpp"
 #include "unit/http/fake_transport.hpp"
 
@@ -10,11 +9,11 @@
 
 using namespace mlc;
 using namespace std::chrono_literals;
+using http::TransportErrorKind;
 using test::FakeAuth;
 using test::FakeTransport;
 using test::response;
 using test::transport_error;
-using http::TransportErrorKind;
 
 namespace {
 
@@ -27,8 +26,7 @@ struct Harness {
 
     explicit Harness(http::RetryPolicy retry = {}, bool with_auth = true)
         : client(transport, with_auth ? &auth : nullptr, counter, clock, {"procore", {}, retry})
-    {
-    }
+    {}
 
     http::Result get(const std::string& url = "https://api.example.com/rest/v1.0/companies")
     {
@@ -84,7 +82,8 @@ TEST_CASE("url_encode keeps unreserved characters and escapes the rest", "[http]
 {
     CHECK(http::url_encode("AZaz09-_.~") == "AZaz09-_.~");
     CHECK(http::url_encode("a b+c&d=e/f?") == "a%20b%2Bc%26d%3De%2Ff%3F");
-    CHECK(http::url_encode("urn:opc:resource:consumer::all") == "urn%3Aopc%3Aresource%3Aconsumer%3A%3Aall");
+    CHECK(http::url_encode("urn:opc:resource:consumer::all")
+          == "urn%3Aopc%3Aresource%3Aconsumer%3A%3Aall");
     CHECK(http::url_encode("\xC3\xA9") == "%C3%A9"); // é in UTF-8
     CHECK(http::url_encode("") == "");
     CHECK(http::form_encode({{"grant_type", "client_credentials"}, {"scope", "a b"}})
@@ -94,9 +93,11 @@ TEST_CASE("url_encode keeps unreserved characters and escapes the rest", "[http]
 
 TEST_CASE("path templates replace numeric segments and drop the query", "[http]")
 {
-    CHECK(http::derive_path_template("https://api.procore.com/rest/v1.0/projects/123/vendors/45?page=2")
+    CHECK(http::derive_path_template(
+              "https://api.procore.com/rest/v1.0/projects/123/vendors/45?page=2")
           == "/rest/v1.0/projects/{id}/vendors/{id}");
-    CHECK(http::derive_path_template("http://127.0.0.1:8080/fscmRestApi/resources/11.13.18.05/suppliers")
+    CHECK(http::derive_path_template(
+              "http://127.0.0.1:8080/fscmRestApi/resources/11.13.18.05/suppliers")
           == "/fscmRestApi/resources/11.13.18.05/suppliers");
     CHECK(http::derive_path_template("https://host") == "/");
     CHECK(http::derive_path_template("/a/1b/22") == "/a/1b/{id}");
@@ -106,19 +107,22 @@ TEST_CASE("summarize_error_body reads the shapes both systems send", "[http]")
 {
     CHECK(http::summarize_error_body(R"({"message":"The access token is invalid"})")
           == "The access token is invalid");
-    CHECK(http::summarize_error_body(R"({"error":"invalid_client","error_description":"Client authentication failed."})")
+    CHECK(http::summarize_error_body(
+              R"({"error":"invalid_client","error_description":"Client authentication failed."})")
           == "invalid_client: Client authentication failed.");
-    CHECK(http::summarize_error_body(R"({"errors":{"name":["can't be blank","is too short"],"code":["taken"]}})")
+    CHECK(http::summarize_error_body(
+              R"({"errors":{"name":["can't be blank","is too short"],"code":["taken"]}})")
           == "name: can't be blank, is too short; code: taken");
     CHECK(http::summarize_error_body(R"({"errors":"Missing Procore-Company-Id header!"})")
           == "Missing Procore-Company-Id header!");
-    CHECK(http::summarize_error_body(
-              R"({"title":"Bad Request","status":"400","o:errorDetails":[{"detail":"Attribute Foo is not valid","o:errorCode":"27024"},{"detail":"Second"}]})")
-          == "Bad Request: Attribute Foo is not valid: Second");
+    CHECK(
+        http::summarize_error_body(
+            R"({"title":"Bad Request","status":"400","o:errorDetails":[{"detail":"Attribute Foo is not valid","o:errorCode":"27024"},{"detail":"Second"}]})")
+        == "Bad Request: Attribute Foo is not valid: Second");
     CHECK(http::summarize_error_body("JBO-27024: Failed to validate a row\n  with key 1")
           == "JBO-27024: Failed to validate a row with key 1");
-    CHECK(http::summarize_error_body(
-              "<html><head><title>503 Service Unavailable</title></head><body><h1>Busy</h1></body></html>")
+    CHECK(http::summarize_error_body("<html><head><title>503 Service "
+                                     "Unavailable</title></head><body><h1>Busy</h1></body></html>")
           == "503 Service Unavailable Busy");
     CHECK(http::summarize_error_body("") == "");
     CHECK(http::summarize_error_body(R"({"unexpected":true})") == R"({"unexpected":true})");
@@ -250,14 +254,16 @@ TEST_CASE("Retry-After in seconds and as an HTTP date sets the wait", "[http]")
     }
     SECTION("HTTP date")
     {
-        h.transport.push(response(503, "", headers({{"Retry-After", imf_date(h.clock.now() + 30s)}})));
+        h.transport.push(
+            response(503, "", headers({{"Retry-After", imf_date(h.clock.now() + 30s)}})));
         h.transport.push(response(200));
         REQUIRE(h.get().has_value());
         CHECK(h.clock.total_slept() == 30s);
     }
     SECTION("a date in the past means no wait")
     {
-        h.transport.push(response(503, "", headers({{"Retry-After", imf_date(h.clock.now() - 30s)}})));
+        h.transport.push(
+            response(503, "", headers({{"Retry-After", imf_date(h.clock.now() - 30s)}})));
         h.transport.push(response(200));
         REQUIRE(h.get().has_value());
         CHECK(h.clock.total_slept() == 0s);
@@ -276,27 +282,30 @@ TEST_CASE("a garbage Retry-After falls back to jittered backoff", "[http]")
 TEST_CASE("X-Rate-Limit-Reset sets the wait on a 429 without Retry-After", "[http]")
 {
     Harness h({6, 100ms, 60s});
-    const auto reset = std::chrono::duration_cast<std::chrono::seconds>(
-                           (h.clock.now() + 12s).time_since_epoch())
-                           .count();
+    const auto reset =
+        std::chrono::duration_cast<std::chrono::seconds>((h.clock.now() + 12s).time_since_epoch())
+            .count();
     SECTION("429 waits until the reset")
     {
-        h.transport.push(response(429, "", headers({{"X-Rate-Limit-Reset", std::to_string(reset)}})));
+        h.transport.push(
+            response(429, "", headers({{"X-Rate-Limit-Reset", std::to_string(reset)}})));
         h.transport.push(response(200));
         REQUIRE(h.get().has_value());
         CHECK(h.clock.total_slept() == 12s);
     }
     SECTION("Retry-After wins over the reset")
     {
-        h.transport.push(response(429, "", headers({{"X-Rate-Limit-Reset", std::to_string(reset)},
-                                                    {"Retry-After", "3"}})));
+        h.transport.push(response(
+            429, "",
+            headers({{"X-Rate-Limit-Reset", std::to_string(reset)}, {"Retry-After", "3"}})));
         h.transport.push(response(200));
         REQUIRE(h.get().has_value());
         CHECK(h.clock.total_slept() == 3s);
     }
     SECTION("on a 503 the reset is not a wait instruction")
     {
-        h.transport.push(response(503, "", headers({{"X-Rate-Limit-Reset", std::to_string(reset)}})));
+        h.transport.push(
+            response(503, "", headers({{"X-Rate-Limit-Reset", std::to_string(reset)}})));
         h.transport.push(response(200));
         REQUIRE(h.get().has_value());
         CHECK(h.clock.total_slept() <= 100ms);
@@ -396,15 +405,17 @@ TEST_CASE("rate-limit headers are recorded from every response", "[http]")
 {
     Harness h;
     CHECK(h.client.rate_limit().remaining == -1);
-    h.transport.push(response(200, "", headers({{"X-Rate-Limit-Limit", "600"},
-                                                {"X-Rate-Limit-Remaining", "589"},
-                                                {"X-Rate-Limit-Reset", "1466182244"}})));
+    h.transport.push(response(200, "",
+                              headers({{"X-Rate-Limit-Limit", "600"},
+                                       {"X-Rate-Limit-Remaining", "589"},
+                                       {"X-Rate-Limit-Reset", "1466182244"}})));
     REQUIRE(h.get().has_value());
     CHECK(h.client.rate_limit().limit == 600);
     CHECK(h.client.rate_limit().remaining == 589);
     CHECK(h.client.rate_limit().reset_epoch == 1466182244);
     // An error response updates it too; a garbage value leaves the old one.
-    h.transport.push(response(404, "", headers({{"x-rate-limit-remaining", "24"}, {"X-Rate-Limit-Limit", "lots"}})));
+    h.transport.push(response(
+        404, "", headers({{"x-rate-limit-remaining", "24"}, {"X-Rate-Limit-Limit", "lots"}})));
     REQUIRE_FALSE(h.get().has_value());
     CHECK(h.client.rate_limit().remaining == 24);
     CHECK(h.client.rate_limit().limit == 600);
@@ -433,7 +444,8 @@ TEST_CASE("error messages and bodies are redacted", "[http]")
 {
     log::register_secret("sekrit-value-123");
     Harness h;
-    h.transport.push(response(400, R"({"message":"bad secret sekrit-value-123","access_token":"abc"})"));
+    h.transport.push(
+        response(400, R"({"message":"bad secret sekrit-value-123","access_token":"abc"})"));
     const auto result = h.get();
     REQUIRE_FALSE(result.has_value());
     CHECK(result.error().message.find("sekrit-value-123") == std::string::npos);
@@ -455,7 +467,8 @@ TEST_CASE("debug and trace logs show the exchange but never the Authorization he
         REQUIRE(h.client.send(r, {}).has_value());
         logged = capture.text();
     }
-    CHECK(logged.find("GET https://api.example.com/rest/v1.0/companies?page=1 -> 200") != std::string::npos);
+    CHECK(logged.find("GET https://api.example.com/rest/v1.0/companies?page=1 -> 200")
+          != std::string::npos);
     CHECK(logged.find(R"({"id":1})") != std::string::npos);
     CHECK(logged.find("token-1") == std::string::npos); // FakeAuth's bearer token
     CHECK(logged.find("very-private-token-xyz") == std::string::npos);

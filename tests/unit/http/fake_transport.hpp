@@ -20,7 +20,8 @@ inline http::Response response(int status, std::string body = {}, http::Headers 
     return r;
 }
 
-inline http::TransportError transport_error(http::TransportErrorKind kind, std::string message = "boom")
+inline http::TransportError transport_error(http::TransportErrorKind kind,
+                                            std::string message = "boom")
 {
     return http::TransportError{kind, std::move(message)};
 }
