@@ -49,6 +49,14 @@ bool all_digits(std::string_view s)
            && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
+// Oracle addresses some items by a long hexadecimal key ("00020000000EACED0005770800…");
+// counted like a numeric id so the summary does not get one line per record.
+bool is_item_key(std::string_view s)
+{
+    return s.size() >= 20
+           && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isxdigit(c); });
+}
+
 std::optional<std::int64_t> parse_int(std::string_view text)
 {
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
@@ -273,7 +281,8 @@ std::string derive_template_from_path(std::string_view path)
         const std::size_t slash = path.find('/', pos);
         const std::string_view segment = path.substr(
             pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
-        out += all_digits(segment) ? std::string("{id}") : std::string(segment);
+        out += all_digits(segment) || is_item_key(segment) ? std::string("{id}")
+                                                           : std::string(segment);
         if (slash == std::string_view::npos) {
             break;
         }

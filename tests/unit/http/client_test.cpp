@@ -99,6 +99,11 @@ TEST_CASE("path templates replace numeric segments and drop the query", "[http]"
     CHECK(http::derive_path_template(
               "http://127.0.0.1:8080/fscmRestApi/resources/11.13.18.05/suppliers")
           == "/fscmRestApi/resources/11.13.18.05/suppliers");
+    CHECK(http::derive_path_template("https://pod/fscmRestApi/resources/11.13.18.05/invoices/"
+                                     "00020000000EACED00057708000110D9315EA76D0000000EACED000577080"
+                                     "00110D9315EA76E/child/lines")
+          == "/fscmRestApi/resources/11.13.18.05/invoices/{id}/child/lines");
+    CHECK(http::derive_path_template("https://pod/a/deadbeef/b") == "/a/deadbeef/b");
     CHECK(http::derive_path_template("https://host") == "/");
     CHECK(http::derive_path_template("/a/1b/22") == "/a/1b/{id}");
 }
