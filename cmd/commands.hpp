@@ -10,5 +10,6 @@ namespace mlc::cmd {
 void set_init_command(CLI::App& app, Context& ctx);
 void set_creds_command(CLI::App& app, Context& ctx);
 void set_ping_command(CLI::App& app, Context& ctx);
+void set_audit_command(CLI::App& app, Context& ctx);
 
 } // namespace mlc::cmd

@@ -64,6 +64,11 @@ void ping_procore(SystemPing& ping, const Config& config, Connections& connectio
         auto companies = connections.procore().companies();
         if (!companies) {
             record_http_error(ping, companies.error());
+            if (companies.error().status == 403) {
+                // Procore answers 403 for a Procore-Company-Id the app is not installed in.
+                ping.error += fmt::format(" (Procore-Company-Id {})", config.procore.company_id);
+                ping.hint = "check procore.company_id; the company admin must install the app";
+            }
             return;
         }
         ping.latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
