@@ -11,5 +11,6 @@ void set_init_command(CLI::App& app, Context& ctx);
 void set_creds_command(CLI::App& app, Context& ctx);
 void set_ping_command(CLI::App& app, Context& ctx);
 void set_audit_command(CLI::App& app, Context& ctx);
+void set_sync_suppliers_command(CLI::App& app, Context& ctx);
 
 } // namespace mlc::cmd

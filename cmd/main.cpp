@@ -63,6 +63,7 @@ int main(int argc, char** argv)
     mlc::cmd::set_creds_command(app, ctx);
     mlc::cmd::set_ping_command(app, ctx);
     mlc::cmd::set_audit_command(app, ctx);
+    mlc::cmd::set_sync_suppliers_command(app, ctx);
 
     try {
         app.parse(argc, argv);
