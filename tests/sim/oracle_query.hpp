@@ -134,8 +134,10 @@ template <class T> bool eval(const BoundExpr<T>& e, const T& row) {
     }
     Val v = e.attr->get(row);
     if (v.kind == Kind::Null) return false; // SQL semantics: comparisons with null are never true
-    if (e.op == Op::Like) return like_match(v.s, e.lit.s);
-    int c = compare_vals(v, e.lit);
+    Val lit = e.lit;
+    if (lit.kind == Kind::Str || lit.kind == Kind::Date) lit.s = e.lit_storage; // the view may predate a move
+    if (e.op == Op::Like) return like_match(v.s, lit.s);
+    int c = compare_vals(v, lit);
     switch (e.op) {
     case Op::Eq: return c == 0;
     case Op::Ne: return c != 0;
@@ -334,32 +336,53 @@ std::string serve_collection(const ResourceDef<T>& def, const std::vector<const 
     const auto want = static_cast<std::size_t>(paging.offset + paging.limit);
     std::vector<const T*> matched;
     std::size_t total = 0;
-    for (const T* r : rows) {
+    std::size_t first = 0;
+    // Fast path for the incremental-polling shape: q is one `>=`/`>` on the leading natural key
+    // (LastUpdateDate), so every row from the binary-searched bound on matches, in order.
+    if (natural_ok && filter && filter->type == Expr::Type::Cmp && !natural.empty() &&
+        filter->attr->name == natural.front().attr && (filter->op == Op::Ge || filter->op == Op::Gt)) {
+        auto bound = std::partition_point(rows.begin(), rows.end(), [&](const T* r) { return !eval(*filter, *r); });
+        first = static_cast<std::size_t>(bound - rows.begin());
+        total = rows.size() - first;
+        const auto skip = std::min<std::size_t>(static_cast<std::size_t>(paging.offset), total);
+        matched.assign(static_cast<std::size_t>(paging.offset), nullptr); // placeholders, never written
+        matched.resize(skip);
+        const auto stop = std::min(rows.size(), first + want + 1);
+        for (std::size_t i = first + skip; i < stop; ++i) matched.push_back(rows[i]);
+        filter.reset();
+        first = rows.size(); // the scan below is done
+    }
+    for (std::size_t ri = first; ri < rows.size(); ++ri) {
+        const T* r = rows[ri];
         if (filter && !eval(*filter, *r)) continue;
         ++total;
         if (natural_ok && !paging.total_results && matched.size() > want) break; // enough for hasMore
         matched.push_back(r);
     }
     if (!natural_ok) {
-        // Precompute the sort keys once; the natural position breaks ties (stable).
-        std::vector<std::pair<std::vector<Val>, std::size_t>> keyed;
-        keyed.reserve(matched.size());
-        for (std::size_t i = 0; i < matched.size(); ++i) {
-            std::vector<Val> k;
-            k.reserve(order_attrs.size());
-            for (const auto* a : order_attrs) k.push_back(a->get(*matched[i]));
-            keyed.emplace_back(std::move(k), i);
-        }
-        std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
-            for (std::size_t i = 0; i < order.size(); ++i) {
-                int c = compare_vals(a.first[i], b.first[i]);
-                if (c != 0) return order[i].desc ? c > 0 : c < 0;
+        // Precompute the sort keys once (flat); the natural position breaks ties, so the
+        // order is total and a partial sort of the first `want` rows is enough.
+        const std::size_t nk = order_attrs.size();
+        std::vector<Val> keys(matched.size() * nk);
+        for (std::size_t i = 0; i < matched.size(); ++i)
+            for (std::size_t k = 0; k < nk; ++k) keys[i * nk + k] = order_attrs[k]->get(*matched[i]);
+        std::vector<std::size_t> idx(matched.size());
+        for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+        auto less = [&](std::size_t a, std::size_t b) {
+            for (std::size_t k = 0; k < nk; ++k) {
+                int c = compare_vals(keys[a * nk + k], keys[b * nk + k]);
+                if (c != 0) return order[k].desc ? c > 0 : c < 0;
             }
-            return a.second < b.second;
-        });
+            return a < b;
+        };
+        const std::size_t upto = std::min(idx.size(), want + 1);
+        if (upto < idx.size())
+            std::partial_sort(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(upto), idx.end(), less);
+        else
+            std::sort(idx.begin(), idx.end(), less);
         std::vector<const T*> sorted;
-        sorted.reserve(keyed.size());
-        for (const auto& k : keyed) sorted.push_back(matched[k.second]);
+        sorted.reserve(matched.size());
+        for (auto i : idx) sorted.push_back(matched[i]);
         matched.swap(sorted);
     }
     const auto begin = std::min(static_cast<std::size_t>(paging.offset), matched.size());

@@ -1229,8 +1229,14 @@ void OracleSim::mount(httplib::Server& server) {
             return;
         }
         const std::string base = "http://" + req.get_header_value("Host") + k_rest_prefix + version;
+        // httplib also splits the query on ';', which Oracle uses inside finder= and v1 q=:
+        // re-read the parameters from the raw target, split on '&' only.
+        httplib::Request raw = req;
+        raw.params.clear();
+        if (auto qm = req.target.find('?'); qm != std::string::npos)
+            for (const auto& [k, v] : parse_form(req.target.substr(qm + 1))) raw.params.emplace(k, v);
         try {
-            state_->handle_rest(req, res, split_path(req.matches[2].str()), base);
+            state_->handle_rest(raw, res, split_path(req.matches[2].str()), base);
         } catch (const BadRequest& e) {
             oracle_error(req, res, 400, e.message);
         }

@@ -213,6 +213,10 @@ void mount_admin(httplib::Server& server, SimSide& side, Stats& stats, Faults& f
         res.status = fault->status;
         if (fault->retry_after >= 0) res.set_header("Retry-After", std::to_string(fault->retry_after));
         res.set_content(fmt::format("{} (simulated)", reason_text(fault->status)), "text/plain");
+        // httplib runs this hook before it reads the request body: an unread body (a PATCH or
+        // POST) would be parsed as the next request on this keep-alive connection. Closing it
+        // makes the client reconnect cleanly.
+        res.set_header("Connection", "close");
         return httplib::Server::HandlerResponse::Handled;
     });
 
