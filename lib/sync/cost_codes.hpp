@@ -2,10 +2,55 @@
 // The GL account -> cost code flow of sync-suppliers: Oracle accountCombinationsLOV (enabled,
 // detail-posting combinations, filtered by the `cost_codes` section of the config mapping) into
 // the company's ERP standard cost code list, with the same incremental, fingerprint, postings
-// and audit rules as the vendor flow.
+// and audit rules as the vendor flow. The planning part is pure and unit-tested.
+#include "oracle/account_combinations.hpp"
+#include "procore/cost_codes.hpp"
 #include "sync/suppliers.hpp"
+#include "sync/vendor_plan.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace mlc::sync {
+
+// mapping.cost_codes in the config:
+//   {"natural_account_segment": 4,          which SegmentN is the natural account (1-based)
+//    "code_segments": [4],                  segments joined with "-" into the cost code
+//                                           (default: every non-empty segment)
+//    "account_types": ["E"],                publish only these AccountTypes (default: all)
+//    "account_ranges": [["5000","5999"]],   natural account ranges, inclusive (default: all)
+//    "list_name": "ERP Standard Cost Code List"}
+struct CostCodeMapping {
+    int natural_segment = 0; // 1-based; required
+    std::vector<int> code_segments;
+    std::vector<std::string> account_types;
+    std::vector<std::pair<std::string, std::string>> ranges;
+    std::string list_name = "ERP Standard Cost Code List";
+};
+
+// nullopt when the mapping has no cost_codes section; ConfigError naming the JSON pointer when
+// it is malformed.
+std::optional<CostCodeMapping> parse_cost_code_mapping(const std::string& mapping_json);
+
+struct CostCodeDecision {
+    std::string action; // create, update, skip, echo, filtered
+    procore::StandardCostCodeItem item;
+    std::string fingerprint;
+    std::optional<std::string> before_fp;
+    std::optional<std::int64_t> procore_id;
+    std::string message;
+};
+
+// Whether a combination is published: enabled, detail posting allowed, active today, its type
+// and natural account within the mapping's filters. Empty string = yes; else why not.
+std::string cost_code_filter_reason(const oracle::AccountCombination& a, const CostCodeMapping& m,
+                                    std::string_view today);
+CostCodeDecision plan_cost_code(const oracle::AccountCombination& a,
+                                const std::optional<VendorLinkState>& link,
+                                const CostCodeMapping& mapping, std::string_view today);
 
 // Runs the flow; a config without a `mapping.cost_codes` section skips it (skipped_reason).
 FlowSummary sync_cost_codes(const Config& config, Connections& connections, store::Database& db,

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "store/runs.hpp"
+#include "sync/vendor_plan.hpp"
 
 #include <charconv>
 #include <cstdio>
@@ -103,6 +104,26 @@ void Progress::done()
 bool stderr_is_tty()
 {
     return ::isatty(STDERR_FILENO) == 1;
+}
+
+void pace_writes(http::Client& http, Clock& clock)
+{
+    const auto& rl = http.rate_limit();
+    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                           clock.now().time_since_epoch())
+                           .count();
+    const auto wait = write_pacing_delay(rl.remaining, rl.reset_epoch, now_s);
+    if (wait.count() > 0) {
+        log::info("procore: {} calls left in the rate-limit window; pausing {} ms", rl.remaining,
+                  wait.count());
+        clock.sleep_for(wait);
+    }
+}
+
+bool is_fatal_write_error(const http::Error& e)
+{
+    return e.kind != http::ErrorKind::status || e.status >= 500 || e.status == 401
+           || e.status == 403 || e.status == 429;
 }
 
 } // namespace mlc::sync

@@ -5,6 +5,7 @@
 // writes nothing locally: no runs row, no audit rows.
 #include "core/clock.hpp"
 #include "core/config.hpp"
+#include "http/client.hpp"
 #include "store/audit_log.hpp"
 #include "store/database.hpp"
 #include "store/lock.hpp"
@@ -69,5 +70,14 @@ private:
 };
 
 bool stderr_is_tty();
+
+// Pauses before a write when Procore's last rate-limit headers say the window is nearly spent
+// (see write_pacing_delay), so a large first sync slows down instead of meeting 429 storms.
+void pace_writes(http::Client& http, Clock& clock);
+
+// A write error that stops the pass (the batch never reached Procore, or Procore could not
+// process any of it: transport, 5xx, 401/403, 429 after retries), as opposed to a 4xx about
+// the data, which fails the batch's items and lets the pass go on.
+bool is_fatal_write_error(const http::Error& e);
 
 } // namespace mlc::sync

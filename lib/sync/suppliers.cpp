@@ -58,30 +58,6 @@ const char* applied_action(VendorAction a)
     return "unknown";
 }
 
-// Pauses before a write when Procore's rate-limit headers say the window is nearly spent.
-void pace_writes(http::Client& http, Clock& clock)
-{
-    const auto& rl = http.rate_limit();
-    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
-                           clock.now().time_since_epoch())
-                           .count();
-    const auto wait = write_pacing_delay(rl.remaining, rl.reset_epoch, now_s);
-    if (wait.count() > 0) {
-        log::info("procore: {} calls left in the rate-limit window; pausing {} ms", rl.remaining,
-                  wait.count());
-        clock.sleep_for(wait);
-    }
-}
-
-bool is_fatal_write_error(const http::Error& e)
-{
-    // The batch never reached Procore or Procore could not process any of it: stop, keeping
-    // the watermark at the last applied batch. A 4xx on the whole batch is about the data:
-    // every item is queued for replay and the pass goes on.
-    return e.kind != http::ErrorKind::status || e.status >= 500 || e.status == 401
-           || e.status == 403 || e.status == 429;
-}
-
 class VendorFlow {
 public:
     VendorFlow(const Config& config, Connections& connections, store::Database& db,
@@ -542,7 +518,7 @@ std::string to_json(const SyncPassResult& result)
         w.field("pages", f.pages);
         w.field("read", f.read);
         w.key("planned").begin_object();
-        for (const char* a : {"create", "update", "link", "skip", "echo", "ambiguous"}) {
+        for (const char* a : {"create", "update", "link", "skip", "echo", "ambiguous", "filtered"}) {
             const auto it = f.planned.find(a);
             w.field(a, it == f.planned.end() ? std::int64_t{0} : it->second);
         }
@@ -595,11 +571,11 @@ std::string to_text(const SyncPassResult& result)
             continue;
         }
         out += fmt::format("{}{}: read {} in {} page{}; create {}, update {}, link {}, skip {}, "
-                           "echo {}, ambiguous {}\n",
+                           "echo {}, ambiguous {}, filtered {}\n",
                            title, result.dry_run ? " (dry run, nothing written)" : "", f.read,
                            f.pages, f.pages == 1 ? "" : "s", planned(f, "create"),
                            planned(f, "update"), planned(f, "link"), planned(f, "skip"),
-                           planned(f, "echo"), planned(f, "ambiguous"));
+                           planned(f, "echo"), planned(f, "ambiguous"), planned(f, "filtered"));
         if (!result.dry_run) {
             out += fmt::format("  applied: {} created, {} updated, {} linked, {} failed in {} "
                                "write call{}; watermark {}\n",

@@ -1,0 +1,45 @@
+#pragma once
+// Oracle GL code combinations (accountCombinationsLOV) as plain structs, read page by page in
+// LastUpdateDate, _CODE_COMBINATION_ID order. The attribute names follow the simulator and the
+// GL_CODE_COMBINATIONS table (the reference marks them unconfirmed): _CODE_COMBINATION_ID,
+// EnabledFlag, DetailPostingAllowed, AccountType, Segment1..N, _SegmentNDescription.
+#include "oracle/client.hpp"
+
+#include <array>
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mlc::oracle {
+
+inline constexpr std::size_t k_max_segments = 10;
+
+struct AccountCombination {
+    std::int64_t id = 0;              // _CODE_COMBINATION_ID
+    bool enabled = false;             // EnabledFlag = Y
+    bool detail_posting = false;      // DetailPostingAllowed = Y
+    std::string account_type;         // AccountType: A L O R E
+    std::string start_date, end_date; // StartDateActive / EndDateActive (YYYY-MM-DD or empty)
+    std::array<std::string, k_max_segments> segments{};     // Segment1.. (index 0 = Segment1)
+    std::array<std::string, k_max_segments> descriptions{}; // _Segment1Description..
+    std::string last_update_date;
+};
+
+struct AccountPage {
+    PageMeta meta;
+    std::vector<AccountCombination> accounts;
+};
+
+std::expected<AccountPage, std::string> parse_account_page(const std::string& body);
+
+using AccountPageSink = std::function<bool(AccountPage&)>;
+
+// Reads combinations with LastUpdateDate >= since (all when empty), paged like suppliers.
+// Returns the number of pages read.
+std::expected<int, http::Error> read_account_combinations(Client& client, const std::string& since,
+                                                          const AccountPageSink& sink,
+                                                          int page_size = 500);
+
+} // namespace mlc::oracle

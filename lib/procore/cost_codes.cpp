@@ -1,0 +1,122 @@
+#include "procore/cost_codes.hpp"
+
+#include "core/json.hpp"
+#include "core/json_writer.hpp"
+
+#include <utility>
+
+namespace mlc::procore {
+
+namespace {
+
+void write_item(json::Writer& w, const StandardCostCodeItem& item)
+{
+    w.begin_object();
+    w.field("origin_id", item.origin_id);
+    w.field("code", item.code);
+    w.field("name", item.name);
+    if (!item.origin_data.empty()) {
+        w.field("origin_data", item.origin_data);
+    }
+    w.end_object();
+}
+
+} // namespace
+
+std::string standard_cost_code_item_json(const StandardCostCodeItem& item)
+{
+    json::Writer w;
+    write_item(w, item);
+    return w.str();
+}
+
+std::string standard_cost_code_sync_body(std::int64_t company_id, std::int64_t list_id,
+                                         const std::vector<StandardCostCodeItem>& items)
+{
+    json::Writer w;
+    w.begin_object();
+    w.field("company_id", company_id);
+    w.field("standard_cost_code_list_id", list_id);
+    w.key("updates").begin_array();
+    for (const auto& item : items) {
+        write_item(w, item);
+    }
+    w.end_array();
+    w.end_object();
+    return w.str();
+}
+
+CostCodeApi::CostCodeApi(http::Client& http, std::string base_url, std::int64_t company_id)
+    : http_(http), base_url_(std::move(base_url)), company_id_(company_id)
+{
+    while (!base_url_.empty() && base_url_.back() == '/') {
+        base_url_.pop_back();
+    }
+}
+
+std::expected<CostCodeList, http::Error> CostCodeApi::find_or_create_list(const std::string& name,
+                                                                          bool may_create)
+{
+    http::Request request;
+    request.method = "GET";
+    request.url = base_url_ + "/rest/v1.0/standard_cost_code_lists?company_id="
+                  + std::to_string(company_id_) + "&per_page=1000";
+    request.headers.set("Accept", "application/json");
+    auto listed = http_.send(std::move(request), {.path_template = "/rest/v1.0/standard_cost_code_lists",
+                                                  .idempotent = true});
+    if (!listed) {
+        return std::unexpected(listed.error());
+    }
+    auto doc = json::parse(listed->body);
+    if (!doc || !doc->IsArray()) {
+        return std::unexpected(unexpected_response(listed->status, "standard_cost_code_lists: expected an array"));
+    }
+    for (const auto& l : doc->GetArray()) {
+        if (json::get_string(l, "name").value_or("") == name) {
+            if (auto id = json::get_id(l, "id")) {
+                return CostCodeList{*id, false};
+            }
+        }
+    }
+    if (!may_create) {
+        return CostCodeList{0, false};
+    }
+    json::Writer w;
+    w.begin_object();
+    w.field("company_id", company_id_);
+    w.key("standard_cost_code_list").begin_object().field("name", name).end_object();
+    w.end_object();
+    // Not idempotent: a POST resent after a lost answer could make a second list.
+    auto created = send_json(http_, "POST", base_url_ + "/rest/v1.0/standard_cost_code_lists",
+                             w.str(), "/rest/v1.0/standard_cost_code_lists", false);
+    if (!created) {
+        return std::unexpected(created.error());
+    }
+    auto cdoc = json::parse(created->body);
+    if (!cdoc) {
+        return std::unexpected(unexpected_response(created->status, "malformed JSON"));
+    }
+    auto id = json::get_id(*cdoc, "id");
+    if (!id) {
+        return std::unexpected(unexpected_response(created->status, "created list has no id"));
+    }
+    return CostCodeList{*id, true};
+}
+
+std::expected<SyncResult, http::Error> CostCodeApi::sync(std::int64_t list_id,
+                                                         const std::vector<StandardCostCodeItem>& items)
+{
+    auto result = send_json(http_, "PATCH", base_url_ + "/rest/v1.0/standard_cost_codes/sync",
+                            standard_cost_code_sync_body(company_id_, list_id, items),
+                            "/rest/v1.0/standard_cost_codes/sync", true);
+    if (!result) {
+        return std::unexpected(result.error());
+    }
+    auto parsed = parse_sync_response(result->body);
+    if (!parsed) {
+        return std::unexpected(unexpected_response(result->status, parsed.error()));
+    }
+    return std::move(*parsed);
+}
+
+} // namespace mlc::procore

@@ -1,0 +1,85 @@
+#include "core/error.hpp"
+#include "sync/cost_codes.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace mlc;
+using namespace mlc::sync;
+
+namespace {
+
+oracle::AccountCombination account(std::int64_t id, std::string natural, std::string type = "E")
+{
+    oracle::AccountCombination a;
+    a.id = id;
+    a.enabled = true;
+    a.detail_posting = true;
+    a.account_type = std::move(type);
+    a.segments[0] = "101";
+    a.segments[1] = "1000";
+    a.segments[2] = std::move(natural);
+    a.descriptions[1] = "Corporate";
+    a.descriptions[2] = "Materials";
+    a.last_update_date = "2026-01-01T00:00:00.000+00:00";
+    return a;
+}
+
+} // namespace
+
+TEST_CASE("parse_cost_code_mapping reads the section and names bad values by pointer", "[sync][cost_codes]")
+{
+    CHECK_FALSE(parse_cost_code_mapping("{}").has_value());
+    auto m = parse_cost_code_mapping(R"({"cost_codes":{"natural_account_segment":"Segment3","code_segments":[2,3],
+        "account_types":["E"],"account_ranges":[["5000","5999"]],"list_name":"GL"}})");
+    REQUIRE(m.has_value());
+    CHECK(m->natural_segment == 3);
+    CHECK(m->code_segments == std::vector<int>{2, 3});
+    CHECK(m->account_types == std::vector<std::string>{"E"});
+    CHECK(m->ranges.size() == 1);
+    CHECK(m->list_name == "GL");
+    CHECK_THROWS_WITH(parse_cost_code_mapping(R"({"cost_codes":{}})"),
+                      Catch::Contains("/mapping/cost_codes/natural_account_segment"));
+    CHECK_THROWS_AS(parse_cost_code_mapping(R"({"cost_codes":{"natural_account_segment":99}})"), ConfigError);
+    CHECK_THROWS_WITH(parse_cost_code_mapping(R"({"cost_codes":{"natural_account_segment":3,"account_ranges":[["1"]]}})"),
+                      Catch::Contains("/mapping/cost_codes/account_ranges/0"));
+    CHECK_THROWS_AS(parse_cost_code_mapping(R"({"cost_codes":[]})"), ConfigError);
+}
+
+TEST_CASE("plan_cost_code filters, builds code and name, and skips unchanged", "[sync][cost_codes]")
+{
+    CostCodeMapping m;
+    m.natural_segment = 3;
+    m.code_segments = {2, 3};
+    m.account_types = {"E"};
+    m.ranges = {{"5000", "5999"}};
+    const std::string_view today = "2026-06-01";
+
+    auto d = plan_cost_code(account(1, "5120"), std::nullopt, m, today);
+    CHECK(d.action == "create");
+    CHECK(d.item.code == "1000-5120");
+    CHECK(d.item.name == "Corporate - Materials");
+    CHECK(d.item.origin_id == "1");
+
+    CHECK(plan_cost_code(account(2, "4100"), std::nullopt, m, today).action == "filtered");      // range
+    CHECK(plan_cost_code(account(3, "5120", "A"), std::nullopt, m, today).action == "filtered"); // type
+    auto disabled = account(4, "5120");
+    disabled.enabled = false;
+    CHECK(plan_cost_code(disabled, std::nullopt, m, today).message == "not enabled");
+    auto summary = account(5, "5120");
+    summary.detail_posting = false;
+    CHECK(plan_cost_code(summary, std::nullopt, m, today).action == "filtered");
+    auto ended = account(6, "5120");
+    ended.end_date = "2026-01-31";
+    CHECK(plan_cost_code(ended, std::nullopt, m, today).action == "filtered");
+
+    VendorLinkState link{.procore_key = "9", .fingerprint = d.fingerprint, .origin = "oracle"};
+    CHECK(plan_cost_code(account(1, "5120"), link, m, today).action == "skip");
+    link.fingerprint = "old";
+    auto upd = plan_cost_code(account(1, "5120"), link, m, today);
+    CHECK(upd.action == "update");
+    CHECK(upd.procore_id == 9);
+
+    // Without code_segments every non-empty segment makes the code.
+    m.code_segments.clear();
+    CHECK(plan_cost_code(account(1, "5120"), std::nullopt, m, today).item.code == "101-1000-5120");
+}
