@@ -90,11 +90,12 @@ public:
   "oracle": {{"base_url": "{}", "token_url": "{}", "client_id": "{}", "poll_overlap_seconds": 300}},
   "procore": {{"base_url": "{}", "token_url": "{}", "client_id": "{}", "company_id": {}}},
   "state": {{"path": "{}"}},
-  "http": {{"max_backoff_ms": 20, "max_attempts": 4}}
+  "http": {{"max_backoff_ms": 20, "max_attempts": 4}},
+  "mapping": {}
 }})",
                            sims_.oracle_base_url(), sims_.oracle_token_url(), sims_.options().oracle_client_id,
                            sims_.procore_base_url(), sims_.procore_token_url(), sims_.options().procore_client_id,
-                           sims_.options().company_id, (dir_ / "state.db").string());
+                           sims_.options().company_id, (dir_ / "state.db").string(), mapping_);
     }
 
     RunResult run(const std::string& args)
@@ -130,6 +131,12 @@ public:
         REQUIRE(doc.has_value());
         keep_ = false;
         return std::move(*doc);
+    }
+
+    void set_mapping(std::string mapping)
+    {
+        mapping_ = std::move(mapping);
+        std::ofstream(config_path_) << config_text();
     }
 
     sim::Simulators& sims() { return sims_; }
@@ -231,6 +238,7 @@ private:
     sim::Simulators sims_;
     fs::path dir_;
     fs::path config_path_;
+    std::string mapping_ = "{}";
     bool keep_ = false;
 };
 
@@ -590,4 +598,48 @@ TEST_CASE("sync-suppliers refuses bad options and a held lock", "[e2e][suppliers
     auto held = env.run("sync-suppliers --vendors-only");
     CHECK(held.exit_code == 4);
     CHECK(held.err.find("error:") != std::string::npos);
+}
+
+TEST_CASE("GL accounts become standard cost codes; a rerun writes nothing", "[e2e][suppliers]")
+{
+    Env env(5);
+    env.set_mapping(R"({"cost_codes":{"natural_account_segment":3,"code_segments":[2,3],"account_types":["E"],"account_ranges":[["5000","5999"]]}})");
+    auto r = env.run("sync-suppliers --cost-codes-only --json");
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    auto doc = json::parse(r.out);
+    REQUIRE(doc.has_value());
+    const auto created = (*doc)["cost_codes"]["applied"]["created"].GetInt64();
+    CHECK(created > 0);
+    CHECK((*doc)["cost_codes"]["planned"]["filtered"].GetInt64() > 0);
+    CHECK(env.sims().procore().stats().count("PATCH", "/rest/v1.0/standard_cost_codes/sync") == 1);
+
+    // Every published code carries its combination id; none outside the 5000-5999 range.
+    auto text = env.sims().procore().data_json("standard_cost_codes");
+    REQUIRE(text.has_value());
+    auto codes = json::parse(*text);
+    REQUIRE(codes.has_value());
+    std::int64_t ours = 0;
+    for (const auto& c : codes->GetArray()) {
+        const auto origin = json::get_string(c, "origin_id").value_or("");
+        if (origin.empty()) {
+            continue;
+        }
+        ++ours;
+        const auto code = json::get_string(c, "code").value_or("");
+        const auto natural = code.substr(code.find('-') + 1);
+        CHECK(natural >= "5000");
+        CHECK(natural <= "5999");
+    }
+    CHECK(ours == created);
+
+    env.reset_stats();
+    auto again = env.run("sync-suppliers --cost-codes-only --json");
+    CHECK(again.exit_code == 0);
+    CHECK(env.procore_writes() == 0);
+
+    env.set_mapping(R"({"cost_codes":{"natural_account_segment":"nope"}})");
+    auto bad = env.run("sync-suppliers --cost-codes-only");
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("/mapping/cost_codes/natural_account_segment") != std::string::npos);
 }
