@@ -1,0 +1,31 @@
+// `ml-connector ingest`: takes the webhook spool into the state store on its own (every pass
+// also does this first). Exit 1 when a spool file had to be rejected.
+#include "commands.hpp"
+#include "sync/ingest.hpp"
+#include "sync/pass.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <memory>
+
+namespace mlc::cmd {
+
+void set_ingest_command(CLI::App& app, Context& ctx)
+{
+    auto* sub = app.add_subcommand("ingest", "Take the webhook spool into the state store");
+    auto json = std::make_shared<bool>(false);
+    sub->add_flag("--json", *json, "Print the summary as JSON");
+    sub->callback([&ctx, json] {
+        const Config config = ctx.load_config();
+        sync::PassRun run(config, "ingest", /*dry_run=*/false, system_clock());
+        const sync::IngestSummary summary = sync::ingest_spool(config, run, system_clock());
+        const auto code = summary.rejected > 0 ? ExitCode::partial : ExitCode::ok;
+        run.finish(static_cast<int>(code), sync::to_json(summary));
+        fmt::print("{}\n", *json ? sync::to_json(summary) : sync::to_text(summary));
+        std::fflush(stdout);
+        ctx.exit_code = static_cast<int>(code);
+    });
+}
+
+} // namespace mlc::cmd

@@ -1,0 +1,31 @@
+// `ml-connector status`: spool depth, inbox, watermarks, last runs and postings. Read-only.
+#include "commands.hpp"
+#include "sync/status.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <memory>
+
+namespace mlc::cmd {
+
+void set_status_command(CLI::App& app, Context& ctx)
+{
+    auto* sub = app.add_subcommand("status", "Watermarks, spool and queue depth, last runs");
+    struct Options {
+        bool json = false;
+        int runs = 10;
+    };
+    auto opts = std::make_shared<Options>();
+    sub->add_flag("--json", opts->json, "Print the report as JSON");
+    sub->add_option("--runs", opts->runs, "How many recent runs to show")->check(CLI::Range(0, 1000));
+    sub->callback([&ctx, opts] {
+        const Config config = ctx.load_config();
+        const auto report = sync::read_status(config, opts->runs);
+        fmt::print("{}", opts->json ? sync::to_json(report) + "\n" : sync::to_text(report));
+        std::fflush(stdout);
+        ctx.exit_code = static_cast<int>(ExitCode::ok);
+    });
+}
+
+} // namespace mlc::cmd
