@@ -7,7 +7,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/install-deps.sh"
-"$root/scripts/build.sh" --target ml-connector ml-connector-sim >/dev/null
+echo "demo: building (log in build.log)"
+"$root/scripts/build.sh" --target ml-connector ml-connector-sim >"$root/build.log" 2>&1 \
+  || { tail -n 40 "$root/build.log"; exit 1; }
 build_dir="${BUILD_DIR:-$root/build}"
 mlc="$build_dir/cmd/ml-connector"
 sim="$build_dir/tests/sim/ml-connector-sim"
@@ -40,7 +42,12 @@ cat >ml-connector.json <<JSON
                "client_id": "$(field oracle client_id)" },
   "procore": { "base_url": "$(field procore base_url)", "token_url": "$(field procore token_url)",
                "client_id": "$(field procore client_id)", "company_id": $(field procore company_id) },
-  "state":   { "path": "state/ml-connector.db", "spool_dir": "state/spool", "key_file": "state/ml-connector.key" }
+  "state":   { "path": "state/ml-connector.db", "spool_dir": "state/spool", "key_file": "state/ml-connector.key" },
+  "mapping": {
+    // GL account combinations (company-costcenter-account-sub-interco) become cost codes
+    // "<cost center>-<account>" for expense accounts.
+    "cost_codes": { "natural_account_segment": 3, "code_segments": [2, 3], "account_types": ["E"] }
+  }
 }
 JSON
 
@@ -56,6 +63,30 @@ field procore client_secret | "$mlc" creds set procore
 
 step "ml-connector ping"
 "$mlc" ping
+
+step "ml-connector sync-suppliers --dry-run   (the plan; nothing is written)"
+"$mlc" sync-suppliers --dry-run | head -n 25
+
+step "ml-connector sync-suppliers   (first sync: Oracle suppliers -> Procore vendors, GL accounts -> cost codes)"
+"$mlc" sync-suppliers
+
+step "ml-connector sync-suppliers   (again: nothing changed, so nothing is written)"
+"$mlc" sync-suppliers
+
+oracle_url="$(field oracle base_url)"
+supplier_id="$(curl -s "$oracle_url/_sim/data/suppliers" | grep -o '"SupplierId":[0-9]*' | head -n 1 | cut -d: -f2)"
+step "(in Oracle, supplier $supplier_id is renamed)"
+curl -s -X POST "$oracle_url/_sim/mutate" -H 'Content-Type: application/json' \
+  -d "{\"op\":\"update\",\"collection\":\"suppliers\",\"id\":$supplier_id,\"fields\":{\"Supplier\":\"Renamed Demo Supplier LLC\"}}" >/dev/null
+
+step "ml-connector sync-suppliers   (only the renamed supplier is sent)"
+"$mlc" sync-suppliers
+
+step "ml-connector audit --record supplier:$supplier_id"
+"$mlc" audit --record "supplier:$supplier_id"
+
+step "ml-connector audit verify"
+"$mlc" audit verify
 
 echo
 echo "demo: done. State, config and logs are in $work"
