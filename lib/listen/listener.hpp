@@ -66,7 +66,7 @@ public:
     Listener& operator=(const Listener&) = delete;
 
     // Binds and starts accepting; returns once the server is accepting. Throws mlc::Fatal when
-    // the address cannot be bound.
+    // the address cannot be bound. A second call does nothing; a stopped listener stays stopped.
     void start();
     // The bound port (the real one when options.port was 0). Valid after start().
     int port() const;

@@ -2,6 +2,7 @@
 // bytes, a stalled client, a concurrent burst, graceful stop, signals, and zero loss across a
 // SIGKILL (in a forked child, so the test process survives it).
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "listen/listener.hpp"
 
 #include <catch2/catch.hpp>
@@ -302,6 +303,43 @@ TEST_CASE("Wrong, missing or doubled secrets get 401 and nothing is written", "[
     CHECK(r.spooled().empty());
     CHECK(files_in(r.spool / "tmp").empty());
     CHECK(r.listener.stats().unauthorized == bad.size());
+}
+
+TEST_CASE("Log lines: one per request, a warning with the address on 401, never the header value", "[listen]")
+{
+    TempDir logs;
+    const auto previous = mlc::log::level();
+    mlc::log::configure(mlc::log::Level::debug, mlc::log::Format::text);
+    const int saved = ::dup(2);
+    const fs::path file = logs.path / "stderr.txt";
+    {
+        std::FILE* out = std::fopen(file.c_str(), "w");
+        REQUIRE(out != nullptr);
+        ::dup2(::fileno(out), 2);
+        std::fclose(out);
+    }
+    const std::string wrong = "Bearer guess-0123456789abcdef";
+    {
+        Running r;
+        auto bad = r.client.Post(k_path, auth(wrong), k_event, "application/json");
+        auto good = r.client.Post(k_path, auth(), k_event, "application/json");
+        REQUIRE((bad && good));
+        CHECK(bad->status == 401);
+        CHECK(good->status == 200);
+    }
+    ::fflush(stderr);
+    ::dup2(saved, 2);
+    ::close(saved);
+    mlc::log::configure(previous, mlc::log::Format::text);
+
+    const std::string text = slurp(file);
+    INFO(text);
+    CHECK(text.find("listen: 401 for /webhooks/procore from 127.0.0.1") != std::string::npos);
+    CHECK(text.find("POST /webhooks/procore -> 401") != std::string::npos);
+    CHECK(text.find("POST /webhooks/procore -> 200") != std::string::npos);
+    CHECK(text.find(k_secret) == std::string::npos);
+    CHECK(text.find("7f3c9a") == std::string::npos);
+    CHECK(text.find("guess-0123456789abcdef") == std::string::npos);
 }
 
 TEST_CASE("A configured custom header is the one checked", "[listen]")
