@@ -133,12 +133,17 @@ std::string supplier_fields()
            "AddressPurposeRemitToFlag,Status";
 }
 
-std::string supplier_query(const std::string& since)
+std::string supplier_query(const SupplierCursor& cursor)
 {
-    if (since.empty()) {
+    if (cursor.since.empty()) {
         return {};
     }
-    return "LastUpdateDate>='" + since + "'";
+    std::string q = "LastUpdateDate>='" + cursor.since + "'";
+    if (!cursor.after_time.empty() && !cursor.after_key.empty()
+        && cursor.after_key.find_first_not_of("0123456789") == std::string::npos) {
+        q += " and (LastUpdateDate!='" + cursor.after_time + "' or SupplierId>" + cursor.after_key + ")";
+    }
+    return q;
 }
 
 std::expected<SupplierReadStats, http::Error> read_suppliers(Client& client,
@@ -147,7 +152,7 @@ std::expected<SupplierReadStats, http::Error> read_suppliers(Client& client,
                                                              int page_size)
 {
     Query query;
-    query.q = supplier_query(cursor.since);
+    query.q = supplier_query(cursor);
     query.order_by = "LastUpdateDate:asc,SupplierId:asc";
     query.fields = supplier_fields();
     query.limit = page_size;

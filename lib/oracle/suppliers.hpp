@@ -55,6 +55,13 @@ std::string supplier_fields();
 // Where to start reading.
 struct SupplierCursor {
     std::string since;            // ISO-8601; empty = from the beginning (full read)
+    // The compound watermark (LastUpdateDate, SupplierId) of the last applied record. When set,
+    // records at exactly that time are read only past that id: thousands of suppliers can
+    // share one stamp (a mass update), and re-reading them all on every pass would defeat the
+    // incremental read. The overlap (`since` earlier than after_time) still re-reads records
+    // committed late with an earlier stamp.
+    std::string after_time;
+    std::string after_key;
 };
 
 // Called once per parsed page; return false to stop reading (the caller's choice).
@@ -74,7 +81,8 @@ std::expected<SupplierReadStats, http::Error> read_suppliers(Client& client,
                                                              const SupplierPageSink& sink,
                                                              int page_size = 500);
 
-// The q expression for a start time: LastUpdateDate>='<since>' (framework v2+ syntax).
-std::string supplier_query(const std::string& since);
+// The q expression (framework v2+ syntax): LastUpdateDate>='<since>', and with a cursor
+// "and (LastUpdateDate!='<after_time>' or SupplierId><after_key>)".
+std::string supplier_query(const SupplierCursor& cursor);
 
 } // namespace mlc::oracle

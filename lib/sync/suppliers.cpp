@@ -91,6 +91,8 @@ public:
             from.since = format_iso8601(t);
         } else if (!options_.full && !stored_.empty()) {
             from.since = minus_seconds(stored_.time, config_.oracle.poll_overlap_seconds);
+            from.after_time = stored_.time;
+            from.after_key = stored_.key;
         }
 
         auto read = oracle::read_suppliers(

@@ -58,13 +58,23 @@ TEST_CASE("parse_supplier_page rejects bad input", "[oracle][suppliers]")
 
 TEST_CASE("supplier query and projection", "[oracle][suppliers]")
 {
-    CHECK(supplier_query("") == "");
-    CHECK(supplier_query("2026-01-01T00:00:00.000+00:00") == "LastUpdateDate>='2026-01-01T00:00:00.000+00:00'");
+    CHECK(supplier_query(SupplierCursor{}) == "");
+    CHECK(supplier_query(SupplierCursor{.since = "2026-01-01T00:00:00.000+00:00", .after_time = {}, .after_key = {}})
+          == "LastUpdateDate>='2026-01-01T00:00:00.000+00:00'");
+    // With the compound cursor: records at the watermark's instant only past its id.
+    CHECK(supplier_query(SupplierCursor{.since = "2026-01-01T00:00:00.000+00:00",
+                                        .after_time = "2026-01-01T00:05:00.000+00:00",
+                                        .after_key = "300000047000123"})
+          == "LastUpdateDate>='2026-01-01T00:00:00.000+00:00' and "
+             "(LastUpdateDate!='2026-01-01T00:05:00.000+00:00' or SupplierId>300000047000123)");
+    // A key that is not a number is never pasted into the expression.
+    CHECK(supplier_query(SupplierCursor{.since = "2026-01-01T00:00:00Z", .after_time = "x", .after_key = "1 or 1=1"})
+          == "LastUpdateDate>='2026-01-01T00:00:00Z'");
     const auto fields = supplier_fields();
     CHECK(fields.find("SupplierId") == 0);
     CHECK(fields.find(";addresses:") != std::string::npos); // one GET per page, no expand
     Query q;
-    q.q = supplier_query("2026-01-01T00:00:00.000+00:00");
+    q.q = supplier_query(SupplierCursor{.since = "2026-01-01T00:00:00.000+00:00", .after_time = {}, .after_key = {}});
     q.fields = fields;
     const auto qs = Client::query_string(q);
     CHECK(qs.find("%2B00%3A00") != std::string::npos); // '+' in the offset is encoded
