@@ -19,6 +19,13 @@ PassRun::PassRun(const Config& config, std::string command, bool dry_run, Clock&
 {
     if (!dry_run_) {
         run_id_ = store::begin_run(*db_, command_);
+        try {
+            ingested_ = ingest_spool(config, *this, clock);
+        } catch (const Fatal& e) {
+            // The destructor does not run for a constructor that throws: close the row here.
+            store::finish_run(*db_, *run_id_, static_cast<int>(e.code()), "{}");
+            throw;
+        }
     }
 }
 

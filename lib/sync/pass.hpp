@@ -2,13 +2,15 @@
 // What every pass shares around its own work: the run lock, the state database, a `runs` row
 // begun at the start and finished with the exit code and summary, the audit log, and the
 // pass-local helpers (cursor arithmetic, a TTY progress line). A dry run takes the lock but
-// writes nothing locally: no runs row, no audit rows.
+// writes nothing locally: no runs row, no audit rows. Every (non-dry) pass first takes the
+// webhook spool into the inbox (sync/ingest.hpp).
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "http/client.hpp"
 #include "store/audit_log.hpp"
 #include "store/database.hpp"
 #include "store/lock.hpp"
+#include "sync/ingest.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -19,7 +21,8 @@ namespace mlc::sync {
 
 class PassRun {
 public:
-    // Takes the lock (LockedError, exit 4) and opens the database (StoreError).
+    // Takes the lock (LockedError, exit 4), opens the database (StoreError), begins the runs
+    // row and takes the webhook spool in (see ingested()).
     PassRun(const Config& config, std::string command, bool dry_run, Clock& clock);
     // A run never finished (an exception went past it) is finished with exit code 2 or the
     // code of the Fatal being handled, so the runs row never stays open.
@@ -32,6 +35,8 @@ public:
     std::optional<std::int64_t> run_id() const { return run_id_; }
     const std::string& command() const { return command_; }
     bool dry_run() const { return dry_run_; }
+    // What the spool intake at the start of this pass did (empty for a dry run).
+    const IngestSummary& ingested() const { return ingested_; }
 
     void finish(int exit_code, const std::string& counts_json);
 
@@ -42,6 +47,7 @@ private:
     std::unique_ptr<store::Database> db_;
     std::unique_ptr<store::AuditLog> audit_;
     std::optional<std::int64_t> run_id_;
+    IngestSummary ingested_;
     bool finished_ = false;
 };
 
