@@ -4,7 +4,6 @@
 #include "auth/credentials.hpp"
 #include "commands.hpp"
 #include "sync/connections.hpp"
-#include "sync/ingest.hpp"
 #include "sync/pass.hpp"
 #include "sync/webhooks.hpp"
 
@@ -51,10 +50,9 @@ void set_webhooks_command(CLI::App& app, Context& ctx)
     check->callback([&ctx, cjson] {
         const Config config = ctx.load_config();
         sync::Connections connections(config, system_clock());
-        // A pass like the others: the spool is taken in first, so a delivery that reached us
-        // but was not ingested yet is not reported as lost.
+        // A pass like the others: the spool is taken in first (by the pass run), so a delivery
+        // that reached us but was not ingested yet is not reported as lost.
         sync::PassRun run(config, "webhooks check", /*dry_run=*/false, system_clock());
-        sync::ingest_spool(config, run, system_clock());
         auto result = sync::check_webhooks(config, connections.procore().http(), run.db());
         result.calls = connections.calls().snapshot();
         const auto code = result.gap() ? ExitCode::partial : ExitCode::ok;

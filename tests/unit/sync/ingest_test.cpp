@@ -244,19 +244,21 @@ TEST_CASE("done/ is pruned after the retention; an empty spool is a no-op", "[sy
     CHECK(mlc::store::Inbox(*w.db).find("1").has_value());
 }
 
-TEST_CASE("inside a pass: the run id and command are on the audit rows; a dry run takes nothing",
+TEST_CASE("every pass takes the spool in first, under its run id; a dry run takes nothing",
           "[sync][ingest]")
 {
     World w;
     w.spool(v2_event("1", "", "Direct Costs", "1"));
     {
         mlc::sync::PassRun dry(w.config, "post-costs", /*dry_run=*/true, w.clock);
+        CHECK(dry.ingested().files == 0);
         CHECK(ingest_spool(w.config, dry, w.clock).files == 0);
     }
     CHECK(w.count("new") == 1);
     mlc::sync::PassRun run(w.config, "post-costs", /*dry_run=*/false, w.clock);
-    const auto s = ingest_spool(w.config, run, w.clock);
-    CHECK(s.inserted == 1);
+    CHECK(run.ingested().inserted == 1);
+    CHECK(w.count("new") == 0);
+    CHECK(ingest_spool(w.config, run, w.clock).files == 0);
     mlc::store::AuditLog::Filter f;
     f.record_kind = "webhook";
     const auto rows = run.audit().query(f);
