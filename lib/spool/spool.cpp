@@ -315,7 +315,7 @@ int SpoolWriter::sync_new_dir(std::uint64_t renamed_seq)
 
 // ---------------------------------------------------------------------------------------------
 
-SpoolReader::SpoolReader(fs::path dir) : dir_(std::move(dir)) { ensure_layout(dir_); }
+SpoolReader::SpoolReader(fs::path dir) : dir_(std::move(dir)) {}
 
 std::vector<fs::path> SpoolReader::pending() const
 {
@@ -326,7 +326,7 @@ std::vector<fs::path> SpoolReader::pending() const
             files.push_back(it->path());
         }
     }
-    if (ec) {
+    if (ec && ec != std::errc::no_such_file_or_directory) {
         spool_fatal("cannot list " + (dir_ / k_new).string(), ec);
     }
     std::sort(files.begin(), files.end(),
@@ -336,6 +336,7 @@ std::vector<fs::path> SpoolReader::pending() const
 
 void SpoolReader::mark_done(const fs::path& file)
 {
+    ensure_layout(dir_);
     const auto name = file.filename();
     std::error_code ec;
     fs::rename(dir_ / k_new / name, dir_ / k_done / name, ec);
@@ -346,6 +347,7 @@ void SpoolReader::mark_done(const fs::path& file)
 
 void SpoolReader::reject(const fs::path& file, const std::string& reason)
 {
+    ensure_layout(dir_);
     const auto name = file.filename();
     std::error_code ec;
     fs::rename(dir_ / k_new / name, dir_ / k_rejected / name, ec);

@@ -79,6 +79,8 @@ struct SpoolDepth {
 // and the inbox is unique on the event id.
 class SpoolReader {
 public:
+    // Touches nothing: `status` reads a spool (even a missing one, which is empty) without
+    // creating it. The moves create the layout when they need it.
     explicit SpoolReader(std::filesystem::path dir);
 
     // Files in new/, sorted by name, i.e. by receive time. Hidden files are skipped.

@@ -233,6 +233,20 @@ TEST_CASE("SpoolWriter: a spool directory that cannot be created is fatal", "[sp
     CHECK_THROWS_AS(SpoolWriter(tmp.path / "file" / "spool"), mlc::Fatal);
 }
 
+TEST_CASE("SpoolReader: a missing spool reads as empty and is not created", "[spool]")
+{
+    TempDir tmp;
+    const fs::path dir = tmp.path / "never-written";
+    SpoolReader reader(dir);
+    CHECK(reader.pending().empty());
+    const auto d = reader.depth();
+    CHECK(d.pending == 0);
+    CHECK(d.rejected == 0);
+    CHECK(d.done == 0);
+    CHECK(reader.prune_done(mlc::system_clock().now(), std::chrono::hours(1)) == 0);
+    CHECK_FALSE(fs::exists(dir));
+}
+
 TEST_CASE("SpoolReader: pending, mark_done, reject, prune and depth", "[spool]")
 {
     TempDir tmp;
