@@ -105,11 +105,15 @@ std::string redact(std::string_view text)
                    std::regex::icase),
         // form / query fields: client_secret=…&
         std::regex(R"(((access_token|refresh_token|client_secret|password)=)[^&\s"]*)", std::regex::icase),
+        // Webhook hooks: Procore echoes destination_headers (the webhook secret, possibly one
+        // being rotated away and not registered) when hooks are listed.
+        std::regex(R"dl(("destination_headers"\s*:\s*\{)[^}]*)dl", std::regex::icase),
     };
     std::string out(text);
     out = std::regex_replace(out, patterns[0], "$1$2 ***");
     out = std::regex_replace(out, patterns[1], "$1***");
     out = std::regex_replace(out, patterns[2], "$1***");
+    out = std::regex_replace(out, patterns[3], "$1***");
     std::vector<std::string> secrets;
     {
         std::lock_guard lock(state().mutex);
