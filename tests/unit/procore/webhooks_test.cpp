@@ -1,5 +1,6 @@
 // The Procore webhooks mapping: hook/trigger/delivery parsing (ids beyond 2^53 kept exact,
 // either scope field), request bodies, and bad shapes.
+#include "core/log.hpp"
 #include "procore/webhooks.hpp"
 
 #include <catch2/catch.hpp>
@@ -65,4 +66,15 @@ TEST_CASE("hook and trigger bodies carry the company scope", "[procore][webhooks
     CHECK(t->company_id == std::optional<std::int64_t>(42));
     CHECK_FALSE(t->project_id);
     CHECK(normalize_api_version(t->api_version) == normalize_api_version("v2"));
+}
+
+TEST_CASE("a listed hook's destination headers never reach a log line", "[procore][webhooks]")
+{
+    // The header value may be a secret being rotated away, not registered with the redactor.
+    const std::string body = R"([{"id":3,"namespace":"ml-connector","destination_headers":)"
+                             R"({"Authorization":"whsec-old-9a8b7c","X-Other":"v"}}])";
+    const std::string clean = mlc::log::redact(body);
+    CHECK(clean.find("whsec-old-9a8b7c") == std::string::npos);
+    CHECK(clean.find("\"namespace\":\"ml-connector\"") != std::string::npos);
+    CHECK(clean.find("\"destination_headers\":{***}") != std::string::npos);
 }
