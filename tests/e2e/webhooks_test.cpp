@@ -509,3 +509,70 @@ TEST_CASE("a delivery with the wrong secret header is refused and not spooled", 
     }
     CHECK(l.child->stop(SIGTERM) == 0);
 }
+
+TEST_CASE("status is read-only; listen needs the webhook secret and a valid address",
+          "[e2e][webhooks][status]")
+{
+    E2eEnv env;
+    env.write_config();
+    auto status = run(env, {"status"});
+    CHECK(status.exit_code == 0);
+    CHECK(status.out.find("not created yet") != std::string::npos);
+    auto as_json = run(env, {"status", "--json"});
+    CHECK(as_json.exit_code == 0);
+    CHECK_FALSE(parse(as_json.out)["state"]["exists"].GetBool());
+    CHECK_FALSE(fs::exists(env.state_path())); // neither the database
+    CHECK_FALSE(fs::exists(env.dir() / "state" / "spool")); // nor the spool was created
+
+    auto no_secret = run(env, {"listen", "--addr", "127.0.0.1:0"}, "");
+    CHECK(no_secret.exit_code == 2);
+    CHECK(no_secret.err.find("no secret for webhook") != std::string::npos);
+    auto bad_addr = run(env, {"listen", "--addr", "127.0.0.1:http"});
+    CHECK(bad_addr.exit_code == 2);
+    CHECK(bad_addr.err.find("--addr") != std::string::npos);
+    CHECK_FALSE(fs::exists(env.state_path())); // listen never opens the database
+}
+
+TEST_CASE("webhooks install removes triggers we do not consume and keeps ours",
+          "[e2e][webhooks]")
+{
+    E2eEnv env;
+    env.write_config(R"("webhooks": {"destination_url": "http://127.0.0.1:9/webhooks/procore"})");
+    auto first = run(env, {"webhooks", "install", "--json"});
+    REQUIRE(first.exit_code == 0);
+    const auto hook_id = member(parse(first.out), "hook_id");
+
+    // Someone added an RFIs trigger to our hook by hand.
+    const auto& o = env.sims().options();
+    httplib::Client procore(env.sims().procore_base_url());
+    auto token = procore.Post("/oauth/token",
+                              "grant_type=client_credentials&client_id=" + o.procore_client_id
+                                  + "&client_secret=" + o.procore_client_secret,
+                              "application/x-www-form-urlencoded");
+    REQUIRE(token);
+    const auto access = json::get_string(parse(token->body), "access_token");
+    REQUIRE(access);
+    auto made = procore.Post("/rest/v1.0/webhooks/hooks/" + std::to_string(hook_id) + "/triggers",
+                             httplib::Headers{{"Authorization", "Bearer " + *access},
+                                              {"Procore-Company-Id", std::to_string(o.company_id)}},
+                             R"({"company_id":)" + std::to_string(o.company_id)
+                                 + R"(,"api_version":"v2","trigger":{"resource_name":"RFIs","event_type":"create"}})",
+                             "application/json");
+    REQUIRE(made);
+    REQUIRE(made->status == 201);
+    CHECK(data(env, "triggers").Size() == 16);
+
+    auto dry = run(env, {"webhooks", "install", "--dry-run", "--json"});
+    REQUIRE(dry.exit_code == 0);
+    CHECK(parse(dry.out)["triggers_deleted"].Size() == 1);
+    CHECK(data(env, "triggers").Size() == 16); // a dry run changes nothing
+
+    auto again = run(env, {"webhooks", "install", "--json"});
+    REQUIRE(again.exit_code == 0);
+    auto r = parse(again.out);
+    REQUIRE(r["triggers_deleted"].Size() == 1);
+    CHECK(std::string(r["triggers_deleted"][0]["resource_name"].GetString()) == "RFIs");
+    CHECK(member(r, "triggers_kept") == 15);
+    CHECK(r["triggers_created"].Size() == 0);
+    CHECK(data(env, "triggers").Size() == 15);
+}
