@@ -7,9 +7,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${BUILD_DIR:-$root/build}"
+mkdir -p "$build_dir"
 cmake -S "$root" -B "$build_dir" \
   -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
   -DMLC_WERROR="${MLC_WERROR:-OFF}" \
-  -DMLC_SANITIZE="${MLC_SANITIZE:-OFF}" > "$build_dir.configure.log" 2>&1 \
-  || { cat "$build_dir.configure.log"; exit 1; }
+  -DMLC_SANITIZE="${MLC_SANITIZE:-OFF}" > "$build_dir/configure.log" 2>&1 \
+  || { cat "$build_dir/configure.log"; exit 1; }
 cmake --build "$build_dir" -j "${JOBS:-2}" "$@"

@@ -1,5 +1,7 @@
 #include "audit/render.hpp"
 
+#include "core/json_writer.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -149,29 +151,7 @@ std::optional<Format> parse_format(std::string_view name)
 
 std::string json_string(std::string_view raw)
 {
-    const std::string text = valid_utf8(raw);
-    std::string out;
-    out.reserve(text.size() + 2);
-    out += '"';
-    for (const char c : text) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-            } else {
-                out += c;
-            }
-        }
-    }
-    out += '"';
-    return out;
+    return json::quote(valid_utf8(raw));
 }
 
 std::string csv_field(std::string_view raw)

@@ -5,6 +5,14 @@
 
 namespace mlc::json {
 
+std::string quote(std::string_view text)
+{
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()), true);
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 struct Writer::Impl {
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> writer{buffer};

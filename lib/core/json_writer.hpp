@@ -9,6 +9,9 @@
 
 namespace mlc::json {
 
+// `text` as a JSON string literal, quotes included.
+std::string quote(std::string_view text);
+
 class Writer {
 public:
     Writer();

@@ -1,6 +1,7 @@
 #include "core/log.hpp"
 
 #include "core/clock.hpp"
+#include "core/json_writer.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -35,28 +36,6 @@ const char* level_name(Level l)
     case Level::off: break;
     }
     return "off";
-}
-
-std::string json_escape(std::string_view s)
-{
-    std::string out;
-    out.reserve(s.size() + 8);
-    for (const char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-            } else {
-                out += c;
-            }
-        }
-    }
-    return out;
 }
 
 } // namespace
@@ -139,8 +118,8 @@ void write(Level l, std::string_view message)
         format = state().format;
     }
     if (format == Format::json) {
-        line = fmt::format(R"({{"ts":"{}","level":"{}","msg":"{}"}})", when, level_name(l),
-                           json_escape(clean));
+        line = fmt::format(R"({{"ts":"{}","level":"{}","msg":{}}})", when, level_name(l),
+                           json::quote(clean));
     } else {
         line = fmt::format("{} {:<5} {}", when, level_name(l), clean);
     }

@@ -2,9 +2,9 @@
 // output formats, filters, `audit verify` on an intact and a tampered trail, and exit codes.
 #include "store/audit_log.hpp"
 #include "store/database.hpp"
+#include "support/e2e_env.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
-#define CATCH_CONFIG_EXTERNAL_INTERFACES // the listener types below
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>
@@ -12,46 +12,11 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
-#include <random>
 #include <string>
 
 namespace fs = std::filesystem;
 
 namespace {
-
-// Failed assertions so far, so a temp dir can be kept (and named) when its test failed.
-std::size_t g_failed_assertions = 0;
-
-struct FailureCounter : Catch::TestEventListenerBase {
-    using TestEventListenerBase::TestEventListenerBase;
-    bool assertionEnded(const Catch::AssertionStats& stats) override
-    {
-        if (!stats.assertionResult.isOk()) {
-            ++g_failed_assertions;
-        }
-        return true;
-    }
-};
-
-struct CliTempDir {
-    std::size_t failures_at_start = g_failed_assertions;
-    fs::path path;
-    CliTempDir()
-    {
-        std::random_device rd;
-        path = fs::temp_directory_path() / ("mlc-audit-cli-" + std::to_string(rd()) + std::to_string(rd()));
-        fs::create_directories(path);
-    }
-    ~CliTempDir()
-    {
-        std::error_code ec;
-        if (g_failed_assertions == failures_at_start) {
-            fs::remove_all(path, ec);
-        } else {
-            std::fprintf(stderr, "kept state dir: %s\n", path.c_str());
-        }
-    }
-};
 
 struct Result {
     int code = -1;
@@ -101,12 +66,10 @@ void seed(const fs::path& file)
 
 } // namespace
 
-CATCH_REGISTER_LISTENER(FailureCounter)
-
 TEST_CASE("audit lists, filters and exports", "[e2e][audit]")
 {
-    CliTempDir dir;
-    const fs::path db = dir.path / "state.db";
+    mlc::test::TempDir dir("mlc-audit-cli");
+    const fs::path db = dir.path() / "state.db";
     seed(db);
     const std::string state = "--state " + db.string();
 
@@ -142,8 +105,8 @@ TEST_CASE("audit lists, filters and exports", "[e2e][audit]")
 
 TEST_CASE("audit verify passes, then names the tampered row", "[e2e][audit]")
 {
-    CliTempDir dir;
-    const fs::path db = dir.path / "state.db";
+    mlc::test::TempDir dir("mlc-audit-cli");
+    const fs::path db = dir.path() / "state.db";
     seed(db);
     const std::string state = "--state " + db.string();
 
@@ -160,8 +123,8 @@ TEST_CASE("audit verify passes, then names the tampered row", "[e2e][audit]")
     CHECK(broken.code == 1);
     CHECK(broken.out.rfind("audit chain broken at row 6: ", 0) == 0);
 
-    const auto missing = run("--state " + (dir.path / "missing.db").string() + " audit verify");
+    const auto missing = run("--state " + (dir.path() / "missing.db").string() + " audit verify");
     CHECK(missing.code == 2);
     CHECK(missing.out.find("does not exist") != std::string::npos);
-    CHECK_FALSE(fs::exists(dir.path / "missing.db"));
+    CHECK_FALSE(fs::exists(dir.path() / "missing.db"));
 }
