@@ -1,7 +1,8 @@
 // `ml-connector ingest`: takes the webhook spool into the state store on its own (every pass
 // also does this first). Exit 1 when a spool file had to be rejected.
-#include "commands.hpp"
 #include "sync/ingest.hpp"
+
+#include "commands.hpp"
 #include "sync/pass.hpp"
 
 #include <fmt/format.h>

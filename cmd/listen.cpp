@@ -19,8 +19,9 @@ void set_listen_command(CLI::App& app, Context& ctx)
         std::string spool;
     };
     auto opts = std::make_shared<Options>();
-    sub->add_option("--addr", opts->addr,
-                    "HOST:PORT to listen on (default webhooks.listen_addr; port 0 picks a free one)");
+    sub->add_option(
+        "--addr", opts->addr,
+        "HOST:PORT to listen on (default webhooks.listen_addr; port 0 picks a free one)");
     sub->add_option("--spool", opts->spool, "Spool directory (default state.spool_dir)");
     sub->callback([&ctx, opts] {
         const Config config = ctx.load_config();

@@ -1,6 +1,7 @@
 // `ml-connector status`: spool depth, inbox, watermarks, last runs and postings. Read-only.
-#include "commands.hpp"
 #include "sync/status.hpp"
+
+#include "commands.hpp"
 
 #include <fmt/format.h>
 
@@ -18,7 +19,8 @@ void set_status_command(CLI::App& app, Context& ctx)
     };
     auto opts = std::make_shared<Options>();
     sub->add_flag("--json", opts->json, "Print the report as JSON");
-    sub->add_option("--runs", opts->runs, "How many recent runs to show")->check(CLI::Range(0, 1000));
+    sub->add_option("--runs", opts->runs, "How many recent runs to show")
+        ->check(CLI::Range(0, 1000));
     sub->callback([&ctx, opts] {
         const Config config = ctx.load_config();
         const auto report = sync::read_status(config, opts->runs);

@@ -1,11 +1,12 @@
 // `ml-connector webhooks install|check`: the Procore side of our webhooks. install makes the
 // hook and its triggers what we need (idempotent); check exits 1 when Procore discarded events
 // that are not in our inbox.
+#include "sync/webhooks.hpp"
+
 #include "auth/credentials.hpp"
 #include "commands.hpp"
 #include "sync/connections.hpp"
 #include "sync/pass.hpp"
-#include "sync/webhooks.hpp"
 
 #include <fmt/format.h>
 
@@ -29,14 +30,15 @@ void set_webhooks_command(CLI::App& app, Context& ctx)
                                                    "its triggers; safe to run again");
     install->add_option("--destination-url", iopts->install.destination_url,
                         "Public URL Procore delivers to (default webhooks.destination_url)");
-    install->add_flag("--dry-run", iopts->install.dry_run, "Show what would change; change nothing");
+    install->add_flag("--dry-run", iopts->install.dry_run,
+                      "Show what would change; change nothing");
     install->add_flag("--json", iopts->json, "Print the result as JSON");
     install->callback([&ctx, iopts] {
         const Config config = ctx.load_config();
         const Secret secret = auth::resolve_secret("webhook", config);
         sync::Connections connections(config, system_clock());
-        auto result = sync::install_webhooks(config, connections.procore().http(), secret,
-                                             iopts->install);
+        auto result =
+            sync::install_webhooks(config, connections.procore().http(), secret, iopts->install);
         result.calls = connections.calls().snapshot();
         fmt::print("{}", iopts->json ? sync::to_json(result) + "\n" : sync::to_text(result));
         std::fflush(stdout);

@@ -170,7 +170,8 @@ std::expected<Trigger, std::string> parse_trigger(const std::string& body)
 std::expected<std::vector<Delivery>, std::string> parse_deliveries(const std::string& body)
 {
     return read_array<Delivery>(
-        body, "deliveries", [](const rapidjson::Value& item) -> std::expected<Delivery, std::string> {
+        body, "deliveries",
+        [](const rapidjson::Value& item) -> std::expected<Delivery, std::string> {
             const auto id = json::get_id(item, "id");
             if (!item.IsObject() || !id) {
                 return std::unexpected(std::string("delivery without an integer id"));
@@ -264,10 +265,9 @@ std::expected<Hook, http::Error> WebhookApi::create_hook(const HookSpec& spec)
 
 std::expected<Hook, http::Error> WebhookApi::update_hook(std::int64_t hook_id, const HookSpec& spec)
 {
-    auto result = send_json(http_, "PATCH",
-                            base_url_ + k_hooks + "/" + std::to_string(hook_id) + "?"
-                                + company_query(),
-                            hook_body(company_id_, spec), k_hook, /*idempotent=*/true);
+    auto result = send_json(
+        http_, "PATCH", base_url_ + k_hooks + "/" + std::to_string(hook_id) + "?" + company_query(),
+        hook_body(company_id_, spec), k_hook, /*idempotent=*/true);
     if (!result) {
         return std::unexpected(result.error());
     }
@@ -291,10 +291,10 @@ std::expected<Trigger, http::Error> WebhookApi::create_trigger(std::int64_t hook
                                                                const std::string& resource_name,
                                                                const std::string& event_type)
 {
-    auto result = send_json(http_, "POST",
-                            base_url_ + k_hooks + "/" + std::to_string(hook_id) + "/triggers",
-                            trigger_body(company_id_, api_version, resource_name, event_type),
-                            k_triggers, /*idempotent=*/false);
+    auto result =
+        send_json(http_, "POST", base_url_ + k_hooks + "/" + std::to_string(hook_id) + "/triggers",
+                  trigger_body(company_id_, api_version, resource_name, event_type), k_triggers,
+                  /*idempotent=*/false);
     if (!result) {
         return std::unexpected(result.error());
     }

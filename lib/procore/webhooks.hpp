@@ -23,7 +23,7 @@ struct Hook {
     std::string namespace_name;
     std::string api_version;
     std::string destination_url;
-    HeaderList destination_headers;         // as Procore returns them (may hold the secret)
+    HeaderList destination_headers; // as Procore returns them (may hold the secret)
 };
 
 // What we want a hook to be. Header values are secrets: never log a HookSpec.

@@ -9,8 +9,9 @@
 namespace mlc::store {
 namespace {
 
-constexpr const char* k_columns = "id, event_id, resource_name, event_type, resource_id, project_id, "
-                                  "company_id, received_at, payload, status, processed_at, message";
+constexpr const char* k_columns =
+    "id, event_id, resource_name, event_type, resource_id, project_id, "
+    "company_id, received_at, payload, status, processed_at, message";
 
 std::optional<std::string> optional_text(const SQLite::Column& c)
 {
@@ -66,7 +67,8 @@ bool Inbox::insert(const InboxEvent& event)
         st.bind(8, event.payload);
         st.bind(9, event.status);
         bind_optional(st, 10, event.processed_at);
-        bind_optional(st, 11, event.message ? std::optional(log::redact(*event.message)) : std::nullopt);
+        bind_optional(st, 11,
+                      event.message ? std::optional(log::redact(*event.message)) : std::nullopt);
         return st.exec() == 1;
     } catch (...) {
         rethrow_as_store_error(db_, "inserting webhook event " + event.event_id);
@@ -116,11 +118,12 @@ std::vector<InboxEvent> Inbox::list(const std::string& status,
         for (std::size_t i = 0; i < resource_names.size(); ++i) {
             placeholders += i == 0 ? "?" : ", ?";
         }
-        const std::string where = resource_names.empty()
-                                      ? "status = ?"
-                                      : fmt::format("status = ? AND resource_name IN ({})", placeholders);
-        SQLite::Statement st(db_.handle(),
-                             fmt::format("SELECT {} FROM inbox WHERE {} ORDER BY id", k_columns, where));
+        const std::string where =
+            resource_names.empty()
+                ? "status = ?"
+                : fmt::format("status = ? AND resource_name IN ({})", placeholders);
+        SQLite::Statement st(db_.handle(), fmt::format("SELECT {} FROM inbox WHERE {} ORDER BY id",
+                                                       k_columns, where));
         st.bind(1, status);
         int index = 2;
         for (const auto& name : resource_names) {
@@ -140,8 +143,9 @@ void Inbox::set_status(std::int64_t id, const std::string& status,
                        const std::optional<std::string>& message)
 {
     try {
-        SQLite::Statement st(db_.handle(),
-                             "UPDATE inbox SET status = ?, processed_at = ?, message = ? WHERE id = ?");
+        SQLite::Statement st(
+            db_.handle(),
+            "UPDATE inbox SET status = ?, processed_at = ?, message = ? WHERE id = ?");
         st.bind(1, status);
         st.bind(2, db_.now_text());
         bind_optional(st, 3, message ? std::optional(log::redact(*message)) : std::nullopt);
@@ -172,8 +176,8 @@ std::vector<InboxCount> Inbox::counts() const
 std::vector<StatusCount> count_postings_by_status(Database& db)
 {
     try {
-        SQLite::Statement st(db.handle(),
-                             "SELECT status, COUNT(*) FROM postings GROUP BY status ORDER BY status");
+        SQLite::Statement st(
+            db.handle(), "SELECT status, COUNT(*) FROM postings GROUP BY status ORDER BY status");
         std::vector<StatusCount> out;
         while (st.executeStep()) {
             out.push_back(StatusCount{st.getColumn(0).getString(), st.getColumn(1).getInt64()});

@@ -20,15 +20,15 @@ inline constexpr const char* ignored = "ignored"; // no pass consumes this resou
 } // namespace inbox_status
 
 struct InboxEvent {
-    std::int64_t id = 0;             // row id (filled on read)
+    std::int64_t id = 0; // row id (filled on read)
     std::string event_id;
     std::string resource_name;
     std::string event_type;
     std::string resource_id;
     std::optional<std::string> project_id;
     std::optional<std::string> company_id;
-    std::string received_at;         // when the listener spooled it (ISO-8601 UTC)
-    std::string payload;             // the delivery body as received
+    std::string received_at; // when the listener spooled it (ISO-8601 UTC)
+    std::string payload;     // the delivery body as received
     std::string status = inbox_status::fresh;
     std::optional<std::string> processed_at;
     std::optional<std::string> message;

@@ -124,7 +124,7 @@ IngestSummary ingest_spool(const Config& config, store::Database& db, store::Aud
             std::expected<spool::WebhookEvent, std::string> event =
                 body ? spool::parse_event(*body)
                      : std::expected<spool::WebhookEvent, std::string>(
-                           std::unexpected(std::string("cannot read the file")));
+                         std::unexpected(std::string("cannot read the file")));
             if (!event) {
                 const std::string reason = event.error();
                 audit_row("rejected", std::nullopt, std::nullopt,
@@ -144,8 +144,7 @@ IngestSummary ingest_spool(const Config& config, store::Database& db, store::Aud
             row.received_at = format_iso8601(received ? *received : clock.now());
             row.payload = *body;
             const std::string pass = owning_pass(event->resource_name);
-            const bool echo = event->source_application_id
-                              && !config.procore.client_id.empty()
+            const bool echo = event->source_application_id && !config.procore.client_id.empty()
                               && *event->source_application_id == config.procore.client_id;
             if (echo) {
                 row.status = store::inbox_status::echo;
@@ -154,9 +153,9 @@ IngestSummary ingest_spool(const Config& config, store::Database& db, store::Aud
                 row.status = store::inbox_status::ignored;
                 row.message = "no pass consumes " + event->resource_name;
             }
-            const std::string what = fmt::format("{} {} {} (event {})", event->resource_name,
-                                                 event->event_type, event->resource_id,
-                                                 event->event_id);
+            const std::string what =
+                fmt::format("{} {} {} (event {})", event->resource_name, event->event_type,
+                            event->resource_id, event->event_id);
             if (!inbox.insert(row)) {
                 ++summary.duplicates;
                 audit_row("skipped", event->resource_id, event->event_id,
@@ -239,8 +238,8 @@ std::string to_text(const IngestSummary& s)
                        "rejected",
                        s.files, s.files == 1 ? "" : "s", fresh,
                        passes.empty() ? "" : " (" + passes + ")", s.duplicates,
-                       s.duplicates == 1 ? "" : "s", s.echoes, s.echoes == 1 ? "" : "es",
-                       s.ignored, s.rejected);
+                       s.duplicates == 1 ? "" : "s", s.echoes, s.echoes == 1 ? "" : "es", s.ignored,
+                       s.rejected);
 }
 
 } // namespace mlc::sync

@@ -45,9 +45,9 @@ struct IngestSummary {
 };
 
 struct IngestOptions {
-    std::string command;                  // for the audit rows
+    std::string command; // for the audit rows
     std::optional<std::int64_t> run_id;
-    std::size_t batch_size = 256;         // files per transaction
+    std::size_t batch_size = 256; // files per transaction
 };
 
 // Takes every file in config.state.spool_dir/new into `db`. Files move only after the

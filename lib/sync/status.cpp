@@ -145,8 +145,8 @@ std::string to_text(const StatusReport& r)
         out += " none";
     }
     for (std::size_t i = 0; i < r.postings.size(); ++i) {
-        out += fmt::format("{} {} {}", i == 0 ? "" : ",", r.postings[i].status,
-                           r.postings[i].count);
+        out +=
+            fmt::format("{} {} {}", i == 0 ? "" : ",", r.postings[i].status, r.postings[i].count);
     }
     out += "\n";
     for (const auto& run : r.runs) {

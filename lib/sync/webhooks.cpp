@@ -23,9 +23,8 @@ constexpr const char* k_api_version = "v2"; // the payload format the sim and ou
 // reached (exit 3); 403 is a missing permission; anything else is a refusal we cannot fix here.
 [[noreturn]] void fail(const http::Error& e, const std::string& doing)
 {
-    const std::string what = fmt::format("procore: {}: {}", doing,
-                                         e.message.empty() ? fmt::format("HTTP {}", e.status)
-                                                           : e.message);
+    const std::string what = fmt::format(
+        "procore: {}: {}", doing, e.message.empty() ? fmt::format("HTTP {}", e.status) : e.message);
     if (e.kind != http::ErrorKind::status || e.status >= 500 || e.status == 429) {
         throw UnreachableError(what, "check procore.base_url and the network, then retry");
     }
@@ -47,8 +46,7 @@ std::string missed_line(const MissedEvent& m)
 {
     return fmt::format("{} {} {}{} event {} at {}{}", m.resource_name, m.event_type, m.resource_id,
                        m.project_id.empty() ? "" : " (project " + m.project_id + ")", m.event_id,
-                       m.timestamp,
-                       m.pass.empty() ? "" : " -> backfill with " + m.pass);
+                       m.timestamp, m.pass.empty() ? "" : " -> backfill with " + m.pass);
 }
 
 void write_missed(json::Writer& w, const std::vector<MissedEvent>& list)
@@ -91,8 +89,8 @@ InstallResult install_webhooks(const Config& config, http::Client& procore_http,
     InstallResult r;
     r.dry_run = options.dry_run;
     r.namespace_name = config.webhooks.namespace_name;
-    r.destination_url = options.destination_url.empty() ? config.webhooks.destination_url
-                                                        : options.destination_url;
+    r.destination_url =
+        options.destination_url.empty() ? config.webhooks.destination_url : options.destination_url;
     if (r.destination_url.empty()) {
         throw ConfigError("/webhooks/destination_url is missing",
                           "set the public URL Procore delivers to, or pass --destination-url");
@@ -101,7 +99,8 @@ InstallResult install_webhooks(const Config& config, http::Client& procore_http,
         require_secure_url(r.destination_url, "--destination-url");
     }
     if (webhook_secret.empty()) {
-        throw UsageError("credentials: the webhook secret is empty", "ml-connector creds set webhook");
+        throw UsageError("credentials: the webhook secret is empty",
+                         "ml-connector creds set webhook");
     }
     log::register_secret(webhook_secret.reveal());
 
@@ -183,9 +182,9 @@ InstallResult install_webhooks(const Config& config, http::Client& procore_http,
     const auto version = procore::normalize_api_version(spec.api_version);
     for (const auto& t : triggers) {
         const std::pair<std::string, std::string> key{t.resource_name, t.event_type};
-        const bool fires = !t.project_id && t.company_id == config.procore.company_id
-                           && (t.api_version.empty()
-                               || procore::normalize_api_version(t.api_version) == version);
+        const bool fires =
+            !t.project_id && t.company_id == config.procore.company_id
+            && (t.api_version.empty() || procore::normalize_api_version(t.api_version) == version);
         if (wanted.contains(key) && fires && !have.contains(key)) {
             have.insert(key);
             ++r.triggers_kept;
@@ -268,17 +267,13 @@ CheckResult check_webhooks(const Config& config, http::Client& procore_http, sto
         }
     };
     // Discarded first: an event that was retried and then discarded is a gap, not "retrying".
-    auto discarded = api.list_deliveries(*hook_id, "discarded",
-                                         [&](std::vector<procore::Delivery>& page) {
-                                             judge(page, true);
-                                         });
+    auto discarded = api.list_deliveries(
+        *hook_id, "discarded", [&](std::vector<procore::Delivery>& page) { judge(page, true); });
     if (!discarded) {
         fail(discarded.error(), "reading discarded deliveries");
     }
-    auto failing = api.list_deliveries(*hook_id, "failing",
-                                       [&](std::vector<procore::Delivery>& page) {
-                                           judge(page, false);
-                                       });
+    auto failing = api.list_deliveries(
+        *hook_id, "failing", [&](std::vector<procore::Delivery>& page) { judge(page, false); });
     if (!failing) {
         fail(failing.error(), "reading failing deliveries");
     }
@@ -288,8 +283,9 @@ CheckResult check_webhooks(const Config& config, http::Client& procore_http, sto
         Clock::time_point e{};
         if (!r.earliest) {
             r.earliest = m.timestamp;
-        } else if (parse_iso8601(m.timestamp, t) && parse_iso8601(*r.earliest, e) ? t < e
-                                                                                 : m.timestamp < *r.earliest) {
+        } else if (parse_iso8601(m.timestamp, t) && parse_iso8601(*r.earliest, e)
+                       ? t < e
+                       : m.timestamp < *r.earliest) {
             r.earliest = m.timestamp;
         }
     }
@@ -344,8 +340,8 @@ std::string to_text(const InstallResult& r)
     const std::string would = r.dry_run ? "would be " : "";
     std::string out;
     if (r.hook_created) {
-        out += fmt::format("hook {}created: namespace {}, destination {}\n", would, r.namespace_name,
-                           r.destination_url);
+        out += fmt::format("hook {}created: namespace {}, destination {}\n", would,
+                           r.namespace_name, r.destination_url);
     } else if (r.hook_updated) {
         std::string changes;
         for (const auto& c : r.hook_changes) {

@@ -37,8 +37,9 @@ struct InstallResult {
     std::string namespace_name;
     std::string destination_url;
     bool hook_created = false;
-    bool hook_updated = false;         // destination, headers or api_version changed
-    std::vector<std::string> hook_changes; // "destination_url", "destination_headers", "api_version"
+    bool hook_updated = false; // destination, headers or api_version changed
+    std::vector<std::string>
+        hook_changes; // "destination_url", "destination_headers", "api_version"
     std::vector<TriggerRef> triggers_created;
     std::vector<TriggerRef> triggers_deleted; // on our hook, not wanted (or in the wrong scope)
     std::int64_t triggers_kept = 0;
@@ -56,20 +57,20 @@ InstallResult install_webhooks(const Config& config, http::Client& procore_http,
                                const Secret& webhook_secret, const InstallOptions& options);
 
 struct MissedEvent {
-    std::string event_id;      // as our inbox keys it (ulid, else id)
+    std::string event_id; // as our inbox keys it (ulid, else id)
     std::string resource_name;
     std::string event_type;
     std::string resource_id;
-    std::string project_id;    // empty for company resources
-    std::string timestamp;     // the event's own timestamp
-    std::string pass;          // the pass whose backfill covers it ("" when none consumes it)
+    std::string project_id; // empty for company resources
+    std::string timestamp;  // the event's own timestamp
+    std::string pass;       // the pass whose backfill covers it ("" when none consumes it)
 };
 
 struct CheckResult {
     std::int64_t hook_id = 0;
     std::int64_t deliveries_read = 0;
-    std::vector<MissedEvent> missed;   // discarded, not in the inbox: a gap
-    std::vector<MissedEvent> retrying; // failing, not (yet) discarded, not in the inbox
+    std::vector<MissedEvent> missed;     // discarded, not in the inbox: a gap
+    std::vector<MissedEvent> retrying;   // failing, not (yet) discarded, not in the inbox
     std::optional<std::string> earliest; // earliest timestamp among `missed`
     std::map<std::string, std::int64_t> calls;
     bool gap() const { return !missed.empty(); }

@@ -2,13 +2,13 @@
 // A long-running child (ml-connector listen) for end-to-end tests: started with extra
 // environment, its stdout read line by line with a deadline (no sleeps: poll on the pipe),
 // stopped with a signal and its exit code collected. The destructor kills a child still running.
+#include <sys/types.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <sys/types.h>
 
 namespace mlc::test {
 

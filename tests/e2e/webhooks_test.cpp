@@ -49,8 +49,8 @@ Listening start_listener(E2eEnv& env, const std::string& secret)
     INFO("listener stderr: " << l.child->err());
     REQUIRE(line.has_value());
     std::smatch m;
-    REQUIRE(std::regex_match(*line, m,
-                             std::regex(R"(listening on (http://127\.0\.0\.1:(\d+)(/\S+)) \(spool (.+)\))")));
+    REQUIRE(std::regex_match(
+        *line, m, std::regex(R"(listening on (http://127\.0\.0\.1:(\d+)(/\S+)) \(spool (.+)\))")));
     l.port = std::stoi(m[2].str());
     l.url = m[1].str();
     CHECK(l.port > 0);
@@ -117,10 +117,10 @@ std::pair<std::int64_t, std::int64_t> a_direct_cost(E2eEnv& env, int index = 0)
 
 void touch_direct_cost(E2eEnv& env, std::int64_t id, const std::string& description)
 {
-    const auto answer = env.procore_admin(
-        "POST", "/_sim/mutate",
-        R"({"op":"update","collection":"direct_costs","id":)" + std::to_string(id)
-            + R"(,"fields":{"description":")" + description + R"("}})");
+    const auto answer =
+        env.procore_admin("POST", "/_sim/mutate",
+                          R"({"op":"update","collection":"direct_costs","id":)" + std::to_string(id)
+                              + R"(,"fields":{"description":")" + description + R"("}})");
     INFO(answer);
     REQUIRE(answer.find("\"id\"") != std::string::npos);
 }
@@ -151,8 +151,7 @@ std::int64_t member(const rapidjson::Value& v, const char* key)
 
 } // namespace
 
-TEST_CASE("a Procore webhook travels through listen and ingest into the inbox",
-          "[e2e][webhooks]")
+TEST_CASE("a Procore webhook travels through listen and ingest into the inbox", "[e2e][webhooks]")
 {
     E2eEnv env;
     env.write_config();
@@ -265,10 +264,11 @@ TEST_CASE("a change made with our own client id comes back as an echo", "[e2e][w
     REQUIRE(access);
     httplib::Headers headers{{"Authorization", "Bearer " + *access},
                              {"Procore-Company-Id", std::to_string(o.company_id)}};
-    auto synced = procore.Patch("/rest/v1.0/vendors/sync", headers,
-                                R"({"company_id":)" + std::to_string(o.company_id)
-                                    + R"(,"updates":[{"origin_id":"E2E-ECHO-1","name":"Echo Supply Co"}]})",
-                                "application/json");
+    auto synced =
+        procore.Patch("/rest/v1.0/vendors/sync", headers,
+                      R"({"company_id":)" + std::to_string(o.company_id)
+                          + R"(,"updates":[{"origin_id":"E2E-ECHO-1","name":"Echo Supply Co"}]})",
+                      "application/json");
     REQUIRE(synced);
     INFO(synced->body);
     REQUIRE(synced->status == 200);
@@ -305,22 +305,24 @@ TEST_CASE("ids above 2^53 round-trip exactly; corrupt spool files are rejected a
     httplib::Client client("127.0.0.1", l.port);
     const httplib::Headers auth{{"Authorization", k_secret}};
     // v2 without a ulid: the numeric id is the event id.
-    auto big = client.Post("/webhooks/procore", auth,
-                           R"({"id":5982324300946918154,"timestamp":"2025-02-06T23:34:12.246562Z",)"
-                           R"("metadata":{"source_application_id":null},"user_id":1,)"
-                           R"("company_id":4264807,"project_id":9007199254740995,"api_version":"v2.0",)"
-                           R"("event_type":"update","resource_name":"Requisitions",)"
-                           R"("resource_id":9007199254740993})",
-                           "application/json");
+    auto big =
+        client.Post("/webhooks/procore", auth,
+                    R"({"id":5982324300946918154,"timestamp":"2025-02-06T23:34:12.246562Z",)"
+                    R"("metadata":{"source_application_id":null},"user_id":1,)"
+                    R"("company_id":4264807,"project_id":9007199254740995,"api_version":"v2.0",)"
+                    R"("event_type":"update","resource_name":"Requisitions",)"
+                    R"("resource_id":9007199254740993})",
+                    "application/json");
     REQUIRE(big);
     CHECK(big->status == 200);
     // v4: string ids.
-    auto v4 = client.Post("/webhooks/procore", auth,
-                          R"({"id":"01JKB5ZQ3V4W5X6Y7Z8A9B0C1D","timestamp":"2025-02-06T23:34:12Z",)"
-                          R"("reason":"update","company_id":"4264807","project_id":"7",)"
-                          R"("user_id":"1","resource_type":"Purchase Order Contracts",)"
-                          R"("resource_id":"18446744073709551615"})",
-                          "application/json");
+    auto v4 =
+        client.Post("/webhooks/procore", auth,
+                    R"({"id":"01JKB5ZQ3V4W5X6Y7Z8A9B0C1D","timestamp":"2025-02-06T23:34:12Z",)"
+                    R"("reason":"update","company_id":"4264807","project_id":"7",)"
+                    R"("user_id":"1","resource_type":"Purchase Order Contracts",)"
+                    R"("resource_id":"18446744073709551615"})",
+                    "application/json");
     REQUIRE(v4);
     CHECK(v4->status == 200);
     // A JSON object the listener accepts but that is no webhook event.
@@ -329,7 +331,8 @@ TEST_CASE("ids above 2^53 round-trip exactly; corrupt spool files are rejected a
     CHECK(odd->status == 200);
     CHECK(l.child->stop(SIGTERM) == 0);
     // And a file damaged on disk.
-    std::ofstream(env.dir() / "state" / "spool" / "new" / "20250101T000000.000000Z-00000000deadbeef.json")
+    std::ofstream(env.dir() / "state" / "spool" / "new"
+                  / "20250101T000000.000000Z-00000000deadbeef.json")
         << R"({"id": 12, "resource_na)";
 
     auto r = run(env, {"ingest", "--json"});
@@ -521,7 +524,7 @@ TEST_CASE("status is read-only; listen needs the webhook secret and a valid addr
     auto as_json = run(env, {"status", "--json"});
     CHECK(as_json.exit_code == 0);
     CHECK_FALSE(parse(as_json.out)["state"]["exists"].GetBool());
-    CHECK_FALSE(fs::exists(env.state_path())); // neither the database
+    CHECK_FALSE(fs::exists(env.state_path()));              // neither the database
     CHECK_FALSE(fs::exists(env.dir() / "state" / "spool")); // nor the spool was created
 
     auto no_secret = run(env, {"listen", "--addr", "127.0.0.1:0"}, "");
@@ -533,8 +536,7 @@ TEST_CASE("status is read-only; listen needs the webhook secret and a valid addr
     CHECK_FALSE(fs::exists(env.state_path())); // listen never opens the database
 }
 
-TEST_CASE("webhooks install removes triggers we do not consume and keeps ours",
-          "[e2e][webhooks]")
+TEST_CASE("webhooks install removes triggers we do not consume and keeps ours", "[e2e][webhooks]")
 {
     E2eEnv env;
     env.write_config(R"("webhooks": {"destination_url": "http://127.0.0.1:9/webhooks/procore"})");
@@ -552,12 +554,13 @@ TEST_CASE("webhooks install removes triggers we do not consume and keeps ours",
     REQUIRE(token);
     const auto access = json::get_string(parse(token->body), "access_token");
     REQUIRE(access);
-    auto made = procore.Post("/rest/v1.0/webhooks/hooks/" + std::to_string(hook_id) + "/triggers",
-                             httplib::Headers{{"Authorization", "Bearer " + *access},
-                                              {"Procore-Company-Id", std::to_string(o.company_id)}},
-                             R"({"company_id":)" + std::to_string(o.company_id)
-                                 + R"(,"api_version":"v2","trigger":{"resource_name":"RFIs","event_type":"create"}})",
-                             "application/json");
+    auto made = procore.Post(
+        "/rest/v1.0/webhooks/hooks/" + std::to_string(hook_id) + "/triggers",
+        httplib::Headers{{"Authorization", "Bearer " + *access},
+                         {"Procore-Company-Id", std::to_string(o.company_id)}},
+        R"({"company_id":)" + std::to_string(o.company_id)
+            + R"(,"api_version":"v2","trigger":{"resource_name":"RFIs","event_type":"create"}})",
+        "application/json");
     REQUIRE(made);
     REQUIRE(made->status == 201);
     CHECK(data(env, "triggers").Size() == 16);

@@ -54,9 +54,10 @@ TEST_CASE("hook and trigger bodies carry the company scope", "[procore][webhooks
     spec.namespace_name = "ml-connector";
     spec.destination_url = "https://x.example/wh";
     spec.destination_headers = {{"Authorization", "a\"b"}};
-    CHECK(hook_body(42, spec)
-          == R"({"company_id":42,"hook":{"namespace":"ml-connector","api_version":"v2",)"
-             R"("destination_url":"https://x.example/wh","destination_headers":{"Authorization":"a\"b"}}})");
+    CHECK(
+        hook_body(42, spec)
+        == R"({"company_id":42,"hook":{"namespace":"ml-connector","api_version":"v2",)"
+           R"("destination_url":"https://x.example/wh","destination_headers":{"Authorization":"a\"b"}}})");
     CHECK(trigger_body(42, "v2", "Direct Costs", "update")
           == R"({"company_id":42,"api_version":"v2","trigger":{"resource_name":"Direct Costs",)"
              R"("event_type":"update"}})");

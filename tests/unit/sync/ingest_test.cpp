@@ -11,7 +11,6 @@
 #include "sync/pass.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -183,8 +182,10 @@ TEST_CASE("a crash between the commit and the move re-ingests without a second r
 TEST_CASE("our own writes are echoes and unconsumed resources are ignored", "[sync][ingest]")
 {
     World w;
-    w.spool(v2_event("1", "01CCCCCCCCCCCCCCCCCCCCCCC1", "Company Vendors", "3", R"("our-client-id")"));
-    w.spool(v2_event("2", "01CCCCCCCCCCCCCCCCCCCCCCC2", "Company Vendors", "3", R"("someone-else")"));
+    w.spool(
+        v2_event("1", "01CCCCCCCCCCCCCCCCCCCCCCC1", "Company Vendors", "3", R"("our-client-id")"));
+    w.spool(
+        v2_event("2", "01CCCCCCCCCCCCCCCCCCCCCCC2", "Company Vendors", "3", R"("someone-else")"));
     w.spool(v2_event("3", "01CCCCCCCCCCCCCCCCCCCCCCC3", "RFIs", "4"));
     const auto s = w.ingest();
     CHECK(s.inserted == 3);
