@@ -38,12 +38,14 @@ void set_audit_command(CLI::App& app, Context& ctx)
 {
     auto* sub = app.add_subcommand("audit", "Show, filter, export and verify the audit trail");
     auto opts = std::make_shared<AuditOptions>();
-    auto* record = sub->add_option("--record", opts->record,
-                                   "One record: KIND:ID, e.g. supplier:300000047000123 or vendor:123");
+    auto* record =
+        sub->add_option("--record", opts->record,
+                        "One record: KIND:ID, e.g. supplier:300000047000123 or vendor:123");
     auto* run = sub->add_option("--run", opts->run_id, "Rows of one run (see ml-connector status)");
     auto* action = sub->add_option("--action", opts->action,
                                    "read, created, updated, linked, skipped, failed, replayed, …");
-    auto* since = sub->add_option("--since", opts->since, "From this time (2026-01-31 or ISO-8601)");
+    auto* since =
+        sub->add_option("--since", opts->since, "From this time (2026-01-31 or ISO-8601)");
     auto* until = sub->add_option("--until", opts->until, "Up to this time, inclusive");
     sub->add_option("--limit", opts->limit, "The newest N rows (0: all)")
         ->capture_default_str()
@@ -83,8 +85,9 @@ void set_audit_command(CLI::App& app, Context& ctx)
             request.until = opts->until;
         }
         request.limit = opts->limit;
-        request.format = opts->json ? audit::Format::json
-                                    : audit::parse_format(opts->format).value_or(audit::Format::table);
+        request.format = opts->json
+                             ? audit::Format::json
+                             : audit::parse_format(opts->format).value_or(audit::Format::table);
         const std::string out = audit::list_audit(state_path(ctx), request);
         std::fwrite(out.data(), 1, out.size(), stdout);
         std::fflush(stdout);

@@ -13,11 +13,11 @@
 namespace mlc::cmd {
 
 struct GlobalOptions {
-    std::string config_path;  // --config, else $ML_CONNECTOR_CONFIG, else ./ml-connector.json
-    std::string state_path;   // --state, overrides state.path from the config
+    std::string config_path; // --config, else $ML_CONNECTOR_CONFIG, else ./ml-connector.json
+    std::string state_path;  // --state, overrides state.path from the config
     std::string log_format = "text";
-    int verbose = 0;          // -v, -vv
-    bool quiet = false;       // -q
+    int verbose = 0;    // -v, -vv
+    bool quiet = false; // -q
 };
 
 struct Context {

@@ -34,8 +34,8 @@ void configure_logging(const mlc::cmd::GlobalOptions& g)
     } else if (g.verbose >= 2) {
         level = Level::trace;
     }
-    mlc::log::configure(level, g.log_format == "json" ? mlc::log::Format::json
-                                                      : mlc::log::Format::text);
+    mlc::log::configure(level,
+                        g.log_format == "json" ? mlc::log::Format::json : mlc::log::Format::text);
 }
 
 } // namespace

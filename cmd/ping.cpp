@@ -1,6 +1,7 @@
 // `ml-connector ping`: checks both systems; exit 0 when both answer, 3 otherwise.
-#include "commands.hpp"
 #include "sync/ping.hpp"
+
+#include "commands.hpp"
 
 #include <fmt/format.h>
 
@@ -25,8 +26,8 @@ void print_system(const sync::SystemPing& p)
         line += fmt::format(", company \"{}\", {} visible project{}", p.company_name, p.projects,
                             p.projects == 1 ? "" : "s");
         if (p.rate_limit.limit >= 0) {
-            line += fmt::format(", rate limit {}/{} left", p.rate_limit.remaining,
-                                p.rate_limit.limit);
+            line +=
+                fmt::format(", rate limit {}/{} left", p.rate_limit.remaining, p.rate_limit.limit);
         }
     }
     fmt::print("{}\n", line);

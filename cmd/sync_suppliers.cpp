@@ -14,8 +14,8 @@ namespace mlc::cmd {
 
 void set_sync_suppliers_command(CLI::App& app, Context& ctx)
 {
-    auto* sub = app.add_subcommand("sync-suppliers",
-                                   "Oracle suppliers -> Procore vendors; GL accounts -> cost codes");
+    auto* sub = app.add_subcommand(
+        "sync-suppliers", "Oracle suppliers -> Procore vendors; GL accounts -> cost codes");
     struct Options {
         sync::SyncPassOptions pass;
         bool json = false;
@@ -26,12 +26,14 @@ void set_sync_suppliers_command(CLI::App& app, Context& ctx)
     sub->add_flag("--dry-run", opts->pass.dry_run,
                   "Plan only: print what would be created, updated and linked; write nothing");
     sub->add_flag("--json", opts->json, "Print the plan or summary as JSON");
-    auto* full = sub->add_flag("--full", opts->pass.full, "Re-read everything, ignoring the watermark");
+    auto* full =
+        sub->add_flag("--full", opts->pass.full, "Re-read everything, ignoring the watermark");
     sub->add_option("--since", opts->pass.since, "Start reading at this ISO-8601 time")
         ->excludes(full);
-    auto* vendors_only = sub->add_flag("--vendors-only", opts->only_vendors,
-                                       "Only the supplier -> vendor flow");
-    sub->add_flag("--cost-codes-only", opts->only_cost_codes, "Only the GL account -> cost code flow")
+    auto* vendors_only =
+        sub->add_flag("--vendors-only", opts->only_vendors, "Only the supplier -> vendor flow");
+    sub->add_flag("--cost-codes-only", opts->only_cost_codes,
+                  "Only the GL account -> cost code flow")
         ->excludes(vendors_only);
     sub->add_option("--batch-size", opts->pass.batch_size, "Items per Procore sync call (max 1000)")
         ->check(CLI::Range(1, 1000));

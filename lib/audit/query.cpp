@@ -17,7 +17,8 @@ struct KindPair {
     std::string_view oracle;
     std::string_view procore;
 };
-constexpr std::array<KindPair, 2> k_kind_pairs{{{"supplier", "vendor"}, {"gl_account", "cost_code"}}};
+constexpr std::array<KindPair, 2> k_kind_pairs{
+    {{"supplier", "vendor"}, {"gl_account", "cost_code"}}};
 
 bool is_date_only(std::string_view t)
 {
@@ -46,8 +47,10 @@ void require_existing(const std::filesystem::path& state_path)
 std::expected<RecordRef, std::string> parse_record_ref(std::string_view text)
 {
     const auto bad = [&](std::string_view why) {
-        return std::unexpected(fmt::format("--record '{}': {} (expected KIND:ID, e.g. supplier:300000047000123 "
-                                           "or vendor:123)", text, why));
+        return std::unexpected(
+            fmt::format("--record '{}': {} (expected KIND:ID, e.g. supplier:300000047000123 "
+                        "or vendor:123)",
+                        text, why));
     };
     const std::size_t colon = text.find(':');
     if (colon == std::string_view::npos) {
@@ -136,11 +139,12 @@ std::expected<store::AuditLog::Filter, std::string> make_filter(const ListReques
         filter.until = *until;
     }
     if (filter.since && filter.until && *filter.since > *filter.until) {
-        return std::unexpected(fmt::format("--since {} is after --until {}", *request.since,
-                                           *request.until));
+        return std::unexpected(
+            fmt::format("--since {} is after --until {}", *request.since, *request.until));
     }
     if (request.limit < 0) {
-        return std::unexpected(fmt::format("--limit {} is negative (0 means no limit)", request.limit));
+        return std::unexpected(
+            fmt::format("--limit {} is negative (0 means no limit)", request.limit));
     }
     filter.limit = request.limit;
     return filter;

@@ -38,12 +38,12 @@ enum class Bound { since, until };
 std::expected<std::string, std::string> normalize_time_bound(std::string_view text, Bound bound);
 
 struct ListRequest {
-    std::optional<std::string> record;   // "kind:key"
+    std::optional<std::string> record; // "kind:key"
     std::optional<std::int64_t> run_id;
     std::optional<std::string> action;
     std::optional<std::string> since;
     std::optional<std::string> until;
-    int limit = 100;                     // <= 0: all
+    int limit = 100; // <= 0: all
     Format format = Format::table;
 };
 

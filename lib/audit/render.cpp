@@ -78,9 +78,9 @@ std::string valid_utf8(std::string_view text)
 // Number of code points (the table's idea of width; wide CJK glyphs are not special-cased).
 std::size_t display_width(std::string_view utf8)
 {
-    return static_cast<std::size_t>(
-        std::count_if(utf8.begin(), utf8.end(),
-                      [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
 }
 
 // A one-line cell: line breaks and tabs as spaces, other control characters dropped, cut to
@@ -116,8 +116,7 @@ std::string or_dash(const std::optional<std::string>& v)
     return v ? *v : "-";
 }
 
-template <typename Int>
-std::string or_dash(const std::optional<Int>& v)
+template <typename Int> std::string or_dash(const std::optional<Int>& v)
 {
     return v ? std::to_string(*v) : "-";
 }
@@ -127,8 +126,7 @@ std::string json_value(const std::optional<std::string>& v)
     return v ? json_string(*v) : "null";
 }
 
-template <typename Int>
-std::string json_value(const std::optional<Int>& v)
+template <typename Int> std::string json_value(const std::optional<Int>& v)
 {
     return v ? std::to_string(*v) : "null";
 }
@@ -181,8 +179,8 @@ std::string render_table(const std::vector<store::AuditEntry>& rows)
     for (const auto& r : rows) {
         cells.push_back({std::to_string(r.id), table_cell(r.at, 40), or_dash(r.run_id),
                          table_cell(r.action, 20), table_cell(r.record_kind, 24),
-                         table_cell(or_dash(r.oracle_key), 32), table_cell(or_dash(r.procore_key), 32),
-                         or_dash(r.remote_status),
+                         table_cell(or_dash(r.oracle_key), 32),
+                         table_cell(or_dash(r.procore_key), 32), or_dash(r.remote_status),
                          table_cell(r.message.value_or(""), k_table_message_width)});
     }
     std::array<std::size_t, k_columns> width{};
@@ -247,13 +245,13 @@ std::string render_csv(const std::vector<store::AuditEntry>& rows)
     std::string out = "id,at,run_id,command,record_kind,oracle_key,procore_key,action,before_fp,"
                       "after_fp,remote_status,remote_id,message,prev_hash,hash\r\n";
     for (const auto& r : rows) {
-        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\r\n", r.id, csv_field(r.at),
-                           r.run_id ? std::to_string(*r.run_id) : "", csv_field(r.command),
-                           csv_field(r.record_kind), opt(r.oracle_key), opt(r.procore_key),
-                           csv_field(r.action), opt(r.before_fp), opt(r.after_fp),
-                           r.remote_status ? std::to_string(*r.remote_status) : "",
-                           opt(r.remote_id), opt(r.message), csv_field(r.prev_hash),
-                           csv_field(r.hash));
+        out +=
+            fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\r\n", r.id, csv_field(r.at),
+                        r.run_id ? std::to_string(*r.run_id) : "", csv_field(r.command),
+                        csv_field(r.record_kind), opt(r.oracle_key), opt(r.procore_key),
+                        csv_field(r.action), opt(r.before_fp), opt(r.after_fp),
+                        r.remote_status ? std::to_string(*r.remote_status) : "", opt(r.remote_id),
+                        opt(r.message), csv_field(r.prev_hash), csv_field(r.hash));
     }
     return out;
 }
@@ -261,9 +259,12 @@ std::string render_csv(const std::vector<store::AuditEntry>& rows)
 std::string render(const std::vector<store::AuditEntry>& rows, Format format)
 {
     switch (format) {
-    case Format::table: return render_table(rows);
-    case Format::json: return render_json(rows);
-    case Format::csv: return render_csv(rows);
+    case Format::table:
+        return render_table(rows);
+    case Format::json:
+        return render_json(rows);
+    case Format::csv:
+        return render_csv(rows);
     }
     return render_table(rows);
 }

@@ -6,9 +6,15 @@
 
 namespace mlc {
 
-Clock::time_point SystemClock::now() const { return std::chrono::system_clock::now(); }
+Clock::time_point SystemClock::now() const
+{
+    return std::chrono::system_clock::now();
+}
 
-void SystemClock::sleep_for(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
+void SystemClock::sleep_for(std::chrono::milliseconds d)
+{
+    std::this_thread::sleep_for(d);
+}
 
 SystemClock& system_clock()
 {
@@ -77,7 +83,8 @@ bool parse_iso8601(const std::string& text, Clock::time_point& out)
         return false;
     }
     using namespace std::chrono;
-    const auto days = sys_days{year{y} / month{static_cast<unsigned>(mo)} / day{static_cast<unsigned>(d)}};
+    const auto days =
+        sys_days{year{y} / month{static_cast<unsigned>(mo)} / day{static_cast<unsigned>(d)}};
     out = time_point_cast<system_clock::duration>(days + hours{h} + minutes{mi} + seconds{s}
                                                   + milliseconds{millis} - seconds{offset_seconds});
     return true;

@@ -26,8 +26,7 @@ class FakeClock final : public Clock {
 public:
     explicit FakeClock(time_point start = time_point{std::chrono::seconds{1'800'000'000}})
         : now_(start)
-    {
-    }
+    {}
     time_point now() const override { return now_; }
     void sleep_for(std::chrono::milliseconds d) override
     {

@@ -29,7 +29,7 @@ struct ProcoreConfig {
 };
 
 struct StateConfig {
-    std::filesystem::path path = "ml-connector.db";  // relative paths: to the config file's folder
+    std::filesystem::path path = "ml-connector.db"; // relative paths: to the config file's folder
     std::filesystem::path spool_dir = "spool";
     std::filesystem::path key_file = "ml-connector.key";
 };
@@ -37,16 +37,16 @@ struct StateConfig {
 struct HttpConfig {
     int connect_timeout_ms = 10'000;
     int total_timeout_ms = 120'000;
-    int max_attempts = 6;            // per request, for retriable failures
+    int max_attempts = 6; // per request, for retriable failures
     int max_backoff_ms = 60'000;
-    std::string ca_bundle;           // optional extra CA bundle (corporate proxies)
+    std::string ca_bundle; // optional extra CA bundle (corporate proxies)
 };
 
 struct WebhookConfig {
     std::string listen_addr = "127.0.0.1:8787";
     std::string path = "/webhooks/procore";
     std::string header = "Authorization";
-    std::string destination_url;     // public URL Procore delivers to (webhooks install)
+    std::string destination_url; // public URL Procore delivers to (webhooks install)
     std::string namespace_name = "ml-connector";
     int spool_retention_days = 14;
 };
@@ -54,7 +54,7 @@ struct WebhookConfig {
 // The mapping section stays as validated JSON text here; each flow parses the part it owns
 // (projects -> cost center, cost codes -> natural account, journal source/category, ledger).
 struct Config {
-    std::filesystem::path file;      // where it was loaded from
+    std::filesystem::path file; // where it was loaded from
     OracleConfig oracle;
     ProcoreConfig procore;
     StateConfig state;

@@ -7,7 +7,7 @@
 namespace mlc {
 
 struct EmbeddedFile {
-    std::string name;    // base name, e.g. "001_initial.sql"
+    std::string name; // base name, e.g. "001_initial.sql"
     std::string content;
 };
 

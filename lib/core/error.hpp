@@ -23,8 +23,7 @@ class Fatal : public std::runtime_error {
 public:
     Fatal(ExitCode code, const std::string& what, std::string hint = {})
         : std::runtime_error(what), code_(code), hint_(std::move(hint))
-    {
-    }
+    {}
     ExitCode code() const noexcept { return code_; }
     const std::string& hint() const noexcept { return hint_; }
 
@@ -39,10 +38,11 @@ private:
 class ConfigError : public Fatal {
 public:
     explicit ConfigError(const std::string& what, std::string hint = {})
-        : Fatal(ExitCode::usage, (what.starts_with('/') ? "config " : "config: ") + what, std::move(hint))
-    {
-    }
-    static ConfigError at(const std::string& location, const std::string& what, std::string hint = {})
+        : Fatal(ExitCode::usage, (what.starts_with('/') ? "config " : "config: ") + what,
+                std::move(hint))
+    {}
+    static ConfigError at(const std::string& location, const std::string& what,
+                          std::string hint = {})
     {
         return ConfigError(located{}, "config " + location + ": " + what, std::move(hint));
     }
@@ -51,16 +51,14 @@ private:
     struct located {};
     ConfigError(located, const std::string& full, std::string hint)
         : Fatal(ExitCode::usage, full, std::move(hint))
-    {
-    }
+    {}
 };
 
 class UsageError : public Fatal {
 public:
     explicit UsageError(const std::string& what, std::string hint = {})
         : Fatal(ExitCode::usage, what, std::move(hint))
-    {
-    }
+    {}
 };
 
 // A remote system could not be reached or refused our credentials.
@@ -68,16 +66,14 @@ class UnreachableError : public Fatal {
 public:
     UnreachableError(const std::string& what, std::string hint = {})
         : Fatal(ExitCode::unreachable, what, std::move(hint))
-    {
-    }
+    {}
 };
 
 class LockedError : public Fatal {
 public:
     LockedError(const std::string& what, std::string hint = {})
         : Fatal(ExitCode::locked, what, std::move(hint))
-    {
-    }
+    {}
 };
 
 } // namespace mlc

@@ -11,10 +11,17 @@ void append_escaped(std::string& out, const std::string& text)
 {
     for (const char c : text) {
         switch (c) {
-        case '\\': out += "\\\\"; break;
-        case '=': out += "\\="; break;
-        case '\n': out += "\\n"; break;
-        default: out += c;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '=':
+            out += "\\=";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        default:
+            out += c;
         }
     }
 }

@@ -28,12 +28,18 @@ State& state()
 const char* level_name(Level l)
 {
     switch (l) {
-    case Level::trace: return "trace";
-    case Level::debug: return "debug";
-    case Level::info: return "info";
-    case Level::warn: return "warn";
-    case Level::error: return "error";
-    case Level::off: break;
+    case Level::trace:
+        return "trace";
+    case Level::debug:
+        return "debug";
+    case Level::info:
+        return "info";
+    case Level::warn:
+        return "warn";
+    case Level::error:
+        return "error";
+    case Level::off:
+        break;
     }
     return "off";
 }
@@ -80,10 +86,12 @@ std::string redact(std::string_view text)
         // Authorization: Bearer xyz / Basic xyz (headers, curl traces)
         std::regex(R"((authorization\s*[:=]\s*"?)(bearer|basic)?\s*[^\s",;]+)", std::regex::icase),
         // JSON fields: "access_token":"…", "client_secret": "…", "password": "…"
-        std::regex(R"dl(("(access_token|refresh_token|client_secret|secret|password|token)"\s*:\s*")[^"]*)dl",
-                   std::regex::icase),
+        std::regex(
+            R"dl(("(access_token|refresh_token|client_secret|secret|password|token)"\s*:\s*")[^"]*)dl",
+            std::regex::icase),
         // form / query fields: client_secret=…&
-        std::regex(R"(((access_token|refresh_token|client_secret|password)=)[^&\s"]*)", std::regex::icase),
+        std::regex(R"(((access_token|refresh_token|client_secret|password)=)[^&\s"]*)",
+                   std::regex::icase),
         // Webhook hooks: Procore echoes destination_headers (the webhook secret, possibly one
         // being rotated away and not registered) when hooks are listed.
         std::regex(R"dl(("destination_headers"\s*:\s*\{)[^}]*)dl", std::regex::icase),

@@ -26,36 +26,31 @@ std::string redact(std::string_view text);
 
 void write(Level level, std::string_view message);
 
-template <typename... Args>
-void trace(fmt::format_string<Args...> f, Args&&... args)
+template <typename... Args> void trace(fmt::format_string<Args...> f, Args&&... args)
 {
     if (enabled(Level::trace)) {
         write(Level::trace, fmt::format(f, std::forward<Args>(args)...));
     }
 }
-template <typename... Args>
-void debug(fmt::format_string<Args...> f, Args&&... args)
+template <typename... Args> void debug(fmt::format_string<Args...> f, Args&&... args)
 {
     if (enabled(Level::debug)) {
         write(Level::debug, fmt::format(f, std::forward<Args>(args)...));
     }
 }
-template <typename... Args>
-void info(fmt::format_string<Args...> f, Args&&... args)
+template <typename... Args> void info(fmt::format_string<Args...> f, Args&&... args)
 {
     if (enabled(Level::info)) {
         write(Level::info, fmt::format(f, std::forward<Args>(args)...));
     }
 }
-template <typename... Args>
-void warn(fmt::format_string<Args...> f, Args&&... args)
+template <typename... Args> void warn(fmt::format_string<Args...> f, Args&&... args)
 {
     if (enabled(Level::warn)) {
         write(Level::warn, fmt::format(f, std::forward<Args>(args)...));
     }
 }
-template <typename... Args>
-void error(fmt::format_string<Args...> f, Args&&... args)
+template <typename... Args> void error(fmt::format_string<Args...> f, Args&&... args)
 {
     if (enabled(Level::error)) {
         write(Level::error, fmt::format(f, std::forward<Args>(args)...));

@@ -22,7 +22,8 @@ namespace mlc::http {
 class Authenticator {
 public:
     virtual ~Authenticator() = default;
-    virtual void apply(Request& request) = 0;  // may throw UnreachableError (token endpoint down/refused)
+    virtual void
+    apply(Request& request) = 0; // may throw UnreachableError (token endpoint down/refused)
     virtual void refresh() = 0;
 };
 
@@ -52,29 +53,30 @@ struct RateLimit {
 };
 
 struct CallOptions {
-    std::string path_template;  // for counting and logs, e.g. "/rest/v1.0/vendors/{id}"
-    bool idempotent = false;    // GETs always are; writes only when the caller says so
+    std::string path_template; // for counting and logs, e.g. "/rest/v1.0/vendors/{id}"
+    bool idempotent = false;   // GETs always are; writes only when the caller says so
 };
 
 enum class ErrorKind {
-    transport,     // never completed (after retries if idempotent)
-    status,        // the server answered with a non-2xx status
-    unauthorized,  // 401 again after one refresh
+    transport,    // never completed (after retries if idempotent)
+    status,       // the server answered with a non-2xx status
+    unauthorized, // 401 again after one refresh
 };
 
 struct Error {
     ErrorKind kind = ErrorKind::status;
-    int status = 0;          // 0 for transport errors
-    std::string message;     // parsed from the body (JSON message/errors/o:errorDetails) or raw text, truncated, redacted
-    std::string body;        // raw body, redacted
+    int status = 0;      // 0 for transport errors
+    std::string message; // parsed from the body (JSON message/errors/o:errorDetails) or raw text,
+                         // truncated, redacted
+    std::string body;    // raw body, redacted
     int attempts = 0;
 };
 
 using Result = std::expected<Response, Error>;
 
 struct ClientOptions {
-    std::string system;           // "oracle" or "procore", for logs and messages
-    Headers default_headers;      // e.g. Procore-Company-Id, REST-Framework-Version
+    std::string system;      // "oracle" or "procore", for logs and messages
+    Headers default_headers; // e.g. Procore-Company-Id, REST-Framework-Version
     RetryPolicy retry;
 };
 

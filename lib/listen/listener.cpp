@@ -6,9 +6,13 @@
 #include "spool/event.hpp"
 #include "spool/spool.hpp"
 
-#include <httplib.h>
-
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -16,12 +20,6 @@
 #include <csignal>
 #include <mutex>
 #include <thread>
-
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace mlc::listen {
 namespace {
@@ -43,7 +41,10 @@ std::string regex_escape(std::string_view text)
     return out;
 }
 
-std::string error_body(std::string_view message) { return fmt::format(R"({{"ok":false,"error":"{}"}})", message); }
+std::string error_body(std::string_view message)
+{
+    return fmt::format(R"({{"ok":false,"error":"{}"}})", message);
+}
 
 // A request path is client-controlled: keep log lines short and printable.
 std::string loggable(std::string_view text)
@@ -74,7 +75,8 @@ std::expected<HostPort, std::string> parse_listen_addr(std::string_view addr)
     if (!addr.empty() && addr.front() == '[') {
         const auto close = addr.find(']');
         if (close == std::string_view::npos || close + 1 >= addr.size() || addr[close + 1] != ':') {
-            return std::unexpected(fmt::format("listen address \"{}\": expected [v6-address]:port", addr));
+            return std::unexpected(
+                fmt::format("listen address \"{}\": expected [v6-address]:port", addr));
         }
         hp.host = std::string(addr.substr(1, close - 1));
         port_text = addr.substr(close + 2);
@@ -86,7 +88,8 @@ std::expected<HostPort, std::string> parse_listen_addr(std::string_view addr)
         return std::unexpected(fmt::format("listen address \"{}\": the host is empty", addr));
     }
     if (port_text.empty() || port_text.size() > 5
-        || !std::all_of(port_text.begin(), port_text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        || !std::all_of(port_text.begin(), port_text.end(),
+                        [](char c) { return c >= '0' && c <= '9'; })) {
         return std::unexpected(fmt::format("listen address \"{}\": expected host:port", addr));
     }
     int port = 0;
@@ -100,11 +103,13 @@ std::expected<HostPort, std::string> parse_listen_addr(std::string_view addr)
     return hp;
 }
 
-ListenOptions listen_options(const WebhookConfig& webhooks, const std::filesystem::path& spool_dir, Secret secret)
+ListenOptions listen_options(const WebhookConfig& webhooks, const std::filesystem::path& spool_dir,
+                             Secret secret)
 {
     auto addr = parse_listen_addr(webhooks.listen_addr);
     if (!addr) {
-        throw ConfigError("/webhooks/listen_addr: " + addr.error(), "use host:port, e.g. 127.0.0.1:8787");
+        throw ConfigError("/webhooks/listen_addr: " + addr.error(),
+                          "use host:port, e.g. 127.0.0.1:8787");
     }
     ListenOptions o;
     o.host = addr->host;
@@ -140,7 +145,8 @@ struct Listener::Impl {
     int listen_fd = -1;
     bool started = false;
 
-    std::atomic<std::uint64_t> received{0}, accepted{0}, unauthorized{0}, too_large{0}, bad_request{0}, spool_failures{0};
+    std::atomic<std::uint64_t> received{0}, accepted{0}, unauthorized{0}, too_large{0},
+        bad_request{0}, spool_failures{0};
 
     explicit Impl(ListenOptions o) : options(std::move(o)), writer(options.spool_dir) {}
 
@@ -148,13 +154,14 @@ struct Listener::Impl {
     {
         // Exactly one header, equal to the secret: a second copy could smuggle a guess past a
         // proxy that checks only the first.
-        const bool authorized = req.get_header_value_count(options.header) == 1
-                                && constant_time_equal(req.get_header_value(options.header),
-                                                       options.secret.reveal());
+        const bool authorized =
+            req.get_header_value_count(options.header) == 1
+            && constant_time_equal(req.get_header_value(options.header), options.secret.reveal());
         if (!authorized) {
             unauthorized.fetch_add(1, std::memory_order_relaxed);
-            log::warn("listen: 401 for {} from {}: {} header {}", loggable(req.path), req.remote_addr,
-                      options.header, req.has_header(options.header) ? "does not match" : "missing");
+            log::warn("listen: 401 for {} from {}: {} header {}", loggable(req.path),
+                      req.remote_addr, options.header,
+                      req.has_header(options.header) ? "does not match" : "missing");
             res.status = 401;
             res.set_content(error_body("unauthorized"), k_json);
             return;
@@ -191,8 +198,8 @@ struct Listener::Impl {
     {
         const auto n = static_cast<std::size_t>(options.threads);
         server.new_task_queue = [n] { return new httplib::ThreadPool(n); };
-        // Plain SO_REUSEADDR and TCP_NODELAY (httplib's default adds SO_REUSEPORT, which would let a second
-        // listener share the port silently); and remember the socket to widen its backlog.
+        // Plain SO_REUSEADDR and TCP_NODELAY (httplib's default adds SO_REUSEPORT, which would let
+        // a second listener share the port silently); and remember the socket to widen its backlog.
         server.set_socket_options([this](socket_t sock) {
             int yes = 1;
             ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
@@ -205,7 +212,8 @@ struct Listener::Impl {
         server.set_read_timeout(options.read_timeout);
         server.set_write_timeout(options.read_timeout);
         // An idle keep-alive connection holds a worker: keep that short (httplib counts seconds).
-        const auto idle = std::chrono::duration_cast<std::chrono::seconds>(options.read_timeout).count();
+        const auto idle =
+            std::chrono::duration_cast<std::chrono::seconds>(options.read_timeout).count();
         server.set_keep_alive_timeout(static_cast<time_t>(std::clamp<long long>(idle, 1, 5)));
         server.set_keep_alive_max_count(1000);
 
@@ -214,13 +222,15 @@ struct Listener::Impl {
             received.fetch_add(1, std::memory_order_relaxed);
             return httplib::Server::HandlerResponse::Unhandled;
         });
-        server.Post(regex_escape(options.path),
-                    [this](const httplib::Request& req, httplib::Response& res) { deliver(req, res); });
-        server.Get("/healthz",
-                   [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+        server.Post(
+            regex_escape(options.path),
+            [this](const httplib::Request& req, httplib::Response& res) { deliver(req, res); });
+        server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+            res.set_content("ok", "text/plain");
+        });
         server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-            log::debug("listen: {} {} -> {} ({} bytes) from {}", loggable(req.method), loggable(req.path),
-                       res.status, req.body.size(), req.remote_addr);
+            log::debug("listen: {} {} -> {} ({} bytes) from {}", loggable(req.method),
+                       loggable(req.path), res.status, req.body.size(), req.remote_addr);
         });
     }
 };
@@ -228,23 +238,27 @@ struct Listener::Impl {
 Listener::Listener(ListenOptions options)
 {
     if (options.secret.empty()) {
-        throw Fatal(ExitCode::usage, "listen: the webhook secret is empty",
-                    "store it with `ml-connector creds set webhook` or set ML_CONNECTOR_WEBHOOK_SECRET");
+        throw Fatal(
+            ExitCode::usage, "listen: the webhook secret is empty",
+            "store it with `ml-connector creds set webhook` or set ML_CONNECTOR_WEBHOOK_SECRET");
     }
     if (options.path.empty() || options.path.front() != '/') {
-        throw Fatal(ExitCode::usage, fmt::format("listen: path \"{}\" must start with /", loggable(options.path)));
+        throw Fatal(ExitCode::usage,
+                    fmt::format("listen: path \"{}\" must start with /", loggable(options.path)));
     }
     if (options.header.empty()) {
         throw Fatal(ExitCode::usage, "listen: the header name is empty");
     }
     if (options.threads < 1 || options.threads > 256) {
-        throw Fatal(ExitCode::usage, fmt::format("listen: threads must be 1..256, not {}", options.threads));
+        throw Fatal(ExitCode::usage,
+                    fmt::format("listen: threads must be 1..256, not {}", options.threads));
     }
     if (options.max_body == 0 || options.read_timeout.count() <= 0) {
         throw Fatal(ExitCode::usage, "listen: max_body and read_timeout must be positive");
     }
     if (options.spool_dir.empty()) {
-        throw Fatal(ExitCode::usage, "listen: no spool directory", "set state.spool_dir or pass --spool");
+        throw Fatal(ExitCode::usage, "listen: no spool directory",
+                    "set state.spool_dir or pass --spool");
     }
     log::register_secret(options.secret.reveal());
     impl_ = std::make_unique<Impl>(std::move(options));
@@ -293,7 +307,10 @@ void Listener::start()
               o.spool_dir.string(), o.threads);
 }
 
-int Listener::port() const { return impl_->bound_port.load(); }
+int Listener::port() const
+{
+    return impl_->bound_port.load();
+}
 
 void Listener::stop()
 {
@@ -304,8 +321,9 @@ void Listener::stop()
     impl_->server.stop();
     impl_->thread.join(); // the pool finishes queued and in-flight requests before this returns
     const auto s = stats();
-    log::info("listen: stopped; {} accepted, {} unauthorized, {} bad, {} too large, {} spool failures",
-              s.accepted, s.unauthorized, s.bad_request, s.too_large, s.spool_failures);
+    log::info(
+        "listen: stopped; {} accepted, {} unauthorized, {} bad, {} too large, {} spool failures",
+        s.accepted, s.unauthorized, s.bad_request, s.too_large, s.spool_failures);
 }
 
 void Listener::run_until_signal(const std::function<void(int port)>& on_ready)
@@ -320,10 +338,11 @@ void Listener::run_until_signal(const std::function<void(int port)>& on_ready)
     }
     g_signal_pipe_write = fds[1];
 
-    struct sigaction action{};
+    struct sigaction action {};
     action.sa_handler = on_stop_signal;
     sigemptyset(&action.sa_mask);
-    struct sigaction old_term{}, old_int{};
+    struct sigaction old_term {
+    }, old_int{};
     ::sigaction(SIGTERM, &action, &old_term);
     ::sigaction(SIGINT, &action, &old_int);
 
@@ -344,7 +363,8 @@ void Listener::run_until_signal(const std::function<void(int port)>& on_ready)
         char sig = 0;
         while (::read(fds[0], &sig, 1) < 0 && errno == EINTR) {
         }
-        log::info("listen: signal {} received, finishing in-flight deliveries", static_cast<int>(sig));
+        log::info("listen: signal {} received, finishing in-flight deliveries",
+                  static_cast<int>(sig));
         stop();
     } catch (...) {
         restore();

@@ -20,23 +20,23 @@ namespace mlc::listen {
 
 struct ListenOptions {
     std::string host = "127.0.0.1";
-    int port = 8787;                        // 0: any free port (tests); see Listener::port()
+    int port = 8787; // 0: any free port (tests); see Listener::port()
     std::string path = "/webhooks/procore";
-    std::string header = "Authorization";   // the header Procore sends from destination_headers
-    Secret secret;                          // its expected value; must not be empty
+    std::string header = "Authorization"; // the header Procore sends from destination_headers
+    Secret secret;                        // its expected value; must not be empty
     std::filesystem::path spool_dir;
-    std::size_t max_body = 1 << 20;         // larger bodies get 413
+    std::size_t max_body = 1 << 20;               // larger bodies get 413
     std::chrono::milliseconds read_timeout{5000}; // per read and write: a stalled client is cut off
-    int threads = 8;                        // worker pool size
+    int threads = 8;                              // worker pool size
 };
 
 // Counters since start(), for the log line at shutdown and for tests.
 struct ListenStats {
-    std::uint64_t received = 0;       // requests whose headers were read (any path, any outcome)
-    std::uint64_t accepted = 0;       // spooled and answered 200
-    std::uint64_t unauthorized = 0;   // 401
-    std::uint64_t too_large = 0;      // 413 decided by the handler (the server may answer some itself)
-    std::uint64_t bad_request = 0;    // 400: not a JSON object
+    std::uint64_t received = 0;     // requests whose headers were read (any path, any outcome)
+    std::uint64_t accepted = 0;     // spooled and answered 200
+    std::uint64_t unauthorized = 0; // 401
+    std::uint64_t too_large = 0;   // 413 decided by the handler (the server may answer some itself)
+    std::uint64_t bad_request = 0; // 400: not a JSON object
     std::uint64_t spool_failures = 0; // 503: the spool write failed
 };
 
@@ -50,7 +50,8 @@ std::expected<HostPort, std::string> parse_listen_addr(std::string_view addr);
 // Options from the config's webhooks section and spool directory (what `listen` starts from
 // before applying --addr/--spool). Throws ConfigError naming /webhooks/listen_addr when the
 // address does not parse.
-ListenOptions listen_options(const WebhookConfig& webhooks, const std::filesystem::path& spool_dir, Secret secret);
+ListenOptions listen_options(const WebhookConfig& webhooks, const std::filesystem::path& spool_dir,
+                             Secret secret);
 
 // Compares without an early exit: the time taken depends only on the lengths, never on where
 // the first difference is, so a client cannot guess the secret byte by byte from timings.

@@ -46,7 +46,8 @@ std::expected<AccountPage, std::string> parse_account_page(const std::string& bo
         a.end_date = json::get_string(item, "EndDateActive").value_or("");
         a.last_update_date = json::get_string(item, "LastUpdateDate").value_or("");
         if (a.last_update_date.empty()) {
-            return std::unexpected("combination " + std::to_string(a.id) + " has no LastUpdateDate");
+            return std::unexpected("combination " + std::to_string(a.id)
+                                   + " has no LastUpdateDate");
         }
         for (std::size_t i = 0; i < k_max_segments; ++i) {
             const std::string seg = "Segment" + std::to_string(i + 1);
@@ -60,7 +61,8 @@ std::expected<AccountPage, std::string> parse_account_page(const std::string& bo
 }
 
 std::expected<int, http::Error> read_account_combinations(Client& client, const std::string& since,
-                                                          const AccountPageSink& sink, int page_size)
+                                                          const AccountPageSink& sink,
+                                                          int page_size)
 {
     Query query;
     if (!since.empty()) {

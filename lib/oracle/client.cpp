@@ -8,8 +8,7 @@ namespace mlc::oracle {
 
 Client::Client(http::Client& http, std::string rest_root)
     : http_(http), rest_root_(std::move(rest_root))
-{
-}
+{}
 
 std::string Client::query_string(const Query& query)
 {

@@ -15,11 +15,11 @@ namespace mlc::oracle {
 // sends REST-Framework-Version (see OracleConfig::rest_framework_version).
 struct Query {
     std::string q;
-    std::string order_by;   // "LastUpdateDate:asc,SupplierId:asc"
-    std::string fields;     // projection; cannot be combined with expand
+    std::string order_by; // "LastUpdateDate:asc,SupplierId:asc"
+    std::string fields;   // projection; cannot be combined with expand
     std::string expand;
-    std::string finder;     // "ESSJobStatusRF;requestId=123"
-    int limit = 500;        // Oracle caps at 500 (some pods 499); the echoed limit is followed
+    std::string finder; // "ESSJobStatusRF;requestId=123"
+    int limit = 500;    // Oracle caps at 500 (some pods 499); the echoed limit is followed
     int offset = 0;
     bool only_data = true;
     bool total_results = false;

@@ -80,8 +80,8 @@ std::expected<SupplierPage, std::string> parse_supplier_page(const std::string& 
 {
     auto doc = json::parse(body);
     if (!doc) {
-        return std::unexpected("malformed JSON at line " + std::to_string(doc.error().line)
-                               + ": " + doc.error().message);
+        return std::unexpected("malformed JSON at line " + std::to_string(doc.error().line) + ": "
+                               + doc.error().message);
     }
     const auto* items = json::find(*doc, "items");
     if (items == nullptr || !items->IsArray()) {
@@ -141,7 +141,8 @@ std::string supplier_query(const SupplierCursor& cursor)
     std::string q = "LastUpdateDate>='" + cursor.since + "'";
     if (!cursor.after_time.empty() && !cursor.after_key.empty()
         && cursor.after_key.find_first_not_of("0123456789") == std::string::npos) {
-        q += " and (LastUpdateDate!='" + cursor.after_time + "' or SupplierId>" + cursor.after_key + ")";
+        q += " and (LastUpdateDate!='" + cursor.after_time + "' or SupplierId>" + cursor.after_key
+             + ")";
     }
     return q;
 }

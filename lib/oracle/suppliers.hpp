@@ -15,17 +15,17 @@ namespace mlc::oracle {
 
 // One row of the supplier's `addresses` child.
 struct SupplierAddress {
-    std::int64_t id = 0;          // SupplierAddressId
-    std::string name;             // AddressName
+    std::int64_t id = 0; // SupplierAddressId
+    std::string name;    // AddressName
     std::string line1, line2, line3, line4;
     std::string city;
     std::string state;
     std::string postal_code;
-    std::string country_code;     // ISO 3166 alpha-2 as Oracle stores it
-    bool ordering = false;        // AddressPurposeOrderingFlag: the supplier's primary address
-    bool remit_to = false;        // AddressPurposeRemitToFlag
-    bool primary = false;         // PrimaryAddressFlag, when the pod exposes one
-    bool active = true;           // Status != INACTIVE
+    std::string country_code; // ISO 3166 alpha-2 as Oracle stores it
+    bool ordering = false;    // AddressPurposeOrderingFlag: the supplier's primary address
+    bool remit_to = false;    // AddressPurposeRemitToFlag
+    bool primary = false;     // PrimaryAddressFlag, when the pod exposes one
+    bool active = true;       // Status != INACTIVE
 };
 
 struct Supplier {
@@ -54,7 +54,7 @@ std::string supplier_fields();
 
 // Where to start reading.
 struct SupplierCursor {
-    std::string since;            // ISO-8601; empty = from the beginning (full read)
+    std::string since; // ISO-8601; empty = from the beginning (full read)
     // The compound watermark (LastUpdateDate, SupplierId) of the last applied record. When set,
     // records at exactly that time are read only past that id: thousands of suppliers can
     // share one stamp (a mass update), and re-reading them all on every pass would defeat the

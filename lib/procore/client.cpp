@@ -22,8 +22,7 @@ http::Error unexpected_shape(int status, const std::string& what)
 
 Client::Client(http::Client& http, std::string base_url, std::int64_t company_id)
     : http_(http), base_url_(std::move(base_url)), company_id_(company_id)
-{
-}
+{}
 
 http::Result Client::get(const std::string& path_and_query, const std::string& path_template)
 {
@@ -64,7 +63,8 @@ std::expected<std::int64_t, http::Error> Client::count_projects()
     // No usable Total header: count by paging (bounded by what the server returns).
     std::int64_t count = 0;
     for (int page = 1;; ++page) {
-        auto result = get(base + "&per_page=100&page=" + std::to_string(page), "/rest/v1.0/projects");
+        auto result =
+            get(base + "&per_page=100&page=" + std::to_string(page), "/rest/v1.0/projects");
         if (!result) {
             return std::unexpected(result.error());
         }

@@ -62,14 +62,16 @@ std::expected<CostCodeList, http::Error> CostCodeApi::find_or_create_list(const 
     request.url = base_url_ + "/rest/v1.0/standard_cost_code_lists?company_id="
                   + std::to_string(company_id_) + "&per_page=1000";
     request.headers.set("Accept", "application/json");
-    auto listed = http_.send(std::move(request), {.path_template = "/rest/v1.0/standard_cost_code_lists",
-                                                  .idempotent = true});
+    auto listed =
+        http_.send(std::move(request),
+                   {.path_template = "/rest/v1.0/standard_cost_code_lists", .idempotent = true});
     if (!listed) {
         return std::unexpected(listed.error());
     }
     auto doc = json::parse(listed->body);
     if (!doc || !doc->IsArray()) {
-        return std::unexpected(unexpected_response(listed->status, "standard_cost_code_lists: expected an array"));
+        return std::unexpected(
+            unexpected_response(listed->status, "standard_cost_code_lists: expected an array"));
     }
     for (const auto& l : doc->GetArray()) {
         if (json::get_string(l, "name").value_or("") == name) {
@@ -103,8 +105,8 @@ std::expected<CostCodeList, http::Error> CostCodeApi::find_or_create_list(const 
     return CostCodeList{*id, true};
 }
 
-std::expected<SyncResult, http::Error> CostCodeApi::sync(std::int64_t list_id,
-                                                         const std::vector<StandardCostCodeItem>& items)
+std::expected<SyncResult, http::Error>
+CostCodeApi::sync(std::int64_t list_id, const std::vector<StandardCostCodeItem>& items)
 {
     auto result = send_json(http_, "PATCH", base_url_ + "/rest/v1.0/standard_cost_codes/sync",
                             standard_cost_code_sync_body(company_id_, list_id, items),

@@ -12,7 +12,7 @@
 namespace mlc::procore {
 
 struct StandardCostCodeItem {
-    std::string origin_id;   // the Oracle code combination id
+    std::string origin_id; // the Oracle code combination id
     std::string code;
     std::string name;
     std::string origin_data;

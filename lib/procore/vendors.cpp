@@ -186,7 +186,8 @@ std::expected<std::vector<Vendor>, std::string> parse_vendor_list(const std::str
         v.origin_id = origin_id_of(item);
         v.origin_code = json::get_string(item, "origin_code").value_or("");
         v.is_active = json::get_bool(item, "is_active").value_or(true);
-        if (const auto* reg = json::find(item, "business_register"); reg != nullptr && reg->IsObject()) {
+        if (const auto* reg = json::find(item, "business_register");
+            reg != nullptr && reg->IsObject()) {
             v.tax_id = json::get_string(*reg, "identifier").value_or("");
         }
         if (v.tax_id.empty()) {
@@ -207,8 +208,7 @@ http::Error unexpected_response(int status, const std::string& what)
 }
 
 http::Result send_json(http::Client& http, const std::string& method, const std::string& url,
-                       const std::string& body, const std::string& path_template,
-                       bool idempotent)
+                       const std::string& body, const std::string& path_template, bool idempotent)
 {
     http::Request request;
     request.method = method;
@@ -216,7 +216,8 @@ http::Result send_json(http::Client& http, const std::string& method, const std:
     request.headers.set("Accept", "application/json");
     request.headers.set("Content-Type", "application/json");
     request.body = body;
-    return http.send(std::move(request), {.path_template = path_template, .idempotent = idempotent});
+    return http.send(std::move(request),
+                     {.path_template = path_template, .idempotent = idempotent});
 }
 
 VendorApi::VendorApi(http::Client& http, std::string base_url, std::int64_t company_id)

@@ -17,9 +17,9 @@ namespace mlc::procore {
 struct Vendor {
     std::int64_t id = 0;
     std::string name;
-    std::string origin_id;   // empty when none (typed in by hand, or another integration's)
+    std::string origin_id; // empty when none (typed in by hand, or another integration's)
     std::string origin_code;
-    std::string tax_id;      // business_register.identifier, else business_id; may be empty
+    std::string tax_id; // business_register.identifier, else business_id; may be empty
     bool is_active = true;
 };
 
@@ -96,8 +96,7 @@ private:
 // A PATCH of a JSON body to base_url + path, counted under `path_template`; shared by the
 // sync endpoints. `idempotent` is passed to the retrying client.
 http::Result send_json(http::Client& http, const std::string& method, const std::string& url,
-                       const std::string& body, const std::string& path_template,
-                       bool idempotent);
+                       const std::string& body, const std::string& path_template, bool idempotent);
 
 // An http::Error for an answer that is not the expected shape.
 http::Error unexpected_response(int status, const std::string& what);

@@ -1,13 +1,12 @@
 // The webhook payload mapping file: the one place in spool/ that reads JSON (RapidJSON).
 #include "spool/event.hpp"
 
+#include <fmt/format.h>
 #include <rapidjson/document.h>
 #include <rapidjson/encodedstream.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
-
-#include <fmt/format.h>
 
 #include <algorithm>
 
@@ -15,20 +14,27 @@ namespace mlc::spool {
 namespace {
 
 // Iterative: a 1 MiB body of '[' must not overflow the stack. Encoding validated: JSON is UTF-8.
-constexpr unsigned k_parse_flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+constexpr unsigned k_parse_flags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
 
 using Error = std::unexpected<std::string>;
 
 const char* type_name(const rapidjson::Value& v)
 {
     switch (v.GetType()) {
-    case rapidjson::kNullType: return "null";
+    case rapidjson::kNullType:
+        return "null";
     case rapidjson::kFalseType:
-    case rapidjson::kTrueType: return "boolean";
-    case rapidjson::kObjectType: return "object";
-    case rapidjson::kArrayType: return "array";
-    case rapidjson::kStringType: return "string";
-    case rapidjson::kNumberType: return "number";
+    case rapidjson::kTrueType:
+        return "boolean";
+    case rapidjson::kObjectType:
+        return "object";
+    case rapidjson::kArrayType:
+        return "array";
+    case rapidjson::kStringType:
+        return "string";
+    case rapidjson::kNumberType:
+        return "number";
     }
     return "value";
 }
@@ -44,13 +50,15 @@ const rapidjson::Value* member(const rapidjson::Value& obj, const char* key)
 
 bool all_digits(std::string_view s)
 {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !s.empty()
+           && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // A Procore id: a non-negative integer (v2/v3) or a string of digits (v4), returned as exact
 // decimal text. RapidJSON holds integers up to 2^64 exactly (Int64/Uint64); anything it could
 // only hold as a double (a fraction, an exponent, beyond 2^64) is refused, never rounded.
-std::expected<std::string, std::string> id_text(const rapidjson::Value& obj, const char* key, bool required)
+std::expected<std::string, std::string> id_text(const rapidjson::Value& obj, const char* key,
+                                                bool required)
 {
     const auto* v = member(obj, key);
     if (v == nullptr) {
@@ -73,10 +81,12 @@ std::expected<std::string, std::string> id_text(const rapidjson::Value& obj, con
     if (v->IsNumber()) {
         return Error(fmt::format("{}: expected a non-negative integer id", key));
     }
-    return Error(fmt::format("{}: expected an integer or a string of digits, got {}", key, type_name(*v)));
+    return Error(
+        fmt::format("{}: expected an integer or a string of digits, got {}", key, type_name(*v)));
 }
 
-std::expected<std::string, std::string> string_field(const rapidjson::Value& obj, const char* key, bool required)
+std::expected<std::string, std::string> string_field(const rapidjson::Value& obj, const char* key,
+                                                     bool required)
 {
     const auto* v = member(obj, key);
     if (v == nullptr) {
@@ -177,7 +187,8 @@ std::expected<WebhookEvent, std::string> parse_event(std::string_view body)
     e.event_id = e.ulid.empty() ? e.id : e.ulid;
 
     // v4 renamed resource_name -> resource_type and event_type -> reason; take whichever is sent.
-    const char* name_key = doc.HasMember("resource_name") || !v4 ? "resource_name" : "resource_type";
+    const char* name_key =
+        doc.HasMember("resource_name") || !v4 ? "resource_name" : "resource_type";
     const char* type_key = doc.HasMember("event_type") || !v4 ? "event_type" : "reason";
     auto name = string_field(doc, name_key, true);
     if (!name) {
@@ -195,8 +206,9 @@ std::expected<WebhookEvent, std::string> parse_event(std::string_view body)
         std::string* out;
         bool required;
     };
-    for (const IdField& f : {IdField{"resource_id", &e.resource_id, true}, IdField{"project_id", &e.project_id, false},
-                             IdField{"company_id", &e.company_id, false}, IdField{"user_id", &e.user_id, false}}) {
+    for (const IdField& f :
+         {IdField{"resource_id", &e.resource_id, true}, IdField{"project_id", &e.project_id, false},
+          IdField{"company_id", &e.company_id, false}, IdField{"user_id", &e.user_id, false}}) {
         auto text = id_text(doc, f.key, f.required);
         if (!text) {
             return Error(text.error());
@@ -224,8 +236,8 @@ std::expected<WebhookEvent, std::string> parse_event(std::string_view body)
             } else if (app->IsUint64()) {
                 e.source_application_id = std::to_string(app->GetUint64());
             } else {
-                return Error(fmt::format("metadata.source_application_id: expected a string, got {}",
-                                         type_name(*app)));
+                return Error(fmt::format(
+                    "metadata.source_application_id: expected a string, got {}", type_name(*app)));
             }
         }
     }

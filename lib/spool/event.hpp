@@ -11,18 +11,19 @@
 namespace mlc::spool {
 
 struct WebhookEvent {
-    std::string event_id;       // the delivery's identity for deduplication: ulid if present, else id
-    std::string id;             // v2/v3: the numeric id as text; v4: the ULID string
-    std::string ulid;           // v2/v3 only; empty when absent
-    std::string resource_name;  // v4: resource_type
-    std::string event_type;     // v4: reason (may be more than create/update/delete)
-    std::string resource_id;    // decimal text
-    std::string project_id;     // decimal text; empty for company-level resources
-    std::string company_id;     // decimal text; empty when absent
-    std::string user_id;        // decimal text; empty when absent
-    std::optional<std::string> source_application_id; // metadata.source_application_id; null -> nullopt
-    std::string timestamp;      // as sent, e.g. "2025-02-06T23:34:12.246562Z"
-    int payload_version = 2;    // 2, 3 or 4
+    std::string event_id; // the delivery's identity for deduplication: ulid if present, else id
+    std::string id;       // v2/v3: the numeric id as text; v4: the ULID string
+    std::string ulid;     // v2/v3 only; empty when absent
+    std::string resource_name; // v4: resource_type
+    std::string event_type;    // v4: reason (may be more than create/update/delete)
+    std::string resource_id;   // decimal text
+    std::string project_id;    // decimal text; empty for company-level resources
+    std::string company_id;    // decimal text; empty when absent
+    std::string user_id;       // decimal text; empty when absent
+    std::optional<std::string>
+        source_application_id; // metadata.source_application_id; null -> nullopt
+    std::string timestamp;     // as sent, e.g. "2025-02-06T23:34:12.246562Z"
+    int payload_version = 2;   // 2, 3 or 4
 };
 
 // Parses one delivery. Errors are one line naming the field: "resource_id: missing",

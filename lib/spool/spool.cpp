@@ -2,7 +2,10 @@
 
 #include "core/error.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -10,10 +13,6 @@
 #include <cstdio>
 #include <ctime>
 #include <system_error>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -28,7 +27,10 @@ constexpr std::string_view k_reason_suffix = ".reason";
 // "20261127T161549.123456Z" is 23 characters; a dash and 16 hex digits follow.
 constexpr std::size_t k_time_len = 23;
 
-std::string errno_text(int err) { return std::error_code(err, std::generic_category()).message(); }
+std::string errno_text(int err)
+{
+    return std::error_code(err, std::generic_category()).message();
+}
 
 void make_dir_0700(const fs::path& dir)
 {
@@ -40,7 +42,8 @@ void make_dir_0700(const fs::path& dir)
     if (err == EEXIST && fs::is_directory(dir, ec)) {
         return;
     }
-    throw Fatal(ExitCode::usage, fmt::format("spool: cannot create {}: {}", dir.string(), errno_text(err)),
+    throw Fatal(ExitCode::usage,
+                fmt::format("spool: cannot create {}: {}", dir.string(), errno_text(err)),
                 "check the state.spool_dir setting and the directory's permissions");
 }
 
@@ -122,7 +125,7 @@ std::size_t count_files(const fs::path& dir, bool skip_reason_notes)
 
 std::optional<Clock::time_point> mtime_of(const fs::path& file)
 {
-    struct stat st{};
+    struct stat st {};
     if (::stat(file.c_str(), &st) != 0) {
         return std::nullopt;
     }
@@ -192,12 +195,13 @@ std::optional<Clock::time_point> received_time_of(std::string_view name)
         return std::nullopt;
     }
     using namespace std::chrono;
-    const year_month_day ymd{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
+    const year_month_day ymd{year{*y}, month{static_cast<unsigned>(*mo)},
+                             day{static_cast<unsigned>(*d)}};
     if (!ymd.ok()) {
         return std::nullopt;
     }
-    return Clock::time_point{sys_days{ymd}.time_since_epoch() + hours{*h} + minutes{*mi} + seconds{*s}
-                             + microseconds{*us}};
+    return Clock::time_point{sys_days{ymd}.time_since_epoch() + hours{*h} + minutes{*mi}
+                             + seconds{*s} + microseconds{*us}};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,7 +211,8 @@ SpoolWriter::SpoolWriter(fs::path dir) : dir_(std::move(dir))
     ensure_layout(dir_);
     new_dir_fd_ = ::open((dir_ / k_new).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (new_dir_fd_ < 0) {
-        spool_fatal("cannot open " + (dir_ / k_new).string(), std::error_code(errno, std::generic_category()));
+        spool_fatal("cannot open " + (dir_ / k_new).string(),
+                    std::error_code(errno, std::generic_category()));
     }
 }
 
@@ -218,7 +223,8 @@ SpoolWriter::~SpoolWriter()
     }
 }
 
-std::expected<std::string, std::string> SpoolWriter::write(std::string_view body, Clock::time_point received)
+std::expected<std::string, std::string> SpoolWriter::write(std::string_view body,
+                                                           Clock::time_point received)
 {
     static std::atomic<std::uint64_t> counter{0};
     const auto pid = static_cast<std::uint64_t>(::getpid());
@@ -357,7 +363,8 @@ void SpoolReader::reject(const fs::path& file, const std::string& reason)
     const fs::path note = dir_ / k_rejected / (name.string() + std::string(k_reason_suffix));
     const int fd = ::open(note.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
-        spool_fatal("cannot write " + note.string(), std::error_code(errno, std::generic_category()));
+        spool_fatal("cannot write " + note.string(),
+                    std::error_code(errno, std::generic_category()));
     }
     const bool ok = write_all(fd, reason) && write_all(fd, "\n");
     const int err = errno;

@@ -44,7 +44,8 @@ public:
     // new/<name> without replacing anything, fsync new/. Returns the file name. On any failure
     // (ENOSPC, EIO, permissions) returns a message naming the step and the errno text, and
     // leaves nothing behind in tmp/ or new/: the caller answers 503 and Procore retries.
-    std::expected<std::string, std::string> write(std::string_view body, Clock::time_point received);
+    std::expected<std::string, std::string> write(std::string_view body,
+                                                  Clock::time_point received);
 
     const std::filesystem::path& dir() const noexcept { return dir_; }
 
@@ -57,8 +58,8 @@ private:
     int new_dir_fd_ = -1;
     std::mutex sync_mutex_;
     std::condition_variable sync_done_;
-    std::uint64_t renamed_ = 0;     // renames into new/ so far; each gets the next number
-    std::uint64_t synced_ = 0;      // every rename numbered <= this is durable
+    std::uint64_t renamed_ = 0; // renames into new/ so far; each gets the next number
+    std::uint64_t synced_ = 0;  // every rename numbered <= this is durable
     bool syncing_ = false;
     std::uint64_t failed_from_ = 1, failed_to_ = 0; // renames the last failed fsync covered
     int failed_errno_ = 0;
@@ -66,10 +67,10 @@ private:
 
 // How many files sit in each part of the spool, for `status`.
 struct SpoolDepth {
-    std::size_t pending = 0;   // new/: received, not yet taken into the inbox
-    std::size_t rejected = 0;  // rejected/ (not counting the .reason notes)
-    std::size_t done = 0;      // done/: taken in, kept until pruned
-    std::size_t tmp = 0;       // tmp/: a write in progress, or left by a crash (never acknowledged)
+    std::size_t pending = 0;  // new/: received, not yet taken into the inbox
+    std::size_t rejected = 0; // rejected/ (not counting the .reason notes)
+    std::size_t done = 0;     // done/: taken in, kept until pruned
+    std::size_t tmp = 0;      // tmp/: a write in progress, or left by a crash (never acknowledged)
     std::optional<Clock::time_point> oldest_pending; // from the oldest name in new/
 };
 

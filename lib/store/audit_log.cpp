@@ -112,15 +112,13 @@ std::string audit_row_hash(const AuditEntry& e)
 
 struct AuditLog::Impl {
     Impl(Database& database, const Clock& c)
-        : db(database),
-          clock(c),
+        : db(database), clock(c),
           head(db.handle(), "SELECT hash FROM audit ORDER BY id DESC LIMIT 1"),
           insert(db.handle(),
                  "INSERT INTO audit (at, run_id, command, record_kind, oracle_key, procore_key, "
                  "action, before_fp, after_fp, remote_status, remote_id, message, prev_hash, hash) "
                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")
-    {
-    }
+    {}
 
     Database& db;
     const Clock& clock;
@@ -259,8 +257,7 @@ std::vector<AuditEntry> AuditLog::query(const Filter& f)
 }
 
 std::vector<AuditEntry> AuditLog::run_query(const std::string& sql,
-                                            const std::vector<std::string>& params,
-                                            const Filter& f)
+                                            const std::vector<std::string>& params, const Filter& f)
 {
     SQLite::Statement st(impl_->db.handle(), sql);
     int index = 1;
@@ -291,7 +288,8 @@ AuditLog::Verification AuditLog::verify()
 AuditLog::Verification AuditLog::verify_chain()
 {
     Verification v;
-    SQLite::Statement st(impl_->db.handle(), fmt::format("SELECT {} FROM audit ORDER BY id", k_columns));
+    SQLite::Statement st(impl_->db.handle(),
+                         fmt::format("SELECT {} FROM audit ORDER BY id", k_columns));
     std::string expected_prev = k_audit_genesis_hash;
     std::optional<std::int64_t> prev_id;
     while (st.executeStep()) {
@@ -300,11 +298,14 @@ AuditLog::Verification AuditLog::verify_chain()
         if (e.prev_hash != expected_prev) {
             v.ok = false;
             v.first_bad_id = e.id;
-            v.reason = prev_id
-                ? fmt::format("prev_hash does not match the hash of row {} (rows removed or reordered "
-                              "before it)", *prev_id)
-                : std::string("prev_hash of the first row is not the genesis value (rows removed "
-                              "before it)");
+            v.reason =
+                prev_id ? fmt::format(
+                    "prev_hash does not match the hash of row {} (rows removed or reordered "
+                    "before it)",
+                    *prev_id)
+                        : std::string(
+                            "prev_hash of the first row is not the genesis value (rows removed "
+                            "before it)");
             return v;
         }
         if (audit_row_hash(e) != e.hash) {

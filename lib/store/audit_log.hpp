@@ -31,20 +31,20 @@ class Database;
 
 struct AuditEntry {
     std::int64_t id = 0;
-    std::string at;                       // ISO-8601 UTC; filled by append() when empty
+    std::string at; // ISO-8601 UTC; filled by append() when empty
     std::optional<std::int64_t> run_id;
-    std::string command;                  // e.g. "sync-suppliers"
-    std::string record_kind;              // supplier, vendor, cost_code, direct_cost, webhook, …
+    std::string command;     // e.g. "sync-suppliers"
+    std::string record_kind; // supplier, vendor, cost_code, direct_cost, webhook, …
     std::optional<std::string> oracle_key;
     std::optional<std::string> procore_key;
-    std::string action;                   // read, created, updated, linked, skipped, failed, replayed, …
+    std::string action; // read, created, updated, linked, skipped, failed, replayed, …
     std::optional<std::string> before_fp;
     std::optional<std::string> after_fp;
-    std::optional<int> remote_status;     // HTTP status of the remote write, if any
+    std::optional<int> remote_status; // HTTP status of the remote write, if any
     std::optional<std::string> remote_id;
-    std::optional<std::string> message;   // redacted by append()
-    std::string prev_hash;                // filled by append()
-    std::string hash;                     // filled by append()
+    std::optional<std::string> message; // redacted by append()
+    std::string prev_hash;              // filled by append()
+    std::string hash;                   // filled by append()
 };
 
 // 64 '0': the prev_hash of the first row.
@@ -79,9 +79,9 @@ public:
         std::optional<std::string> key;         // matches oracle_key or procore_key (see key_side)
         std::optional<std::int64_t> run_id;
         std::optional<std::string> action;
-        std::optional<std::string> since;       // at >= since (compare in the stored ISO form)
-        std::optional<std::string> until;       // at <= until
-        int limit = 100;                        // the newest `limit` rows; <= 0: no limit
+        std::optional<std::string> since; // at >= since (compare in the stored ISO form)
+        std::optional<std::string> until; // at <= until
+        int limit = 100;                  // the newest `limit` rows; <= 0: no limit
         // Which side `key` must match: a supplier id is an Oracle key, a vendor id a Procore one.
         enum class KeySide { either, oracle, procore } key_side = KeySide::either;
         // Further kinds that also match (a supplier's rows may be written as kind "vendor").
@@ -94,15 +94,15 @@ public:
         bool ok = true;
         std::int64_t rows_checked = 0;
         std::optional<std::int64_t> first_bad_id;
-        std::string reason;                     // empty when ok
+        std::string reason; // empty when ok
     };
     // Recomputes the whole chain, streaming (constant memory), and names the first broken row.
     Verification verify();
 
 private:
     std::int64_t insert_row(AuditEntry& e);
-    std::vector<AuditEntry> run_query(const std::string& sql, const std::vector<std::string>& params,
-                                      const Filter& f);
+    std::vector<AuditEntry> run_query(const std::string& sql,
+                                      const std::vector<std::string>& params, const Filter& f);
     Verification verify_chain();
 
     struct Impl;

@@ -18,8 +18,7 @@ http::TransportOptions transport_options(const Config& config)
 Connections::Connections(const Config& config, Clock& clock)
     : Connections(config, clock, http::make_curl_transport(transport_options(config)),
                   http::make_curl_transport(transport_options(config)))
-{
-}
+{}
 
 Connections::Connections(const Config& config, Clock& clock,
                          std::unique_ptr<http::Transport> oracle_transport,

@@ -18,7 +18,8 @@ public:
     // Resolves the oracle and procore client secrets (env, else vault); throws Fatal if missing.
     Connections(const Config& config, Clock& clock);
     // For tests: with given transports (e.g. fakes) instead of libcurl.
-    Connections(const Config& config, Clock& clock, std::unique_ptr<http::Transport> oracle_transport,
+    Connections(const Config& config, Clock& clock,
+                std::unique_ptr<http::Transport> oracle_transport,
                 std::unique_ptr<http::Transport> procore_transport);
     ~Connections();
 

@@ -73,7 +73,8 @@ std::optional<CostCodeMapping> parse_cost_code_mapping(const std::string& mappin
     m.natural_segment = segment_number(*nat, "/mapping/cost_codes/natural_account_segment");
     if (const auto* segs = json::find(*cc, "code_segments")) {
         if (!segs->IsArray()) {
-            throw ConfigError("/mapping/cost_codes/code_segments: expected array, got " + json::type_name(*segs));
+            throw ConfigError("/mapping/cost_codes/code_segments: expected array, got "
+                              + json::type_name(*segs));
         }
         for (rapidjson::SizeType i = 0; i < segs->Size(); ++i) {
             m.code_segments.push_back(segment_number(
@@ -82,7 +83,8 @@ std::optional<CostCodeMapping> parse_cost_code_mapping(const std::string& mappin
     }
     if (const auto* types = json::find(*cc, "account_types")) {
         if (!types->IsArray()) {
-            throw ConfigError("/mapping/cost_codes/account_types: expected array, got " + json::type_name(*types));
+            throw ConfigError("/mapping/cost_codes/account_types: expected array, got "
+                              + json::type_name(*types));
         }
         for (rapidjson::SizeType i = 0; i < types->Size(); ++i) {
             if (!(*types)[i].IsString()) {
@@ -94,7 +96,8 @@ std::optional<CostCodeMapping> parse_cost_code_mapping(const std::string& mappin
     }
     if (const auto* ranges = json::find(*cc, "account_ranges")) {
         if (!ranges->IsArray()) {
-            throw ConfigError("/mapping/cost_codes/account_ranges: expected array, got " + json::type_name(*ranges));
+            throw ConfigError("/mapping/cost_codes/account_ranges: expected array, got "
+                              + json::type_name(*ranges));
         }
         for (rapidjson::SizeType i = 0; i < ranges->Size(); ++i) {
             const auto& r = (*ranges)[i];
@@ -173,9 +176,8 @@ CostCodeDecision plan_cost_code(const oracle::AccountCombination& a,
     if (d.item.name.empty()) {
         d.item.name = d.item.code;
     }
-    d.fingerprint = fingerprint({{"origin_id", d.item.origin_id},
-                                 {"code", d.item.code},
-                                 {"name", d.item.name}});
+    d.fingerprint = fingerprint(
+        {{"origin_id", d.item.origin_id}, {"code", d.item.code}, {"name", d.item.name}});
     if (link) {
         d.before_fp = link->fingerprint;
         if (link->procore_key) {
@@ -256,9 +258,9 @@ public:
             tx.commit();
         }
         if (!read) {
-            throw UnreachableError("oracle: reading accountCombinationsLOV failed: "
-                                       + read.error().message,
-                                   "check `ml-connector ping` and the GL enterprise-structures privilege");
+            throw UnreachableError(
+                "oracle: reading accountCombinationsLOV failed: " + read.error().message,
+                "check `ml-connector ping` and the GL enterprise-structures privilege");
         }
         sum_.watermark_after = stored_.empty() ? "" : stored_.time + "|" + stored_.key;
         return std::move(sum_);
@@ -343,8 +345,8 @@ private:
     void fail_item(const CostCodeDecision& d, std::optional<int> status, const std::string& message)
     {
         const std::string key = "cost_code:" + d.item.origin_id + ":" + d.fingerprint.substr(0, 16);
-        auto posting = postings_.record_pending(key, "cost_code", "procore",
-                                                procore::standard_cost_code_item_json(d.item), run_id_);
+        auto posting = postings_.record_pending(
+            key, "cost_code", "procore", procore::standard_cost_code_item_json(d.item), run_id_);
         postings_.mark_failed(posting.id, message);
         audit_.append(entry(d, "failed", status, message));
         ++sum_.failed;
@@ -362,7 +364,8 @@ private:
             }
             list_id_ = list->id;
             if (list->created) {
-                log::info("procore: created standard cost code list \"{}\" ({})", mapping_.list_name, list_id_);
+                log::info("procore: created standard cost code list \"{}\" ({})",
+                          mapping_.list_name, list_id_);
                 ++sum_.write_calls;
             }
         }
@@ -382,8 +385,8 @@ private:
             items.push_back(d.item);
             key_material += d.before_fp.value_or("-") + "\n";
         }
-        const std::string body = procore::standard_cost_code_sync_body(
-            config_.procore.company_id, list, items);
+        const std::string body =
+            procore::standard_cost_code_sync_body(config_.procore.company_id, list, items);
         key_material += body;
         const auto posting = postings_.record_pending("cost_code_batch:" + sha256_hex(key_material),
                                                       "cost_code_batch", "procore", body, run_id_);
@@ -397,7 +400,8 @@ private:
             postings_.mark_failed(posting.id, err.message);
             if (is_fatal_write_error(err)) {
                 for (const auto& d : batch_) {
-                    audit_.append(entry(d, "failed", err.status == 0 ? std::nullopt : std::optional(err.status),
+                    audit_.append(entry(d, "failed",
+                                        err.status == 0 ? std::nullopt : std::optional(err.status),
                                         "standard_cost_codes/sync failed: " + err.message));
                 }
                 tx.commit();
@@ -407,7 +411,8 @@ private:
                                        "a rerun resends from the last applied batch");
             }
             for (const auto& d : batch_) {
-                fail_item(d, err.status, "standard_cost_codes/sync refused the batch: " + err.message);
+                fail_item(d, err.status,
+                          "standard_cost_codes/sync refused the batch: " + err.message);
             }
         } else {
             std::unordered_map<std::string, std::int64_t> ids;
@@ -436,12 +441,13 @@ private:
                     continue;
                 }
                 const auto e = errors.find(d.item.origin_id);
-                fail_item(d, 200, e != errors.end() ? e->second
-                                                    : std::string("no entity and no error returned"));
+                fail_item(d, 200,
+                          e != errors.end() ? e->second
+                                            : std::string("no entity and no error returned"));
             }
-            postings_.mark_confirmed(posting.id, fmt::format("{} entities, {} errors",
-                                                             result->entities.size(),
-                                                             result->errors.size()));
+            postings_.mark_confirmed(posting.id,
+                                     fmt::format("{} entities, {} errors", result->entities.size(),
+                                                 result->errors.size()));
         }
         set_watermark(processed_);
         tx.commit();

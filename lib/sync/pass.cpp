@@ -5,10 +5,11 @@
 #include "store/runs.hpp"
 #include "sync/vendor_plan.hpp"
 
+#include <unistd.h>
+
 #include <charconv>
 #include <cstdio>
 #include <exception>
-#include <unistd.h>
 
 namespace mlc::sync {
 
@@ -116,9 +117,8 @@ bool stderr_is_tty()
 void pace_writes(http::Client& http, Clock& clock)
 {
     const auto& rl = http.rate_limit();
-    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
-                           clock.now().time_since_epoch())
-                           .count();
+    const auto now_s =
+        std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
     const auto wait = write_pacing_delay(rl.remaining, rl.reset_epoch, now_s);
     if (wait.count() > 0) {
         log::info("procore: {} calls left in the rate-limit window; pausing {} ms", rl.remaining,

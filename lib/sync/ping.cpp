@@ -31,8 +31,7 @@ void record_http_error(SystemPing& ping, const http::Error& error)
 }
 
 // Runs `body`, turning a Fatal from the token endpoint into a failed SystemPing.
-template <typename Body>
-void guarded(SystemPing& ping, Body&& body)
+template <typename Body> void guarded(SystemPing& ping, Body&& body)
 {
     try {
         body();

@@ -14,15 +14,15 @@
 namespace mlc::sync {
 
 struct SystemPing {
-    std::string system;              // "oracle" or "procore"
+    std::string system; // "oracle" or "procore"
     bool ok = false;
-    std::string error;               // what failed, no secrets
-    std::string hint;                // what to do about it
-    std::int64_t latency_ms = -1;    // the authenticated call, token excluded
+    std::string error;            // what failed, no secrets
+    std::string hint;             // what to do about it
+    std::int64_t latency_ms = -1; // the authenticated call, token excluded
     std::int64_t token_lifetime_s = -1;
-    std::string company_name;        // procore
-    std::int64_t projects = -1;      // procore: visible projects
-    http::RateLimit rate_limit;      // procore headroom
+    std::string company_name;   // procore
+    std::int64_t projects = -1; // procore: visible projects
+    http::RateLimit rate_limit; // procore headroom
 };
 
 struct PingReport {

@@ -9,10 +9,10 @@ namespace mlc::sync {
 
 struct InitResult {
     std::filesystem::path config_path;
-    bool config_written = false;     // false: an existing config was kept
+    bool config_written = false; // false: an existing config was kept
     std::filesystem::path state_path;
     int schema_version = 0;
-    std::filesystem::path key_path;  // empty when ML_CONNECTOR_KEY is set
+    std::filesystem::path key_path; // empty when ML_CONNECTOR_KEY is set
     bool key_written = false;
 };
 

@@ -48,12 +48,18 @@ void add_sample(FlowSummary& sum, const std::string& action, PlanRow row, int li
 const char* applied_action(VendorAction a)
 {
     switch (a) {
-    case VendorAction::create: return "created";
-    case VendorAction::update: return "updated";
-    case VendorAction::link: return "linked";
-    case VendorAction::skip: return "skipped";
-    case VendorAction::echo: return "skipped";
-    case VendorAction::ambiguous: return "ambiguous";
+    case VendorAction::create:
+        return "created";
+    case VendorAction::update:
+        return "updated";
+    case VendorAction::link:
+        return "linked";
+    case VendorAction::skip:
+        return "skipped";
+    case VendorAction::echo:
+        return "skipped";
+    case VendorAction::ambiguous:
+        return "ambiguous";
     }
     return "unknown";
 }
@@ -269,9 +275,9 @@ private:
         postings_.mark_failed(posting.id, message);
         audit_.append(entry(d, "failed", status, message));
         ++sum_.failed;
-        sum_.failures.push_back(PlanRow{"failed", d.item.origin_id,
-                                        d.procore_id ? std::to_string(*d.procore_id) : std::string{},
-                                        d.item.name, message});
+        sum_.failures.push_back(PlanRow{
+            "failed", d.item.origin_id,
+            d.procore_id ? std::to_string(*d.procore_id) : std::string{}, d.item.name, message});
         log::warn("supplier {} \"{}\" not synced: {}", d.item.origin_id, d.item.name, message);
     }
 
@@ -294,8 +300,8 @@ private:
         // Same content over the same prior state is the same write: a rerun after a crash
         // finds this row again instead of recording a second one.
         const std::string source_key = "vendor_batch:" + sha256_hex(key_material);
-        const auto posting = postings_.record_pending(source_key, "vendor_batch", "procore", body,
-                                                      run_id_);
+        const auto posting =
+            postings_.record_pending(source_key, "vendor_batch", "procore", body, run_id_);
         pace_writes(connections_.procore().http(), clock_);
         postings_.mark_sent(posting.id);
         auto result = api_.sync(items);
@@ -307,8 +313,8 @@ private:
             if (is_fatal_write_error(err)) {
                 store::Transaction tx(db_);
                 for (const auto& d : batch_) {
-                    audit_.append(entry(d, "failed", err.status == 0 ? std::nullopt
-                                                                      : std::optional(err.status),
+                    audit_.append(entry(d, "failed",
+                                        err.status == 0 ? std::nullopt : std::optional(err.status),
                                         "vendors/sync failed: " + err.message));
                 }
                 tx.commit();
@@ -362,10 +368,17 @@ private:
                 audit_.append(entry(d, applied_action(d.action), 200, d.message));
                 ++written_;
                 switch (d.action) {
-                case VendorAction::create: ++sum_.created; break;
-                case VendorAction::update: ++sum_.updated; break;
-                case VendorAction::link: ++sum_.linked; break;
-                default: break;
+                case VendorAction::create:
+                    ++sum_.created;
+                    break;
+                case VendorAction::update:
+                    ++sum_.updated;
+                    break;
+                case VendorAction::link:
+                    ++sum_.linked;
+                    break;
+                default:
+                    break;
                 }
                 continue;
             }
@@ -377,23 +390,21 @@ private:
                     err = jt->second;
                 }
             }
-            fail_item(d, 200, err != nullptr ? err->message
-                                             : std::string("vendors/sync returned no entity and "
-                                                           "no error for this item"));
+            fail_item(d, 200,
+                      err != nullptr ? err->message
+                                     : std::string("vendors/sync returned no entity and "
+                                                   "no error for this item"));
         }
-        postings_.mark_confirmed(posting.id, fmt::format("{} entities, {} errors",
-                                                         result->entities.size(),
-                                                         result->errors.size()));
+        postings_.mark_confirmed(
+            posting.id,
+            fmt::format("{} entities, {} errors", result->entities.size(), result->errors.size()));
         set_watermark(processed_);
         tx.commit();
         batch_.clear();
         batch_pos_.clear();
     }
 
-    Cursor max_cursor() const
-    {
-        return cursor_less(stored_, processed_) ? processed_ : stored_;
-    }
+    Cursor max_cursor() const { return cursor_less(stored_, processed_) ? processed_ : stored_; }
 
     void set_watermark(const Cursor& c)
     {
@@ -485,8 +496,8 @@ SyncPassResult run_sync_suppliers(const Config& config, Connections& connections
     result.dry_run = options.dry_run;
     result.run_id = run.run_id();
     if (options.vendors) {
-        result.flows.push_back(sync_vendors(config, connections, run.db(), run.audit(),
-                                            run.run_id(), clock, options));
+        result.flows.push_back(
+            sync_vendors(config, connections, run.db(), run.audit(), run.run_id(), clock, options));
     }
     if (options.cost_codes) {
         result.flows.push_back(sync_cost_codes(config, connections, run.db(), run.audit(),
@@ -520,7 +531,8 @@ std::string to_json(const SyncPassResult& result)
         w.field("pages", f.pages);
         w.field("read", f.read);
         w.key("planned").begin_object();
-        for (const char* a : {"create", "update", "link", "skip", "echo", "ambiguous", "filtered"}) {
+        for (const char* a :
+             {"create", "update", "link", "skip", "echo", "ambiguous", "filtered"}) {
             const auto it = f.planned.find(a);
             w.field(a, it == f.planned.end() ? std::int64_t{0} : it->second);
         }
@@ -567,7 +579,8 @@ std::string to_text(const SyncPassResult& result)
         return it == f.planned.end() ? std::int64_t{0} : it->second;
     };
     for (const auto& f : result.flows) {
-        const char* title = f.flow == "vendors" ? "suppliers -> vendors" : "GL accounts -> cost codes";
+        const char* title =
+            f.flow == "vendors" ? "suppliers -> vendors" : "GL accounts -> cost codes";
         if (!f.skipped_reason.empty()) {
             out += fmt::format("{}: skipped ({})\n", title, f.skipped_reason);
             continue;

@@ -25,19 +25,19 @@ class Connections;
 
 struct SyncPassOptions {
     bool dry_run = false;
-    bool full = false;                 // read everything, ignoring the watermark
-    std::string since;                 // ISO-8601: start here instead of the watermark
-    bool progress = false;             // a progress line on stderr (TTY only)
-    bool vendors = true;               // run the supplier -> vendor flow
-    bool cost_codes = true;            // run the GL account -> cost code flow
-    int page_size = 500;               // Oracle limit per GET
-    int batch_size = 1000;             // items per Procore sync call (Procore's maximum)
-    int sample_rows = 5;               // rows shown per action in the plan
+    bool full = false;      // read everything, ignoring the watermark
+    std::string since;      // ISO-8601: start here instead of the watermark
+    bool progress = false;  // a progress line on stderr (TTY only)
+    bool vendors = true;    // run the supplier -> vendor flow
+    bool cost_codes = true; // run the GL account -> cost code flow
+    int page_size = 500;    // Oracle limit per GET
+    int batch_size = 1000;  // items per Procore sync call (Procore's maximum)
+    int sample_rows = 5;    // rows shown per action in the plan
 };
 
 // One record's line in the plan / report.
 struct PlanRow {
-    std::string action;      // create, update, link, skip, echo, ambiguous, failed
+    std::string action; // create, update, link, skip, echo, ambiguous, failed
     std::string oracle_key;
     std::string procore_key; // empty when unknown
     std::string name;
@@ -46,18 +46,18 @@ struct PlanRow {
 
 // The outcome of one flow (vendors or cost codes).
 struct FlowSummary {
-    std::string flow;                       // "vendors" or "cost_codes"
-    std::string stream;                     // watermark stream
-    std::int64_t pages = 0;                 // Oracle pages read
-    std::int64_t read = 0;                  // records read (after dedupe)
-    std::map<std::string, std::int64_t> planned; // action -> count
+    std::string flow;                                              // "vendors" or "cost_codes"
+    std::string stream;                                            // watermark stream
+    std::int64_t pages = 0;                                        // Oracle pages read
+    std::int64_t read = 0;                                         // records read (after dedupe)
+    std::map<std::string, std::int64_t> planned;                   // action -> count
     std::int64_t created = 0, updated = 0, linked = 0, failed = 0; // applied
-    std::int64_t write_calls = 0;           // Procore sync calls made
-    std::string watermark_before;           // "time|key", empty when none
+    std::int64_t write_calls = 0;                                  // Procore sync calls made
+    std::string watermark_before;                                  // "time|key", empty when none
     std::string watermark_after;
     std::map<std::string, std::vector<PlanRow>> samples; // first rows per action
-    std::vector<PlanRow> failures;          // every failed record (also in postings)
-    std::string skipped_reason;             // a flow that did not run says why
+    std::vector<PlanRow> failures;                       // every failed record (also in postings)
+    std::string skipped_reason;                          // a flow that did not run says why
 };
 
 struct SyncPassResult {

@@ -10,8 +10,9 @@ namespace mlc::sync {
 
 namespace {
 
-constexpr std::array k_legal_forms = {"inc", "incorporated", "llc", "ltd", "limited", "corp",
-                                      "corporation", "co", "company", "plc", "llp", "lp", "gmbh"};
+constexpr std::array k_legal_forms = {"inc",  "incorporated", "llc", "ltd",     "limited",
+                                      "corp", "corporation",  "co",  "company", "plc",
+                                      "llp",  "lp",           "gmbh"};
 
 bool is_legal_form(const std::string& word)
 {
@@ -52,12 +53,18 @@ std::string upper(std::string s)
 std::string_view to_string(VendorAction action)
 {
     switch (action) {
-    case VendorAction::create: return "create";
-    case VendorAction::update: return "update";
-    case VendorAction::link: return "link";
-    case VendorAction::skip: return "skip";
-    case VendorAction::echo: return "echo";
-    case VendorAction::ambiguous: return "ambiguous";
+    case VendorAction::create:
+        return "create";
+    case VendorAction::update:
+        return "update";
+    case VendorAction::link:
+        return "link";
+    case VendorAction::skip:
+        return "skip";
+    case VendorAction::echo:
+        return "echo";
+    case VendorAction::ambiguous:
+        return "ambiguous";
     }
     return "unknown";
 }
@@ -173,7 +180,8 @@ const procore::Vendor* VendorIndex::by_origin_id(const std::string& origin_id) c
     return it == by_origin_.end() ? nullptr : &vendors_[it->second];
 }
 
-std::vector<const procore::Vendor*> VendorIndex::free_by_name(const std::string& normalized_name) const
+std::vector<const procore::Vendor*>
+VendorIndex::free_by_name(const std::string& normalized_name) const
 {
     std::vector<const procore::Vendor*> out;
     if (normalized_name.empty()) {
@@ -255,8 +263,8 @@ VendorDecision plan_vendor(const oracle::Supplier& supplier,
         d.action = VendorAction::link;
         d.procore_id = candidates.front()->id;
         d.item.id = candidates.front()->id;
-        d.message = "matched pre-existing vendor " + std::to_string(candidates.front()->id)
-                    + " \"" + candidates.front()->name + "\" by name";
+        d.message = "matched pre-existing vendor " + std::to_string(candidates.front()->id) + " \""
+                    + candidates.front()->name + "\" by name";
         if (!tax.empty() && normalize_tax_id(candidates.front()->tax_id) == tax) {
             d.message += " and tax id";
         }
@@ -275,18 +283,31 @@ VendorDecision plan_vendor(const oracle::Supplier& supplier,
 void VendorPlanSummary::count(VendorAction action)
 {
     switch (action) {
-    case VendorAction::create: ++create; break;
-    case VendorAction::update: ++update; break;
-    case VendorAction::link: ++link; break;
-    case VendorAction::skip: ++skip; break;
-    case VendorAction::echo: ++echo; break;
-    case VendorAction::ambiguous: ++ambiguous; break;
+    case VendorAction::create:
+        ++create;
+        break;
+    case VendorAction::update:
+        ++update;
+        break;
+    case VendorAction::link:
+        ++link;
+        break;
+    case VendorAction::skip:
+        ++skip;
+        break;
+    case VendorAction::echo:
+        ++echo;
+        break;
+    case VendorAction::ambiguous:
+        ++ambiguous;
+        break;
     }
 }
 
-VendorPlan plan_vendors(const std::vector<oracle::Supplier>& suppliers,
-                        const std::function<std::optional<VendorLinkState>(std::int64_t)>& find_link,
-                        VendorIndex* index, std::string_view today)
+VendorPlan
+plan_vendors(const std::vector<oracle::Supplier>& suppliers,
+             const std::function<std::optional<VendorLinkState>(std::int64_t)>& find_link,
+             VendorIndex* index, std::string_view today)
 {
     // Last occurrence of each SupplierId wins (a record updated while we paged shows up twice).
     std::unordered_map<std::int64_t, std::size_t> last;

@@ -80,11 +80,11 @@ private:
 struct VendorDecision {
     VendorAction action = VendorAction::skip;
     std::int64_t supplier_id = 0;
-    procore::VendorSyncItem item;              // what would be sent (id set for link)
-    std::string fingerprint;                   // after
-    std::optional<std::string> before_fp;      // from the link, if any
-    std::optional<std::int64_t> procore_id;    // known vendor id (link, update, skip)
-    std::string message;                       // why (ambiguous: the candidates)
+    procore::VendorSyncItem item;           // what would be sent (id set for link)
+    std::string fingerprint;                // after
+    std::optional<std::string> before_fp;   // from the link, if any
+    std::optional<std::int64_t> procore_id; // known vendor id (link, update, skip)
+    std::string message;                    // why (ambiguous: the candidates)
 };
 
 // One supplier's decision. `index` may be null when the caller knows there is nothing to match
@@ -110,16 +110,16 @@ struct VendorPlan {
     std::vector<VendorDecision> decisions;
     VendorPlanSummary summary;
 };
-VendorPlan plan_vendors(const std::vector<oracle::Supplier>& suppliers,
-                        const std::function<std::optional<VendorLinkState>(std::int64_t)>& find_link,
-                        VendorIndex* index, std::string_view today);
+VendorPlan
+plan_vendors(const std::vector<oracle::Supplier>& suppliers,
+             const std::function<std::optional<VendorLinkState>(std::int64_t)>& find_link,
+             VendorIndex* index, std::string_view today);
 
 // How long to wait before the next write given Procore's last rate-limit headers: nothing while
 // plenty remains; spread the rest of the window over the remaining calls when few are left;
 // wait for the reset when none are. Never more than `max_wait`.
-std::chrono::milliseconds write_pacing_delay(std::int64_t remaining, std::int64_t reset_epoch,
-                                             std::int64_t now_epoch,
-                                             std::chrono::milliseconds max_wait
-                                             = std::chrono::milliseconds{60'000});
+std::chrono::milliseconds
+write_pacing_delay(std::int64_t remaining, std::int64_t reset_epoch, std::int64_t now_epoch,
+                   std::chrono::milliseconds max_wait = std::chrono::milliseconds{60'000});
 
 } // namespace mlc::sync

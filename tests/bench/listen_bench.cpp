@@ -5,18 +5,21 @@
 // spool/new byte for byte. With --addr it drives an already running listener instead.
 //
 //   mlc_listen_bench [--quick] [--seconds N] [--connections N] [--workers N] [--body-bytes N]
-//                    [--spool DIR] [--addr HOST:PORT --path P]   (secret: $ML_CONNECTOR_WEBHOOK_SECRET)
+//                    [--spool DIR] [--addr HOST:PORT --path P]   (secret:
+//                    $ML_CONNECTOR_WEBHOOK_SECRET)
 // Exit status: 0 when every delivery was acknowledged and found; 1 otherwise; 2 on bad usage.
 #include "core/log.hpp"
 #include "listen/listener.hpp"
 
-#include <httplib.h>
-
 #include <fmt/format.h>
+#include <httplib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
@@ -24,10 +27,6 @@
 #include <sstream>
 #include <thread>
 #include <vector>
-
-#include <csignal>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -138,7 +137,9 @@ int main(int argc, char** argv)
 {
     const Args args = parse(argc, argv);
     const char* env_secret = std::getenv("ML_CONNECTOR_WEBHOOK_SECRET");
-    const std::string secret = env_secret != nullptr && *env_secret != '\0' ? env_secret : "Bearer bench-secret-0123456789";
+    const std::string secret = env_secret != nullptr && *env_secret != '\0'
+                                   ? env_secret
+                                   : "Bearer bench-secret-0123456789";
 
     std::string host = "127.0.0.1";
     int port = 0;
@@ -178,7 +179,8 @@ int main(int argc, char** argv)
                 o.threads = args.workers;
                 o.path = args.path;
                 mlc::listen::Listener listener(std::move(o));
-                listener.run_until_signal([&](int p) { [[maybe_unused]] auto n = ::write(ready[1], &p, sizeof p); });
+                listener.run_until_signal(
+                    [&](int p) { [[maybe_unused]] auto n = ::write(ready[1], &p, sizeof p); });
             } catch (const std::exception& e) {
                 fmt::print(stderr, "listener: {}\n", e.what());
                 ::_exit(3);
@@ -192,9 +194,11 @@ int main(int argc, char** argv)
         ::close(ready[0]);
     }
 
-    fmt::print("listen bench: {} s, {} connections, {} listener workers, {}-byte deliveries, fsync on, {}:{}{}\n",
-               args.seconds, args.connections, args.addr.empty() ? fmt::to_string(args.workers) : "?",
-               args.body_bytes, host, port, args.path);
+    fmt::print("listen bench: {} s, {} connections, {} listener workers, {}-byte deliveries, fsync "
+               "on, {}:{}{}\n",
+               args.seconds, args.connections,
+               args.addr.empty() ? fmt::to_string(args.workers) : "?", args.body_bytes, host, port,
+               args.path);
 
     std::mutex mutex;
     std::vector<double> latencies_ms;
@@ -202,7 +206,8 @@ int main(int argc, char** argv)
     std::atomic<long> errors{0};
     std::atomic<long> rejected{0};
     const auto start = Clock::now();
-    const auto deadline = start + std::chrono::milliseconds(static_cast<long long>(args.seconds * 1000));
+    const auto deadline =
+        start + std::chrono::milliseconds(static_cast<long long>(args.seconds * 1000));
     const bool verify = args.addr.empty();
 
     std::vector<std::thread> clients;
@@ -254,11 +259,13 @@ int main(int argc, char** argv)
     std::sort(latencies_ms.begin(), latencies_ms.end());
     const double rate = static_cast<double>(latencies_ms.size()) / elapsed;
     const double p99 = percentile(latencies_ms, 0.99);
-    fmt::print("deliveries acknowledged: {} in {:.1f} s = {:.0f}/s   (errors {}, non-2xx {})\n", latencies_ms.size(),
-               elapsed, rate, errors.load(), rejected.load());
-    fmt::print("ack latency ms: p50 {:.2f}  p90 {:.2f}  p99 {:.2f}  max {:.2f}\n", percentile(latencies_ms, 0.5),
-               percentile(latencies_ms, 0.9), p99, latencies_ms.empty() ? 0.0 : latencies_ms.back());
-    fmt::print("target: >= 1000/s {}, p99 < 50 ms {}\n", rate >= 1000 ? "MET" : "NOT MET", p99 < 50 ? "MET" : "NOT MET");
+    fmt::print("deliveries acknowledged: {} in {:.1f} s = {:.0f}/s   (errors {}, non-2xx {})\n",
+               latencies_ms.size(), elapsed, rate, errors.load(), rejected.load());
+    fmt::print("ack latency ms: p50 {:.2f}  p90 {:.2f}  p99 {:.2f}  max {:.2f}\n",
+               percentile(latencies_ms, 0.5), percentile(latencies_ms, 0.9), p99,
+               latencies_ms.empty() ? 0.0 : latencies_ms.back());
+    fmt::print("target: >= 1000/s {}, p99 < 50 ms {}\n", rate >= 1000 ? "MET" : "NOT MET",
+               p99 < 50 ? "MET" : "NOT MET");
 
     bool ok = errors == 0 && rejected == 0 && !latencies_ms.empty();
     if (verify) {
@@ -272,8 +279,8 @@ int main(int argc, char** argv)
                 ++missing;
             }
         }
-        fmt::print("spool check: {} acknowledged, {} files in new/, {} missing or duplicated\n", acknowledged.size(),
-                   spooled.size(), missing);
+        fmt::print("spool check: {} acknowledged, {} files in new/, {} missing or duplicated\n",
+                   acknowledged.size(), spooled.size(), missing);
         ok = ok && missing == 0 && spooled.size() == acknowledged.size();
         if (made_spool && !args.keep_spool) {
             std::error_code ec;

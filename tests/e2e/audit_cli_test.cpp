@@ -6,7 +6,6 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
-
 #include <sys/wait.h>
 
 #include <array>

@@ -4,7 +4,6 @@
 #include "support/e2e_env.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <sys/stat.h>
 
 #include <fstream>
@@ -69,7 +68,8 @@ TEST_CASE("a bad config fails with exit 2 and names the JSON pointer", "[e2e][cl
           != std::string::npos);
     CHECK(line_count(r.err) == 1);
 
-    auto missing = run_process({MLC_BINARY, "--config", (dir.path() / "nope.json").string(), "ping"});
+    auto missing =
+        run_process({MLC_BINARY, "--config", (dir.path() / "nope.json").string(), "ping"});
     CHECK(missing.exit_code == 2);
     CHECK(missing.err.find("ml-connector init") != std::string::npos);
 
@@ -211,10 +211,12 @@ TEST_CASE("ping survives a 503 and a 429 from Procore by retrying", "[e2e][ping]
 {
     E2eEnv env;
     env.write_config();
-    env.procore_admin("POST", "/_sim/faults",
-                      R"({"path": "/rest/v1.0/companies", "status": 503, "count": 1, "retry_after": 0})");
-    env.procore_admin("POST", "/_sim/faults",
-                      R"({"path": "/rest/v1.0/projects", "status": 429, "count": 1, "retry_after": 0})");
+    env.procore_admin(
+        "POST", "/_sim/faults",
+        R"({"path": "/rest/v1.0/companies", "status": 503, "count": 1, "retry_after": 0})");
+    env.procore_admin(
+        "POST", "/_sim/faults",
+        R"({"path": "/rest/v1.0/projects", "status": 429, "count": 1, "retry_after": 0})");
     auto r = env.run({"ping", "--json"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);

@@ -19,6 +19,7 @@
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <atomic>
@@ -30,7 +31,6 @@
 #include <random>
 #include <set>
 #include <sstream>
-#include <sys/wait.h>
 
 namespace fs = std::filesystem;
 using namespace mlc;
@@ -69,8 +69,10 @@ public:
         fs::create_directories(dir_);
         config_path_ = dir_ / "config.json";
         std::ofstream(config_path_) << config_text();
-        ::setenv("ML_CONNECTOR_ORACLE_CLIENT_SECRET", sims_.options().oracle_client_secret.c_str(), 1);
-        ::setenv("ML_CONNECTOR_PROCORE_CLIENT_SECRET", sims_.options().procore_client_secret.c_str(), 1);
+        ::setenv("ML_CONNECTOR_ORACLE_CLIENT_SECRET", sims_.options().oracle_client_secret.c_str(),
+                 1);
+        ::setenv("ML_CONNECTOR_PROCORE_CLIENT_SECRET",
+                 sims_.options().procore_client_secret.c_str(), 1);
     }
     ~Env()
     {
@@ -93,16 +95,17 @@ public:
   "http": {{"max_backoff_ms": 20, "max_attempts": 4}},
   "mapping": {}
 }})",
-                           sims_.oracle_base_url(), sims_.oracle_token_url(), sims_.options().oracle_client_id,
-                           sims_.procore_base_url(), sims_.procore_token_url(), sims_.options().procore_client_id,
+                           sims_.oracle_base_url(), sims_.oracle_token_url(),
+                           sims_.options().oracle_client_id, sims_.procore_base_url(),
+                           sims_.procore_token_url(), sims_.options().procore_client_id,
                            sims_.options().company_id, (dir_ / "state.db").string(), mapping_);
     }
 
     RunResult run(const std::string& args)
     {
         const fs::path err_file = dir_ / "stderr.txt";
-        const std::string cmd = fmt::format("'{}' --config '{}' {} 2>'{}'", MLC_BINARY, config_path_.string(), args,
-                                            err_file.string());
+        const std::string cmd = fmt::format("'{}' --config '{}' {} 2>'{}'", MLC_BINARY,
+                                            config_path_.string(), args, err_file.string());
         RunResult r;
         FILE* pipe = ::popen(cmd.c_str(), "r");
         REQUIRE(pipe != nullptr);
@@ -145,7 +148,10 @@ public:
     void keep() { keep_ = true; }
 
     std::int64_t supplier_gets() { return sims_.oracle().stats().count("GET", k_suppliers_path); }
-    std::int64_t vendor_syncs() { return sims_.procore().stats().count("PATCH", "/rest/v1.0/vendors/sync"); }
+    std::int64_t vendor_syncs()
+    {
+        return sims_.procore().stats().count("PATCH", "/rest/v1.0/vendors/sync");
+    }
     // Every Procore call that is not a read or a token request.
     std::int64_t procore_writes()
     {
@@ -215,7 +221,8 @@ public:
         REQUIRE(doc.has_value());
         std::vector<SupplierRow> out;
         for (const auto& s : doc->GetArray()) {
-            out.push_back({*json::get_id(s, "SupplierId"), json::get_string(s, "Supplier").value_or(""),
+            out.push_back({*json::get_id(s, "SupplierId"),
+                           json::get_string(s, "Supplier").value_or(""),
                            json::get_string(s, "LastUpdateDate").value_or(""),
                            json::get_string(s, "Status").value_or("ACTIVE") == "ACTIVE"});
         }
@@ -253,12 +260,16 @@ std::int64_t applied(const rapidjson::Document& doc, const char* what)
     return doc["vendors"]["applied"][what].GetInt64();
 }
 
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+std::int64_t ceil_div(std::int64_t a, std::int64_t b)
+{
+    return (a + b - 1) / b;
+}
 
 } // namespace
 
-TEST_CASE("first sync creates one vendor per supplier within the call budget; a rerun writes nothing",
-          "[e2e][suppliers]")
+TEST_CASE(
+    "first sync creates one vendor per supplier within the call budget; a rerun writes nothing",
+    "[e2e][suppliers]")
 {
     constexpr int n = 1200;
     Env env(n);
@@ -279,7 +290,8 @@ TEST_CASE("first sync creates one vendor per supplier within the call budget; a 
         REQUIRE(it != by_origin.end());
         CHECK(it->second.name == s.name);
     }
-    CHECK(env.vendors().size() == pre_existing + static_cast<std::size_t>(applied(first, "created")));
+    CHECK(env.vendors().size()
+          == pre_existing + static_cast<std::size_t>(applied(first, "created")));
 
     // The state: one link per supplier, a watermark at the newest supplier, audit rows.
     {
@@ -298,7 +310,8 @@ TEST_CASE("first sync creates one vendor per supplier within the call budget; a 
         f.limit = 0;
         CHECK(static_cast<std::int64_t>(audit.query(f).size()) == applied(first, "created"));
         CHECK(audit.verify().ok);
-        CHECK(store::Postings(db).list_by_status("confirmed").size() == static_cast<std::size_t>(env.vendor_syncs()));
+        CHECK(store::Postings(db).list_by_status("confirmed").size()
+              == static_cast<std::size_t>(env.vendor_syncs()));
     }
 
     env.reset_stats();
@@ -323,7 +336,9 @@ TEST_CASE("renamed, deactivated and reactivated suppliers update their vendors i
     auto suppliers = env.suppliers();
     const auto a = suppliers.at(3).id;
     const auto b = suppliers.at(10).id;
-    env.oracle_mutate(fmt::format(R"({{"op":"update","collection":"suppliers","id":{},"fields":{{"Supplier":"Renamed Paving Group"}}}})", a));
+    env.oracle_mutate(fmt::format(
+        R"({{"op":"update","collection":"suppliers","id":{},"fields":{{"Supplier":"Renamed Paving Group"}}}})",
+        a));
     env.oracle_mutate(fmt::format(R"({{"op":"deactivate","collection":"suppliers","id":{}}})", b));
 
     env.reset_stats();
@@ -334,7 +349,9 @@ TEST_CASE("renamed, deactivated and reactivated suppliers update their vendors i
     CHECK(vendors.at(std::to_string(a)).name == "Renamed Paving Group");
     CHECK_FALSE(vendors.at(std::to_string(b)).is_active);
 
-    env.oracle_mutate(fmt::format(R"({{"op":"update","collection":"suppliers","id":{},"fields":{{"Status":"ACTIVE","InactiveDate":null}}}})", b));
+    env.oracle_mutate(fmt::format(
+        R"({{"op":"update","collection":"suppliers","id":{},"fields":{{"Status":"ACTIVE","InactiveDate":null}}}})",
+        b));
     env.reset_stats();
     auto third = env.sync("", 0);
     CHECK(planned(third, "update") == 1);
@@ -351,7 +368,8 @@ TEST_CASE("renamed, deactivated and reactivated suppliers update their vendors i
     const auto rows = audit.query(f);
     REQUIRE(rows.size() >= 2);
     CHECK(rows.front().action == "created");
-    const auto updated = std::find_if(rows.begin(), rows.end(), [](const auto& r) { return r.action == "updated"; });
+    const auto updated =
+        std::find_if(rows.begin(), rows.end(), [](const auto& r) { return r.action == "updated"; });
     REQUIRE(updated != rows.end());
     CHECK(updated->before_fp == rows.front().after_fp);
     CHECK(updated->after_fp != rows.front().after_fp);
@@ -361,11 +379,16 @@ TEST_CASE("a pre-existing vendor is linked by name, an ambiguous one is reported
           "[e2e][suppliers]")
 {
     Env env(30);
-    env.procore_mutate(R"({"op":"create","collection":"vendors","fields":{"name":"Northwind Paving, Inc.","city":"Reno"}})");
-    env.procore_mutate(R"({"op":"create","collection":"vendors","fields":{"name":"Twin Peaks Drywall"}})");
-    env.procore_mutate(R"({"op":"create","collection":"vendors","fields":{"name":"TWIN PEAKS DRYWALL LLC"}})");
-    const auto northwind = env.oracle_mutate(R"({"op":"create","collection":"suppliers","fields":{"Supplier":"Northwind Paving LLC"}})");
-    const auto twin = env.oracle_mutate(R"({"op":"create","collection":"suppliers","fields":{"Supplier":"Twin Peaks Drywall"}})");
+    env.procore_mutate(
+        R"({"op":"create","collection":"vendors","fields":{"name":"Northwind Paving, Inc.","city":"Reno"}})");
+    env.procore_mutate(
+        R"({"op":"create","collection":"vendors","fields":{"name":"Twin Peaks Drywall"}})");
+    env.procore_mutate(
+        R"({"op":"create","collection":"vendors","fields":{"name":"TWIN PEAKS DRYWALL LLC"}})");
+    const auto northwind = env.oracle_mutate(
+        R"({"op":"create","collection":"suppliers","fields":{"Supplier":"Northwind Paving LLC"}})");
+    const auto twin = env.oracle_mutate(
+        R"({"op":"create","collection":"suppliers","fields":{"Supplier":"Twin Peaks Drywall"}})");
     const auto northwind_id = *json::get_id(*json::parse(northwind), "SupplierId");
     const auto twin_id = *json::get_id(*json::parse(twin), "SupplierId");
     const auto before = env.vendors().size();
@@ -385,7 +408,8 @@ TEST_CASE("a pre-existing vendor is linked by name, an ambiguous one is reported
             ++northwinds;
             CHECK(v.origin_id == std::to_string(northwind_id));
         }
-        if (v.name.find("win Peaks") != std::string::npos || v.name.find("WIN PEAKS") != std::string::npos) {
+        if (v.name.find("win Peaks") != std::string::npos
+            || v.name.find("WIN PEAKS") != std::string::npos) {
             CHECK(v.origin_id.empty()); // never guessed
         }
     }
@@ -401,8 +425,12 @@ TEST_CASE("a per-item sync error is recorded, audited and queued; the pass goes 
     env.sync("", 0);
     const auto bad = env.suppliers().at(5).id;
     const auto good = env.suppliers().at(6).id;
-    env.oracle_mutate(fmt::format(R"({{"op":"update","collection":"suppliers","id":{},"fields":{{"Supplier":"   "}}}})", bad));
-    env.oracle_mutate(fmt::format(R"({{"op":"update","collection":"suppliers","id":{},"fields":{{"Supplier":"Still Fine Builders"}}}})", good));
+    env.oracle_mutate(fmt::format(
+        R"({{"op":"update","collection":"suppliers","id":{},"fields":{{"Supplier":"   "}}}})",
+        bad));
+    env.oracle_mutate(fmt::format(
+        R"({{"op":"update","collection":"suppliers","id":{},"fields":{{"Supplier":"Still Fine Builders"}}}})",
+        good));
 
     auto doc = env.sync("", 1);
     CHECK(applied(doc, "failed") == 1);
@@ -435,10 +463,12 @@ TEST_CASE("429, 503 and 401 injected mid-pass: the pass still completes", "[e2e]
     auto& of = env.sims().oracle().faults();
     auto& pf = env.sims().procore().faults();
     REQUIRE(of.add_json(R"({"path":"/suppliers$","status":503,"count":1})").empty());
-    REQUIRE(of.add_json(R"({"path":"/suppliers$","status":429,"count":1,"retry_after":0})").empty());
+    REQUIRE(
+        of.add_json(R"({"path":"/suppliers$","status":429,"count":1,"retry_after":0})").empty());
     REQUIRE(of.add_json(R"({"path":"/suppliers$","status":401,"count":1})").empty());
     REQUIRE(pf.add_json(R"({"path":"/vendors/sync$","status":401,"count":1})").empty());
-    REQUIRE(pf.add_json(R"({"path":"/vendors/sync$","status":429,"count":1,"retry_after":0})").empty());
+    REQUIRE(
+        pf.add_json(R"({"path":"/vendors/sync$","status":429,"count":1,"retry_after":0})").empty());
     REQUIRE(pf.add_json(R"({"path":"/vendors/sync$","status":503,"count":1})").empty());
 
     auto doc = env.sync("", 0);
@@ -457,14 +487,14 @@ class LosingTransport final : public http::Transport {
 public:
     LosingTransport(std::unique_ptr<http::Transport> inner, int fail_from)
         : inner_(std::move(inner)), fail_from_(fail_from)
-    {
-    }
+    {}
     http::Outcome perform(const http::Request& request) override
     {
         auto outcome = inner_->perform(request);
         if (request.method == "PATCH" && request.url.find("/vendors/sync") != std::string::npos
             && ++syncs_ >= fail_from_) {
-            return http::TransportError{http::TransportErrorKind::dropped, "connection reset (test)"};
+            return http::TransportError{http::TransportErrorKind::dropped,
+                                        "connection reset (test)"};
         }
         return outcome;
     }
@@ -491,10 +521,13 @@ TEST_CASE("a pass killed between two batches is rerun without duplicates or loss
 
     FakeClock clock;
     {
-        auto transport = std::make_unique<LosingTransport>(http::make_curl_transport(sync::transport_options(config)), 2);
-        sync::Connections connections(config, clock, http::make_curl_transport(sync::transport_options(config)),
+        auto transport = std::make_unique<LosingTransport>(
+            http::make_curl_transport(sync::transport_options(config)), 2);
+        sync::Connections connections(config, clock,
+                                      http::make_curl_transport(sync::transport_options(config)),
                                       std::move(transport));
-        CHECK_THROWS_AS(sync::run_sync_suppliers(config, connections, clock, options), UnreachableError);
+        CHECK_THROWS_AS(sync::run_sync_suppliers(config, connections, clock, options),
+                        UnreachableError);
     }
     std::string first_cursor;
     {
@@ -545,7 +578,8 @@ TEST_CASE("suppliers sharing a LastUpdateDate across a page boundary are all syn
     int page = 0;
     for (int size = 3; size <= 12 && page == 0; ++size) {
         for (int i = size; i < n; i += size) {
-            if (suppliers[static_cast<std::size_t>(i - 1)].last_update == suppliers[static_cast<std::size_t>(i)].last_update) {
+            if (suppliers[static_cast<std::size_t>(i - 1)].last_update
+                == suppliers[static_cast<std::size_t>(i)].last_update) {
                 page = size;
                 break;
             }
@@ -559,7 +593,9 @@ TEST_CASE("suppliers sharing a LastUpdateDate across a page boundary are all syn
         CHECK(by_origin.count(std::to_string(s.id)) == 1);
     }
     // A supplier changed now lands after the watermark and is picked up by the next pass.
-    env.oracle_mutate(fmt::format(R"({{"op":"update","collection":"suppliers","id":{},"fields":{{"Supplier":"Tie Breaker Inc."}}}})", suppliers[0].id));
+    env.oracle_mutate(fmt::format(
+        R"({{"op":"update","collection":"suppliers","id":{},"fields":{{"Supplier":"Tie Breaker Inc."}}}})",
+        suppliers[0].id));
     auto again = env.sync(fmt::format("--page-size {}", page), 0);
     CHECK(planned(again, "update") == 1);
 }
@@ -582,7 +618,9 @@ TEST_CASE("a dry run (--dry-run) plans but writes nothing, remote or local", "[e
     }
 
     env.sync("", 0);
-    env.oracle_mutate(fmt::format(R"({{"op":"update","collection":"suppliers","id":{},"fields":{{"Supplier":"Dry Run Only"}}}})", env.suppliers().at(1).id));
+    env.oracle_mutate(fmt::format(
+        R"({{"op":"update","collection":"suppliers","id":{},"fields":{{"Supplier":"Dry Run Only"}}}})",
+        env.suppliers().at(1).id));
     std::string wm_before;
     {
         store::Database db(env.state());
@@ -594,7 +632,8 @@ TEST_CASE("a dry run (--dry-run) plans but writes nothing, remote or local", "[e
     CHECK(env.procore_writes() == 0);
     store::Database db(env.state());
     CHECK(store::Watermarks(db).get("oracle.suppliers")->cursor_time == wm_before);
-    CHECK(env.vendors_by_origin().at(std::to_string(env.suppliers().at(1).id)).name != "Dry Run Only");
+    CHECK(env.vendors_by_origin().at(std::to_string(env.suppliers().at(1).id)).name
+          != "Dry Run Only");
 }
 
 TEST_CASE("sync-suppliers refuses bad options and a held lock", "[e2e][suppliers]")
@@ -613,7 +652,8 @@ TEST_CASE("sync-suppliers refuses bad options and a held lock", "[e2e][suppliers
 TEST_CASE("GL accounts become standard cost codes; a rerun writes nothing", "[e2e][suppliers]")
 {
     Env env(5);
-    env.set_mapping(R"({"cost_codes":{"natural_account_segment":3,"code_segments":[2,3],"account_types":["E"],"account_ranges":[["5000","5999"]]}})");
+    env.set_mapping(
+        R"({"cost_codes":{"natural_account_segment":3,"code_segments":[2,3],"account_types":["E"],"account_ranges":[["5000","5999"]]}})");
     auto r = env.run("sync-suppliers --cost-codes-only --json");
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);

@@ -28,10 +28,12 @@ std::string to_string(const rapidjson::Value& value);
 // {"key": "value"} style one-liners for error and status bodies.
 std::string object1(std::string_view key, std::string_view value);
 
-inline void write_string(Writer& w, std::string_view s) {
+inline void write_string(Writer& w, std::string_view s)
+{
     w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
-inline void key(Writer& w, std::string_view s) {
+inline void key(Writer& w, std::string_view s)
+{
     w.Key(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 

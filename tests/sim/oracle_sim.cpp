@@ -28,7 +28,8 @@ using oq::v_time;
 namespace oracle_impl {
 
 constexpr const char* k_rest_prefix = "/fscmRestApi/resources/";
-constexpr const char* k_journal_import_job = "/oracle/apps/ess/financials/generalLedger/programs/common,JournalImportLauncher";
+constexpr const char* k_journal_import_job =
+    "/oracle/apps/ess/financials/generalLedger/programs/common,JournalImportLauncher";
 constexpr std::size_t k_gl_min_fields = 149;
 constexpr std::int64_t k_day_ms = 86400000;
 
@@ -37,7 +38,8 @@ constexpr std::int64_t k_day_ms = 86400000;
 
 struct Address {
     std::int64_t id = 0;
-    std::string name, line1, line2, line3, line4, city, state, postal, country_code = "US", country = "United States";
+    std::string name, line1, line2, line3, line4, city, state, postal, country_code = "US",
+                                                                       country = "United States";
     bool ordering = true, remit_to = true, rfq = false;
     std::string status = "ACTIVE";
     std::int64_t created = 0, updated = 0;
@@ -57,7 +59,8 @@ struct Site {
 
 struct Supplier {
     std::int64_t id = 0, party_id = 0;
-    std::string name, number, alternate_name, type_code = "SUPPLIER", relationship = "SPEND_AUTHORIZED";
+    std::string name, number, alternate_name, type_code = "SUPPLIER",
+                                              relationship = "SPEND_AUTHORIZED";
     std::string tax_org_type = "CORPORATION", status = "ACTIVE", inactive_date, taxpayer_id, duns;
     std::string created_by = "PROCUREMENT.MANAGER", updated_by = "PROCUREMENT.MANAGER";
     std::int64_t created = 0, updated = 0;
@@ -70,7 +73,10 @@ struct Account {
     std::string enabled = "Y", posting = "Y", type = "E", start_date = "2020-01-01", end_date;
     std::string seg[5], desc[5];
     std::int64_t updated = 0;
-    std::string concatenated() const { return seg[0] + "-" + seg[1] + "-" + seg[2] + "-" + seg[3] + "-" + seg[4]; }
+    std::string concatenated() const
+    {
+        return seg[0] + "-" + seg[1] + "-" + seg[2] + "-" + seg[3] + "-" + seg[4];
+    }
 };
 
 struct PoDistribution {
@@ -100,21 +106,25 @@ struct PurchaseOrder {
     std::int64_t id = 0;
     std::string number;
     std::int64_t supplier_id = 0, supplier_site_id = 0;
-    std::string supplier, supplier_site, procurement_bu, requisitioning_bu, sold_to_le = "US1 Legal Entity";
+    std::string supplier, supplier_site, procurement_bu, requisitioning_bu,
+        sold_to_le = "US1 Legal Entity";
     std::string bill_to_bu, buyer, buyer_email, currency_code = "USD", status = "OPEN", description;
     std::string payment_terms = "Net 30";
     std::int64_t created = 0, updated = 0;
     std::vector<PoLine> lines;
-    double ordered() const {
+    double ordered() const
+    {
         double sum = 0;
-        for (const auto& l : lines) sum += l.quantity * l.price;
+        for (const auto& l : lines)
+            sum += l.quantity * l.price;
         return std::round(sum * 100) / 100;
     }
 };
 
 struct ReqLine {
     std::int64_t id = 0, number = 1;
-    std::string line_type = "Goods", description, uom = "Each", currency_code = "USD", requester_email;
+    std::string line_type = "Goods", description, uom = "Each", currency_code = "USD",
+                requester_email;
     double quantity = 0, price = 0;
 };
 
@@ -140,10 +150,12 @@ struct InvoiceLine {
 
 struct Invoice {
     std::int64_t id = 0;
-    std::string hash, number, currency = "USD", payment_currency = "USD", invoice_date, terms_date, due_date;
-    std::string accounting_date, business_unit, supplier, supplier_number, supplier_site, invoice_type = "Standard";
-    std::string description, payment_terms = "Net 30", validation = "Not Validated", approval = "Required",
-                                      paid = "Unpaid";
+    std::string hash, number, currency = "USD", payment_currency = "USD", invoice_date, terms_date,
+                              due_date;
+    std::string accounting_date, business_unit, supplier, supplier_number, supplier_site,
+        invoice_type = "Standard";
+    std::string description, payment_terms = "Net 30", validation = "Not Validated",
+                             approval = "Required", paid = "Unpaid";
     double amount = 0;
     std::int64_t created = 0, updated = 0;
     std::vector<InvoiceLine> lines;
@@ -165,7 +177,8 @@ struct JournalHeader {
 
 struct JournalBatch {
     std::int64_t id = 0;
-    std::string name, description, status = "U", posting_status = "Unposted", approval_status = "Not required";
+    std::string name, description, status = "U", posting_status = "Unposted",
+                                   approval_status = "Not required";
     std::string period, ledger_name, source;
     std::int64_t group_id = 0, request_id = 0, created = 0, updated = 0;
     std::vector<JournalHeader> headers;
@@ -173,7 +186,8 @@ struct JournalBatch {
 
 struct RejectedRow {
     std::int64_t request_id = 0, row_number = 0;
-    std::string code, description, reference1, reference4, source, group_id, account, entered_dr, entered_cr;
+    std::string code, description, reference1, reference4, source, group_id, account, entered_dr,
+        entered_cr;
 };
 
 struct EssJob {
@@ -193,24 +207,30 @@ template <class T> struct Table {
     std::int64_t (*id_of)(const T&) = nullptr;
     std::int64_t (*updated_of)(const T&) = nullptr;
 
-    void reindex() {
+    void reindex()
+    {
         auto less = [this](const T& a, const T& b) {
             auto ua = updated_of(a), ub = updated_of(b);
             return ua != ub ? ua < ub : id_of(a) < id_of(b);
         };
-        if (!std::is_sorted(rows.begin(), rows.end(), less)) std::sort(rows.begin(), rows.end(), less);
+        if (!std::is_sorted(rows.begin(), rows.end(), less))
+            std::sort(rows.begin(), rows.end(), less);
         by_id.clear();
         by_id.reserve(rows.size());
-        for (std::size_t i = 0; i < rows.size(); ++i) by_id[id_of(rows[i])] = i;
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            by_id[id_of(rows[i])] = i;
     }
-    T* find(std::int64_t id) {
+    T* find(std::int64_t id)
+    {
         auto it = by_id.find(id);
         return it == by_id.end() ? nullptr : &rows[it->second];
     }
-    std::vector<const T*> view() const {
+    std::vector<const T*> view() const
+    {
         std::vector<const T*> v;
         v.reserve(rows.size());
-        for (const auto& r : rows) v.push_back(&r);
+        for (const auto& r : rows)
+            v.push_back(&r);
         return v;
     }
 };
@@ -220,82 +240,109 @@ template <class T> struct Table {
 
 template <class T> using Get = std::function<oq::Val(const T&)>;
 
-template <class T> std::function<bool(T&, const rapidjson::Value&)> set_string(std::string T::*member) {
+template <class T>
+std::function<bool(T&, const rapidjson::Value&)> set_string(std::string T::*member)
+{
     return [member](T& row, const rapidjson::Value& v) {
         if (v.IsNull()) {
             row.*member = "";
             return true;
         }
-        if (!v.IsString()) return false;
+        if (!v.IsString())
+            return false;
         row.*member = std::string(v.GetString(), v.GetStringLength());
         return true;
     };
 }
-template <class T> std::function<bool(T&, const rapidjson::Value&)> set_date(std::string T::*member) {
+template <class T> std::function<bool(T&, const rapidjson::Value&)> set_date(std::string T::*member)
+{
     return [member](T& row, const rapidjson::Value& v) {
         if (v.IsNull()) {
             row.*member = "";
             return true;
         }
         std::int64_t ms = 0;
-        if (!v.IsString() || !parse_timestamp(v.GetString(), ms)) return false;
+        if (!v.IsString() || !parse_timestamp(v.GetString(), ms))
+            return false;
         row.*member = std::string(v.GetString()).substr(0, 10);
         return true;
     };
 }
-template <class T> std::function<bool(T&, const rapidjson::Value&)> set_number(double T::*member) {
+template <class T> std::function<bool(T&, const rapidjson::Value&)> set_number(double T::*member)
+{
     return [member](T& row, const rapidjson::Value& v) {
-        if (!v.IsNumber()) return false;
+        if (!v.IsNumber())
+            return false;
         row.*member = v.GetDouble();
         return true;
     };
 }
-template <class T> oq::Attr<T> str_attr(std::string name, std::string T::*m, bool settable = false) {
+template <class T> oq::Attr<T> str_attr(std::string name, std::string T::*m, bool settable = false)
+{
     return {std::move(name), Kind::Str, [m](const T& r) { return v_str_or_null(r.*m); },
             settable ? set_string<T>(m) : nullptr};
 }
-template <class T> oq::Attr<T> date_attr(std::string name, std::string T::*m, bool settable = false) {
-    return {std::move(name), Kind::Date, [m](const T& r) { return v_date(r.*m); }, settable ? set_date<T>(m) : nullptr};
+template <class T> oq::Attr<T> date_attr(std::string name, std::string T::*m, bool settable = false)
+{
+    return {std::move(name), Kind::Date, [m](const T& r) { return v_date(r.*m); },
+            settable ? set_date<T>(m) : nullptr};
 }
-template <class T> oq::Attr<T> int_attr(std::string name, std::int64_t T::*m) {
+template <class T> oq::Attr<T> int_attr(std::string name, std::int64_t T::*m)
+{
     return {std::move(name), Kind::Int, [m](const T& r) { return v_int(r.*m); }};
 }
-template <class T> oq::Attr<T> num_attr(std::string name, double T::*m, bool settable = false) {
-    return {std::move(name), Kind::Num, [m](const T& r) { return v_num(r.*m); }, settable ? set_number<T>(m) : nullptr};
+template <class T> oq::Attr<T> num_attr(std::string name, double T::*m, bool settable = false)
+{
+    return {std::move(name), Kind::Num, [m](const T& r) { return v_num(r.*m); },
+            settable ? set_number<T>(m) : nullptr};
 }
-template <class T> oq::Attr<T> bool_attr(std::string name, bool T::*m) {
+template <class T> oq::Attr<T> bool_attr(std::string name, bool T::*m)
+{
     return {std::move(name), Kind::Bool, [m](const T& r) { return v_bool(r.*m); }};
 }
-template <class T> oq::Attr<T> time_attr(std::string name, std::int64_t T::*m) {
+template <class T> oq::Attr<T> time_attr(std::string name, std::int64_t T::*m)
+{
     return {std::move(name), Kind::Time, [m](const T& r) { return v_time(r.*m); }};
 }
 
 template <class P, class C>
-oq::ChildDef<P> child(const std::string& name, const oq::ResourceDef<C>& def, std::vector<C> P::*member) {
+oq::ChildDef<P> child(const std::string& name, const oq::ResourceDef<C>& def,
+                      std::vector<C> P::*member)
+{
     oq::ChildDef<P> c;
     c.name = name;
-    c.write = [&def, member](json::Writer& w, const P& parent, const oq::Ctx& ctx, const std::string& href,
-                             const std::string& path) { oq::write_children(w, def, parent.*member, ctx, href, path); };
-    c.serve = [&def, member](const P& parent, const httplib::Request& req, const std::string& href) {
+    c.write = [&def, member](json::Writer& w, const P& parent, const oq::Ctx& ctx,
+                             const std::string& href, const std::string& path) {
+        oq::write_children(w, def, parent.*member, ctx, href, path);
+    };
+    c.serve = [&def, member](const P& parent, const httplib::Request& req,
+                             const std::string& href) {
         std::vector<const C*> rows;
-        for (const auto& r : parent.*member) rows.push_back(&r);
+        for (const auto& r : parent.*member)
+            rows.push_back(&r);
         return oq::serve_collection(def, rows, {}, req, href);
     };
     return c;
 }
 
-std::string id_key(std::int64_t id) { return std::to_string(id); }
+std::string id_key(std::int64_t id)
+{
+    return std::to_string(id);
+}
 
 // ---------------------------------------------------------------------------------------
 // Small utilities
 
-std::string base64_decode(const std::string& in, bool& ok) {
-    static const std::string chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+std::string base64_decode(const std::string& in, bool& ok)
+{
+    static const std::string chars =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
     int val = 0, bits = -8;
     ok = true;
     for (char c : in) {
-        if (c == '=' || c == '\n' || c == '\r') continue;
+        if (c == '=' || c == '\n' || c == '\r')
+            continue;
         auto pos = chars.find(c);
         if (pos == std::string::npos) {
             ok = false;
@@ -312,7 +359,9 @@ std::string base64_decode(const std::string& in, bool& ok) {
     return out;
 }
 
-bool unzip_entry(const std::string& zip_bytes, const std::string& name, std::string& out, std::string& error) {
+bool unzip_entry(const std::string& zip_bytes, const std::string& name, std::string& out,
+                 std::string& error)
+{
     zip_error_t err;
     zip_error_init(&err);
     zip_source_t* src = zip_source_buffer_create(zip_bytes.data(), zip_bytes.size(), 0, &err);
@@ -336,8 +385,8 @@ bool unzip_entry(const std::string& zip_bytes, const std::string& name, std::str
     zip_stat_t st;
     zip_stat_init(&st);
     zip_file_t* f = nullptr;
-    if (zip_stat_index(za, static_cast<zip_uint64_t>(idx), 0, &st) != 0 ||
-        !(f = zip_fopen_index(za, static_cast<zip_uint64_t>(idx), 0))) {
+    if (zip_stat_index(za, static_cast<zip_uint64_t>(idx), 0, &st) != 0
+        || !(f = zip_fopen_index(za, static_cast<zip_uint64_t>(idx), 0))) {
         zip_close(za);
         error = "cannot read " + name + " in the zip archive";
         return false;
@@ -353,7 +402,8 @@ bool unzip_entry(const std::string& zip_bytes, const std::string& name, std::str
     return true;
 }
 
-std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+std::vector<std::vector<std::string>> parse_csv(const std::string& text)
+{
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> row;
     std::string field;
@@ -381,7 +431,8 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
             field.clear();
             any = true;
         } else if (c == '\n' || c == '\r') {
-            if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+            if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n')
+                ++i;
             if (any || !field.empty()) {
                 row.push_back(std::move(field));
                 rows.push_back(std::move(row));
@@ -402,7 +453,8 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
 }
 
 // Decimal text -> cents; false if malformed (no thousands separators, '.' decimals).
-bool parse_cents(const std::string& text, std::int64_t& cents) {
+bool parse_cents(const std::string& text, std::int64_t& cents)
+{
     if (text.empty()) {
         cents = 0;
         return true;
@@ -422,11 +474,13 @@ bool parse_cents(const std::string& text, std::int64_t& cents) {
             dot = true;
             continue;
         }
-        if (c < '0' || c > '9') return false;
+        if (c < '0' || c > '9')
+            return false;
         digits = true;
         if (dot) {
             if (frac_digits >= 2) {
-                if (c != '0') return false; // sub-cent amounts are not accepted
+                if (c != '0')
+                    return false; // sub-cent amounts are not accepted
                 continue;
             }
             frac = frac * 10 + (c - '0');
@@ -435,30 +489,42 @@ bool parse_cents(const std::string& text, std::int64_t& cents) {
             whole = whole * 10 + (c - '0');
         }
     }
-    if (!digits) return false;
-    if (frac_digits == 1) frac *= 10;
+    if (!digits)
+        return false;
+    if (frac_digits == 1)
+        frac *= 10;
     cents = whole * 100 + frac;
-    if (neg) cents = -cents;
+    if (neg)
+        cents = -cents;
     return true;
 }
 
-std::string date_of(std::int64_t ms) { return oracle_timestamp(ms).substr(0, 10); }
+std::string date_of(std::int64_t ms)
+{
+    return oracle_timestamp(ms).substr(0, 10);
+}
 
-std::string period_name(const std::string& yyyy_mm_dd) {
-    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    if (yyyy_mm_dd.size() < 7) return {};
+std::string period_name(const std::string& yyyy_mm_dd)
+{
+    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    if (yyyy_mm_dd.size() < 7)
+        return {};
     int m = std::atoi(yyyy_mm_dd.substr(5, 2).c_str());
-    if (m < 1 || m > 12) return {};
+    if (m < 1 || m > 12)
+        return {};
     return fmt::format("{}-{}", months[m - 1], yyyy_mm_dd.substr(2, 2));
 }
 
-std::string url_decode(const std::string& s) {
+std::string url_decode(const std::string& s)
+{
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
         if (s[i] == '+') {
             out.push_back(' ');
-        } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-                   std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+        } else if (s[i] == '%' && i + 2 < s.size()
+                   && std::isxdigit(static_cast<unsigned char>(s[i + 1]))
+                   && std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
             out.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
             i += 2;
         } else {
@@ -468,12 +534,14 @@ std::string url_decode(const std::string& s) {
     return out;
 }
 
-std::map<std::string, std::string> parse_form(const std::string& body) {
+std::map<std::string, std::string> parse_form(const std::string& body)
+{
     std::map<std::string, std::string> out;
     std::size_t start = 0;
     while (start <= body.size()) {
         auto amp = body.find('&', start);
-        if (amp == std::string::npos) amp = body.size();
+        if (amp == std::string::npos)
+            amp = body.size();
         auto pair = body.substr(start, amp - start);
         auto eq = pair.find('=');
         if (!pair.empty()) {
@@ -512,7 +580,8 @@ struct OracleSim::State {
     Table<Invoice> invoices;
     Table<JournalBatch> journals;
     std::unordered_map<std::string, std::int64_t> invoice_by_hash;
-    std::unordered_map<std::string, std::int64_t> account_by_segments; // "101-1000-5110-000-000" -> id
+    std::unordered_map<std::string, std::int64_t>
+        account_by_segments; // "101-1000-5110-000-000" -> id
     std::map<std::int64_t, EssJob> jobs;
     std::vector<RejectedRow> rejected;
 
@@ -533,13 +602,15 @@ struct OracleSim::State {
     oq::ResourceDef<JournalHeader> je_header_def;
     oq::ResourceDef<JournalBatch> batch_def;
 
-    State(const SimOptions& o, VirtualClock& c) : options(o), clock(c), rng(o.seed) {
+    State(const SimOptions& o, VirtualClock& c) : options(o), clock(c), rng(o.seed)
+    {
         suppliers.id_of = [](const Supplier& s) { return s.id; };
         suppliers.updated_of = [](const Supplier& s) { return s.updated; };
         accounts.id_of = [](const Account& a) { return a.id; };
         accounts.updated_of = [](const Account& a) { return a.updated; };
         purchase_orders.id_of = drafts.id_of = [](const PurchaseOrder& p) { return p.id; };
-        purchase_orders.updated_of = drafts.updated_of = [](const PurchaseOrder& p) { return p.updated; };
+        purchase_orders.updated_of =
+            drafts.updated_of = [](const PurchaseOrder& p) { return p.updated; };
         requisitions.id_of = [](const Requisition& r) { return r.id; };
         requisitions.updated_of = [](const Requisition& r) { return r.updated; };
         invoices.id_of = [](const Invoice& i) { return i.id; };
@@ -553,34 +624,47 @@ struct OracleSim::State {
 
     void define_resources();
     void seed(const SimOptions& o, std::int64_t now);
-    const Account* find_account(const std::string& combination) const {
+    const Account* find_account(const std::string& combination) const
+    {
         auto it = account_by_segments.find(combination);
-        if (it == account_by_segments.end()) return nullptr;
+        if (it == account_by_segments.end())
+            return nullptr;
         auto pos = accounts.by_id.find(it->second);
         return pos == accounts.by_id.end() ? nullptr : &accounts.rows[pos->second];
     }
-    void index_accounts() {
+    void index_accounts()
+    {
         accounts.reindex();
         account_by_segments.clear();
-        for (const auto& a : accounts.rows) account_by_segments[a.concatenated()] = a.id;
+        for (const auto& a : accounts.rows)
+            account_by_segments[a.concatenated()] = a.id;
     }
-    std::string invoice_hash(std::int64_t id) const { return fmt::format("00020000000EACED00057708{:016X}", id); }
+    std::string invoice_hash(std::int64_t id) const
+    {
+        return fmt::format("00020000000EACED00057708{:016X}", id);
+    }
 
     // REST handlers (oracle_sim.cpp); each runs under `mutex`, throws BadRequest for a 400.
-    void handle_rest(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>& segs,
-                     const std::string& base);
-    void create_draft_po(const httplib::Request& req, httplib::Response& res, const std::string& href);
-    void submit_draft_po(const httplib::Request& req, httplib::Response& res, const std::string& key, const std::string& base);
-    void create_requisition(const httplib::Request& req, httplib::Response& res, const std::string& href);
-    void create_invoice(const httplib::Request& req, httplib::Response& res, const std::string& href);
-    void patch_invoice(const httplib::Request& req, httplib::Response& res, Invoice& inv, const std::string& href);
+    void handle_rest(const httplib::Request& req, httplib::Response& res,
+                     const std::vector<std::string>& segs, const std::string& base);
+    void create_draft_po(const httplib::Request& req, httplib::Response& res,
+                         const std::string& href);
+    void submit_draft_po(const httplib::Request& req, httplib::Response& res,
+                         const std::string& key, const std::string& base);
+    void create_requisition(const httplib::Request& req, httplib::Response& res,
+                            const std::string& href);
+    void create_invoice(const httplib::Request& req, httplib::Response& res,
+                        const std::string& href);
+    void patch_invoice(const httplib::Request& req, httplib::Response& res, Invoice& inv,
+                       const std::string& href);
     void erp_post(const httplib::Request& req, httplib::Response& res);
     void import_journals(EssJob& job, const std::string& csv);
     std::string poll_job(EssJob& job);
     void ess_status(const httplib::Request& req, httplib::Response& res, const std::string& href);
 };
 
-void OracleSim::State::define_resources() {
+void OracleSim::State::define_resources()
+{
     address_def.name = "addresses";
     address_def.key = [](const Address& a) { return id_key(a.id); };
     address_def.schema.attrs = {
@@ -631,7 +715,8 @@ void OracleSim::State::define_resources() {
         str_attr("Status", &Supplier::status, true),
         date_attr("InactiveDate", &Supplier::inactive_date, true),
         str_attr("TaxpayerId", &Supplier::taxpayer_id, true),
-        {"TaxpayerIdExistsFlag", Kind::Bool, [](const Supplier& s) { return v_bool(!s.taxpayer_id.empty()); }},
+        {"TaxpayerIdExistsFlag", Kind::Bool,
+         [](const Supplier& s) { return v_bool(!s.taxpayer_id.empty()); }},
         {"TaxpayerCountryCode", Kind::Str, [](const Supplier&) { return v_str("US"); }},
         str_attr("DUNSNumber", &Supplier::duns, true),
         {"CreationSourceCode", Kind::Str, [](const Supplier&) { return v_str("WEB_SERVICE"); }},
@@ -640,7 +725,8 @@ void OracleSim::State::define_resources() {
         time_attr("LastUpdateDate", &Supplier::updated),
         str_attr("LastUpdatedBy", &Supplier::updated_by),
     };
-    supplier_def.children = {child("addresses", address_def, &Supplier::addresses), child("sites", site_def, &Supplier::sites)};
+    supplier_def.children = {child("addresses", address_def, &Supplier::addresses),
+                             child("sites", site_def, &Supplier::sites)};
 
     account_def.name = "accountCombinationsLOV";
     account_def.key = [](const Account& a) { return id_key(a.id); };
@@ -654,22 +740,24 @@ void OracleSim::State::define_resources() {
         date_attr("EndDateActive", &Account::end_date, true),
     };
     for (std::size_t i = 0; i < 5; ++i) {
-        account_def.schema.attrs.push_back(
-            {fmt::format("Segment{}", i + 1), Kind::Str, [i](const Account& a) { return v_str(a.seg[i]); },
-             [i](Account& a, const rapidjson::Value& v) {
-                 if (!v.IsString()) return false;
-                 a.seg[i] = v.GetString();
-                 return true;
-             }});
+        account_def.schema.attrs.push_back({fmt::format("Segment{}", i + 1), Kind::Str,
+                                            [i](const Account& a) { return v_str(a.seg[i]); },
+                                            [i](Account& a, const rapidjson::Value& v) {
+                                                if (!v.IsString())
+                                                    return false;
+                                                a.seg[i] = v.GetString();
+                                                return true;
+                                            }});
     }
     for (std::size_t i = 0; i < 5; ++i) {
-        account_def.schema.attrs.push_back(
-            {fmt::format("_Segment{}Description", i + 1), Kind::Str, [i](const Account& a) { return v_str(a.desc[i]); },
-             [i](Account& a, const rapidjson::Value& v) {
-                 if (!v.IsString()) return false;
-                 a.desc[i] = v.GetString();
-                 return true;
-             }});
+        account_def.schema.attrs.push_back({fmt::format("_Segment{}Description", i + 1), Kind::Str,
+                                            [i](const Account& a) { return v_str(a.desc[i]); },
+                                            [i](Account& a, const rapidjson::Value& v) {
+                                                if (!v.IsString())
+                                                    return false;
+                                                a.desc[i] = v.GetString();
+                                                return true;
+                                            }});
     }
     account_def.schema.attrs.push_back(time_attr("LastUpdateDate", &Account::updated));
 
@@ -700,7 +788,9 @@ void OracleSim::State::define_resources() {
                                 num_attr("Quantity", &PoLine::quantity),
                                 str_attr("UOM", &PoLine::uom),
                                 num_attr("Price", &PoLine::price),
-                                {"Amount", Kind::Num, [](const PoLine& l) { return v_num(std::round(l.quantity * l.price * 100) / 100); }}};
+                                {"Amount", Kind::Num, [](const PoLine& l) {
+                                     return v_num(std::round(l.quantity * l.price * 100) / 100);
+                                 }}};
     po_line_def.children = {child("schedules", po_sched_def, &PoLine::schedules)};
     po_def.name = "purchaseOrders";
     po_def.key = [](const PurchaseOrder& p) { return id_key(p.id); };
@@ -717,7 +807,10 @@ void OracleSim::State::define_resources() {
         str_attr("BillToBU", &PurchaseOrder::bill_to_bu),
         str_attr("Buyer", &PurchaseOrder::buyer),
         str_attr("BuyerEmail", &PurchaseOrder::buyer_email),
-        {"Currency", Kind::Str, [](const PurchaseOrder& p) { return v_str(p.currency_code == "USD" ? "US Dollar" : p.currency_code); }},
+        {"Currency", Kind::Str,
+         [](const PurchaseOrder& p) {
+             return v_str(p.currency_code == "USD" ? "US Dollar" : p.currency_code);
+         }},
         str_attr("CurrencyCode", &PurchaseOrder::currency_code),
         str_attr("Status", &PurchaseOrder::status, true),
         str_attr("StatusCode", &PurchaseOrder::status),
@@ -757,12 +850,13 @@ void OracleSim::State::define_resources() {
 
     inv_dist_def.name = "invoiceDistributions";
     inv_dist_def.key = [](const InvoiceDistribution& d) { return id_key(d.id); };
-    inv_dist_def.schema.attrs = {int_attr("InvoiceDistributionId", &InvoiceDistribution::id),
-                                 int_attr("DistributionLineNumber", &InvoiceDistribution::number),
-                                 str_attr("DistributionLineType", &InvoiceDistribution::line_type),
-                                 num_attr("DistributionAmount", &InvoiceDistribution::amount),
-                                 str_attr("DistributionCombination", &InvoiceDistribution::combination),
-                                 date_attr("AccountingDate", &InvoiceDistribution::accounting_date)};
+    inv_dist_def.schema.attrs = {
+        int_attr("InvoiceDistributionId", &InvoiceDistribution::id),
+        int_attr("DistributionLineNumber", &InvoiceDistribution::number),
+        str_attr("DistributionLineType", &InvoiceDistribution::line_type),
+        num_attr("DistributionAmount", &InvoiceDistribution::amount),
+        str_attr("DistributionCombination", &InvoiceDistribution::combination),
+        date_attr("AccountingDate", &InvoiceDistribution::accounting_date)};
     inv_line_def.name = "invoiceLines";
     inv_line_def.key = [](const InvoiceLine& l) { return id_key(l.number); };
     inv_line_def.schema.attrs = {int_attr("LineNumber", &InvoiceLine::number),
@@ -771,7 +865,8 @@ void OracleSim::State::define_resources() {
                                  str_attr("Description", &InvoiceLine::description),
                                  str_attr("DistributionCombination", &InvoiceLine::combination),
                                  str_attr("PurchaseOrderNumber", &InvoiceLine::po_number)};
-    inv_line_def.children = {child("invoiceDistributions", inv_dist_def, &InvoiceLine::distributions)};
+    inv_line_def.children = {
+        child("invoiceDistributions", inv_dist_def, &InvoiceLine::distributions)};
     invoice_def.name = "invoices";
     invoice_def.key = [](const Invoice& i) { return i.hash; };
     invoice_def.schema.attrs = {
@@ -804,8 +899,10 @@ void OracleSim::State::define_resources() {
     je_line_def.schema.attrs = {
         int_attr("JeLineNumber", &JournalLine::number),
         str_attr("AccountCombination", &JournalLine::account),
-        {"EnteredDebitAmount", Kind::Num, [](const JournalLine& l) { return l.has_debit ? v_num(l.debit) : v_null(); }},
-        {"EnteredCreditAmount", Kind::Num, [](const JournalLine& l) { return l.has_credit ? v_num(l.credit) : v_null(); }},
+        {"EnteredDebitAmount", Kind::Num,
+         [](const JournalLine& l) { return l.has_debit ? v_num(l.debit) : v_null(); }},
+        {"EnteredCreditAmount", Kind::Num,
+         [](const JournalLine& l) { return l.has_credit ? v_num(l.credit) : v_null(); }},
         str_attr("Description", &JournalLine::description),
         str_attr("Reference", &JournalLine::reference)};
     je_header_def.name = "journalHeaders";
@@ -845,27 +942,32 @@ void OracleSim::State::define_resources() {
 
 namespace {
 
-const std::vector<std::string> k_name_first = {"Summit", "Granite", "Keystone", "Ironwood", "Bluewater", "Redline",
-                                               "Cornerstone", "Pioneer", "Lakeside", "Northgate", "Silverline",
-                                               "Harbor", "Evergreen", "Prairie", "Cascade", "Liberty", "Meridian",
-                                               "Tri-County", "Atlas", "Frontier"};
-const std::vector<std::string> k_name_trade = {"Concrete", "Steel Erectors", "Electric", "Plumbing", "Mechanical",
-                                               "Drywall", "Roofing", "Excavation", "Glass & Glazing", "Paving",
-                                               "Masonry", "Fire Protection", "HVAC", "Lumber Supply", "Crane Rental",
-                                               "Painting", "Flooring", "Landscaping", "Surveying", "Demolition"};
-const std::vector<std::string> k_name_suffix = {"LLC", "Inc.", "Co.", "Corporation", "Group", "Partners LP", "Ltd."};
-const std::vector<std::string> k_streets = {"Main St", "Industrial Pkwy", "Commerce Dr", "Oak Ave", "Harbor Blvd",
-                                            "Airport Rd", "Mill St", "Quarry Ln", "Riverside Dr", "Enterprise Way"};
+const std::vector<std::string> k_name_first = {
+    "Summit",  "Granite",  "Keystone",  "Ironwood",   "Bluewater", "Redline",   "Cornerstone",
+    "Pioneer", "Lakeside", "Northgate", "Silverline", "Harbor",    "Evergreen", "Prairie",
+    "Cascade", "Liberty",  "Meridian",  "Tri-County", "Atlas",     "Frontier"};
+const std::vector<std::string> k_name_trade = {
+    "Concrete", "Steel Erectors",  "Electric",    "Plumbing",        "Mechanical",
+    "Drywall",  "Roofing",         "Excavation",  "Glass & Glazing", "Paving",
+    "Masonry",  "Fire Protection", "HVAC",        "Lumber Supply",   "Crane Rental",
+    "Painting", "Flooring",        "Landscaping", "Surveying",       "Demolition"};
+const std::vector<std::string> k_name_suffix = {"LLC",   "Inc.",        "Co.", "Corporation",
+                                                "Group", "Partners LP", "Ltd."};
+const std::vector<std::string> k_streets = {
+    "Main St",    "Industrial Pkwy", "Commerce Dr", "Oak Ave",      "Harbor Blvd",
+    "Airport Rd", "Mill St",         "Quarry Ln",   "Riverside Dr", "Enterprise Way"};
 struct CityInfo {
     const char* city;
     const char* state;
     const char* zip;
 };
-const std::vector<CityInfo> k_cities = {{"Austin", "TX", "787"},   {"Denver", "CO", "802"},   {"Phoenix", "AZ", "850"},
-                                        {"Columbus", "OH", "432"}, {"Raleigh", "NC", "276"},  {"Portland", "OR", "972"},
-                                        {"Nashville", "TN", "372"}, {"Sacramento", "CA", "958"}, {"Tampa", "FL", "336"},
-                                        {"Boise", "ID", "837"}};
-const std::vector<std::string> k_tax_org = {"CORPORATION", "CORPORATION", "PARTNERSHIP", "INDIVIDUAL", "LLC"};
+const std::vector<CityInfo> k_cities = {{"Austin", "TX", "787"},    {"Denver", "CO", "802"},
+                                        {"Phoenix", "AZ", "850"},   {"Columbus", "OH", "432"},
+                                        {"Raleigh", "NC", "276"},   {"Portland", "OR", "972"},
+                                        {"Nashville", "TN", "372"}, {"Sacramento", "CA", "958"},
+                                        {"Tampa", "FL", "336"},     {"Boise", "ID", "837"}};
+const std::vector<std::string> k_tax_org = {"CORPORATION", "CORPORATION", "PARTNERSHIP",
+                                            "INDIVIDUAL", "LLC"};
 const std::vector<std::string> k_business_units = {"US1 Business Unit"};
 
 struct NaturalAccount {
@@ -874,20 +976,27 @@ struct NaturalAccount {
     const char* type;
 };
 const std::vector<NaturalAccount> k_natural = {
-    {"5110", "Subcontract Costs", "E"},   {"5120", "Materials", "E"},         {"5130", "Equipment Rental", "E"},
-    {"5140", "Direct Labor", "E"},        {"5150", "Permits and Fees", "E"},  {"5160", "General Conditions", "E"},
-    {"1410", "Prepaid Expenses", "A"},    {"1510", "Construction in Progress", "A"}, {"2110", "Accounts Payable", "L"},
-    {"2150", "Accrued Liabilities", "L"}, {"2160", "Retainage Payable", "L"}, {"4100", "Contract Revenue", "R"},
-    {"3100", "Retained Earnings", "O"},   {"6100", "Office Expense", "E"}};
-const std::vector<std::pair<const char*, const char*>> k_companies = {{"101", "Acme Construction US"},
-                                                                      {"102", "Acme Builders West"}};
+    {"5110", "Subcontract Costs", "E"}, {"5120", "Materials", "E"},
+    {"5130", "Equipment Rental", "E"},  {"5140", "Direct Labor", "E"},
+    {"5150", "Permits and Fees", "E"},  {"5160", "General Conditions", "E"},
+    {"1410", "Prepaid Expenses", "A"},  {"1510", "Construction in Progress", "A"},
+    {"2110", "Accounts Payable", "L"},  {"2150", "Accrued Liabilities", "L"},
+    {"2160", "Retainage Payable", "L"}, {"4100", "Contract Revenue", "R"},
+    {"3100", "Retained Earnings", "O"}, {"6100", "Office Expense", "E"}};
+const std::vector<std::pair<const char*, const char*>> k_companies = {
+    {"101", "Acme Construction US"}, {"102", "Acme Builders West"}};
 const std::vector<std::pair<const char*, const char*>> k_cost_centers = {
-    {"1000", "Corporate"}, {"2000", "Field Operations"}, {"3100", "Northern Region Projects"},
-    {"4200", "Southern Region Projects"}, {"5300", "Special Projects"}, {"6400", "Preconstruction"}};
+    {"1000", "Corporate"},
+    {"2000", "Field Operations"},
+    {"3100", "Northern Region Projects"},
+    {"4200", "Southern Region Projects"},
+    {"5300", "Special Projects"},
+    {"6400", "Preconstruction"}};
 
 } // namespace
 
-void OracleSim::State::seed(const SimOptions& o, std::int64_t now) {
+void OracleSim::State::seed(const SimOptions& o, std::int64_t now)
+{
     // Suppliers: created over the last ~2 years; LastUpdateDate in clusters that share a stamp.
     const std::int64_t start = now - 720 * k_day_ms;
     std::int64_t stamp = start;
@@ -900,12 +1009,18 @@ void OracleSim::State::seed(const SimOptions& o, std::int64_t now) {
         sid += rng.between(1, 40);
         s.party_id = s.id + 1000000;
         s.number = std::to_string(10001 + i);
-        s.name = rng.pick(k_name_first) + " " + rng.pick(k_name_trade) + " " + rng.pick(k_name_suffix);
-        if (i >= 20 * 20) s.name += " " + std::to_string(i); // keep names unique at large sizes
-        s.alternate_name = s.name.substr(0, s.name.find(' ')) + " " + std::to_string(rng.between(1, 99));
+        s.name =
+            rng.pick(k_name_first) + " " + rng.pick(k_name_trade) + " " + rng.pick(k_name_suffix);
+        if (i >= 20 * 20)
+            s.name += " " + std::to_string(i); // keep names unique at large sizes
+        s.alternate_name =
+            s.name.substr(0, s.name.find(' ')) + " " + std::to_string(rng.between(1, 99));
         s.tax_org_type = rng.pick(k_tax_org);
-        if (rng.between(1, 10) <= 7) s.taxpayer_id = fmt::format("{:02}-{:07}", rng.between(10, 99), rng.between(0, 9999999));
-        if (rng.between(1, 10) <= 5) s.duns = fmt::format("{:09}", rng.between(100000000, 999999999));
+        if (rng.between(1, 10) <= 7)
+            s.taxpayer_id =
+                fmt::format("{:02}-{:07}", rng.between(10, 99), rng.between(0, 9999999));
+        if (rng.between(1, 10) <= 5)
+            s.duns = fmt::format("{:09}", rng.between(100000000, 999999999));
         if (cluster_left == 0) {
             stamp += rng.between(60, 36 * 3600) * 1000 + rng.between(0, 999);
             cluster_left = static_cast<int>(rng.between(1, 6));
@@ -924,7 +1039,8 @@ void OracleSim::State::seed(const SimOptions& o, std::int64_t now) {
             const auto& c = rng.pick(k_cities);
             ad.name = a == 0 ? std::string(c.city) + "-MAIN" : std::string(c.city) + "-REMIT";
             ad.line1 = fmt::format("{} {}", rng.between(100, 9999), rng.pick(k_streets));
-            if (rng.between(1, 4) == 1) ad.line2 = fmt::format("Suite {}", rng.between(100, 900));
+            if (rng.between(1, 4) == 1)
+                ad.line2 = fmt::format("Suite {}", rng.between(100, 900));
             ad.city = c.city;
             ad.state = c.state;
             ad.postal = fmt::format("{}{:02}", c.zip, rng.between(1, 99));
@@ -934,8 +1050,10 @@ void OracleSim::State::seed(const SimOptions& o, std::int64_t now) {
             ad.updated = s.created;
             Site site;
             site.id = s.id + 400000000 + a;
-            site.name = a == 0 ? std::string(c.city).substr(0, 6) + "-PUR" : std::string(c.city).substr(0, 6) + "-PAY";
-            for (auto& ch : site.name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+            site.name = a == 0 ? std::string(c.city).substr(0, 6) + "-PUR"
+                               : std::string(c.city).substr(0, 6) + "-PAY";
+            for (auto& ch : site.name)
+                ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
             site.address_id = ad.id;
             site.address_name = ad.name;
             site.purchasing = a == 0;
@@ -953,7 +1071,8 @@ void OracleSim::State::seed(const SimOptions& o, std::int64_t now) {
     int made = 0;
     for (std::size_t k = 0; made < o.accounts; ++k) {
         const std::size_t per_company = k_cost_centers.size() * k_natural.size();
-        if (k >= per_company * k_companies.size()) break;
+        if (k >= per_company * k_companies.size())
+            break;
         const auto& co = k_companies[k / per_company];
         const auto& cc = k_cost_centers[(k / k_natural.size()) % k_cost_centers.size()];
         const auto& na = k_natural[k % k_natural.size()];
@@ -987,7 +1106,8 @@ void OracleSim::State::seed(const SimOptions& o, std::int64_t now) {
     const int n_po = std::min(o.suppliers, 12);
     for (int i = 0; i < n_po && !accounts.rows.empty(); ++i) {
         const auto& s = suppliers.rows[static_cast<std::size_t>(i)];
-        if (s.status != "ACTIVE") continue;
+        if (s.status != "ACTIVE")
+            continue;
         PurchaseOrder p;
         p.id = new_id();
         p.number = std::to_string(next_order_number++);
@@ -1062,31 +1182,39 @@ void OracleSim::State::seed(const SimOptions& o, std::int64_t now) {
 // OracleSim
 
 OracleSim::OracleSim(const SimOptions& options, VirtualClock& clock)
-    : options_(options), clock_(clock), state_(std::make_unique<State>(options, clock)) {
+    : options_(options), clock_(clock), state_(std::make_unique<State>(options, clock))
+{
     state_->seed(options_, clock_.now_ms());
 }
 
 OracleSim::~OracleSim() = default;
 
-std::string OracleSim::issue_token() {
+std::string OracleSim::issue_token()
+{
     std::lock_guard lock(state_->mutex);
-    auto token = fmt::format("eyJhbGciOiJSUzI1NiJ9.sim.{:016x}{:016x}", state_->rng.next(), state_->rng.next());
-    state_->tokens[token] = clock_.now_ms() + static_cast<std::int64_t>(options_.oracle_token_ttl) * 1000;
+    auto token = fmt::format("eyJhbGciOiJSUzI1NiJ9.sim.{:016x}{:016x}", state_->rng.next(),
+                             state_->rng.next());
+    state_->tokens[token] =
+        clock_.now_ms() + static_cast<std::int64_t>(options_.oracle_token_ttl) * 1000;
     return token;
 }
 
 namespace {
 
 // Errors: text/plain by default (framework v1), the ADF JSON shape when the client asks for it.
-void oracle_error(const httplib::Request& req, httplib::Response& res, int status, const std::string& detail,
-                  const std::string& code = "") {
+void oracle_error(const httplib::Request& req, httplib::Response& res, int status,
+                  const std::string& detail, const std::string& code = "")
+{
     res.status = status;
-    if (req.get_header_value("Accept").find("application/vnd.oracle.adf.error+json") != std::string::npos) {
+    if (req.get_header_value("Accept").find("application/vnd.oracle.adf.error+json")
+        != std::string::npos) {
         rapidjson::StringBuffer buf;
         json::Writer w(buf);
         w.StartObject();
         w.Key("title");
-        json::write_string(w, status == 404 ? "Not Found" : (status == 405 ? "Method Not Allowed" : "Bad Request"));
+        json::write_string(w, status == 404
+                                  ? "Not Found"
+                                  : (status == 405 ? "Method Not Allowed" : "Bad Request"));
         w.Key("status");
         json::write_string(w, std::to_string(status));
         w.Key("o:errorDetails");
@@ -1099,53 +1227,67 @@ void oracle_error(const httplib::Request& req, httplib::Response& res, int statu
         w.EndObject();
         w.EndArray();
         w.EndObject();
-        res.set_content(std::string(buf.GetString(), buf.GetSize()), "application/vnd.oracle.adf.error+json");
+        res.set_content(std::string(buf.GetString(), buf.GetSize()),
+                        "application/vnd.oracle.adf.error+json");
         return;
     }
     res.set_content(detail, "text/plain");
 }
 
 void json_ok(httplib::Response& res, int status, std::string body,
-             const char* type = "application/vnd.oracle.adf.resourceitem+json") {
+             const char* type = "application/vnd.oracle.adf.resourceitem+json")
+{
     res.status = status;
     res.set_content(std::move(body), type);
 }
 
-std::vector<std::string> split_path(const std::string& s) {
+std::vector<std::string> split_path(const std::string& s)
+{
     std::vector<std::string> out;
     std::size_t start = 0;
     while (start < s.size()) {
         auto slash = s.find('/', start);
-        if (slash == std::string::npos) slash = s.size();
-        if (slash > start) out.push_back(s.substr(start, slash - start));
+        if (slash == std::string::npos)
+            slash = s.size();
+        if (slash > start)
+            out.push_back(s.substr(start, slash - start));
         start = slash + 1;
     }
     return out;
 }
 
-std::optional<std::int64_t> to_id(const std::string& s) {
+std::optional<std::int64_t> to_id(const std::string& s)
+{
     try {
         std::size_t used = 0;
         auto v = std::stoll(s, &used);
-        if (used == s.size()) return v;
+        if (used == s.size())
+            return v;
     } catch (...) {
     }
     return std::nullopt;
 }
 
 // A required attribute of a POST body, or a BadRequest naming it.
-std::string need_string(const rapidjson::Value& obj, const char* key, const std::string& where) {
+std::string need_string(const rapidjson::Value& obj, const char* key, const std::string& where)
+{
     auto v = json::get_string(obj, key);
-    if (!v || v->empty()) throw BadRequest{fmt::format("The attribute {} is required{}.", key, where)};
+    if (!v || v->empty())
+        throw BadRequest{fmt::format("The attribute {} is required{}.", key, where)};
     return *v;
 }
-double need_number(const rapidjson::Value& obj, const char* key, const std::string& where) {
+double need_number(const rapidjson::Value& obj, const char* key, const std::string& where)
+{
     auto v = json::get_number(obj, key);
-    if (!v) throw BadRequest{fmt::format("The attribute {} is required and must be a number{}.", key, where)};
+    if (!v)
+        throw BadRequest{
+            fmt::format("The attribute {} is required and must be a number{}.", key, where)};
     return *v;
 }
 
-template <class T> std::string item_json(const oq::ResourceDef<T>& def, const T& row, const std::string& href) {
+template <class T>
+std::string item_json(const oq::ResourceDef<T>& def, const T& row, const std::string& href)
+{
     oq::Ctx ctx;
     ctx.expand_all = true;
     rapidjson::StringBuffer buf;
@@ -1156,7 +1298,8 @@ template <class T> std::string item_json(const oq::ResourceDef<T>& def, const T&
 
 } // namespace
 
-void OracleSim::mount(httplib::Server& server) {
+void OracleSim::mount(httplib::Server& server)
+{
     mount_admin(server, *this, stats_, faults_, clock_);
 
     server.Post("/oauth2/v1/token", [this](const httplib::Request& req, httplib::Response& res) {
@@ -1187,13 +1330,15 @@ void OracleSim::mount(httplib::Server& server) {
             id = form["client_id"];
             secret = form["client_secret"];
         }
-        if (id != options_.oracle_client_id || secret != options_.oracle_client_secret || id.empty()) {
+        if (id != options_.oracle_client_id || secret != options_.oracle_client_secret
+            || id.empty()) {
             oauth_error(401, "invalid_client", "Client authentication failed.");
             return;
         }
         auto grant = form.find("grant_type");
         if (grant == form.end() || grant->second != "client_credentials") {
-            oauth_error(400, "unsupported_grant_type", "The grant type is missing or not supported; use client_credentials.");
+            oauth_error(400, "unsupported_grant_type",
+                        "The grant type is missing or not supported; use client_credentials.");
             return;
         }
         auto token = issue_token();
@@ -1213,7 +1358,8 @@ void OracleSim::mount(httplib::Server& server) {
     auto rest = [this](const httplib::Request& req, httplib::Response& res) {
         const auto version = req.matches[1].str();
         if (version != "11.13.18.05" && version != "latest") {
-            oracle_error(req, res, 404, "The requested REST version " + version + " does not exist.");
+            oracle_error(req, res, 404,
+                         "The requested REST version " + version + " does not exist.");
             return;
         }
         auto auth = req.get_header_value("Authorization");
@@ -1225,7 +1371,8 @@ void OracleSim::mount(httplib::Server& server) {
         }
         if (!authorized) {
             res.status = 401;
-            res.set_content("Unauthorized: the access token is missing, expired or not valid.", "text/plain");
+            res.set_content("Unauthorized: the access token is missing, expired or not valid.",
+                            "text/plain");
             return;
         }
         const std::string base = "http://" + req.get_header_value("Host") + k_rest_prefix + version;
@@ -1234,7 +1381,8 @@ void OracleSim::mount(httplib::Server& server) {
         httplib::Request raw = req;
         raw.params.clear();
         if (auto qm = req.target.find('?'); qm != std::string::npos)
-            for (const auto& [k, v] : parse_form(req.target.substr(qm + 1))) raw.params.emplace(k, v);
+            for (const auto& [k, v] : parse_form(req.target.substr(qm + 1)))
+                raw.params.emplace(k, v);
         try {
             state_->handle_rest(raw, res, split_path(req.matches[2].str()), base);
         } catch (const BadRequest& e) {
@@ -1249,8 +1397,9 @@ void OracleSim::mount(httplib::Server& server) {
 }
 
 // Dispatches one authenticated REST call; throws BadRequest for a 400.
-void OracleSim::State::handle_rest(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>& segs,
-                            const std::string& base) {
+void OracleSim::State::handle_rest(const httplib::Request& req, httplib::Response& res,
+                                   const std::vector<std::string>& segs, const std::string& base)
+{
     auto& st = *this;
     std::lock_guard lock(st.mutex);
     const std::string& resource = segs.at(0);
@@ -1259,20 +1408,26 @@ void OracleSim::State::handle_rest(const httplib::Request& req, httplib::Respons
 
     auto not_found = [&] { oracle_error(req, res, 404, "The requested resource was not found."); };
     auto method_not_allowed = [&] {
-        oracle_error(req, res, 405, "Invalid operation " + req.method + " for the specified resource.");
+        oracle_error(req, res, 405,
+                     "Invalid operation " + req.method + " for the specified resource.");
     };
 
     // Generic GET of a table-backed resource: collection, item, child collection.
     auto serve_get = [&](auto& def, auto& table, const std::string& id_name, auto find_by_key) {
         using T = typename std::remove_reference_t<decltype(table.rows)>::value_type;
         if (segs.size() == 1) {
-            if (req.has_param("finder")) throw BadRequest{"The finder " + req.get_param_value("finder") + " is not valid for this resource."};
-            json_ok(res, 200, oq::serve_collection(def, table.view(), {{"LastUpdateDate"}, {id_name}}, req, href),
-                    "application/vnd.oracle.adf.resourcecollection+json");
+            if (req.has_param("finder"))
+                throw BadRequest{"The finder " + req.get_param_value("finder")
+                                 + " is not valid for this resource."};
+            json_ok(
+                res, 200,
+                oq::serve_collection(def, table.view(), {{"LastUpdateDate"}, {id_name}}, req, href),
+                "application/vnd.oracle.adf.resourcecollection+json");
             return;
         }
         const T* row = find_by_key(segs[1]);
-        if (!row) return not_found();
+        if (!row)
+            return not_found();
         const std::string item_href = href + "/" + segs[1];
         if (segs.size() == 2) {
             json_ok(res, 200, oq::serve_item(def, *row, req, item_href));
@@ -1280,7 +1435,8 @@ void OracleSim::State::handle_rest(const httplib::Request& req, httplib::Respons
         }
         if (segs.size() == 4 && segs[2] == "child") {
             for (const auto& c : def.children) {
-                if (c.name != segs[3]) continue;
+                if (c.name != segs[3])
+                    continue;
                 json_ok(res, 200, c.serve(*row, req, item_href + "/child/" + c.name),
                         "application/vnd.oracle.adf.resourcecollection+json");
                 return;
@@ -1296,31 +1452,41 @@ void OracleSim::State::handle_rest(const httplib::Request& req, httplib::Respons
     };
 
     if (resource == "suppliers") {
-        if (!get) return method_not_allowed();
+        if (!get)
+            return method_not_allowed();
         return serve_get(st.supplier_def, st.suppliers, "SupplierId", by_numeric(st.suppliers));
     }
     if (resource == "accountCombinationsLOV") {
-        if (!get) return method_not_allowed();
-        return serve_get(st.account_def, st.accounts, "_CODE_COMBINATION_ID", by_numeric(st.accounts));
+        if (!get)
+            return method_not_allowed();
+        return serve_get(st.account_def, st.accounts, "_CODE_COMBINATION_ID",
+                         by_numeric(st.accounts));
     }
     if (resource == "purchaseOrders") {
         if (!get) {
-            return oracle_error(req, res, 405,
-                                "Invalid operation create for the specified resource. Purchase orders are created "
-                                "through draftPurchaseOrders.");
+            return oracle_error(
+                req, res, 405,
+                "Invalid operation create for the specified resource. Purchase orders are created "
+                "through draftPurchaseOrders.");
         }
-        return serve_get(st.po_def, st.purchase_orders, "POHeaderId", by_numeric(st.purchase_orders));
+        return serve_get(st.po_def, st.purchase_orders, "POHeaderId",
+                         by_numeric(st.purchase_orders));
     }
     if (resource == "draftPurchaseOrders") {
-        if (get) return serve_get(st.draft_def, st.drafts, "POHeaderId", by_numeric(st.drafts));
-        if (req.method == "POST" && segs.size() == 1) return create_draft_po(req, res, href);
+        if (get)
+            return serve_get(st.draft_def, st.drafts, "POHeaderId", by_numeric(st.drafts));
+        if (req.method == "POST" && segs.size() == 1)
+            return create_draft_po(req, res, href);
         if (req.method == "POST" && segs.size() == 4 && segs[2] == "action" && segs[3] == "submit")
             return submit_draft_po(req, res, segs[1], base);
         return method_not_allowed();
     }
     if (resource == "purchaseRequisitions") {
-        if (get) return serve_get(st.req_def, st.requisitions, "RequisitionHeaderId", by_numeric(st.requisitions));
-        if (req.method == "POST" && segs.size() == 1) return create_requisition(req, res, href);
+        if (get)
+            return serve_get(st.req_def, st.requisitions, "RequisitionHeaderId",
+                             by_numeric(st.requisitions));
+        if (req.method == "POST" && segs.size() == 1)
+            return create_requisition(req, res, href);
         return method_not_allowed();
     }
     if (resource == "invoices") {
@@ -1328,22 +1494,28 @@ void OracleSim::State::handle_rest(const httplib::Request& req, httplib::Respons
             auto it = st.invoice_by_hash.find(key);
             return it == st.invoice_by_hash.end() ? nullptr : st.invoices.find(it->second);
         };
-        if (get) return serve_get(st.invoice_def, st.invoices, "InvoiceId", by_hash);
-        if (req.method == "POST" && segs.size() == 1) return create_invoice(req, res, href);
+        if (get)
+            return serve_get(st.invoice_def, st.invoices, "InvoiceId", by_hash);
+        if (req.method == "POST" && segs.size() == 1)
+            return create_invoice(req, res, href);
         if (req.method == "PATCH" && segs.size() == 2) {
             Invoice* inv = by_hash(segs[1]);
-            if (!inv) return not_found();
+            if (!inv)
+                return not_found();
             return patch_invoice(req, res, *inv, href + "/" + segs[1]);
         }
         return method_not_allowed();
     }
     if (resource == "journalBatches") {
-        if (!get) return method_not_allowed();
+        if (!get)
+            return method_not_allowed();
         return serve_get(st.batch_def, st.journals, "JeBatchId", by_numeric(st.journals));
     }
     if (resource == "erpintegrations") {
-        if (get && segs.size() == 1) return ess_status(req, res, href);
-        if (req.method == "POST" && segs.size() == 1) return erp_post(req, res);
+        if (get && segs.size() == 1)
+            return ess_status(req, res, href);
+        if (req.method == "POST" && segs.size() == 1)
+            return erp_post(req, res);
         return method_not_allowed();
     }
     not_found();
@@ -1352,11 +1524,14 @@ void OracleSim::State::handle_rest(const httplib::Request& req, httplib::Respons
 // ---------------------------------------------------------------------------------------
 // draftPurchaseOrders, purchaseRequisitions
 
-void OracleSim::State::create_draft_po(const httplib::Request& req, httplib::Response& res, const std::string& href) {
+void OracleSim::State::create_draft_po(const httplib::Request& req, httplib::Response& res,
+                                       const std::string& href)
+{
     auto& st = *this;
     rapidjson::Document doc;
     std::string error;
-    if (!json::parse(req.body, doc, error) || !doc.IsObject()) throw BadRequest{"The request body is not a valid JSON object. " + error};
+    if (!json::parse(req.body, doc, error) || !doc.IsObject())
+        throw BadRequest{"The request body is not a valid JSON object. " + error};
     PurchaseOrder p;
     p.procurement_bu = need_string(doc, "ProcurementBU", "");
     p.requisitioning_bu = need_string(doc, "RequisitioningBU", "");
@@ -1364,24 +1539,34 @@ void OracleSim::State::create_draft_po(const httplib::Request& req, httplib::Res
     const Supplier* sup = nullptr;
     if (auto sid = json::get_int(doc, "SupplierId")) {
         sup = st.suppliers.find(*sid);
-        if (!sup) throw BadRequest{fmt::format("The value {} of the attribute SupplierId is not valid.", *sid)};
+        if (!sup)
+            throw BadRequest{
+                fmt::format("The value {} of the attribute SupplierId is not valid.", *sid)};
     } else if (auto name = json::get_string(doc, "Supplier")) {
         for (const auto& s : st.suppliers.rows)
-            if (s.name == *name) sup = &s;
-        if (!sup) throw BadRequest{"The value " + *name + " of the attribute Supplier is not valid."};
+            if (s.name == *name)
+                sup = &s;
+        if (!sup)
+            throw BadRequest{"The value " + *name + " of the attribute Supplier is not valid."};
     } else {
         throw BadRequest{"The attribute Supplier or SupplierId is required."};
     }
-    if (sup->status != "ACTIVE") throw BadRequest{"The supplier " + sup->name + " is inactive."};
+    if (sup->status != "ACTIVE")
+        throw BadRequest{"The supplier " + sup->name + " is inactive."};
     auto site_name = need_string(doc, "SupplierSite", "");
     const Site* site = nullptr;
     for (const auto& s : sup->sites)
-        if (s.name == site_name) site = &s;
-    if (!site) throw BadRequest{"The value " + site_name + " of the attribute SupplierSite is not valid for the supplier " + sup->name + "."};
+        if (s.name == site_name)
+            site = &s;
+    if (!site)
+        throw BadRequest{"The value " + site_name
+                         + " of the attribute SupplierSite is not valid for the supplier "
+                         + sup->name + "."};
     p.currency_code = need_string(doc, "CurrencyCode", "");
     p.buyer_email = json::get_string(doc, "BuyerEmail").value_or("");
     p.buyer = json::get_string(doc, "Buyer").value_or("");
-    if (p.buyer.empty() && p.buyer_email.empty()) throw BadRequest{"The attribute Buyer or BuyerEmail is required."};
+    if (p.buyer.empty() && p.buyer_email.empty())
+        throw BadRequest{"The attribute Buyer or BuyerEmail is required."};
     p.description = json::get_string(doc, "Description").value_or("");
     p.supplier_id = sup->id;
     p.supplier = sup->name;
@@ -1389,7 +1574,8 @@ void OracleSim::State::create_draft_po(const httplib::Request& req, httplib::Res
     p.supplier_site = site->name;
     auto lines = doc.FindMember("lines");
     if (lines == doc.MemberEnd() || !lines->value.IsArray() || lines->value.Empty())
-        throw BadRequest{"The attribute lines is required: a draft purchase order needs at least one line."};
+        throw BadRequest{
+            "The attribute lines is required: a draft purchase order needs at least one line."};
     std::int64_t line_no = 0;
     for (const auto& l : lines->value.GetArray()) {
         ++line_no;
@@ -1400,13 +1586,16 @@ void OracleSim::State::create_draft_po(const httplib::Request& req, httplib::Res
         line.line_type = need_string(l, "LineType", where);
         line.item = json::get_string(l, "Item").value_or("");
         line.description = json::get_string(l, "ItemDescription").value_or("");
-        if (line.item.empty() && line.description.empty()) throw BadRequest{"The attribute ItemDescription or Item is required" + where + "."};
+        if (line.item.empty() && line.description.empty())
+            throw BadRequest{"The attribute ItemDescription or Item is required" + where + "."};
         line.category = json::get_string(l, "CategoryName").value_or("");
         line.quantity = need_number(l, "Quantity", where);
-        if (line.quantity <= 0) throw BadRequest{"The attribute Quantity must be greater than zero" + where + "."};
+        if (line.quantity <= 0)
+            throw BadRequest{"The attribute Quantity must be greater than zero" + where + "."};
         line.uom = need_string(l, "UOM", where);
         line.price = need_number(l, "Price", where);
-        if (line.price < 0) throw BadRequest{"The attribute Price must not be negative" + where + "."};
+        if (line.price < 0)
+            throw BadRequest{"The attribute Price must not be negative" + where + "."};
         auto schedules = l.FindMember("schedules");
         if (schedules == l.MemberEnd() || !schedules->value.IsArray() || schedules->value.Empty())
             throw BadRequest{"The attribute schedules is required" + where + "."};
@@ -1421,9 +1610,12 @@ void OracleSim::State::create_draft_po(const httplib::Request& req, httplib::Res
             sch.ship_to_org = json::get_string(s, "ShipToOrganization").value_or("");
             sch.need_by = json::get_string(s, "NeedByDate").value_or("");
             sch.promised = json::get_string(s, "PromisedDate").value_or("");
-            if (sch.need_by.empty() && sch.promised.empty()) throw BadRequest{"The attribute NeedByDate or PromisedDate is required" + swhere + "."};
+            if (sch.need_by.empty() && sch.promised.empty())
+                throw BadRequest{"The attribute NeedByDate or PromisedDate is required" + swhere
+                                 + "."};
             std::int64_t ms = 0;
-            if ((!sch.need_by.empty() && !parse_timestamp(sch.need_by, ms)) || (!sch.promised.empty() && !parse_timestamp(sch.promised, ms)))
+            if ((!sch.need_by.empty() && !parse_timestamp(sch.need_by, ms))
+                || (!sch.promised.empty() && !parse_timestamp(sch.promised, ms)))
                 throw BadRequest{"The date value is not valid" + swhere + "; use YYYY-MM-DD."};
             sch.quantity = json::get_number(s, "Quantity").value_or(line.quantity);
             auto dists = s.FindMember("distributions");
@@ -1439,7 +1631,10 @@ void OracleSim::State::create_draft_po(const httplib::Request& req, httplib::Res
                     if (!dist.charge_account.empty()) {
                         const Account* a = st.find_account(dist.charge_account);
                         if (!a || a->enabled != "Y" || a->posting != "Y")
-                            throw BadRequest{"The value " + dist.charge_account + " of the attribute POChargeAccount is not a valid account" + swhere + "."};
+                            throw BadRequest{
+                                "The value " + dist.charge_account
+                                + " of the attribute POChargeAccount is not a valid account"
+                                + swhere + "."};
                     }
                     sch.distributions.push_back(std::move(dist));
                 }
@@ -1457,28 +1652,35 @@ void OracleSim::State::create_draft_po(const httplib::Request& req, httplib::Res
     json_ok(res, 201, item_json(st.draft_def, p, href + "/" + std::to_string(p.id)));
 }
 
-void OracleSim::State::submit_draft_po(const httplib::Request& req, httplib::Response& res, const std::string& key,
-                                const std::string& base) {
+void OracleSim::State::submit_draft_po(const httplib::Request& req, httplib::Response& res,
+                                       const std::string& key, const std::string& base)
+{
     auto& st = *this;
     auto id = to_id(key);
     PurchaseOrder* draft = id ? st.drafts.find(*id) : nullptr;
-    if (!draft) return oracle_error(req, res, 404, "The requested resource was not found.");
+    if (!draft)
+        return oracle_error(req, res, 404, "The requested resource was not found.");
     PurchaseOrder po = *draft;
     po.status = "OPEN";
     po.updated = clock.now_ms();
-    st.drafts.rows.erase(st.drafts.rows.begin() + static_cast<std::ptrdiff_t>(st.drafts.by_id[po.id]));
+    st.drafts.rows.erase(st.drafts.rows.begin()
+                         + static_cast<std::ptrdiff_t>(st.drafts.by_id[po.id]));
     st.drafts.reindex();
     st.purchase_orders.rows.push_back(po);
     st.purchase_orders.reindex();
     (void)base;
-    json_ok(res, 200, json::object1("result", "SUCCESS"), "application/vnd.oracle.adf.actionresult+json");
+    json_ok(res, 200, json::object1("result", "SUCCESS"),
+            "application/vnd.oracle.adf.actionresult+json");
 }
 
-void OracleSim::State::create_requisition(const httplib::Request& req, httplib::Response& res, const std::string& href) {
+void OracleSim::State::create_requisition(const httplib::Request& req, httplib::Response& res,
+                                          const std::string& href)
+{
     auto& st = *this;
     rapidjson::Document doc;
     std::string error;
-    if (!json::parse(req.body, doc, error) || !doc.IsObject()) throw BadRequest{"The request body is not a valid JSON object. " + error};
+    if (!json::parse(req.body, doc, error) || !doc.IsObject())
+        throw BadRequest{"The request body is not a valid JSON object. " + error};
     Requisition r;
     r.requisitioning_bu = need_string(doc, "RequisitioningBU", "");
     r.preparer_email = need_string(doc, "PreparerEmail", "");
@@ -1513,11 +1715,14 @@ void OracleSim::State::create_requisition(const httplib::Request& req, httplib::
 // ---------------------------------------------------------------------------------------
 // invoices
 
-void OracleSim::State::create_invoice(const httplib::Request& req, httplib::Response& res, const std::string& href) {
+void OracleSim::State::create_invoice(const httplib::Request& req, httplib::Response& res,
+                                      const std::string& href)
+{
     auto& st = *this;
     rapidjson::Document doc;
     std::string error;
-    if (!json::parse(req.body, doc, error) || !doc.IsObject()) throw BadRequest{"The request body is not a valid JSON object. " + error};
+    if (!json::parse(req.body, doc, error) || !doc.IsObject())
+        throw BadRequest{"The request body is not a valid JSON object. " + error};
     Invoice inv;
     inv.number = need_string(doc, "InvoiceNumber", "");
     inv.currency = need_string(doc, "InvoiceCurrency", "");
@@ -1525,24 +1730,33 @@ void OracleSim::State::create_invoice(const httplib::Request& req, httplib::Resp
     inv.amount = need_number(doc, "InvoiceAmount", "");
     inv.invoice_date = need_string(doc, "InvoiceDate", "");
     std::int64_t inv_ms = 0;
-    if (!parse_timestamp(inv.invoice_date, inv_ms)) throw BadRequest{"The value of the attribute InvoiceDate is not a valid date."};
+    if (!parse_timestamp(inv.invoice_date, inv_ms))
+        throw BadRequest{"The value of the attribute InvoiceDate is not a valid date."};
     inv.invoice_date = date_of(inv_ms);
     inv.business_unit = need_string(doc, "BusinessUnit", "");
     const Supplier* sup = nullptr;
     auto number = json::get_string(doc, "SupplierNumber");
     auto name = json::get_string(doc, "Supplier");
-    if (!number && !name) throw BadRequest{"The attribute Supplier or SupplierNumber is required."};
+    if (!number && !name)
+        throw BadRequest{"The attribute Supplier or SupplierNumber is required."};
     for (const auto& s : st.suppliers.rows)
-        if ((number && s.number == *number) || (!number && name && s.name == *name)) sup = &s;
-    if (!sup) throw BadRequest{"The supplier " + number.value_or(name.value_or("")) + " is not valid."};
+        if ((number && s.number == *number) || (!number && name && s.name == *name))
+            sup = &s;
+    if (!sup)
+        throw BadRequest{"The supplier " + number.value_or(name.value_or("")) + " is not valid."};
     inv.supplier = sup->name;
     inv.supplier_number = sup->number;
     inv.supplier_site = need_string(doc, "SupplierSite", "");
-    bool site_ok = std::any_of(sup->sites.begin(), sup->sites.end(), [&](const Site& s) { return s.name == inv.supplier_site; });
-    if (!site_ok) throw BadRequest{"The value " + inv.supplier_site + " of the attribute SupplierSite is not valid for the supplier " + sup->name + "."};
+    bool site_ok = std::any_of(sup->sites.begin(), sup->sites.end(),
+                               [&](const Site& s) { return s.name == inv.supplier_site; });
+    if (!site_ok)
+        throw BadRequest{"The value " + inv.supplier_site
+                         + " of the attribute SupplierSite is not valid for the supplier "
+                         + sup->name + "."};
     for (const auto& other : st.invoices.rows)
         if (other.number == inv.number && other.supplier_number == inv.supplier_number)
-            throw BadRequest{"The invoice number " + inv.number + " already exists for the supplier " + sup->name + "."};
+            throw BadRequest{"The invoice number " + inv.number
+                             + " already exists for the supplier " + sup->name + "."};
     inv.description = json::get_string(doc, "Description").value_or("");
     inv.payment_terms = json::get_string(doc, "PaymentTerms").value_or("Net 30");
     inv.accounting_date = json::get_string(doc, "AccountingDate").value_or(inv.invoice_date);
@@ -1552,7 +1766,9 @@ void OracleSim::State::create_invoice(const httplib::Request& req, httplib::Resp
     auto check_combination = [&](const std::string& combination, const std::string& where) {
         const Account* a = st.find_account(combination);
         if (!a || a->enabled != "Y" || a->posting != "Y")
-            throw BadRequest{"The value " + combination + " of the attribute DistributionCombination is not a valid account" + where + "."};
+            throw BadRequest{"The value " + combination
+                             + " of the attribute DistributionCombination is not a valid account"
+                             + where + "."};
     };
     auto lines = doc.FindMember("invoiceLines");
     if (lines != doc.MemberEnd() && lines->value.IsArray()) {
@@ -1567,7 +1783,8 @@ void OracleSim::State::create_invoice(const httplib::Request& req, httplib::Resp
             line.description = json::get_string(l, "Description").value_or("");
             line.combination = json::get_string(l, "DistributionCombination").value_or("");
             line.po_number = json::get_string(l, "PurchaseOrderNumber").value_or("");
-            if (!line.combination.empty()) check_combination(line.combination, where);
+            if (!line.combination.empty())
+                check_combination(line.combination, where);
             auto dists = l.FindMember("invoiceDistributions");
             if (dists != l.MemberEnd() && dists->value.IsArray()) {
                 std::int64_t dn = 0;
@@ -1597,11 +1814,14 @@ void OracleSim::State::create_invoice(const httplib::Request& req, httplib::Resp
     json_ok(res, 201, item_json(st.invoice_def, inv, href + "/" + inv.hash));
 }
 
-void OracleSim::State::patch_invoice(const httplib::Request& req, httplib::Response& res, Invoice& inv, const std::string& href) {
+void OracleSim::State::patch_invoice(const httplib::Request& req, httplib::Response& res,
+                                     Invoice& inv, const std::string& href)
+{
     auto& st = *this;
     rapidjson::Document doc;
     std::string error;
-    if (!json::parse(req.body, doc, error) || !doc.IsObject()) throw BadRequest{"The request body is not a valid JSON object. " + error};
+    if (!json::parse(req.body, doc, error) || !doc.IsObject())
+        throw BadRequest{"The request body is not a valid JSON object. " + error};
     // Validate everything first so a rejected PATCH changes nothing.
     Invoice updated = inv;
     for (const auto& m : doc.GetObject()) {
@@ -1609,24 +1829,32 @@ void OracleSim::State::patch_invoice(const httplib::Request& req, httplib::Respo
         if (name == "invoiceLines") {
             if (req.get_header_value("Upsert-Mode") != "true")
                 throw BadRequest{"Child rows in a PATCH need the header Upsert-Mode: true."};
-            if (!m.value.IsArray()) throw BadRequest{"The attribute invoiceLines must be an array."};
+            if (!m.value.IsArray())
+                throw BadRequest{"The attribute invoiceLines must be an array."};
             for (const auto& l : m.value.GetArray()) {
                 auto number = json::get_int(l, "LineNumber");
-                if (!number) throw BadRequest{"The attribute LineNumber is required on each invoice line in a PATCH."};
-                auto it = std::find_if(updated.lines.begin(), updated.lines.end(), [&](const InvoiceLine& x) { return x.number == *number; });
+                if (!number)
+                    throw BadRequest{
+                        "The attribute LineNumber is required on each invoice line in a PATCH."};
+                auto it = std::find_if(updated.lines.begin(), updated.lines.end(),
+                                       [&](const InvoiceLine& x) { return x.number == *number; });
                 if (it == updated.lines.end()) {
                     updated.lines.push_back({});
                     it = updated.lines.end() - 1;
                     it->number = *number;
                 }
-                if (auto v = json::get_number(l, "LineAmount")) it->amount = *v;
-                if (auto v = json::get_string(l, "Description")) it->description = *v;
+                if (auto v = json::get_number(l, "LineAmount"))
+                    it->amount = *v;
+                if (auto v = json::get_string(l, "Description"))
+                    it->description = *v;
                 auto dists = l.FindMember("invoiceDistributions");
-                if (dists == l.MemberEnd() || !dists->value.IsArray()) continue;
+                if (dists == l.MemberEnd() || !dists->value.IsArray())
+                    continue;
                 for (const auto& d : dists->value.GetArray()) {
                     auto did = json::get_int(d, "InvoiceDistributionId");
-                    auto dit = std::find_if(it->distributions.begin(), it->distributions.end(),
-                                            [&](const InvoiceDistribution& x) { return did && x.id == *did; });
+                    auto dit = std::find_if(
+                        it->distributions.begin(), it->distributions.end(),
+                        [&](const InvoiceDistribution& x) { return did && x.id == *did; });
                     if (dit == it->distributions.end()) {
                         it->distributions.push_back({});
                         dit = it->distributions.end() - 1;
@@ -1634,11 +1862,14 @@ void OracleSim::State::patch_invoice(const httplib::Request& req, httplib::Respo
                         dit->number = static_cast<std::int64_t>(it->distributions.size());
                         dit->accounting_date = updated.accounting_date;
                     }
-                    if (auto v = json::get_number(d, "DistributionAmount")) dit->amount = *v;
+                    if (auto v = json::get_number(d, "DistributionAmount"))
+                        dit->amount = *v;
                     if (auto v = json::get_string(d, "DistributionCombination")) {
                         const Account* a = st.find_account(*v);
                         if (!a || a->enabled != "Y" || a->posting != "Y")
-                            throw BadRequest{"The value " + *v + " of the attribute DistributionCombination is not a valid account."};
+                            throw BadRequest{"The value " + *v
+                                             + " of the attribute DistributionCombination is not a "
+                                               "valid account."};
                         dit->combination = *v;
                     }
                 }
@@ -1646,14 +1877,18 @@ void OracleSim::State::patch_invoice(const httplib::Request& req, httplib::Respo
             continue;
         }
         int idx = st.invoice_def.schema.index_of(name);
-        if (idx < 0) throw BadRequest{"The attribute " + name + " is not valid for the resource invoices."};
+        if (idx < 0)
+            throw BadRequest{"The attribute " + name + " is not valid for the resource invoices."};
         const auto& attr = st.invoice_def.schema.attrs[static_cast<std::size_t>(idx)];
         if (name == "InvoiceId") {
-            if (json::get_int(doc, "InvoiceId") != inv.id) throw BadRequest{"The attribute InvoiceId cannot be changed."};
+            if (json::get_int(doc, "InvoiceId") != inv.id)
+                throw BadRequest{"The attribute InvoiceId cannot be changed."};
             continue;
         }
-        if (!attr.set) throw BadRequest{"The attribute " + name + " cannot be updated."};
-        if (!attr.set(updated, m.value)) throw BadRequest{"The value of the attribute " + name + " is not valid."};
+        if (!attr.set)
+            throw BadRequest{"The attribute " + name + " cannot be updated."};
+        if (!attr.set(updated, m.value))
+            throw BadRequest{"The value of the attribute " + name + " is not valid."};
     }
     // No cascade: TermsDate, DueDate, lines and distributions keep their values.
     updated.updated = clock.now_ms();
@@ -1668,10 +1903,12 @@ void OracleSim::State::patch_invoice(const httplib::Request& req, httplib::Respo
 
 namespace {
 
-void write_echo(json::Writer& w, const rapidjson::Value& doc, const std::string& reqst_id) {
+void write_echo(json::Writer& w, const rapidjson::Value& doc, const std::string& reqst_id)
+{
     w.StartObject();
     for (const auto& m : doc.GetObject()) {
-        if (std::string_view(m.name.GetString()) == "ReqstId") continue;
+        if (std::string_view(m.name.GetString()) == "ReqstId")
+            continue;
         w.Key(m.name.GetString(), m.name.GetStringLength());
         m.value.Accept(w);
     }
@@ -1682,16 +1919,19 @@ void write_echo(json::Writer& w, const rapidjson::Value& doc, const std::string&
 
 } // namespace
 
-void OracleSim::State::erp_post(const httplib::Request& req, httplib::Response& res) {
+void OracleSim::State::erp_post(const httplib::Request& req, httplib::Response& res)
+{
     auto& st = *this;
     rapidjson::Document doc;
     std::string error;
-    if (!json::parse(req.body, doc, error) || !doc.IsObject()) throw BadRequest{"The request body is not a valid JSON object. " + error};
+    if (!json::parse(req.body, doc, error) || !doc.IsObject())
+        throw BadRequest{"The request body is not a valid JSON object. " + error};
     auto operation = need_string(doc, "OperationName", "");
     if (operation == "getESSJobStatus") {
         auto id = json::get_int(doc, "ReqstId");
         auto it = id ? st.jobs.find(*id) : st.jobs.end();
-        if (it == st.jobs.end()) throw BadRequest{"The request id is not valid."};
+        if (it == st.jobs.end())
+            throw BadRequest{"The request id is not valid."};
         auto status = poll_job(it->second);
         rapidjson::StringBuffer buf;
         json::Writer w(buf);
@@ -1705,7 +1945,9 @@ void OracleSim::State::erp_post(const httplib::Request& req, httplib::Response& 
         w.EndObject();
         return json_ok(res, 201, std::string(buf.GetString(), buf.GetSize()));
     }
-    if (operation != "importBulkData") throw BadRequest{"The simulator supports OperationName importBulkData and getESSJobStatus only."};
+    if (operation != "importBulkData")
+        throw BadRequest{
+            "The simulator supports OperationName importBulkData and getESSJobStatus only."};
 
     rapidjson::StringBuffer buf;
     json::Writer w(buf);
@@ -1727,15 +1969,18 @@ void OracleSim::State::erp_post(const httplib::Request& req, httplib::Response& 
         std::size_t start = 0;
         while (true) {
             auto comma = params.find(',', start);
-            args.push_back(params.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-            if (comma == std::string::npos) break;
+            args.push_back(params.substr(start, comma == std::string::npos ? std::string::npos
+                                                                           : comma - start));
+            if (comma == std::string::npos)
+                break;
             start = comma + 1;
         }
     }
     std::string csv;
     if (args.size() != 7) {
         fail(fmt::format("ParameterList has {} positions; Journal Import needs 7 "
-                         "(DataAccessSetId,SourceName,LedgerId,GroupId,PostErrorsToSuspense,CreateSummary,ImportDFF).",
+                         "(DataAccessSetId,SourceName,LedgerId,GroupId,PostErrorsToSuspense,"
+                         "CreateSummary,ImportDFF).",
                          args.size()));
     } else {
         job.source = args[1];
@@ -1749,23 +1994,45 @@ void OracleSim::State::erp_post(const httplib::Request& req, httplib::Response& 
         else if (!unzip_entry(zip, "GlInterface.csv", csv, why))
             fail(why);
     }
-    if (job.final_status != "ERROR") import_journals(job, csv);
+    if (job.final_status != "ERROR")
+        import_journals(job, csv);
     write_echo(w, doc, std::to_string(job.id));
     const auto id = job.id;
     st.jobs.emplace(id, std::move(job));
-    if (options.ess_polls_to_finish <= 0) poll_job(st.jobs[id]);
+    if (options.ess_polls_to_finish <= 0)
+        poll_job(st.jobs[id]);
     json_ok(res, 201, std::string(buf.GetString(), buf.GetSize()));
 }
 
 // Journal Import over GlInterface.csv: selects rows by source + group (+ ledger), validates,
 // groups rows into journals (REFERENCE1 batch + REFERENCE4 journal) and rejects bad journals whole.
-void OracleSim::State::import_journals(EssJob& job, const std::string& csv) {
+void OracleSim::State::import_journals(EssJob& job, const std::string& csv)
+{
     auto& st = *this;
     // 0-based positions of the columns used (the reference numbers them from 1).
-    enum : std::size_t { STATUS = 0, LEDGER_ID = 1, ACCOUNTING_DATE = 2, SOURCE = 3, CATEGORY = 4, CURRENCY = 5,
-                         DATE_CREATED = 6, ACTUAL_FLAG = 7, SEGMENT1 = 8, ENTERED_DR = 38, ENTERED_CR = 39,
-                         REFERENCE1 = 42, REFERENCE2 = 43, REFERENCE4 = 45, REFERENCE5 = 46, REFERENCE6 = 47,
-                         REFERENCE10 = 51, REFERENCE21 = 52, GROUP_ID = 66, LEDGER_NAME = 91, PERIOD_NAME = 94 };
+    enum : std::size_t {
+        STATUS = 0,
+        LEDGER_ID = 1,
+        ACCOUNTING_DATE = 2,
+        SOURCE = 3,
+        CATEGORY = 4,
+        CURRENCY = 5,
+        DATE_CREATED = 6,
+        ACTUAL_FLAG = 7,
+        SEGMENT1 = 8,
+        ENTERED_DR = 38,
+        ENTERED_CR = 39,
+        REFERENCE1 = 42,
+        REFERENCE2 = 43,
+        REFERENCE4 = 45,
+        REFERENCE5 = 46,
+        REFERENCE6 = 47,
+        REFERENCE10 = 51,
+        REFERENCE21 = 52,
+        GROUP_ID = 66,
+        LEDGER_NAME = 91,
+        PERIOD_NAME = 94
+    };
     struct Row {
         std::int64_t number;
         std::vector<std::string> f;
@@ -1775,7 +2042,8 @@ void OracleSim::State::import_journals(EssJob& job, const std::string& csv) {
     };
     auto rows_raw = parse_csv(csv);
     job.rows_in_file = static_cast<std::int64_t>(rows_raw.size());
-    std::map<std::pair<std::string, std::string>, std::vector<Row>> groups; // (REFERENCE1, REFERENCE4)
+    std::map<std::pair<std::string, std::string>, std::vector<Row>>
+        groups; // (REFERENCE1, REFERENCE4)
     std::vector<std::pair<std::string, std::string>> journal_order;
     auto reject_row = [&](const Row& r) {
         RejectedRow rr;
@@ -1800,16 +2068,20 @@ void OracleSim::State::import_journals(EssJob& job, const std::string& csv) {
         if (r.f.size() < k_gl_min_fields) {
             // Too short to be read by position: the interface loader rejects the row outright.
             r.code = "EM01";
-            r.why = fmt::format("The row has {} fields; the GL_INTERFACE template needs at least {}.", r.f.size(), k_gl_min_fields);
+            r.why =
+                fmt::format("The row has {} fields; the GL_INTERFACE template needs at least {}.",
+                            r.f.size(), k_gl_min_fields);
             ++job.rows_selected;
             reject_row(r);
             continue;
         }
-        if (r.f[SOURCE] != job.source || r.f[GROUP_ID] != job.group_id || r.f[LEDGER_ID] != job.ledger_id)
+        if (r.f[SOURCE] != job.source || r.f[GROUP_ID] != job.group_id
+            || r.f[LEDGER_ID] != job.ledger_id)
             continue; // not selected by this run: stays in the interface table, untouched
         ++job.rows_selected;
         std::int64_t ms = 0;
-        r.account = r.f[SEGMENT1] + "-" + r.f[SEGMENT1 + 1] + "-" + r.f[SEGMENT1 + 2] + "-" + r.f[SEGMENT1 + 3] + "-" + r.f[SEGMENT1 + 4];
+        r.account = r.f[SEGMENT1] + "-" + r.f[SEGMENT1 + 1] + "-" + r.f[SEGMENT1 + 2] + "-"
+                    + r.f[SEGMENT1 + 3] + "-" + r.f[SEGMENT1 + 4];
         const Account* acct = st.find_account(r.account);
         if (r.f[STATUS] != "NEW") {
             r.code = "EM02";
@@ -1828,14 +2100,17 @@ void OracleSim::State::import_journals(EssJob& job, const std::string& csv) {
             r.why = "ACTUAL_FLAG must be A for actual journals.";
         } else if (!acct || acct->enabled != "Y" || acct->posting != "Y") {
             r.code = "EF04";
-            r.why = "The account " + r.account + " is not a valid, enabled code combination that allows detail posting.";
-        } else if (!parse_cents(r.f[ENTERED_DR], r.dr) || !parse_cents(r.f[ENTERED_CR], r.cr) ||
-                   (r.f[ENTERED_DR].empty() == r.f[ENTERED_CR].empty())) {
+            r.why = "The account " + r.account
+                    + " is not a valid, enabled code combination that allows detail posting.";
+        } else if (!parse_cents(r.f[ENTERED_DR], r.dr) || !parse_cents(r.f[ENTERED_CR], r.cr)
+                   || (r.f[ENTERED_DR].empty() == r.f[ENTERED_CR].empty())) {
             r.code = "EU01";
-            r.why = "Each line needs exactly one of ENTERED_DR or ENTERED_CR, a plain decimal amount.";
+            r.why =
+                "Each line needs exactly one of ENTERED_DR or ENTERED_CR, a plain decimal amount.";
         }
         auto key = std::make_pair(r.f[REFERENCE1], r.f[REFERENCE4]);
-        if (!groups.count(key)) journal_order.push_back(key);
+        if (!groups.count(key))
+            journal_order.push_back(key);
         groups[key].push_back(std::move(r));
     }
     const auto now = clock.now_ms();
@@ -1852,8 +2127,9 @@ void OracleSim::State::import_journals(EssJob& job, const std::string& csv) {
         if (!bad && dr != cr) {
             for (auto& r : rows) {
                 r.code = "EU02";
-                r.why = fmt::format("The journal {} / {} is unbalanced: debits {:.2f}, credits {:.2f}.", key.first, key.second,
-                                    static_cast<double>(dr) / 100.0, static_cast<double>(cr) / 100.0);
+                r.why = fmt::format(
+                    "The journal {} / {} is unbalanced: debits {:.2f}, credits {:.2f}.", key.first,
+                    key.second, static_cast<double>(dr) / 100.0, static_cast<double>(cr) / 100.0);
             }
             bad = true;
         }
@@ -1861,14 +2137,17 @@ void OracleSim::State::import_journals(EssJob& job, const std::string& csv) {
             for (auto& r : rows) {
                 if (r.code.empty()) {
                     r.code = "EU03";
-                    r.why = "Another line of the same journal has an error; the journal is rejected whole.";
+                    r.why = "Another line of the same journal has an error; the journal is "
+                            "rejected whole.";
                 }
                 reject_row(r);
             }
             continue;
         }
         const auto& first = rows.front().f;
-        std::string batch_name = key.first.empty() ? fmt::format("{} A {} {}", job.source, job.id, date_of(now)) : key.first;
+        std::string batch_name = key.first.empty()
+                                     ? fmt::format("{} A {} {}", job.source, job.id, date_of(now))
+                                     : key.first;
         auto [it, inserted] = batch_index.try_emplace(batch_name, job.batches.size());
         if (inserted) {
             JournalBatch b;
@@ -1914,16 +2193,19 @@ void OracleSim::State::import_journals(EssJob& job, const std::string& csv) {
         h.total_cr = static_cast<double>(cr) / 100.0;
         batch.headers.push_back(std::move(h));
     }
-    if (job.rows_in_file == 0) job.detail = "GlInterface.csv has no rows.";
+    if (job.rows_in_file == 0)
+        job.detail = "GlInterface.csv has no rows.";
 }
 
 // One status poll: WAIT, then RUNNING, then the terminal state; the import becomes visible
 // (journals, rejected rows) when the job finishes.
-std::string OracleSim::State::poll_job(EssJob& job) {
+std::string OracleSim::State::poll_job(EssJob& job)
+{
     auto& st = *this;
     ++job.polls;
     const int needed = options.ess_polls_to_finish;
-    if (job.polls < needed) return job.polls * 2 <= needed ? "WAIT" : "RUNNING";
+    if (job.polls < needed)
+        return job.polls * 2 <= needed ? "WAIT" : "RUNNING";
     if (!job.committed) {
         job.committed = true;
         const auto now = clock.now_ms();
@@ -1937,18 +2219,25 @@ std::string OracleSim::State::poll_job(EssJob& job) {
     return job.final_status;
 }
 
-void OracleSim::State::ess_status(const httplib::Request& req, httplib::Response& res, const std::string& href) {
+void OracleSim::State::ess_status(const httplib::Request& req, httplib::Response& res,
+                                  const std::string& href)
+{
     auto& st = *this;
-    if (!req.has_param("finder")) throw BadRequest{"The erpintegrations collection needs a finder, e.g. finder=ESSJobStatusRF;requestId=<id>."};
+    if (!req.has_param("finder"))
+        throw BadRequest{"The erpintegrations collection needs a finder, e.g. "
+                         "finder=ESSJobStatusRF;requestId=<id>."};
     auto finder = req.get_param_value("finder");
     const std::string name = finder.substr(0, finder.find(';'));
-    if (name != "ESSJobStatusRF") throw BadRequest{"The finder " + name + " is not supported by the simulator."};
+    if (name != "ESSJobStatusRF")
+        throw BadRequest{"The finder " + name + " is not supported by the simulator."};
     auto pos = finder.find("requestId=");
-    if (pos == std::string::npos) throw BadRequest{"The finder ESSJobStatusRF needs requestId."};
+    if (pos == std::string::npos)
+        throw BadRequest{"The finder ESSJobStatusRF needs requestId."};
     auto value = finder.substr(pos + 10);
     value = value.substr(0, value.find(','));
     auto id = to_id(value);
-    if (!id) throw BadRequest{"The value " + value + " of requestId is not a valid number."};
+    if (!id)
+        throw BadRequest{"The value " + value + " of requestId is not a valid number."};
     rapidjson::StringBuffer buf;
     json::Writer w(buf);
     w.StartObject();
@@ -1980,13 +2269,15 @@ void OracleSim::State::ess_status(const httplib::Request& req, httplib::Response
     oq::write_link(w, "self", href, "erpintegrations", "collection");
     w.EndArray();
     w.EndObject();
-    json_ok(res, 200, std::string(buf.GetString(), buf.GetSize()), "application/vnd.oracle.adf.resourcecollection+json");
+    json_ok(res, 200, std::string(buf.GetString(), buf.GetSize()),
+            "application/vnd.oracle.adf.resourcecollection+json");
 }
 
 // ---------------------------------------------------------------------------------------
 // Admin API
 
-std::optional<std::string> OracleSim::data_json(const std::string& collection) {
+std::optional<std::string> OracleSim::data_json(const std::string& collection)
+{
     auto& st = *state_;
     std::lock_guard lock(st.mutex);
     rapidjson::StringBuffer buf;
@@ -2074,25 +2365,32 @@ std::optional<std::string> OracleSim::data_json(const std::string& collection) {
 namespace {
 
 template <class T>
-std::pair<int, std::string> apply_fields(const oq::ResourceDef<T>& def, T& row, const rapidjson::Value& fields) {
+std::pair<int, std::string> apply_fields(const oq::ResourceDef<T>& def, T& row,
+                                         const rapidjson::Value& fields)
+{
     for (const auto& m : fields.GetObject()) {
         std::string name(m.name.GetString(), m.name.GetStringLength());
         int idx = def.schema.index_of(name);
-        if (idx < 0) return {400, json::object1("error", "unknown attribute " + name)};
+        if (idx < 0)
+            return {400, json::object1("error", "unknown attribute " + name)};
         const auto& attr = def.schema.attrs[static_cast<std::size_t>(idx)];
-        if (!attr.set) return {400, json::object1("error", "attribute " + name + " is read-only")};
-        if (!attr.set(row, m.value)) return {400, json::object1("error", "bad value for " + name)};
+        if (!attr.set)
+            return {400, json::object1("error", "attribute " + name + " is read-only")};
+        if (!attr.set(row, m.value))
+            return {400, json::object1("error", "bad value for " + name)};
     }
     return {200, {}};
 }
 
 } // namespace
 
-std::pair<int, std::string> OracleSim::mutate(const std::string& body) {
+std::pair<int, std::string> OracleSim::mutate(const std::string& body)
+{
     auto& st = *state_;
     rapidjson::Document doc;
     std::string error;
-    if (!json::parse(body, doc, error) || !doc.IsObject()) return {400, json::object1("error", error.empty() ? "body must be an object" : error)};
+    if (!json::parse(body, doc, error) || !doc.IsObject())
+        return {400, json::object1("error", error.empty() ? "body must be an object" : error)};
     const auto op = json::get_string(doc, "op").value_or("");
     const auto collection = json::get_string(doc, "collection").value_or("");
     // Fields come either under "fields" or at the top level (minus op/collection/id).
@@ -2102,8 +2400,10 @@ std::pair<int, std::string> OracleSim::mutate(const std::string& body) {
     } else {
         for (const auto& m : doc.GetObject()) {
             std::string_view n(m.name.GetString(), m.name.GetStringLength());
-            if (n == "op" || n == "collection" || n == "id") continue;
-            fields.AddMember(rapidjson::Value(m.name, fields.GetAllocator()), rapidjson::Value(m.value, fields.GetAllocator()),
+            if (n == "op" || n == "collection" || n == "id")
+                continue;
+            fields.AddMember(rapidjson::Value(m.name, fields.GetAllocator()),
+                             rapidjson::Value(m.value, fields.GetAllocator()),
                              fields.GetAllocator());
         }
     }
@@ -2111,12 +2411,14 @@ std::pair<int, std::string> OracleSim::mutate(const std::string& body) {
     const auto now = clock_.now_ms();
     auto id = json::get_int(doc, "id");
 
-    auto run = [&](auto& def, auto& table, auto make_new, auto deactivate) -> std::pair<int, std::string> {
+    auto run = [&](auto& def, auto& table, auto make_new,
+                   auto deactivate) -> std::pair<int, std::string> {
         using T = typename std::remove_reference_t<decltype(table.rows)>::value_type;
         if (op == "create") {
             T row = make_new();
             auto r = apply_fields(def, row, fields);
-            if (r.first != 200) return r;
+            if (r.first != 200)
+                return r;
             table.rows.push_back(row);
             table.reindex();
             oq::Ctx ctx;
@@ -2129,9 +2431,11 @@ std::pair<int, std::string> OracleSim::mutate(const std::string& body) {
                         return std::string(b.GetString(), b.GetSize());
                     }()};
         }
-        if (!id) return {400, json::object1("error", "id is required for " + op)};
+        if (!id)
+            return {400, json::object1("error", "id is required for " + op)};
         T* row = table.find(*id);
-        if (!row) return {404, json::object1("error", fmt::format("no {} with id {}", collection, *id))};
+        if (!row)
+            return {404, json::object1("error", fmt::format("no {} with id {}", collection, *id))};
         if (op == "delete") {
             table.rows.erase(table.rows.begin() + static_cast<std::ptrdiff_t>(table.by_id[*id]));
             table.reindex();
@@ -2140,7 +2444,8 @@ std::pair<int, std::string> OracleSim::mutate(const std::string& body) {
         T copy = *row;
         if (op == "update") {
             auto r = apply_fields(def, copy, fields);
-            if (r.first != 200) return r;
+            if (r.first != 200)
+                return r;
         } else if (op == "deactivate") {
             deactivate(copy);
         } else {
@@ -2219,13 +2524,16 @@ std::pair<int, std::string> OracleSim::mutate(const std::string& body) {
             },
             [](PurchaseOrder& p) { p.status = "CLOSED"; });
     }
-    return {400, json::object1("error", "mutate supports suppliers, account_combinations and purchase_orders")};
+    return {400,
+            json::object1("error",
+                          "mutate supports suppliers, account_combinations and purchase_orders")};
 }
 
 // ---------------------------------------------------------------------------------------
 // Test helpers
 
-std::string base64_encode(const std::string& in) {
+std::string base64_encode(const std::string& in)
+{
     static const char* chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
     std::uint32_t val = 0;
@@ -2238,16 +2546,20 @@ std::string base64_encode(const std::string& in) {
             bits -= 6;
         }
     }
-    if (bits > -6) out.push_back(chars[((val << 8) >> (bits + 8)) & 0x3F]);
-    while (out.size() % 4) out.push_back('=');
+    if (bits > -6)
+        out.push_back(chars[((val << 8) >> (bits + 8)) & 0x3F]);
+    while (out.size() % 4)
+        out.push_back('=');
     return out;
 }
 
-std::string zip_single_file(const std::string& name, const std::string& content) {
+std::string zip_single_file(const std::string& name, const std::string& content)
+{
     zip_error_t err;
     zip_error_init(&err);
     zip_source_t* out = zip_source_buffer_create(nullptr, 0, 0, &err);
-    if (!out) throw std::runtime_error("zip: cannot create buffer");
+    if (!out)
+        throw std::runtime_error("zip: cannot create buffer");
     zip_t* za = zip_open_from_source(out, ZIP_TRUNCATE, &err);
     if (!za) {
         zip_source_free(out);
@@ -2256,7 +2568,8 @@ std::string zip_single_file(const std::string& name, const std::string& content)
     zip_source_keep(out);
     zip_source_t* file = zip_source_buffer(za, content.data(), content.size(), 0);
     if (!file || zip_file_add(za, name.c_str(), file, ZIP_FL_ENC_UTF_8) < 0) {
-        if (file) zip_source_free(file);
+        if (file)
+            zip_source_free(file);
         zip_discard(za);
         zip_source_free(out);
         throw std::runtime_error("zip: cannot add file");

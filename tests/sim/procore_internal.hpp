@@ -139,7 +139,7 @@ struct ProcoreSim::Impl {
 
     // Webhooks: hooks, triggers, deliveries and the delivery queue.
     std::mutex wmu;
-    std::condition_variable wcv;    // wakes the delivery thread
+    std::condition_variable wcv; // wakes the delivery thread
     std::condition_variable idle_cv;
     std::map<std::int64_t, procore::Hook> hooks;
     std::map<std::int64_t, procore::Trigger> triggers;
@@ -161,7 +161,8 @@ struct ProcoreSim::Impl {
     void add_bulk_vendors(int count, bool with_origin_id);
     bool project_exists(std::int64_t project_id) const;
     procore::Record* find(procore::Collection& c, std::int64_t id, bool include_deleted = false);
-    procore::Record* find_by_origin(procore::Collection& c, std::int64_t scope, const std::string& origin_id);
+    procore::Record* find_by_origin(procore::Collection& c, std::int64_t scope,
+                                    const std::string& origin_id);
     // Validates `attrs` and creates a record (empty errors) or returns the errors. `raw` lets
     // /_sim/mutate set any attribute, not only the writable ones.
     std::int64_t create(procore::Collection& c, std::int64_t scope, const rapidjson::Value& attrs,
@@ -171,8 +172,10 @@ struct ProcoreSim::Impl {
     // The sync rules shared by every .../sync endpoint; returns the {entities, errors} body.
     std::string sync(procore::Collection& c, std::int64_t scope, const rapidjson::Value& updates,
                      const std::optional<std::string>& app, const rapidjson::Value* extra);
-    void write_record(procore::Collection& c, const procore::Record& r, json::Writer& w, bool compact) const;
-    std::string record_json(procore::Collection& c, const procore::Record& r, bool compact = false) const;
+    void write_record(procore::Collection& c, const procore::Record& r, json::Writer& w,
+                      bool compact) const;
+    std::string record_json(procore::Collection& c, const procore::Record& r,
+                            bool compact = false) const;
     std::int64_t company_of_scope(const procore::Collection& c, std::int64_t scope) const;
 
     // ---- webhooks (procore_webhooks.cpp) ----

@@ -15,7 +15,8 @@ using namespace procore;
 
 namespace procore {
 
-void set_json(httplib::Response& res, int status, const std::string& body) {
+void set_json(httplib::Response& res, int status, const std::string& body)
+{
     res.status = status;
     res.set_content(body, "application/json; charset=utf-8");
 }
@@ -24,30 +25,34 @@ void set_json(httplib::Response& res, int status, const std::string& body) {
 
 namespace {
 
-constexpr const char* k_rate_limited =
-    "You have surpassed the max number of requests for an hour. Please wait until your limit resets.";
+constexpr const char* k_rate_limited = "You have surpassed the max number of requests for an hour. "
+                                       "Please wait until your limit resets.";
 constexpr int k_default_per_page = 100;
 constexpr int k_max_per_page = 1000;
 constexpr std::size_t k_max_sync_items = 1000;
 
-std::string rval_json(const RVal& v) {
+std::string rval_json(const RVal& v)
+{
     rapidjson::StringBuffer buf;
     json::Writer w(buf);
     v.Accept(w);
     return {buf.GetString(), buf.GetSize()};
 }
 
-void text(httplib::Response& res, int status, const std::string& body) {
+void text(httplib::Response& res, int status, const std::string& body)
+{
     res.status = status;
     res.set_content(body, "text/plain; charset=utf-8");
 }
 
-void error_json(httplib::Response& res, int status, const std::string& message) {
+void error_json(httplib::Response& res, int status, const std::string& message)
+{
     set_json(res, status, json::object1("errors", message));
 }
 
 // Rails renders record validation failures as {"errors": {"field": ["message", ...]}}.
-std::string field_errors_json(const FieldErrors& errors) {
+std::string field_errors_json(const FieldErrors& errors)
+{
     rapidjson::StringBuffer buf;
     json::Writer w(buf);
     w.StartObject();
@@ -55,12 +60,14 @@ std::string field_errors_json(const FieldErrors& errors) {
     w.StartObject();
     std::vector<std::string> seen;
     for (const auto& e : errors) {
-        if (std::find(seen.begin(), seen.end(), e.first) != seen.end()) continue;
+        if (std::find(seen.begin(), seen.end(), e.first) != seen.end())
+            continue;
         seen.push_back(e.first);
         json::key(w, e.first);
         w.StartArray();
         for (const auto& e2 : errors)
-            if (e2.first == e.first) json::write_string(w, e2.second);
+            if (e2.first == e.first)
+                json::write_string(w, e2.second);
         w.EndArray();
     }
     w.EndObject();
@@ -68,17 +75,21 @@ std::string field_errors_json(const FieldErrors& errors) {
     return {buf.GetString(), buf.GetSize()};
 }
 
-std::optional<std::int64_t> to_int(const std::string& s) {
-    if (s.empty() || s.size() > 19) return std::nullopt;
+std::optional<std::int64_t> to_int(const std::string& s)
+{
+    if (s.empty() || s.size() > 19)
+        return std::nullopt;
     std::int64_t v = 0;
     for (char ch : s) {
-        if (std::isdigit(static_cast<unsigned char>(ch)) == 0) return std::nullopt;
+        if (std::isdigit(static_cast<unsigned char>(ch)) == 0)
+            return std::nullopt;
         v = v * 10 + (ch - '0');
     }
     return v;
 }
 
-bool parse_body(const httplib::Request& req, httplib::Response& res, rapidjson::Document& doc) {
+bool parse_body(const httplib::Request& req, httplib::Response& res, rapidjson::Document& doc)
+{
     std::string error;
     if (req.body.empty()) {
         error_json(res, 400, "request body is empty; expected a JSON object");
@@ -96,9 +107,11 @@ bool parse_body(const httplib::Request& req, httplib::Response& res, rapidjson::
 }
 
 // An inclusive range "a...b" of ISO timestamps or dates, compared at whole seconds.
-bool parse_range(const std::string& v, std::int64_t& lo, std::int64_t& hi) {
+bool parse_range(const std::string& v, std::int64_t& lo, std::int64_t& hi)
+{
     auto sep = v.find("...");
-    if (sep == std::string::npos) return false;
+    if (sep == std::string::npos)
+        return false;
     return parse_timestamp(v.substr(0, sep), lo) && parse_timestamp(v.substr(sep + 3), hi);
 }
 
@@ -113,36 +126,47 @@ struct ListQuery {
     std::optional<std::int64_t> list_id;
     std::string include_deleted; // "", "with", "only"
     std::string sort;
-    bool active_only = false; // the vendors list shows active vendors; inactive ones have their own list
+    bool active_only =
+        false; // the vendors list shows active vendors; inactive ones have their own list
 };
 
-std::optional<std::string> param(const httplib::Request& req, const char* name) {
-    if (!req.has_param(name)) return std::nullopt;
+std::optional<std::string> param(const httplib::Request& req, const char* name)
+{
+    if (!req.has_param(name))
+        return std::nullopt;
     return req.get_param_value(name);
 }
 
-bool parse_list_query(const httplib::Request& req, httplib::Response& res, ListQuery& q) {
+bool parse_list_query(const httplib::Request& req, httplib::Response& res, ListQuery& q)
+{
     if (auto p = param(req, "page")) {
         auto v = to_int(*p);
-        if (!v || *v < 1) return error_json(res, 400, "page must be a positive integer"), false;
+        if (!v || *v < 1)
+            return error_json(res, 400, "page must be a positive integer"), false;
         q.page = *v;
     }
     if (auto p = param(req, "per_page")) {
         auto v = to_int(*p);
-        if (!v || *v < 1) return error_json(res, 400, "per_page must be a positive integer"), false;
+        if (!v || *v < 1)
+            return error_json(res, 400, "per_page must be a positive integer"), false;
         q.per_page = std::min<std::int64_t>(*v, k_max_per_page);
     }
     for (const char* f : {"filters[updated_at]", "filters[created_at]"}) {
         if (auto p = param(req, f)) {
             std::int64_t lo = 0, hi = 0;
             if (!parse_range(*p, lo, hi))
-                return error_json(res, 400, fmt::format("{} must be a range 'start...end' of ISO-8601 times", f)), false;
-            (std::string_view(f) == "filters[updated_at]" ? q.updated : q.created) = std::make_pair(lo, hi);
+                return error_json(
+                           res, 400,
+                           fmt::format("{} must be a range 'start...end' of ISO-8601 times", f)),
+                       false;
+            (std::string_view(f) == "filters[updated_at]" ? q.updated : q.created) =
+                std::make_pair(lo, hi);
         }
     }
     for (const char* f : {"filters[origin_id]", "filters[origin_id][]"}) {
         auto n = req.get_param_value_count(f);
-        for (std::size_t i = 0; i < n; ++i) q.origin_ids.insert(req.get_param_value(f, i));
+        for (std::size_t i = 0; i < n; ++i)
+            q.origin_ids.insert(req.get_param_value(f, i));
     }
     for (const char* f : {"filters[id]", "filters[id][]"}) {
         auto n = req.get_param_value_count(f);
@@ -151,11 +175,14 @@ bool parse_list_query(const httplib::Request& req, httplib::Response& res, ListQ
             std::size_t start = 0;
             while (start <= v.size()) { // also accepts a comma-separated list
                 auto end = v.find(',', start);
-                auto part = v.substr(start, end == std::string::npos ? std::string::npos : end - start);
+                auto part =
+                    v.substr(start, end == std::string::npos ? std::string::npos : end - start);
                 auto id = to_int(part);
-                if (!id) return error_json(res, 400, fmt::format("{} must hold integer ids", f)), false;
+                if (!id)
+                    return error_json(res, 400, fmt::format("{} must hold integer ids", f)), false;
                 q.ids.insert(*id);
-                if (end == std::string::npos) break;
+                if (end == std::string::npos)
+                    break;
                 start = end + 1;
             }
         }
@@ -165,7 +192,8 @@ bool parse_list_query(const httplib::Request& req, httplib::Response& res, ListQ
     for (const char* f : {"filters[standard_cost_code_list_id]", "standard_cost_code_list_id"}) {
         if (auto p = param(req, f)) {
             auto v = to_int(*p);
-            if (!v) return error_json(res, 400, fmt::format("{} must be an integer", f)), false;
+            if (!v)
+                return error_json(res, 400, fmt::format("{} must be an integer", f)), false;
             q.list_id = *v;
         }
     }
@@ -178,89 +206,116 @@ bool parse_list_query(const httplib::Request& req, httplib::Response& res, ListQ
     return true;
 }
 
-std::string lower(std::string s) {
-    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+std::string lower(std::string s)
+{
+    for (auto& ch : s)
+        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     return s;
 }
 
-bool contains_ci(const RVal& obj, const char* field, const std::string& needle_lower) {
+bool contains_ci(const RVal& obj, const char* field, const std::string& needle_lower)
+{
     auto it = obj.FindMember(field);
-    if (it == obj.MemberEnd() || !it->value.IsString()) return false;
+    if (it == obj.MemberEnd() || !it->value.IsString())
+        return false;
     return lower(it->value.GetString()).find(needle_lower) != std::string::npos;
 }
 
-bool matches(const Record& r, const ListQuery& q) {
-    if (q.include_deleted.empty() && r.deleted) return false;
-    if (q.include_deleted == "only" && !r.deleted) return false;
+bool matches(const Record& r, const ListQuery& q)
+{
+    if (q.include_deleted.empty() && r.deleted)
+        return false;
+    if (q.include_deleted == "only" && !r.deleted)
+        return false;
     if (q.updated) {
         std::int64_t s = r.updated_ms / 1000 * 1000;
-        if (s < q.updated->first || s > q.updated->second) return false;
+        if (s < q.updated->first || s > q.updated->second)
+            return false;
     }
     if (q.created) {
         std::int64_t s = r.created_ms / 1000 * 1000;
-        if (s < q.created->first || s > q.created->second) return false;
+        if (s < q.created->first || s > q.created->second)
+            return false;
     }
     if (!q.origin_ids.empty()) {
         auto it = r.obj.FindMember("origin_id");
-        if (it == r.obj.MemberEnd() || !it->value.IsString() || q.origin_ids.count(it->value.GetString()) == 0) return false;
+        if (it == r.obj.MemberEnd() || !it->value.IsString()
+            || q.origin_ids.count(it->value.GetString()) == 0)
+            return false;
     }
-    if (!q.ids.empty() && q.ids.count(r.obj["id"].GetInt64()) == 0) return false;
+    if (!q.ids.empty() && q.ids.count(r.obj["id"].GetInt64()) == 0)
+        return false;
     if (q.active_only) {
         auto it = r.obj.FindMember("is_active");
-        if (it != r.obj.MemberEnd() && it->value.IsFalse()) return false;
+        if (it != r.obj.MemberEnd() && it->value.IsFalse())
+            return false;
     }
     if (q.status) {
         auto it = r.obj.FindMember("status");
-        if (it == r.obj.MemberEnd() || !it->value.IsString() || *q.status != it->value.GetString()) return false;
+        if (it == r.obj.MemberEnd() || !it->value.IsString() || *q.status != it->value.GetString())
+            return false;
     }
     if (q.list_id) {
         auto it = r.obj.FindMember("standard_cost_code_list_id");
-        if (it == r.obj.MemberEnd() || !it->value.IsInt64() || it->value.GetInt64() != *q.list_id) return false;
+        if (it == r.obj.MemberEnd() || !it->value.IsInt64() || it->value.GetInt64() != *q.list_id)
+            return false;
     }
     if (q.search) {
         std::string n = lower(*q.search);
-        bool hit = contains_ci(r.obj, "name", n) || contains_ci(r.obj, "origin_code", n) ||
-                   contains_ci(r.obj, "abbreviated_name", n);
+        bool hit = contains_ci(r.obj, "name", n) || contains_ci(r.obj, "origin_code", n)
+                   || contains_ci(r.obj, "abbreviated_name", n);
         auto br = r.obj.FindMember("business_register");
-        if (!hit && br != r.obj.MemberEnd() && br->value.IsObject()) hit = contains_ci(br->value, "identifier", n);
-        if (!hit) return false;
+        if (!hit && br != r.obj.MemberEnd() && br->value.IsObject())
+            hit = contains_ci(br->value, "identifier", n);
+        if (!hit)
+            return false;
     }
     return true;
 }
 
 // The Link header of a v1 list: first/prev/next/last, the last page has no next.
-std::string link_header(const httplib::Request& req, std::int64_t page, std::int64_t per_page, std::int64_t last) {
+std::string link_header(const httplib::Request& req, std::int64_t page, std::int64_t per_page,
+                        std::int64_t last)
+{
     std::string host = req.get_header_value("Host");
-    if (host.empty()) host = "127.0.0.1";
+    if (host.empty())
+        host = "127.0.0.1";
     auto url = [&](std::int64_t p) {
         std::string q;
         for (const auto& [k, v] : req.params) {
-            if (k == "page" || k == "per_page") continue;
-            q += httplib::detail::encode_query_param(k) + "=" + httplib::detail::encode_query_param(v) + "&";
+            if (k == "page" || k == "per_page")
+                continue;
+            q += httplib::detail::encode_query_param(k) + "="
+                 + httplib::detail::encode_query_param(v) + "&";
         }
         q += fmt::format("page={}&per_page={}", p, per_page);
         return fmt::format("<http://{}{}?{}>", host, req.path, q);
     };
     std::vector<std::string> parts;
     parts.push_back(url(1) + "; rel=\"first\"");
-    if (page > 1) parts.push_back(url(std::min(page - 1, last)) + "; rel=\"prev\"");
-    if (page < last) parts.push_back(url(page + 1) + "; rel=\"next\"");
+    if (page > 1)
+        parts.push_back(url(std::min(page - 1, last)) + "; rel=\"prev\"");
+    if (page < last)
+        parts.push_back(url(page + 1) + "; rel=\"next\"");
     parts.push_back(url(last) + "; rel=\"last\"");
     std::string out;
-    for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
+    for (std::size_t i = 0; i < parts.size(); ++i)
+        out += (i ? ", " : "") + parts[i];
     return out;
 }
 
 } // namespace
 
 ProcoreSim::Impl::Impl(const SimOptions& opts, VirtualClock& clk)
-    : options(opts), clock(clk), rng(opts.seed * 7919 + 17), webhook_rng(opts.seed * 104729 + 3) {
+    : options(opts), clock(clk), rng(opts.seed * 7919 + 17), webhook_rng(opts.seed * 104729 + 3)
+{
     seed();
 }
 
 // Every /rest call: bearer token, rate limit accounting (headers on every response), then the
 // Procore-Company-Id header and whether the app is installed in that company.
-bool ProcoreSim::Impl::gate(const httplib::Request& req, httplib::Response& res, Ctx& ctx) {
+bool ProcoreSim::Impl::gate(const httplib::Request& req, httplib::Response& res, Ctx& ctx)
+{
     std::lock_guard<std::mutex> lock(mu);
     const std::int64_t now = clock.now_s();
     std::string key = "anonymous";
@@ -292,22 +347,25 @@ bool ProcoreSim::Impl::gate(const httplib::Request& req, httplib::Response& res,
     const bool spike_closer = spike_left * hour_limit <= hour_left * spike_limit;
     res.set_header("X-Rate-Limit-Limit", std::to_string(spike_closer ? spike_limit : hour_limit));
     res.set_header("X-Rate-Limit-Remaining", std::to_string(spike_closer ? spike_left : hour_left));
-    res.set_header("X-Rate-Limit-Reset", std::to_string(spike_closer ? b.spike_start + 10 : b.hour_start + 3600));
+    res.set_header("X-Rate-Limit-Reset",
+                   std::to_string(spike_closer ? b.spike_start + 10 : b.hour_start + 3600));
     res.set_header("X-Request-Id", fmt::format("{:016x}", rng.next()));
     if (b.hour_count > hour_limit || b.spike_count > spike_limit) {
         text(res, 429, k_rate_limited);
         return false;
     }
     if (!authorized) {
-        res.set_header("WWW-Authenticate",
-                       "Bearer realm=\"Doorkeeper\", error=\"invalid_token\", error_description=\"The access token is invalid\"");
+        res.set_header("WWW-Authenticate", "Bearer realm=\"Doorkeeper\", error=\"invalid_token\", "
+                                           "error_description=\"The access token is invalid\"");
         text(res, 401, "The access token is invalid");
         return false;
     }
     if (!req.has_header("Procore-Company-Id")) {
         text(res, 400,
-             "Missing Procore-Company-Id header! Every request must carry the Procore-Company-Id header with the "
-             "id of the company it acts on (see https://developers.procore.com/documentation/mpz-headers).");
+             "Missing Procore-Company-Id header! Every request must carry the Procore-Company-Id "
+             "header with the "
+             "id of the company it acts on (see "
+             "https://developers.procore.com/documentation/mpz-headers).");
         return false;
     }
     auto company = to_int(req.get_header_value("Procore-Company-Id"));
@@ -324,53 +382,77 @@ bool ProcoreSim::Impl::gate(const httplib::Request& req, httplib::Response& res,
     return true;
 }
 
-ProcoreSim::ProcoreSim(const SimOptions& options, VirtualClock& clock) : impl_(std::make_unique<Impl>(options, clock)) {
+ProcoreSim::ProcoreSim(const SimOptions& options, VirtualClock& clock)
+    : impl_(std::make_unique<Impl>(options, clock))
+{
     impl_->delivery_thread = std::thread([this] { impl_->delivery_loop(); });
 }
 
-ProcoreSim::~ProcoreSim() { stop(); }
+ProcoreSim::~ProcoreSim()
+{
+    stop();
+}
 
-void ProcoreSim::stop() {
+void ProcoreSim::stop()
+{
     {
         std::lock_guard<std::mutex> lock(impl_->wmu);
         impl_->stopping = true;
     }
     impl_->wcv.notify_all();
-    if (impl_->delivery_thread.joinable()) impl_->delivery_thread.join();
+    if (impl_->delivery_thread.joinable())
+        impl_->delivery_thread.join();
     impl_->idle_cv.notify_all();
 }
 
-Stats& ProcoreSim::stats() { return impl_->stats; }
-Faults& ProcoreSim::faults() { return impl_->faults; }
-std::int64_t ProcoreSim::company_id() const { return impl_->options.company_id; }
+Stats& ProcoreSim::stats()
+{
+    return impl_->stats;
+}
+Faults& ProcoreSim::faults()
+{
+    return impl_->faults;
+}
+std::int64_t ProcoreSim::company_id() const
+{
+    return impl_->options.company_id;
+}
 
-std::vector<std::int64_t> ProcoreSim::project_ids() const {
+std::vector<std::int64_t> ProcoreSim::project_ids() const
+{
     std::lock_guard<std::mutex> lock(impl_->mu);
     std::vector<std::int64_t> out;
     for (const auto& [id, r] : impl_->collections.at("projects").records)
-        if (!r.deleted) out.push_back(id);
+        if (!r.deleted)
+            out.push_back(id);
     return out;
 }
 
-void ProcoreSim::add_bulk_vendors(int count, bool with_origin_id) {
+void ProcoreSim::add_bulk_vendors(int count, bool with_origin_id)
+{
     std::lock_guard<std::mutex> lock(impl_->mu);
     impl_->add_bulk_vendors(count, with_origin_id);
 }
 
-void ProcoreSim::set_webhook_policy(const WebhookPolicy& policy) {
+void ProcoreSim::set_webhook_policy(const WebhookPolicy& policy)
+{
     std::lock_guard<std::mutex> lock(impl_->wmu);
     impl_->policy = policy;
 }
 
-bool ProcoreSim::wait_idle(std::chrono::milliseconds timeout) {
+bool ProcoreSim::wait_idle(std::chrono::milliseconds timeout)
+{
     std::unique_lock<std::mutex> lock(impl_->wmu);
     return impl_->idle_cv.wait_for(lock, timeout, [&] {
-        if (impl_->in_flight > 0) return false;
-        return std::all_of(impl_->queues.begin(), impl_->queues.end(), [](const auto& q) { return q.second.empty(); });
+        if (impl_->in_flight > 0)
+            return false;
+        return std::all_of(impl_->queues.begin(), impl_->queues.end(),
+                           [](const auto& q) { return q.second.empty(); });
     });
 }
 
-void ProcoreSim::mount(httplib::Server& server) {
+void ProcoreSim::mount(httplib::Server& server)
+{
     Impl& im = *impl_;
     using Req = const httplib::Request&;
     using Res = httplib::Response&;
@@ -379,7 +461,8 @@ void ProcoreSim::mount(httplib::Server& server) {
     auto rest = [&im](Handler h) {
         return [&im, h](Req req, Res res) {
             Ctx ctx;
-            if (!im.gate(req, res, ctx)) return;
+            if (!im.gate(req, res, ctx))
+                return;
             try {
                 std::lock_guard<std::mutex> lock(im.mu);
                 h(req, res, ctx);
@@ -397,7 +480,9 @@ void ProcoreSim::mount(httplib::Server& server) {
             rapidjson::Document d;
             std::string err;
             if (!json::parse(req.body, d, err) || !d.IsObject()) {
-                set_json(res, 400, R"({"error":"invalid_request","error_description":"The request body is not valid JSON."})");
+                set_json(
+                    res, 400,
+                    R"({"error":"invalid_request","error_description":"The request body is not valid JSON."})");
                 return;
             }
             grant = json::get_string(d, "grant_type").value_or("");
@@ -405,8 +490,10 @@ void ProcoreSim::mount(httplib::Server& server) {
             secret = json::get_string(d, "client_secret").value_or("");
         } else {
             auto field = [&](const char* n) {
-                if (req.has_param(n)) return req.get_param_value(n);
-                if (req.has_file(n)) return req.get_file_value(n).content;
+                if (req.has_param(n))
+                    return req.get_param_value(n);
+                if (req.has_file(n))
+                    return req.get_file_value(n).content;
                 return std::string();
             };
             grant = field("grant_type");
@@ -417,12 +504,14 @@ void ProcoreSim::mount(httplib::Server& server) {
             auto auth = req.get_header_value("Authorization");
             if (auth.size() > 6 && lower(auth.substr(0, 6)) == "basic ") {
                 std::string decoded;
-                static const std::string b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+                static const std::string b64 =
+                    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
                 unsigned int acc = 0;
                 int bits = 0;
                 for (char ch : auth.substr(6)) {
                     auto pos = b64.find(ch);
-                    if (pos == std::string::npos) break;
+                    if (pos == std::string::npos)
+                        break;
                     acc = (acc << 6) | static_cast<unsigned int>(pos);
                     bits += 6;
                     if (bits >= 8) {
@@ -438,35 +527,47 @@ void ProcoreSim::mount(httplib::Server& server) {
             }
         }
         if (grant.empty()) {
-            set_json(res, 400, R"({"error":"invalid_request","error_description":"The request is missing a required parameter: grant_type."})");
+            set_json(
+                res, 400,
+                R"({"error":"invalid_request","error_description":"The request is missing a required parameter: grant_type."})");
             return;
         }
         if (grant != "client_credentials") {
-            set_json(res, 400, R"({"error":"unsupported_grant_type","error_description":"The authorization grant type is not supported by the authorization server."})");
+            set_json(
+                res, 400,
+                R"({"error":"unsupported_grant_type","error_description":"The authorization grant type is not supported by the authorization server."})");
             return;
         }
         if (id != im.options.procore_client_id || secret != im.options.procore_client_secret) {
-            set_json(res, 401, R"({"error":"invalid_client","error_description":"Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method."})");
+            set_json(
+                res, 401,
+                R"({"error":"invalid_client","error_description":"Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method."})");
             return;
         }
         std::lock_guard<std::mutex> lock(im.mu);
         const std::int64_t now = im.clock.now_s();
-        std::string token = fmt::format("pcsim{:016x}{:016x}{:016x}", im.rng.next(), im.rng.next(), im.rng.next());
+        std::string token =
+            fmt::format("pcsim{:016x}{:016x}{:016x}", im.rng.next(), im.rng.next(), im.rng.next());
         im.tokens[token] = Token{id, now + im.options.procore_token_ttl};
-        set_json(res, 200,
-                 fmt::format(R"({{"access_token":"{}","token_type":"bearer","expires_in":{},"created_at":{}}})", token,
-                             im.options.procore_token_ttl, now));
+        set_json(
+            res, 200,
+            fmt::format(
+                R"({{"access_token":"{}","token_type":"bearer","expires_in":{},"created_at":{}}})",
+                token, im.options.procore_token_ttl, now));
     });
 
     // ---- helpers bound to this simulator ----
     // A paged, filtered list of a collection's records in `scope` (nullopt = every scope).
-    auto list = [&im](Req req, Res res, Collection& c, std::optional<std::int64_t> scope, bool compact) {
+    auto list = [&im](Req req, Res res, Collection& c, std::optional<std::int64_t> scope,
+                      bool compact) {
         ListQuery q;
-        if (!parse_list_query(req, res, q)) return;
+        if (!parse_list_query(req, res, q))
+            return;
         q.active_only = c.name == "vendors";
         std::vector<const Record*> hits;
         for (const auto& [id, r] : c.records)
-            if ((!scope || r.scope == *scope) && matches(r, q)) hits.push_back(&r);
+            if ((!scope || r.scope == *scope) && matches(r, q))
+                hits.push_back(&r);
         if (q.sort == "updated_at" || q.sort == "-updated_at") {
             bool desc = q.sort[0] == '-';
             std::stable_sort(hits.begin(), hits.end(), [desc](const Record* a, const Record* b) {
@@ -490,10 +591,13 @@ void ProcoreSim::mount(httplib::Server& server) {
         set_json(res, 200, {buf.GetString(), buf.GetSize()});
     };
     // A required project id from the query string (or nullopt after answering 400/404).
-    auto project_param = [&im](Req req, Res res, const rapidjson::Value* body) -> std::optional<std::int64_t> {
+    auto project_param = [&im](Req req, Res res,
+                               const rapidjson::Value* body) -> std::optional<std::int64_t> {
         std::optional<std::int64_t> pid;
-        if (req.has_param("project_id")) pid = to_int(req.get_param_value("project_id"));
-        else if (body != nullptr) pid = json::get_int(*body, "project_id");
+        if (req.has_param("project_id"))
+            pid = to_int(req.get_param_value("project_id"));
+        else if (body != nullptr)
+            pid = json::get_int(*body, "project_id");
         if (!pid) {
             error_json(res, 400, "param is missing or the value is empty: project_id");
             return std::nullopt;
@@ -506,10 +610,14 @@ void ProcoreSim::mount(httplib::Server& server) {
     };
     auto company_param = [&im](Req req, Res res, const rapidjson::Value* body, bool required) {
         std::optional<std::int64_t> cid;
-        bool given = req.has_param("company_id") || (body != nullptr && body->HasMember("company_id"));
-        if (req.has_param("company_id")) cid = to_int(req.get_param_value("company_id"));
-        else if (body != nullptr) cid = json::get_int(*body, "company_id");
-        if (!given && !required) return true;
+        bool given =
+            req.has_param("company_id") || (body != nullptr && body->HasMember("company_id"));
+        if (req.has_param("company_id"))
+            cid = to_int(req.get_param_value("company_id"));
+        else if (body != nullptr)
+            cid = json::get_int(*body, "company_id");
+        if (!given && !required)
+            return true;
         if (!cid) {
             error_json(res, 400, "param is missing or the value is empty: company_id");
             return false;
@@ -529,15 +637,16 @@ void ProcoreSim::mount(httplib::Server& server) {
         set_json(res, 200, im.record_json(c, *r));
     };
     // POST: {"<wrapper>": {attrs}} (the Procore convention), scope already resolved.
-    auto create = [&im](Req, Res res, Collection& c, std::int64_t scope, const rapidjson::Document& body,
-                        const char* wrapper, const Ctx& ctx) {
+    auto create = [&im](Req, Res res, Collection& c, std::int64_t scope,
+                        const rapidjson::Document& body, const char* wrapper, const Ctx& ctx) {
         auto it = body.FindMember(wrapper);
         if (it == body.MemberEnd() || !it->value.IsObject()) {
             error_json(res, 400, std::string("param is missing or the value is empty: ") + wrapper);
             return;
         }
         FieldErrors errors;
-        if (auto oid = json::get_string(it->value, "origin_id"); oid && im.find_by_origin(c, scope, *oid)) {
+        if (auto oid = json::get_string(it->value, "origin_id");
+            oid && im.find_by_origin(c, scope, *oid)) {
             set_json(res, 422, field_errors_json({{"origin_id", "has already been taken"}}));
             return;
         }
@@ -549,8 +658,9 @@ void ProcoreSim::mount(httplib::Server& server) {
         im.fire(c, "create", id, scope, ctx.client_id);
         set_json(res, 201, im.record_json(c, c.records.at(id)));
     };
-    auto patch = [&im](Req, Res res, Collection& c, std::int64_t id, std::optional<std::int64_t> scope,
-                       const rapidjson::Document& body, const char* wrapper, const Ctx& ctx) {
+    auto patch = [&im](Req, Res res, Collection& c, std::int64_t id,
+                       std::optional<std::int64_t> scope, const rapidjson::Document& body,
+                       const char* wrapper, const Ctx& ctx) {
         auto* r = im.find(c, id);
         if (r == nullptr || (scope && r->scope != *scope)) {
             error_json(res, 404, "Resource not found");
@@ -577,86 +687,118 @@ void ProcoreSim::mount(httplib::Server& server) {
             return;
         }
         if (it->value.Size() > k_max_sync_items) {
-            error_json(res, 400, fmt::format("updates holds {} items; a sync request takes at most {}", it->value.Size(),
-                                             k_max_sync_items));
+            error_json(res, 400,
+                       fmt::format("updates holds {} items; a sync request takes at most {}",
+                                   it->value.Size(), k_max_sync_items));
             return;
         }
         set_json(res, 200, im.sync(c, scope, it->value, ctx.client_id, extra));
     };
-    auto id_of = [](Req req, int n) { return to_int(req.matches[static_cast<std::size_t>(n)].str()).value_or(-1); };
+    auto id_of = [](Req req, int n) {
+        return to_int(req.matches[static_cast<std::size_t>(n)].str()).value_or(-1);
+    };
 
     // ---- companies and projects ----
     server.Get("/rest/v1.0/companies", rest([&im](Req, Res res, const Ctx&) {
-        set_json(res, 200, fmt::format(R"([{{"id":{},"name":"{}","is_active":true,"logo_url":null}}])",
-                                       im.options.company_id, im.company_name));
-    }));
-    server.Get("/rest/v1.0/projects", rest([&im, list, company_param](Req req, Res res, const Ctx&) {
-        if (!company_param(req, res, nullptr, true)) return;
-        list(req, res, im.coll("projects"), std::nullopt, false);
-    }));
-    server.Get(R"(/rest/v1\.0/companies/(\d+)/projects)", rest([&im, list, id_of](Req req, Res res, const Ctx&) {
-        if (id_of(req, 1) != im.options.company_id) return text(res, 403, "App is not connected to this company");
-        list(req, res, im.coll("projects"), std::nullopt, false);
-    }));
-    server.Get(R"(/rest/v1\.0/projects/(\d+))", rest([&im, show, id_of](Req req, Res res, const Ctx&) {
-        show(res, im.coll("projects"), id_of(req, 1), std::nullopt);
-    }));
+                   set_json(
+                       res, 200,
+                       fmt::format(R"([{{"id":{},"name":"{}","is_active":true,"logo_url":null}}])",
+                                   im.options.company_id, im.company_name));
+               }));
+    server.Get("/rest/v1.0/projects",
+               rest([&im, list, company_param](Req req, Res res, const Ctx&) {
+                   if (!company_param(req, res, nullptr, true))
+                       return;
+                   list(req, res, im.coll("projects"), std::nullopt, false);
+               }));
+    server.Get(R"(/rest/v1\.0/companies/(\d+)/projects)",
+               rest([&im, list, id_of](Req req, Res res, const Ctx&) {
+                   if (id_of(req, 1) != im.options.company_id)
+                       return text(res, 403, "App is not connected to this company");
+                   list(req, res, im.coll("projects"), std::nullopt, false);
+               }));
+    server.Get(R"(/rest/v1\.0/projects/(\d+))",
+               rest([&im, show, id_of](Req req, Res res, const Ctx&) {
+                   show(res, im.coll("projects"), id_of(req, 1), std::nullopt);
+               }));
 
     // ---- vendors ----
     server.Get("/rest/v1.0/vendors", rest([&im, list, company_param](Req req, Res res, const Ctx&) {
-        if (!company_param(req, res, nullptr, true)) return;
-        list(req, res, im.coll("vendors"), im.options.company_id, false);
-    }));
-    server.Patch("/rest/v1.0/vendors/sync", rest([&im, sync, company_param](Req req, Res res, const Ctx& ctx) {
-        rapidjson::Document body;
-        if (!parse_body(req, res, body) || !company_param(req, res, &body, true)) return;
-        sync(res, im.coll("vendors"), im.options.company_id, body, nullptr, ctx);
-    }));
-    server.Get(R"(/rest/v1\.0/vendors/(\d+))", rest([&im, show, id_of](Req req, Res res, const Ctx&) {
-        show(res, im.coll("vendors"), id_of(req, 1), std::nullopt);
-    }));
-    server.Post("/rest/v1.0/vendors", rest([&im, create, company_param](Req req, Res res, const Ctx& ctx) {
-        rapidjson::Document body;
-        if (!parse_body(req, res, body) || !company_param(req, res, &body, true)) return;
-        create(req, res, im.coll("vendors"), im.options.company_id, body, "vendor", ctx);
-    }));
-    server.Patch(R"(/rest/v1\.0/vendors/(\d+))", rest([&im, patch, id_of, company_param](Req req, Res res, const Ctx& ctx) {
-        rapidjson::Document body;
-        if (!parse_body(req, res, body) || !company_param(req, res, &body, false)) return;
-        patch(req, res, im.coll("vendors"), id_of(req, 1), std::nullopt, body, "vendor", ctx);
-    }));
-    server.Get(R"(/rest/v1\.0/companies/(\d+)/vendors/inactive)", rest([&im, id_of](Req req, Res res, const Ctx&) {
-        if (id_of(req, 1) != im.options.company_id) return text(res, 403, "App is not connected to this company");
-        rapidjson::StringBuffer buf;
-        json::Writer w(buf);
-        w.StartArray();
-        auto& c = im.coll("vendors");
-        for (const auto& [id, r] : c.records) {
-            auto it = r.obj.FindMember("is_active");
-            if (!r.deleted && it != r.obj.MemberEnd() && it->value.IsFalse()) im.write_record(c, r, w, false);
-        }
-        w.EndArray();
-        set_json(res, 200, {buf.GetString(), buf.GetSize()});
-    }));
+                   if (!company_param(req, res, nullptr, true))
+                       return;
+                   list(req, res, im.coll("vendors"), im.options.company_id, false);
+               }));
+    server.Patch("/rest/v1.0/vendors/sync",
+                 rest([&im, sync, company_param](Req req, Res res, const Ctx& ctx) {
+                     rapidjson::Document body;
+                     if (!parse_body(req, res, body) || !company_param(req, res, &body, true))
+                         return;
+                     sync(res, im.coll("vendors"), im.options.company_id, body, nullptr, ctx);
+                 }));
+    server.Get(R"(/rest/v1\.0/vendors/(\d+))",
+               rest([&im, show, id_of](Req req, Res res, const Ctx&) {
+                   show(res, im.coll("vendors"), id_of(req, 1), std::nullopt);
+               }));
+    server.Post(
+        "/rest/v1.0/vendors", rest([&im, create, company_param](Req req, Res res, const Ctx& ctx) {
+            rapidjson::Document body;
+            if (!parse_body(req, res, body) || !company_param(req, res, &body, true))
+                return;
+            create(req, res, im.coll("vendors"), im.options.company_id, body, "vendor", ctx);
+        }));
+    server.Patch(R"(/rest/v1\.0/vendors/(\d+))",
+                 rest([&im, patch, id_of, company_param](Req req, Res res, const Ctx& ctx) {
+                     rapidjson::Document body;
+                     if (!parse_body(req, res, body) || !company_param(req, res, &body, false))
+                         return;
+                     patch(req, res, im.coll("vendors"), id_of(req, 1), std::nullopt, body,
+                           "vendor", ctx);
+                 }));
+    server.Get(R"(/rest/v1\.0/companies/(\d+)/vendors/inactive)",
+               rest([&im, id_of](Req req, Res res, const Ctx&) {
+                   if (id_of(req, 1) != im.options.company_id)
+                       return text(res, 403, "App is not connected to this company");
+                   rapidjson::StringBuffer buf;
+                   json::Writer w(buf);
+                   w.StartArray();
+                   auto& c = im.coll("vendors");
+                   for (const auto& [id, r] : c.records) {
+                       auto it = r.obj.FindMember("is_active");
+                       if (!r.deleted && it != r.obj.MemberEnd() && it->value.IsFalse())
+                           im.write_record(c, r, w, false);
+                   }
+                   w.EndArray();
+                   set_json(res, 200, {buf.GetString(), buf.GetSize()});
+               }));
     // Business register (ABN/EIN): {"business_register": {"type": "EIN", "identifier": "…"}}.
     auto business_register = [&im, id_of](Req req, Res res, const Ctx& ctx) {
         rapidjson::Document body;
-        if (!parse_body(req, res, body)) return;
+        if (!parse_body(req, res, body))
+            return;
         auto& c = im.coll("vendors");
         auto* r = im.find(c, id_of(req, 1));
-        if (r == nullptr) return error_json(res, 404, "Resource not found");
+        if (r == nullptr)
+            return error_json(res, 404, "Resource not found");
         const rapidjson::Value* br = &body;
-        if (body.HasMember("business_register") && body["business_register"].IsObject()) br = &body["business_register"];
+        if (body.HasMember("business_register") && body["business_register"].IsObject())
+            br = &body["business_register"];
         auto type = json::get_string(*br, "type");
         auto ident = json::get_string(*br, "identifier");
-        if (!type || (*type != "ABN" && *type != "EIN")) return set_json(res, 422, field_errors_json({{"type", "is not included in the list"}}));
-        if (!ident || ident->empty()) return set_json(res, 422, field_errors_json({{"identifier", "can't be blank"}}));
+        if (!type || (*type != "ABN" && *type != "EIN"))
+            return set_json(res, 422, field_errors_json({{"type", "is not included in the list"}}));
+        if (!ident || ident->empty())
+            return set_json(res, 422, field_errors_json({{"identifier", "can't be blank"}}));
         for (const auto& [oid, other] : c.records) {
-            if (&other == r || other.deleted) continue;
+            if (&other == r || other.deleted)
+                continue;
             auto ob = other.obj.FindMember("business_register");
-            if (ob != other.obj.MemberEnd() && ob->value.IsObject() && ob->value.HasMember("identifier") &&
-                ob->value["identifier"].IsString() && *ident == ob->value["identifier"].GetString()) {
-                set_json(res, 409, json::object1("message", "Business register identifier is already in use by another vendor"));
+            if (ob != other.obj.MemberEnd() && ob->value.IsObject()
+                && ob->value.HasMember("identifier") && ob->value["identifier"].IsString()
+                && *ident == ob->value["identifier"].GetString()) {
+                set_json(res, 409,
+                         json::object1(
+                             "message",
+                             "Business register identifier is already in use by another vendor"));
                 return;
             }
         }
@@ -674,87 +816,129 @@ void ProcoreSim::mount(httplib::Server& server) {
     server.Patch(R"(/rest/v1\.0/vendors/(\d+)/business_register)", rest(business_register));
 
     // ---- cost codes ----
-    server.Get("/rest/v1.0/standard_cost_code_lists", rest([&im, list, company_param](Req req, Res res, const Ctx&) {
-        if (!company_param(req, res, nullptr, true)) return;
-        list(req, res, im.coll("standard_cost_code_lists"), im.options.company_id, false);
-    }));
-    server.Post("/rest/v1.0/standard_cost_code_lists", rest([&im, create, company_param](Req req, Res res, const Ctx& ctx) {
-        rapidjson::Document body;
-        if (!parse_body(req, res, body) || !company_param(req, res, &body, true)) return;
-        create(req, res, im.coll("standard_cost_code_lists"), im.options.company_id, body, "standard_cost_code_list", ctx);
-    }));
-    server.Get("/rest/v1.0/standard_cost_codes", rest([&im, list, company_param](Req req, Res res, const Ctx&) {
-        if (!company_param(req, res, nullptr, false)) return;
-        list(req, res, im.coll("standard_cost_codes"), im.options.company_id, false);
-    }));
-    server.Patch("/rest/v1.0/standard_cost_codes/sync", rest([&im, sync, company_param](Req req, Res res, const Ctx& ctx) {
-        rapidjson::Document body;
-        if (!parse_body(req, res, body) || !company_param(req, res, &body, true)) return;
-        auto list_id = json::get_int(body, "standard_cost_code_list_id");
-        if (!list_id) return error_json(res, 400, "param is missing or the value is empty: standard_cost_code_list_id");
-        if (im.find(im.coll("standard_cost_code_lists"), *list_id) == nullptr)
-            return error_json(res, 404, fmt::format("Standard cost code list {} not found", *list_id));
-        rapidjson::Document extra(rapidjson::kObjectType);
-        extra.AddMember("standard_cost_code_list_id", *list_id, extra.GetAllocator());
-        sync(res, im.coll("standard_cost_codes"), im.options.company_id, body, &extra, ctx);
-    }));
-    server.Get(R"(/rest/v1\.0/standard_cost_codes/(\d+))", rest([&im, show, id_of](Req req, Res res, const Ctx&) {
-        show(res, im.coll("standard_cost_codes"), id_of(req, 1), std::nullopt);
-    }));
-    server.Post("/rest/v1.0/standard_cost_codes", rest([&im, create, company_param](Req req, Res res, const Ctx& ctx) {
-        rapidjson::Document body;
-        if (!parse_body(req, res, body) || !company_param(req, res, &body, true)) return;
-        create(req, res, im.coll("standard_cost_codes"), im.options.company_id, body, "standard_cost_code", ctx);
-    }));
-    server.Get("/rest/v1.0/cost_codes", rest([&im, list, project_param](Req req, Res res, const Ctx&) {
-        auto pid = project_param(req, res, nullptr);
-        if (pid) list(req, res, im.coll("cost_codes"), *pid, false);
-    }));
+    server.Get("/rest/v1.0/standard_cost_code_lists",
+               rest([&im, list, company_param](Req req, Res res, const Ctx&) {
+                   if (!company_param(req, res, nullptr, true))
+                       return;
+                   list(req, res, im.coll("standard_cost_code_lists"), im.options.company_id,
+                        false);
+               }));
+    server.Post("/rest/v1.0/standard_cost_code_lists",
+                rest([&im, create, company_param](Req req, Res res, const Ctx& ctx) {
+                    rapidjson::Document body;
+                    if (!parse_body(req, res, body) || !company_param(req, res, &body, true))
+                        return;
+                    create(req, res, im.coll("standard_cost_code_lists"), im.options.company_id,
+                           body, "standard_cost_code_list", ctx);
+                }));
+    server.Get("/rest/v1.0/standard_cost_codes",
+               rest([&im, list, company_param](Req req, Res res, const Ctx&) {
+                   if (!company_param(req, res, nullptr, false))
+                       return;
+                   list(req, res, im.coll("standard_cost_codes"), im.options.company_id, false);
+               }));
+    server.Patch(
+        "/rest/v1.0/standard_cost_codes/sync",
+        rest([&im, sync, company_param](Req req, Res res, const Ctx& ctx) {
+            rapidjson::Document body;
+            if (!parse_body(req, res, body) || !company_param(req, res, &body, true))
+                return;
+            auto list_id = json::get_int(body, "standard_cost_code_list_id");
+            if (!list_id)
+                return error_json(
+                    res, 400, "param is missing or the value is empty: standard_cost_code_list_id");
+            if (im.find(im.coll("standard_cost_code_lists"), *list_id) == nullptr)
+                return error_json(res, 404,
+                                  fmt::format("Standard cost code list {} not found", *list_id));
+            rapidjson::Document extra(rapidjson::kObjectType);
+            extra.AddMember("standard_cost_code_list_id", *list_id, extra.GetAllocator());
+            sync(res, im.coll("standard_cost_codes"), im.options.company_id, body, &extra, ctx);
+        }));
+    server.Get(R"(/rest/v1\.0/standard_cost_codes/(\d+))",
+               rest([&im, show, id_of](Req req, Res res, const Ctx&) {
+                   show(res, im.coll("standard_cost_codes"), id_of(req, 1), std::nullopt);
+               }));
+    server.Post("/rest/v1.0/standard_cost_codes",
+                rest([&im, create, company_param](Req req, Res res, const Ctx& ctx) {
+                    rapidjson::Document body;
+                    if (!parse_body(req, res, body) || !company_param(req, res, &body, true))
+                        return;
+                    create(req, res, im.coll("standard_cost_codes"), im.options.company_id, body,
+                           "standard_cost_code", ctx);
+                }));
+    server.Get("/rest/v1.0/cost_codes",
+               rest([&im, list, project_param](Req req, Res res, const Ctx&) {
+                   auto pid = project_param(req, res, nullptr);
+                   if (pid)
+                       list(req, res, im.coll("cost_codes"), *pid, false);
+               }));
 
     // ---- purchase order contracts (commitments) ----
-    server.Get("/rest/v1.0/purchase_order_contracts", rest([&im, list, project_param](Req req, Res res, const Ctx&) {
-        auto pid = project_param(req, res, nullptr);
-        if (pid) list(req, res, im.coll("purchase_order_contracts"), *pid, true);
-    }));
-    server.Patch("/rest/v1.0/purchase_order_contracts/sync", rest([&im, sync, project_param](Req req, Res res, const Ctx& ctx) {
-        rapidjson::Document body;
-        if (!parse_body(req, res, body)) return;
-        auto pid = project_param(req, res, &body);
-        if (pid) sync(res, im.coll("purchase_order_contracts"), *pid, body, nullptr, ctx);
-    }));
-    server.Post("/rest/v1.0/purchase_order_contracts", rest([&im, create, project_param](Req req, Res res, const Ctx& ctx) {
-        rapidjson::Document body;
-        if (!parse_body(req, res, body)) return;
-        auto pid = project_param(req, res, &body);
-        if (pid) create(req, res, im.coll("purchase_order_contracts"), *pid, body, "purchase_order_contract", ctx);
-    }));
-    server.Get(R"(/rest/v1\.0/purchase_order_contracts/(\d+))", rest([&im, show, id_of, project_param](Req req, Res res, const Ctx&) {
-        auto pid = project_param(req, res, nullptr);
-        if (pid) show(res, im.coll("purchase_order_contracts"), id_of(req, 1), *pid);
-    }));
-    server.Patch(R"(/rest/v1\.0/purchase_order_contracts/(\d+))", rest([&im, patch, id_of, project_param](Req req, Res res, const Ctx& ctx) {
-        rapidjson::Document body;
-        if (!parse_body(req, res, body)) return;
-        auto pid = project_param(req, res, &body);
-        if (pid) patch(req, res, im.coll("purchase_order_contracts"), id_of(req, 1), *pid, body, "purchase_order_contract", ctx);
-    }));
-    server.Get(R"(/rest/v1\.0/purchase_order_contracts/(\d+)/line_items)", rest([&im, id_of, project_param](Req req, Res res, const Ctx&) {
-        auto pid = project_param(req, res, nullptr);
-        if (!pid) return;
-        auto* r = im.find(im.coll("purchase_order_contracts"), id_of(req, 1));
-        if (r == nullptr || r->scope != *pid) return error_json(res, 404, "Resource not found");
-        set_json(res, 200, rval_json(r->obj["line_items"]));
-    }));
+    server.Get("/rest/v1.0/purchase_order_contracts",
+               rest([&im, list, project_param](Req req, Res res, const Ctx&) {
+                   auto pid = project_param(req, res, nullptr);
+                   if (pid)
+                       list(req, res, im.coll("purchase_order_contracts"), *pid, true);
+               }));
+    server.Patch("/rest/v1.0/purchase_order_contracts/sync",
+                 rest([&im, sync, project_param](Req req, Res res, const Ctx& ctx) {
+                     rapidjson::Document body;
+                     if (!parse_body(req, res, body))
+                         return;
+                     auto pid = project_param(req, res, &body);
+                     if (pid)
+                         sync(res, im.coll("purchase_order_contracts"), *pid, body, nullptr, ctx);
+                 }));
+    server.Post("/rest/v1.0/purchase_order_contracts",
+                rest([&im, create, project_param](Req req, Res res, const Ctx& ctx) {
+                    rapidjson::Document body;
+                    if (!parse_body(req, res, body))
+                        return;
+                    auto pid = project_param(req, res, &body);
+                    if (pid)
+                        create(req, res, im.coll("purchase_order_contracts"), *pid, body,
+                               "purchase_order_contract", ctx);
+                }));
+    server.Get(R"(/rest/v1\.0/purchase_order_contracts/(\d+))",
+               rest([&im, show, id_of, project_param](Req req, Res res, const Ctx&) {
+                   auto pid = project_param(req, res, nullptr);
+                   if (pid)
+                       show(res, im.coll("purchase_order_contracts"), id_of(req, 1), *pid);
+               }));
+    server.Patch(R"(/rest/v1\.0/purchase_order_contracts/(\d+))",
+                 rest([&im, patch, id_of, project_param](Req req, Res res, const Ctx& ctx) {
+                     rapidjson::Document body;
+                     if (!parse_body(req, res, body))
+                         return;
+                     auto pid = project_param(req, res, &body);
+                     if (pid)
+                         patch(req, res, im.coll("purchase_order_contracts"), id_of(req, 1), *pid,
+                               body, "purchase_order_contract", ctx);
+                 }));
+    server.Get(R"(/rest/v1\.0/purchase_order_contracts/(\d+)/line_items)",
+               rest([&im, id_of, project_param](Req req, Res res, const Ctx&) {
+                   auto pid = project_param(req, res, nullptr);
+                   if (!pid)
+                       return;
+                   auto* r = im.find(im.coll("purchase_order_contracts"), id_of(req, 1));
+                   if (r == nullptr || r->scope != *pid)
+                       return error_json(res, 404, "Resource not found");
+                   set_json(res, 200, rval_json(r->obj["line_items"]));
+               }));
 
     // ---- requisitions (subcontractor invoices) ----
-    server.Get("/rest/v1.0/requisitions", rest([&im, list, project_param](Req req, Res res, const Ctx&) {
-        auto pid = project_param(req, res, nullptr);
-        if (pid) list(req, res, im.coll("requisitions"), *pid, true);
-    }));
-    server.Get(R"(/rest/v1\.0/requisitions/(\d+))", rest([&im, show, id_of, project_param](Req req, Res res, const Ctx&) {
-        auto pid = project_param(req, res, nullptr);
-        if (pid) show(res, im.coll("requisitions"), id_of(req, 1), *pid);
-    }));
+    server.Get("/rest/v1.0/requisitions",
+               rest([&im, list, project_param](Req req, Res res, const Ctx&) {
+                   auto pid = project_param(req, res, nullptr);
+                   if (pid)
+                       list(req, res, im.coll("requisitions"), *pid, true);
+               }));
+    server.Get(R"(/rest/v1\.0/requisitions/(\d+))",
+               rest([&im, show, id_of, project_param](Req req, Res res, const Ctx&) {
+                   auto pid = project_param(req, res, nullptr);
+                   if (pid)
+                       show(res, im.coll("requisitions"), id_of(req, 1), *pid);
+               }));
 
     // ---- direct costs ----
     auto project_in_path = [&im, id_of](Req req, Res res) -> std::optional<std::int64_t> {
@@ -765,72 +949,102 @@ void ProcoreSim::mount(httplib::Server& server) {
         }
         return pid;
     };
-    server.Get(R"(/rest/v1\.0/projects/(\d+)/direct_costs)", rest([&im, list, project_in_path](Req req, Res res, const Ctx&) {
-        if (auto pid = project_in_path(req, res)) list(req, res, im.coll("direct_costs"), *pid, true);
-    }));
-    server.Patch(R"(/rest/v1\.0/projects/(\d+)/direct_costs/sync)", rest([&im, sync, project_in_path](Req req, Res res, const Ctx& ctx) {
-        rapidjson::Document body;
-        auto pid = project_in_path(req, res);
-        if (pid && parse_body(req, res, body)) sync(res, im.coll("direct_costs"), *pid, body, nullptr, ctx);
-    }));
-    server.Post(R"(/rest/v1\.0/projects/(\d+)/direct_costs)", rest([&im, create, project_in_path](Req req, Res res, const Ctx& ctx) {
-        rapidjson::Document body;
-        auto pid = project_in_path(req, res);
-        if (pid && parse_body(req, res, body)) create(req, res, im.coll("direct_costs"), *pid, body, "direct_cost", ctx);
-    }));
-    server.Get(R"(/rest/v1\.0/projects/(\d+)/direct_costs/(\d+))", rest([&im, show, id_of, project_in_path](Req req, Res res, const Ctx&) {
-        if (auto pid = project_in_path(req, res)) show(res, im.coll("direct_costs"), id_of(req, 2), *pid);
-    }));
-    server.Get(R"(/rest/v1\.0/projects/(\d+)/direct_costs/(\d+)/line_items)", rest([&im, id_of, project_in_path](Req req, Res res, const Ctx&) {
-        auto pid = project_in_path(req, res);
-        if (!pid) return;
-        auto* r = im.find(im.coll("direct_costs"), id_of(req, 2));
-        if (r == nullptr || r->scope != *pid) return error_json(res, 404, "Resource not found");
-        set_json(res, 200, rval_json(r->obj["line_items"]));
-    }));
-    server.Patch(R"(/rest/v1\.0/projects/(\d+)/direct_costs/(\d+))", rest([&im, patch, id_of, project_in_path](Req req, Res res, const Ctx& ctx) {
-        rapidjson::Document body;
-        auto pid = project_in_path(req, res);
-        if (pid && parse_body(req, res, body))
-            patch(req, res, im.coll("direct_costs"), id_of(req, 2), *pid, body, "direct_cost", ctx);
-    }));
+    server.Get(R"(/rest/v1\.0/projects/(\d+)/direct_costs)",
+               rest([&im, list, project_in_path](Req req, Res res, const Ctx&) {
+                   if (auto pid = project_in_path(req, res))
+                       list(req, res, im.coll("direct_costs"), *pid, true);
+               }));
+    server.Patch(R"(/rest/v1\.0/projects/(\d+)/direct_costs/sync)",
+                 rest([&im, sync, project_in_path](Req req, Res res, const Ctx& ctx) {
+                     rapidjson::Document body;
+                     auto pid = project_in_path(req, res);
+                     if (pid && parse_body(req, res, body))
+                         sync(res, im.coll("direct_costs"), *pid, body, nullptr, ctx);
+                 }));
+    server.Post(R"(/rest/v1\.0/projects/(\d+)/direct_costs)",
+                rest([&im, create, project_in_path](Req req, Res res, const Ctx& ctx) {
+                    rapidjson::Document body;
+                    auto pid = project_in_path(req, res);
+                    if (pid && parse_body(req, res, body))
+                        create(req, res, im.coll("direct_costs"), *pid, body, "direct_cost", ctx);
+                }));
+    server.Get(R"(/rest/v1\.0/projects/(\d+)/direct_costs/(\d+))",
+               rest([&im, show, id_of, project_in_path](Req req, Res res, const Ctx&) {
+                   if (auto pid = project_in_path(req, res))
+                       show(res, im.coll("direct_costs"), id_of(req, 2), *pid);
+               }));
+    server.Get(R"(/rest/v1\.0/projects/(\d+)/direct_costs/(\d+)/line_items)",
+               rest([&im, id_of, project_in_path](Req req, Res res, const Ctx&) {
+                   auto pid = project_in_path(req, res);
+                   if (!pid)
+                       return;
+                   auto* r = im.find(im.coll("direct_costs"), id_of(req, 2));
+                   if (r == nullptr || r->scope != *pid)
+                       return error_json(res, 404, "Resource not found");
+                   set_json(res, 200, rval_json(r->obj["line_items"]));
+               }));
+    server.Patch(R"(/rest/v1\.0/projects/(\d+)/direct_costs/(\d+))",
+                 rest([&im, patch, id_of, project_in_path](Req req, Res res, const Ctx& ctx) {
+                     rapidjson::Document body;
+                     auto pid = project_in_path(req, res);
+                     if (pid && parse_body(req, res, body))
+                         patch(req, res, im.coll("direct_costs"), id_of(req, 2), *pid, body,
+                               "direct_cost", ctx);
+                 }));
 
     // ---- commitment change orders ----
-    server.Get(R"(/rest/v1\.0/projects/(\d+)/commitment_change_orders)", rest([&im, list, project_in_path](Req req, Res res, const Ctx&) {
-        if (auto pid = project_in_path(req, res)) list(req, res, im.coll("commitment_change_orders"), *pid, true);
-    }));
-    server.Get(R"(/rest/v1\.0/projects/(\d+)/commitment_change_orders/(\d+))", rest([&im, show, id_of, project_in_path](Req req, Res res, const Ctx&) {
-        if (auto pid = project_in_path(req, res)) show(res, im.coll("commitment_change_orders"), id_of(req, 2), *pid);
-    }));
+    server.Get(R"(/rest/v1\.0/projects/(\d+)/commitment_change_orders)",
+               rest([&im, list, project_in_path](Req req, Res res, const Ctx&) {
+                   if (auto pid = project_in_path(req, res))
+                       list(req, res, im.coll("commitment_change_orders"), *pid, true);
+               }));
+    server.Get(R"(/rest/v1\.0/projects/(\d+)/commitment_change_orders/(\d+))",
+               rest([&im, show, id_of, project_in_path](Req req, Res res, const Ctx&) {
+                   if (auto pid = project_in_path(req, res))
+                       show(res, im.coll("commitment_change_orders"), id_of(req, 2), *pid);
+               }));
 
     // ---- contract payments ----
-    server.Get("/rest/v1.0/contract_payments", rest([&im, list, project_param](Req req, Res res, const Ctx&) {
-        auto pid = project_param(req, res, nullptr);
-        if (pid) list(req, res, im.coll("contract_payments"), *pid, false);
-    }));
-    server.Post("/rest/v1.0/contract_payments", rest([&im, create, project_param](Req req, Res res, const Ctx& ctx) {
-        rapidjson::Document body;
-        if (!parse_body(req, res, body)) return;
-        auto pid = project_param(req, res, &body);
-        if (pid) create(req, res, im.coll("contract_payments"), *pid, body, "contract_payment", ctx);
-    }));
-    server.Get(R"(/rest/v1\.0/contract_payments/(\d+))", rest([&im, show, id_of, project_param](Req req, Res res, const Ctx&) {
-        auto pid = project_param(req, res, nullptr);
-        if (pid) show(res, im.coll("contract_payments"), id_of(req, 1), *pid);
-    }));
-    server.Patch(R"(/rest/v1\.0/contract_payments/(\d+))", rest([&im, patch, id_of, project_param](Req req, Res res, const Ctx& ctx) {
-        rapidjson::Document body;
-        if (!parse_body(req, res, body)) return;
-        auto pid = project_param(req, res, &body);
-        if (pid) patch(req, res, im.coll("contract_payments"), id_of(req, 1), *pid, body, "contract_payment", ctx);
-    }));
+    server.Get("/rest/v1.0/contract_payments",
+               rest([&im, list, project_param](Req req, Res res, const Ctx&) {
+                   auto pid = project_param(req, res, nullptr);
+                   if (pid)
+                       list(req, res, im.coll("contract_payments"), *pid, false);
+               }));
+    server.Post("/rest/v1.0/contract_payments",
+                rest([&im, create, project_param](Req req, Res res, const Ctx& ctx) {
+                    rapidjson::Document body;
+                    if (!parse_body(req, res, body))
+                        return;
+                    auto pid = project_param(req, res, &body);
+                    if (pid)
+                        create(req, res, im.coll("contract_payments"), *pid, body,
+                               "contract_payment", ctx);
+                }));
+    server.Get(R"(/rest/v1\.0/contract_payments/(\d+))",
+               rest([&im, show, id_of, project_param](Req req, Res res, const Ctx&) {
+                   auto pid = project_param(req, res, nullptr);
+                   if (pid)
+                       show(res, im.coll("contract_payments"), id_of(req, 1), *pid);
+               }));
+    server.Patch(R"(/rest/v1\.0/contract_payments/(\d+))",
+                 rest([&im, patch, id_of, project_param](Req req, Res res, const Ctx& ctx) {
+                     rapidjson::Document body;
+                     if (!parse_body(req, res, body))
+                         return;
+                     auto pid = project_param(req, res, &body);
+                     if (pid)
+                         patch(req, res, im.coll("contract_payments"), id_of(req, 1), *pid, body,
+                               "contract_payment", ctx);
+                 }));
 
     im.mount_webhooks(server);
 
     // ---- test support ----
     server.Get("/_sim/webhooks/wait", [this](Req req, Res res) {
         std::int64_t ms = 5000;
-        if (req.has_param("timeout_ms")) ms = to_int(req.get_param_value("timeout_ms")).value_or(5000);
+        if (req.has_param("timeout_ms"))
+            ms = to_int(req.get_param_value("timeout_ms")).value_or(5000);
         bool idle = wait_idle(std::chrono::milliseconds(ms));
         set_json(res, idle ? 200 : 504, idle ? R"({"idle":true})" : R"({"idle":false})");
     });
@@ -842,19 +1056,26 @@ void ProcoreSim::mount(httplib::Server& server) {
 
 // ---- admin API (SimSide) ----
 
-std::optional<std::string> ProcoreSim::data_json(const std::string& collection) {
-    if (collection == "hooks") return impl_->hooks_json();
-    if (collection == "triggers") return impl_->triggers_json(std::nullopt);
-    if (collection == "deliveries") return impl_->deliveries_json(std::nullopt);
+std::optional<std::string> ProcoreSim::data_json(const std::string& collection)
+{
+    if (collection == "hooks")
+        return impl_->hooks_json();
+    if (collection == "triggers")
+        return impl_->triggers_json(std::nullopt);
+    if (collection == "deliveries")
+        return impl_->deliveries_json(std::nullopt);
     std::lock_guard<std::mutex> lock(impl_->mu);
     if (collection == "companies")
-        return fmt::format(R"([{{"id":{},"name":"{}","is_active":true}}])", impl_->options.company_id, impl_->company_name);
+        return fmt::format(R"([{{"id":{},"name":"{}","is_active":true}}])",
+                           impl_->options.company_id, impl_->company_name);
     auto it = impl_->collections.find(collection);
-    if (it == impl_->collections.end() || collection == "line_items") return std::nullopt;
+    if (it == impl_->collections.end() || collection == "line_items")
+        return std::nullopt;
     rapidjson::StringBuffer buf;
     json::Writer w(buf);
     w.StartArray();
-    for (const auto& [id, r] : it->second.records) impl_->write_record(it->second, r, w, false);
+    for (const auto& [id, r] : it->second.records)
+        impl_->write_record(it->second, r, w, false);
     w.EndArray();
     return std::string(buf.GetString(), buf.GetSize());
 }
@@ -872,10 +1093,12 @@ std::optional<std::string> ProcoreSim::data_json(const std::string& collection) 
 // Every op bumps updated_at to the virtual clock and fires the matching webhooks.
 // Answers 201/200 {"id": N, "record": {…}}, 400 for a bad body, 404 for an unknown id,
 // 422 {"errors": {…}} when the fields fail validation.
-std::pair<int, std::string> ProcoreSim::mutate(const std::string& body) {
+std::pair<int, std::string> ProcoreSim::mutate(const std::string& body)
+{
     rapidjson::Document d;
     std::string error;
-    if (!json::parse(body, d, error) || !d.IsObject()) return {400, json::object1("error", error.empty() ? "body must be a JSON object" : error)};
+    if (!json::parse(body, d, error) || !d.IsObject())
+        return {400, json::object1("error", error.empty() ? "body must be a JSON object" : error)};
     auto op = json::get_string(d, "op").value_or("");
     auto name = json::get_string(d, "collection").value_or("");
     Impl& im = *impl_;
@@ -887,39 +1110,49 @@ std::pair<int, std::string> ProcoreSim::mutate(const std::string& body) {
     rapidjson::Value empty(rapidjson::kObjectType);
     const rapidjson::Value* fields = &empty;
     if (d.HasMember("fields")) {
-        if (!d["fields"].IsObject()) return {400, json::object1("error", "fields must be an object")};
+        if (!d["fields"].IsObject())
+            return {400, json::object1("error", "fields must be an object")};
         fields = &d["fields"];
     }
     auto answer = [&](int status, std::int64_t id) {
-        return std::make_pair(status, fmt::format(R"({{"id":{},"record":{}}})", id, im.record_json(c, c.records.at(id))));
+        return std::make_pair(status, fmt::format(R"({{"id":{},"record":{}}})", id,
+                                                  im.record_json(c, c.records.at(id))));
     };
     if (op == "create") {
         std::int64_t scope = im.options.company_id;
         if (c.project_scoped) {
             auto pid = json::get_int(d, "project_id");
-            if (!pid || !im.project_exists(*pid)) return {400, json::object1("error", "project_id must name an existing project")};
+            if (!pid || !im.project_exists(*pid))
+                return {400, json::object1("error", "project_id must name an existing project")};
             scope = *pid;
         }
         FieldErrors errors;
         std::int64_t id = im.create(c, scope, *fields, errors, true);
-        if (id == 0) return {422, field_errors_json(errors)};
+        if (id == 0)
+            return {422, field_errors_json(errors)};
         im.fire(c, "create", id, scope, std::nullopt);
         return answer(201, id);
     }
     auto id = json::get_int(d, "id");
-    if (!id) return {400, json::object1("error", "id is required for op '" + op + "'")};
+    if (!id)
+        return {400, json::object1("error", "id is required for op '" + op + "'")};
     Record* r = im.find(c, *id);
-    if (r == nullptr) return {404, json::object1("error", fmt::format("{} {} not found", name, *id))};
+    if (r == nullptr)
+        return {404, json::object1("error", fmt::format("{} {} not found", name, *id))};
     if (op == "update" || op == "deactivate") {
         rapidjson::Document attrs(rapidjson::kObjectType);
         if (op == "deactivate") {
-            const char* flag = name == "vendors" ? "is_active" : name == "projects" ? "active" : nullptr;
-            if (flag == nullptr) return {400, json::object1("error", "deactivate applies to vendors and projects")};
+            const char* flag = name == "vendors"    ? "is_active"
+                               : name == "projects" ? "active"
+                                                    : nullptr;
+            if (flag == nullptr)
+                return {400, json::object1("error", "deactivate applies to vendors and projects")};
             attrs.AddMember(rapidjson::StringRef(flag), false, attrs.GetAllocator());
             fields = &attrs;
         }
         FieldErrors errors;
-        if (!im.update(c, *r, *fields, errors, true)) return {422, field_errors_json(errors)};
+        if (!im.update(c, *r, *fields, errors, true))
+            return {422, field_errors_json(errors)};
         im.fire(c, "update", *id, r->scope, std::nullopt);
         return answer(200, *id);
     }
@@ -928,7 +1161,8 @@ std::pair<int, std::string> ProcoreSim::mutate(const std::string& body) {
         r->deleted = true;
         r->updated_ms = now;
         r->obj["updated_at"] = RVal(procore_timestamp(now).c_str(), g_alloc);
-        if (r->obj.HasMember("deleted_at")) r->obj["deleted_at"] = RVal(procore_timestamp(now).c_str(), g_alloc);
+        if (r->obj.HasMember("deleted_at"))
+            r->obj["deleted_at"] = RVal(procore_timestamp(now).c_str(), g_alloc);
         auto oid = r->obj.FindMember("origin_id");
         if (oid != r->obj.MemberEnd() && oid->value.IsString())
             c.by_origin.erase(fmt::format("{}:{}", r->scope, oid->value.GetString()));

@@ -24,7 +24,7 @@ public:
         int max_attempts = 5;                          // then the event is discarded
         std::chrono::milliseconds initial_backoff{50}; // doubled after every failure
         std::chrono::milliseconds max_backoff{1000};
-        std::chrono::milliseconds timeout{5000};       // per attempt, as the real one
+        std::chrono::milliseconds timeout{5000}; // per attempt, as the real one
     };
 
     ProcoreSim(const SimOptions& options, VirtualClock& clock);

@@ -22,38 +22,58 @@ constexpr bool W = true;  // writable through the REST API
 constexpr bool R = false; // read-only (computed or set by Procore)
 
 const std::vector<FieldSpec> k_vendor_fields = {
-    {"id", Kind::integer, R},           {"name", Kind::str, W},
-    {"abbreviated_name", Kind::str, W}, {"trade_name", Kind::str, W},
-    {"legal_name", Kind::str, R},       {"address", Kind::str, W},
-    {"city", Kind::str, W},             {"zip", Kind::str, W},
-    {"state_code", Kind::str, W},       {"country_code", Kind::str, W},
-    {"business_phone", Kind::str, W},   {"mobile_phone", Kind::str, W},
-    {"fax_number", Kind::str, W},       {"email_address", Kind::str, W},
-    {"website", Kind::str, W},          {"is_active", Kind::boolean, W},
-    {"authorized_bidder", Kind::boolean, W}, {"prequalified", Kind::boolean, W},
-    {"labor_union", Kind::str, W},      {"license_number", Kind::str, W},
-    {"union_member", Kind::boolean, W}, {"non_union_prevailing_wage", Kind::boolean, W},
-    {"notes", Kind::str, W},            {"parent_id", Kind::integer, W},
-    {"origin_id", Kind::str, W},        {"origin_code", Kind::str, W},
-    {"origin_data", Kind::str, W},      {"business_id", Kind::str, R},
-    {"business_register", Kind::object, R}, {"synced_to_erp", Kind::boolean, R},
-    {"is_connected", Kind::boolean, R}, {"project_ids", Kind::array, R},
-    {"contact_count", Kind::integer, R}, {"created_at", Kind::str, R},
+    {"id", Kind::integer, R},
+    {"name", Kind::str, W},
+    {"abbreviated_name", Kind::str, W},
+    {"trade_name", Kind::str, W},
+    {"legal_name", Kind::str, R},
+    {"address", Kind::str, W},
+    {"city", Kind::str, W},
+    {"zip", Kind::str, W},
+    {"state_code", Kind::str, W},
+    {"country_code", Kind::str, W},
+    {"business_phone", Kind::str, W},
+    {"mobile_phone", Kind::str, W},
+    {"fax_number", Kind::str, W},
+    {"email_address", Kind::str, W},
+    {"website", Kind::str, W},
+    {"is_active", Kind::boolean, W},
+    {"authorized_bidder", Kind::boolean, W},
+    {"prequalified", Kind::boolean, W},
+    {"labor_union", Kind::str, W},
+    {"license_number", Kind::str, W},
+    {"union_member", Kind::boolean, W},
+    {"non_union_prevailing_wage", Kind::boolean, W},
+    {"notes", Kind::str, W},
+    {"parent_id", Kind::integer, W},
+    {"origin_id", Kind::str, W},
+    {"origin_code", Kind::str, W},
+    {"origin_data", Kind::str, W},
+    {"business_id", Kind::str, R},
+    {"business_register", Kind::object, R},
+    {"synced_to_erp", Kind::boolean, R},
+    {"is_connected", Kind::boolean, R},
+    {"project_ids", Kind::array, R},
+    {"contact_count", Kind::integer, R},
+    {"created_at", Kind::str, R},
     {"updated_at", Kind::str, R},
 };
 
 const std::vector<FieldSpec> k_project_fields = {
-    {"id", Kind::integer, R},       {"name", Kind::str, W},        {"display_name", Kind::str, R},
-    {"project_number", Kind::str, W}, {"address", Kind::str, W},   {"city", Kind::str, W},
-    {"state_code", Kind::str, W},   {"country_code", Kind::str, W}, {"zip", Kind::str, W},
-    {"county", Kind::str, W},       {"latitude", Kind::any, W},    {"longitude", Kind::any, W},
-    {"stage", Kind::str, W},        {"phone", Kind::str, W},       {"created_at", Kind::str, R},
-    {"updated_at", Kind::str, R},   {"active", Kind::boolean, W},  {"origin_id", Kind::str, W},
+    {"id", Kind::integer, R},       {"name", Kind::str, W},
+    {"display_name", Kind::str, R}, {"project_number", Kind::str, W},
+    {"address", Kind::str, W},      {"city", Kind::str, W},
+    {"state_code", Kind::str, W},   {"country_code", Kind::str, W},
+    {"zip", Kind::str, W},          {"county", Kind::str, W},
+    {"latitude", Kind::any, W},     {"longitude", Kind::any, W},
+    {"stage", Kind::str, W},        {"phone", Kind::str, W},
+    {"created_at", Kind::str, R},   {"updated_at", Kind::str, R},
+    {"active", Kind::boolean, W},   {"origin_id", Kind::str, W},
     {"origin_data", Kind::str, W},  {"company", Kind::object, R},
 };
 
 const std::vector<FieldSpec> k_list_fields = {
-    {"id", Kind::integer, R}, {"name", Kind::str, W}, {"origin_id", Kind::str, W},
+    {"id", Kind::integer, R},      {"name", Kind::str, W},       {"origin_id", Kind::str, W},
     {"origin_data", Kind::str, W}, {"created_at", Kind::str, R}, {"updated_at", Kind::str, R},
 };
 
@@ -66,106 +86,161 @@ const std::vector<FieldSpec> k_standard_code_fields = {
 };
 
 const std::vector<FieldSpec> k_cost_code_fields = {
-    {"id", Kind::integer, R},        {"project_id", Kind::integer, R},
-    {"parent_id", Kind::integer, W}, {"code", Kind::str, W},
-    {"full_code", Kind::str, R},     {"name", Kind::str, W},
+    {"id", Kind::integer, R},
+    {"project_id", Kind::integer, R},
+    {"parent_id", Kind::integer, W},
+    {"code", Kind::str, W},
+    {"full_code", Kind::str, R},
+    {"name", Kind::str, W},
     {"standard_cost_code_id", Kind::integer, R},
-    {"origin_id", Kind::str, W},     {"origin_data", Kind::str, W},
-    {"created_at", Kind::str, R},    {"updated_at", Kind::str, R},
+    {"origin_id", Kind::str, W},
+    {"origin_data", Kind::str, W},
+    {"created_at", Kind::str, R},
+    {"updated_at", Kind::str, R},
 };
 
 const std::vector<FieldSpec> k_po_fields = {
-    {"id", Kind::integer, R},          {"number", Kind::str, W},
-    {"title", Kind::str, W},           {"description", Kind::str, W},
-    {"status", Kind::str, W},          {"accounting_method", Kind::str, W},
-    {"executed", Kind::boolean, W},    {"private", Kind::boolean, W},
-    {"vendor", Kind::object, R},       {"project", Kind::object, R},
-    {"origin_id", Kind::str, W},       {"origin_code", Kind::str, W},
-    {"origin_data", Kind::str, W},     {"grand_total", Kind::money, R},
-    {"revised_contract", Kind::money, R}, {"pending_revised_contract", Kind::money, R},
-    {"approved_change_orders", Kind::money, R}, {"pending_change_orders", Kind::money, R},
-    {"total_payments", Kind::money, R}, {"remaining_balance_outstanding", Kind::money, R},
-    {"retainage_percent", Kind::money, W}, {"contract_date", Kind::date, W},
-    {"delivery_date", Kind::date, W},  {"execution_date", Kind::date, W},
-    {"issued_on_date", Kind::date, W}, {"signed_contract_received_date", Kind::date, W},
+    {"id", Kind::integer, R},
+    {"number", Kind::str, W},
+    {"title", Kind::str, W},
+    {"description", Kind::str, W},
+    {"status", Kind::str, W},
+    {"accounting_method", Kind::str, W},
+    {"executed", Kind::boolean, W},
+    {"private", Kind::boolean, W},
+    {"vendor", Kind::object, R},
+    {"project", Kind::object, R},
+    {"origin_id", Kind::str, W},
+    {"origin_code", Kind::str, W},
+    {"origin_data", Kind::str, W},
+    {"grand_total", Kind::money, R},
+    {"revised_contract", Kind::money, R},
+    {"pending_revised_contract", Kind::money, R},
+    {"approved_change_orders", Kind::money, R},
+    {"pending_change_orders", Kind::money, R},
+    {"total_payments", Kind::money, R},
+    {"remaining_balance_outstanding", Kind::money, R},
+    {"retainage_percent", Kind::money, W},
+    {"contract_date", Kind::date, W},
+    {"delivery_date", Kind::date, W},
+    {"execution_date", Kind::date, W},
+    {"issued_on_date", Kind::date, W},
+    {"signed_contract_received_date", Kind::date, W},
     {"requisitions_are_enabled", Kind::boolean, W},
-    {"deleted_at", Kind::str, R},      {"created_at", Kind::str, R},
-    {"updated_at", Kind::str, R},      {"line_items", Kind::array, R},
+    {"deleted_at", Kind::str, R},
+    {"created_at", Kind::str, R},
+    {"updated_at", Kind::str, R},
+    {"line_items", Kind::array, R},
 };
 
 const std::vector<FieldSpec> k_requisition_fields = {
-    {"id", Kind::integer, R},            {"number", Kind::integer, R},
-    {"invoice_number", Kind::str, W},    {"project_id", Kind::integer, R},
-    {"commitment_id", Kind::integer, R}, {"vendor", Kind::object, R},
-    {"status", Kind::str, W},            {"billing_date", Kind::date, W},
-    {"period_start", Kind::date, W},     {"period_end", Kind::date, W},
-    {"payment_date", Kind::date, W},     {"total_claimed_amount", Kind::money, R},
-    {"retainage_amount", Kind::money, W}, {"current_payment_due", Kind::money, R},
-    {"origin_id", Kind::str, W},         {"origin_data", Kind::str, W},
-    {"created_at", Kind::str, R},        {"updated_at", Kind::str, R},
+    {"id", Kind::integer, R},
+    {"number", Kind::integer, R},
+    {"invoice_number", Kind::str, W},
+    {"project_id", Kind::integer, R},
+    {"commitment_id", Kind::integer, R},
+    {"vendor", Kind::object, R},
+    {"status", Kind::str, W},
+    {"billing_date", Kind::date, W},
+    {"period_start", Kind::date, W},
+    {"period_end", Kind::date, W},
+    {"payment_date", Kind::date, W},
+    {"total_claimed_amount", Kind::money, R},
+    {"retainage_amount", Kind::money, W},
+    {"current_payment_due", Kind::money, R},
+    {"origin_id", Kind::str, W},
+    {"origin_data", Kind::str, W},
+    {"created_at", Kind::str, R},
+    {"updated_at", Kind::str, R},
     {"line_items", Kind::array, R},
 };
 
 const std::vector<FieldSpec> k_direct_cost_fields = {
-    {"id", Kind::integer, R},          {"project_id", Kind::integer, R},
-    {"direct_cost_type", Kind::str, W}, {"status", Kind::str, W},
-    {"vendor", Kind::object, R},       {"invoice_number", Kind::str, W},
-    {"description", Kind::str, W},     {"terms", Kind::str, W},
-    {"direct_cost_date", Kind::date, W}, {"received_date", Kind::date, W},
-    {"paid_date", Kind::date, W},      {"grand_total", Kind::money, R},
-    {"origin_id", Kind::str, W},       {"origin_data", Kind::str, W},
-    {"deleted_at", Kind::str, R},      {"created_at", Kind::str, R},
-    {"updated_at", Kind::str, R},      {"line_items", Kind::array, R},
+    {"id", Kind::integer, R},
+    {"project_id", Kind::integer, R},
+    {"direct_cost_type", Kind::str, W},
+    {"status", Kind::str, W},
+    {"vendor", Kind::object, R},
+    {"invoice_number", Kind::str, W},
+    {"description", Kind::str, W},
+    {"terms", Kind::str, W},
+    {"direct_cost_date", Kind::date, W},
+    {"received_date", Kind::date, W},
+    {"paid_date", Kind::date, W},
+    {"grand_total", Kind::money, R},
+    {"origin_id", Kind::str, W},
+    {"origin_data", Kind::str, W},
+    {"deleted_at", Kind::str, R},
+    {"created_at", Kind::str, R},
+    {"updated_at", Kind::str, R},
+    {"line_items", Kind::array, R},
 };
 
 const std::vector<FieldSpec> k_cco_fields = {
-    {"id", Kind::integer, R},        {"project_id", Kind::integer, R},
-    {"number", Kind::str, W},        {"title", Kind::str, W},
-    {"description", Kind::str, W},   {"status", Kind::str, W},
+    {"id", Kind::integer, R},          {"project_id", Kind::integer, R},
+    {"number", Kind::str, W},          {"title", Kind::str, W},
+    {"description", Kind::str, W},     {"status", Kind::str, W},
     {"contract_id", Kind::integer, R}, {"executed", Kind::boolean, W},
-    {"due_date", Kind::date, W},     {"grand_total", Kind::money, R},
-    {"origin_id", Kind::str, W},     {"origin_code", Kind::str, W},
-    {"origin_data", Kind::str, W},   {"created_at", Kind::str, R},
-    {"updated_at", Kind::str, R},    {"line_items", Kind::array, R},
+    {"due_date", Kind::date, W},       {"grand_total", Kind::money, R},
+    {"origin_id", Kind::str, W},       {"origin_code", Kind::str, W},
+    {"origin_data", Kind::str, W},     {"created_at", Kind::str, R},
+    {"updated_at", Kind::str, R},      {"line_items", Kind::array, R},
 };
 
 const std::vector<FieldSpec> k_payment_fields = {
-    {"id", Kind::integer, R},          {"project_id", Kind::integer, R},
-    {"commitment_id", Kind::integer, W}, {"amount", Kind::money, W},
-    {"date", Kind::date, W},           {"invoice_number", Kind::str, W},
-    {"check_number", Kind::str, W},    {"payment_number", Kind::str, W},
-    {"notes", Kind::str, W},           {"origin_id", Kind::str, W},
-    {"origin_data", Kind::str, W},     {"deleted_at", Kind::str, R},
-    {"created_at", Kind::str, R},      {"updated_at", Kind::str, R},
+    {"id", Kind::integer, R},
+    {"project_id", Kind::integer, R},
+    {"commitment_id", Kind::integer, W},
+    {"amount", Kind::money, W},
+    {"date", Kind::date, W},
+    {"invoice_number", Kind::str, W},
+    {"check_number", Kind::str, W},
+    {"payment_number", Kind::str, W},
+    {"notes", Kind::str, W},
+    {"origin_id", Kind::str, W},
+    {"origin_data", Kind::str, W},
+    {"deleted_at", Kind::str, R},
+    {"created_at", Kind::str, R},
+    {"updated_at", Kind::str, R},
 };
 
-const std::set<std::string> k_po_statuses = {"Draft",    "Processing", "Submitted", "Partially Received",
-                                             "Received", "Approved",   "Closed"};
-const std::set<std::string> k_direct_cost_types = {"invoice", "expense", "payroll", "subcontractor_invoice"};
-const std::set<std::string> k_direct_cost_statuses = {"draft", "pending", "revise_and_resubmit", "approved"};
-const std::set<std::string> k_requisition_statuses = {"draft",    "under_review",      "revise_and_resubmit",
-                                                      "approved", "approved_as_noted", "pending_owner_approval"};
+const std::set<std::string> k_po_statuses = {
+    "Draft", "Processing", "Submitted", "Partially Received", "Received", "Approved", "Closed"};
+const std::set<std::string> k_direct_cost_types = {"invoice", "expense", "payroll",
+                                                   "subcontractor_invoice"};
+const std::set<std::string> k_direct_cost_statuses = {"draft", "pending", "revise_and_resubmit",
+                                                      "approved"};
+const std::set<std::string> k_requisition_statuses = {
+    "draft",    "under_review",      "revise_and_resubmit",
+    "approved", "approved_as_noted", "pending_owner_approval"};
 const std::set<std::string> k_cco_statuses = {"draft", "pending", "approved", "rejected", "void"};
 
-bool is_blank(const std::string& s) {
+bool is_blank(const std::string& s)
+{
     return std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isspace(ch) != 0; });
 }
 
-bool valid_date(const std::string& s) {
-    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+bool valid_date(const std::string& s)
+{
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-')
+        return false;
     for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
-        if (std::isdigit(static_cast<unsigned char>(s[i])) == 0) return false;
+        if (std::isdigit(static_cast<unsigned char>(s[i])) == 0)
+            return false;
     std::int64_t ms = 0;
     return parse_timestamp(s, ms);
 }
 
 // Decimal strings to cents and back. Amounts are kept to the cent.
-std::optional<std::int64_t> to_cents(const std::string& s) {
-    if (!valid_money(s)) return std::nullopt;
+std::optional<std::int64_t> to_cents(const std::string& s)
+{
+    if (!valid_money(s))
+        return std::nullopt;
     bool neg = s[0] == '-';
     std::size_t i = neg ? 1 : 0;
     std::int64_t whole = 0;
-    for (; i < s.size() && s[i] != '.'; ++i) whole = whole * 10 + (s[i] - '0');
+    for (; i < s.size() && s[i] != '.'; ++i)
+        whole = whole * 10 + (s[i] - '0');
     std::int64_t frac = 0;
     int digits = 0;
     int round_digit = 0;
@@ -188,17 +263,23 @@ std::optional<std::int64_t> to_cents(const std::string& s) {
     return neg ? -cents : cents;
 }
 
-std::string cents_to_money(std::int64_t cents) {
+std::string cents_to_money(std::int64_t cents)
+{
     bool neg = cents < 0;
     std::int64_t a = neg ? -cents : cents;
     std::string frac = fmt::format("{:02}", a % 100);
-    if (frac[1] == '0') frac.resize(1);
+    if (frac[1] == '0')
+        frac.resize(1);
     return fmt::format("{}{}.{}", neg ? "-" : "", a / 100, frac);
 }
 
-RVal str_val(const std::string& s) { return RVal(s.c_str(), static_cast<rapidjson::SizeType>(s.size()), g_alloc); }
+RVal str_val(const std::string& s)
+{
+    return RVal(s.c_str(), static_cast<rapidjson::SizeType>(s.size()), g_alloc);
+}
 
-void set_member(RVal& obj, const std::string& name, RVal value) {
+void set_member(RVal& obj, const std::string& name, RVal value)
+{
     auto it = obj.FindMember(name.c_str());
     if (it != obj.MemberEnd()) {
         it->value = value;
@@ -207,68 +288,99 @@ void set_member(RVal& obj, const std::string& name, RVal value) {
     }
 }
 
-std::optional<std::string> member_str(const RVal& obj, const char* name) {
+std::optional<std::string> member_str(const RVal& obj, const char* name)
+{
     auto it = obj.FindMember(name);
-    if (it == obj.MemberEnd() || !it->value.IsString()) return std::nullopt;
+    if (it == obj.MemberEnd() || !it->value.IsString())
+        return std::nullopt;
     return std::string(it->value.GetString(), it->value.GetStringLength());
 }
 
-std::optional<std::int64_t> member_int(const RVal& obj, const char* name) {
+std::optional<std::int64_t> member_int(const RVal& obj, const char* name)
+{
     auto it = obj.FindMember(name);
-    if (it == obj.MemberEnd() || !it->value.IsInt64()) return std::nullopt;
+    if (it == obj.MemberEnd() || !it->value.IsInt64())
+        return std::nullopt;
     return it->value.GetInt64();
 }
 
-RVal default_for(const FieldSpec& f) {
+RVal default_for(const FieldSpec& f)
+{
     std::string n = f.name;
-    if (f.kind == Kind::boolean) return RVal(n == "is_active" || n == "active" || n == "requisitions_are_enabled");
-    if (f.kind == Kind::array) return RVal(rapidjson::kArrayType);
-    if (f.kind == Kind::money && !f.writable) return str_val("0.0");
-    if (n == "contact_count") return RVal(static_cast<std::int64_t>(0));
+    if (f.kind == Kind::boolean)
+        return RVal(n == "is_active" || n == "active" || n == "requisitions_are_enabled");
+    if (f.kind == Kind::array)
+        return RVal(rapidjson::kArrayType);
+    if (f.kind == Kind::money && !f.writable)
+        return str_val("0.0");
+    if (n == "contact_count")
+        return RVal(static_cast<std::int64_t>(0));
     return RVal(rapidjson::kNullType);
 }
 
 } // namespace
 
-bool valid_money(const std::string& s) {
+bool valid_money(const std::string& s)
+{
     std::size_t i = 0;
-    if (!s.empty() && s[0] == '-') i = 1;
+    if (!s.empty() && s[0] == '-')
+        i = 1;
     std::size_t digits = 0;
-    for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) != 0; ++i) ++digits;
-    if (digits == 0) return false;
-    if (i == s.size()) return true;
-    if (s[i] != '.') return false;
+    for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) != 0; ++i)
+        ++digits;
+    if (digits == 0)
+        return false;
+    if (i == s.size())
+        return true;
+    if (s[i] != '.')
+        return false;
     ++i;
     std::size_t frac = 0;
-    for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) != 0; ++i) ++frac;
+    for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) != 0; ++i)
+        ++frac;
     return frac > 0 && i == s.size();
 }
 
-std::string money(double v) { return cents_to_money(static_cast<std::int64_t>(std::llround(v * 100.0))); }
+std::string money(double v)
+{
+    return cents_to_money(static_cast<std::int64_t>(std::llround(v * 100.0)));
+}
 
 } // namespace procore
 
 using namespace procore;
 
-procore::Collection& ProcoreSim::Impl::coll(const std::string& name) { return collections.at(name); }
+procore::Collection& ProcoreSim::Impl::coll(const std::string& name)
+{
+    return collections.at(name);
+}
 
-bool ProcoreSim::Impl::project_exists(std::int64_t project_id) const {
+bool ProcoreSim::Impl::project_exists(std::int64_t project_id) const
+{
     const auto& projects = collections.at("projects");
     auto it = projects.records.find(project_id);
     return it != projects.records.end() && !it->second.deleted;
 }
 
-std::int64_t ProcoreSim::Impl::company_of_scope(const Collection&, std::int64_t) const { return options.company_id; }
+std::int64_t ProcoreSim::Impl::company_of_scope(const Collection&, std::int64_t) const
+{
+    return options.company_id;
+}
 
-Record* ProcoreSim::Impl::find(Collection& c, std::int64_t id, bool include_deleted) {
+Record* ProcoreSim::Impl::find(Collection& c, std::int64_t id, bool include_deleted)
+{
     auto it = c.records.find(id);
-    if (it == c.records.end() || (it->second.deleted && !include_deleted)) return nullptr;
+    if (it == c.records.end() || (it->second.deleted && !include_deleted))
+        return nullptr;
     return &it->second;
 }
 
-Record* ProcoreSim::Impl::find_by_origin(Collection& c, std::int64_t scope, const std::string& origin_id) {
+Record* ProcoreSim::Impl::find_by_origin(Collection& c, std::int64_t scope,
+                                         const std::string& origin_id)
+{
     auto it = c.by_origin.find(fmt::format("{}:{}", scope, origin_id));
-    if (it == c.by_origin.end()) return nullptr;
+    if (it == c.by_origin.end())
+        return nullptr;
     return find(c, it->second);
 }
 
@@ -280,8 +392,9 @@ struct Staged {
 };
 
 // Reads one line item; returns its normalized object or adds errors.
-RVal stage_line_item(ProcoreSim::Impl& impl, std::int64_t scope, const rapidjson::Value& in, std::size_t index,
-                     std::int64_t id, std::int64_t now_ms, FieldErrors& errors) {
+RVal stage_line_item(ProcoreSim::Impl& impl, std::int64_t scope, const rapidjson::Value& in,
+                     std::size_t index, std::int64_t id, std::int64_t now_ms, FieldErrors& errors)
+{
     RVal li(rapidjson::kObjectType);
     auto err = [&](const char* field, const char* msg) {
         errors.emplace_back(fmt::format("line_items[{}].{}", index, field), msg);
@@ -307,16 +420,18 @@ RVal stage_line_item(ProcoreSim::Impl& impl, std::int64_t scope, const rapidjson
     li.AddMember("amount", str_val(amount), g_alloc);
     auto qty = in.FindMember("quantity");
     li.AddMember("quantity",
-                 qty != in.MemberEnd() && qty->value.IsNumber() ? str_val(money(qty->value.GetDouble()))
+                 qty != in.MemberEnd() && qty->value.IsNumber()
+                     ? str_val(money(qty->value.GetDouble()))
                  : qty != in.MemberEnd() && qty->value.IsString() ? str_val(qty->value.GetString())
-                                                                   : str_val("1.0"),
+                                                                  : str_val("1.0"),
                  g_alloc);
     auto uc = in.FindMember("unit_cost");
     li.AddMember("unit_cost",
                  uc != in.MemberEnd() && uc->value.IsString() && valid_money(uc->value.GetString())
                      ? str_val(cents_to_money(*to_cents(uc->value.GetString())))
-                 : uc != in.MemberEnd() && uc->value.IsNumber() ? str_val(money(uc->value.GetDouble()))
-                                                                  : str_val(amount),
+                 : uc != in.MemberEnd() && uc->value.IsNumber()
+                     ? str_val(money(uc->value.GetDouble()))
+                     : str_val(amount),
                  g_alloc);
     auto uom = json::get_string(in, "uom");
     li.AddMember("uom", uom ? str_val(*uom) : str_val("LS"), g_alloc);
@@ -345,7 +460,8 @@ RVal stage_line_item(ProcoreSim::Impl& impl, std::int64_t scope, const rapidjson
     return li;
 }
 
-RVal vendor_ref(const RVal& vendor) {
+RVal vendor_ref(const RVal& vendor)
+{
     RVal v(rapidjson::kObjectType);
     v.AddMember("id", RVal(vendor["id"].GetInt64()), g_alloc);
     v.AddMember("name", RVal(vendor["name"], g_alloc), g_alloc);
@@ -358,8 +474,9 @@ RVal vendor_ref(const RVal& vendor) {
 
 // Validates and stages `attrs` against the collection's fields, then writes them into `r`.
 // Both create and update come through here, so every path validates the same way.
-static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r, const rapidjson::Value& attrs,
-                        FieldErrors& errors, bool raw, bool creating) {
+static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r,
+                        const rapidjson::Value& attrs, FieldErrors& errors, bool raw, bool creating)
+{
     std::vector<Staged> staged;
     const std::int64_t now = impl.clock.now_ms();
     std::optional<std::string> new_origin;
@@ -374,9 +491,11 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r, const 
     for (auto m = attrs.MemberBegin(); m != attrs.MemberEnd(); ++m) {
         std::string name(m->name.GetString(), m->name.GetStringLength());
         const rapidjson::Value& v = m->value;
-        if (name == "id") continue;
-        if (name == "vendor_id" && (c.name == "purchase_order_contracts" || c.name == "direct_costs" ||
-                                    c.name == "requisitions")) {
+        if (name == "id")
+            continue;
+        if (name == "vendor_id"
+            && (c.name == "purchase_order_contracts" || c.name == "direct_costs"
+                || c.name == "requisitions")) {
             if (v.IsNull()) {
                 staged.push_back({"vendor", RVal(rapidjson::kNullType)});
                 continue;
@@ -390,8 +509,9 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r, const 
             staged.push_back({"vendor", vendor_ref(vendor->obj)});
             continue;
         }
-        if (name == "line_items" && (c.name == "purchase_order_contracts" || c.name == "direct_costs" ||
-                                     c.name == "commitment_change_orders" || c.name == "requisitions")) {
+        if (name == "line_items"
+            && (c.name == "purchase_order_contracts" || c.name == "direct_costs"
+                || c.name == "commitment_change_orders" || c.name == "requisitions")) {
             if (!v.IsArray()) {
                 errors.emplace_back("line_items", "is invalid");
                 continue;
@@ -399,19 +519,24 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r, const 
             lines_given = true;
             auto& lic = impl.coll("line_items");
             for (rapidjson::SizeType i = 0; i < v.Size(); ++i)
-                lines.PushBack(stage_line_item(impl, r.scope, v[i], i, lic.next_id++, now, errors), g_alloc);
+                lines.PushBack(stage_line_item(impl, r.scope, v[i], i, lic.next_id++, now, errors),
+                               g_alloc);
             continue;
         }
         const FieldSpec* spec = nullptr;
         for (const auto& f : *c.fields)
-            if (name == f.name) spec = &f;
+            if (name == f.name)
+                spec = &f;
         if (spec == nullptr || (!spec->writable && !raw)) {
-            if (raw) staged.push_back({name, RVal(v, g_alloc)});
+            if (raw)
+                staged.push_back({name, RVal(v, g_alloc)});
             continue; // unpermitted attributes are dropped, as Rails strong parameters do
         }
         if (v.IsNull()) {
-            if (name == "name" && c.name != "requisitions") errors.emplace_back(name, "can't be blank");
-            else staged.push_back({name, RVal(rapidjson::kNullType)});
+            if (name == "name" && c.name != "requisitions")
+                errors.emplace_back(name, "can't be blank");
+            else
+                staged.push_back({name, RVal(rapidjson::kNullType)});
             if (name == "origin_id") {
                 origin_given = true;
                 new_origin.reset();
@@ -421,24 +546,30 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r, const 
         switch (spec->kind) {
         case Kind::str: {
             std::string s;
-            if (v.IsString()) s.assign(v.GetString(), v.GetStringLength());
-            else if (v.IsInt64()) s = std::to_string(v.GetInt64());
-            else if (v.IsUint64()) s = std::to_string(v.GetUint64());
+            if (v.IsString())
+                s.assign(v.GetString(), v.GetStringLength());
+            else if (v.IsInt64())
+                s = std::to_string(v.GetInt64());
+            else if (v.IsUint64())
+                s = std::to_string(v.GetUint64());
             else {
                 errors.emplace_back(name, "is invalid");
                 break;
             }
-            if ((name == "name" || (name == "code" && (c.name == "standard_cost_codes" || c.name == "cost_codes"))) && is_blank(s)) {
+            if ((name == "name"
+                 || (name == "code" && (c.name == "standard_cost_codes" || c.name == "cost_codes")))
+                && is_blank(s)) {
                 errors.emplace_back(name, "can't be blank");
                 break;
             }
             if (name == "country_code" && !s.empty()) {
-                if (s.size() != 2 || std::isalpha(static_cast<unsigned char>(s[0])) == 0 ||
-                    std::isalpha(static_cast<unsigned char>(s[1])) == 0) {
+                if (s.size() != 2 || std::isalpha(static_cast<unsigned char>(s[0])) == 0
+                    || std::isalpha(static_cast<unsigned char>(s[1])) == 0) {
                     errors.emplace_back(name, "is not a valid ISO 3166-1 alpha-2 country code");
                     break;
                 }
-                for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+                for (auto& ch : s)
+                    ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
             }
             if (name == "email_address" && !s.empty() && s.find('@') == std::string::npos) {
                 errors.emplace_back(name, "is invalid");
@@ -446,10 +577,14 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r, const 
             }
             if (name == "status" && !raw) {
                 const std::set<std::string>* allowed = nullptr;
-                if (c.name == "purchase_order_contracts") allowed = &k_po_statuses;
-                if (c.name == "direct_costs") allowed = &k_direct_cost_statuses;
-                if (c.name == "requisitions") allowed = &k_requisition_statuses;
-                if (c.name == "commitment_change_orders") allowed = &k_cco_statuses;
+                if (c.name == "purchase_order_contracts")
+                    allowed = &k_po_statuses;
+                if (c.name == "direct_costs")
+                    allowed = &k_direct_cost_statuses;
+                if (c.name == "requisitions")
+                    allowed = &k_requisition_statuses;
+                if (c.name == "commitment_change_orders")
+                    allowed = &k_cco_statuses;
                 if (allowed != nullptr && allowed->count(s) == 0) {
                     errors.emplace_back(name, "is not included in the list");
                     break;
@@ -471,8 +606,10 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r, const 
             break;
         }
         case Kind::boolean:
-            if (!v.IsBool()) errors.emplace_back(name, "is invalid");
-            else staged.push_back({name, RVal(v.GetBool())});
+            if (!v.IsBool())
+                errors.emplace_back(name, "is invalid");
+            else
+                staged.push_back({name, RVal(v.GetBool())});
             break;
         case Kind::integer: {
             auto iv = json::get_int(attrs, name.c_str());
@@ -487,11 +624,13 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r, const 
                     break;
                 }
             }
-            if (name == "standard_cost_code_list_id" && impl.find(impl.coll("standard_cost_code_lists"), *iv) == nullptr) {
+            if (name == "standard_cost_code_list_id"
+                && impl.find(impl.coll("standard_cost_code_lists"), *iv) == nullptr) {
                 errors.emplace_back(name, "is invalid");
                 break;
             }
-            if (name == "commitment_id" && impl.find(impl.coll("purchase_order_contracts"), *iv) == nullptr) {
+            if (name == "commitment_id"
+                && impl.find(impl.coll("purchase_order_contracts"), *iv) == nullptr) {
                 errors.emplace_back(name, "is invalid");
                 break;
             }
@@ -499,21 +638,30 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r, const 
             break;
         }
         case Kind::money:
-            if (v.IsString() && valid_money(v.GetString())) staged.push_back({name, str_val(cents_to_money(*to_cents(v.GetString())))});
-            else if (v.IsNumber()) staged.push_back({name, str_val(money(v.GetDouble()))});
-            else errors.emplace_back(name, "is not a number");
+            if (v.IsString() && valid_money(v.GetString()))
+                staged.push_back({name, str_val(cents_to_money(*to_cents(v.GetString())))});
+            else if (v.IsNumber())
+                staged.push_back({name, str_val(money(v.GetDouble()))});
+            else
+                errors.emplace_back(name, "is not a number");
             break;
         case Kind::date:
-            if (v.IsString() && valid_date(v.GetString())) staged.push_back({name, str_val(v.GetString())});
-            else errors.emplace_back(name, "is not a valid date");
+            if (v.IsString() && valid_date(v.GetString()))
+                staged.push_back({name, str_val(v.GetString())});
+            else
+                errors.emplace_back(name, "is not a valid date");
             break;
         case Kind::array:
-            if (!v.IsArray()) errors.emplace_back(name, "is invalid");
-            else staged.push_back({name, RVal(v, g_alloc)});
+            if (!v.IsArray())
+                errors.emplace_back(name, "is invalid");
+            else
+                staged.push_back({name, RVal(v, g_alloc)});
             break;
         case Kind::object:
-            if (!v.IsObject()) errors.emplace_back(name, "is invalid");
-            else staged.push_back({name, RVal(v, g_alloc)});
+            if (!v.IsObject())
+                errors.emplace_back(name, "is invalid");
+            else
+                staged.push_back({name, RVal(v, g_alloc)});
             break;
         case Kind::any:
             staged.push_back({name, RVal(v, g_alloc)});
@@ -524,46 +672,62 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r, const 
     // Required attributes, checked against the record as it would be after the write.
     auto will_have = [&](const char* field) {
         for (const auto& s : staged)
-            if (s.name == field) return !s.value.IsNull();
+            if (s.name == field)
+                return !s.value.IsNull();
         auto it = r.obj.FindMember(field);
         return it != r.obj.MemberEnd() && !it->value.IsNull();
     };
     if (creating && !raw) {
         std::vector<const char*> required;
-        if (c.name == "vendors" || c.name == "standard_cost_code_lists" || c.name == "projects") required = {"name"};
-        if (c.name == "standard_cost_codes") required = {"code", "name", "standard_cost_code_list_id"};
-        if (c.name == "direct_costs") required = {"direct_cost_type", "direct_cost_date"};
-        if (c.name == "contract_payments") required = {"commitment_id", "amount"};
+        if (c.name == "vendors" || c.name == "standard_cost_code_lists" || c.name == "projects")
+            required = {"name"};
+        if (c.name == "standard_cost_codes")
+            required = {"code", "name", "standard_cost_code_list_id"};
+        if (c.name == "direct_costs")
+            required = {"direct_cost_type", "direct_cost_date"};
+        if (c.name == "contract_payments")
+            required = {"commitment_id", "amount"};
         for (const char* field : required) {
-            bool already = std::any_of(errors.begin(), errors.end(), [&](const auto& e) { return e.first == field; });
-            if (!already && !will_have(field)) errors.emplace_back(field, "can't be blank");
+            bool already = std::any_of(errors.begin(), errors.end(),
+                                       [&](const auto& e) { return e.first == field; });
+            if (!already && !will_have(field))
+                errors.emplace_back(field, "can't be blank");
         }
     }
 
     // origin_id is unique per company (per project for project resources).
     if (origin_given && new_origin) {
         auto* other = impl.find_by_origin(c, r.scope, *new_origin);
-        if (other != nullptr && other != &r) errors.emplace_back("origin_id", "has already been taken");
+        if (other != nullptr && other != &r)
+            errors.emplace_back("origin_id", "has already been taken");
     }
-    if (!errors.empty()) return false;
+    if (!errors.empty())
+        return false;
 
     if (origin_given) {
         auto old = member_str(r.obj, "origin_id");
-        if (old) c.by_origin.erase(fmt::format("{}:{}", r.scope, *old));
-        if (new_origin) c.by_origin[fmt::format("{}:{}", r.scope, *new_origin)] = member_int(r.obj, "id").value_or(0);
+        if (old)
+            c.by_origin.erase(fmt::format("{}:{}", r.scope, *old));
+        if (new_origin)
+            c.by_origin[fmt::format("{}:{}", r.scope, *new_origin)] =
+                member_int(r.obj, "id").value_or(0);
     }
-    for (auto& s : staged) set_member(r.obj, s.name, std::move(s.value));
-    if (lines_given) set_member(r.obj, "line_items", std::move(lines));
+    for (auto& s : staged)
+        set_member(r.obj, s.name, std::move(s.value));
+    if (lines_given)
+        set_member(r.obj, "line_items", std::move(lines));
 
     // Derived fields.
     if (c.name == "vendors" || c.name == "projects") {
         auto name = member_str(r.obj, "name");
-        if (name) set_member(r.obj, c.name == "vendors" ? "legal_name" : "display_name", str_val(*name));
+        if (name)
+            set_member(r.obj, c.name == "vendors" ? "legal_name" : "display_name", str_val(*name));
     }
     if (c.name == "standard_cost_codes" || c.name == "cost_codes") {
         std::string full = member_str(r.obj, "code").value_or("");
         if (auto pid = member_int(r.obj, "parent_id")) {
-            if (auto* parent = impl.find(c, *pid)) full = member_str(parent->obj, "full_code").value_or("") + "-" + full;
+            if (auto* parent = impl.find(c, *pid))
+                full = member_str(parent->obj, "full_code").value_or("") + "-" + full;
         }
         set_member(r.obj, "full_code", str_val(full));
     }
@@ -571,7 +735,8 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r, const 
     if (lit != r.obj.MemberEnd() && lit->value.IsArray() && r.obj.HasMember("grand_total")) {
         std::int64_t total = 0;
         for (auto& li : lit->value.GetArray())
-            if (li.HasMember("amount") && li["amount"].IsString()) total += to_cents(li["amount"].GetString()).value_or(0);
+            if (li.HasMember("amount") && li["amount"].IsString())
+                total += to_cents(li["amount"].GetString()).value_or(0);
         std::string t = cents_to_money(total);
         set_member(r.obj, "grand_total", str_val(t));
         if (c.name == "purchase_order_contracts") {
@@ -583,9 +748,11 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r, const 
     if (c.name == "requisitions" && lit != r.obj.MemberEnd() && lit->value.IsArray()) {
         std::int64_t total = 0;
         for (auto& li : lit->value.GetArray())
-            if (li.HasMember("amount") && li["amount"].IsString()) total += to_cents(li["amount"].GetString()).value_or(0);
+            if (li.HasMember("amount") && li["amount"].IsString())
+                total += to_cents(li["amount"].GetString()).value_or(0);
         std::int64_t retainage = 0;
-        if (auto ret = member_str(r.obj, "retainage_amount")) retainage = to_cents(*ret).value_or(0);
+        if (auto ret = member_str(r.obj, "retainage_amount"))
+            retainage = to_cents(*ret).value_or(0);
         set_member(r.obj, "total_claimed_amount", str_val(cents_to_money(total)));
         set_member(r.obj, "current_payment_due", str_val(cents_to_money(total - retainage)));
     }
@@ -594,17 +761,20 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r, const 
     return true;
 }
 
-std::int64_t ProcoreSim::Impl::create(Collection& c, std::int64_t scope, const rapidjson::Value& attrs,
-                                      FieldErrors& errors, bool raw) {
+std::int64_t ProcoreSim::Impl::create(Collection& c, std::int64_t scope,
+                                      const rapidjson::Value& attrs, FieldErrors& errors, bool raw)
+{
     Record r;
     r.scope = scope;
     const std::int64_t id = c.next_id;
     const std::int64_t now = clock.now_ms();
     r.created_ms = now;
-    for (const auto& f : *c.fields) r.obj.AddMember(RVal(rapidjson::StringRef(f.name)), default_for(f), g_alloc);
+    for (const auto& f : *c.fields)
+        r.obj.AddMember(RVal(rapidjson::StringRef(f.name)), default_for(f), g_alloc);
     r.obj["id"] = RVal(id);
     r.obj["created_at"] = str_val(procore_timestamp(now));
-    if (r.obj.HasMember("project_id")) r.obj["project_id"] = RVal(scope);
+    if (r.obj.HasMember("project_id"))
+        r.obj["project_id"] = RVal(scope);
     if (c.name == "purchase_order_contracts") {
         if (auto* p = find(coll("projects"), scope)) {
             RVal proj(rapidjson::kObjectType);
@@ -619,32 +789,41 @@ std::int64_t ProcoreSim::Impl::create(Collection& c, std::int64_t scope, const r
         comp.AddMember("name", str_val(company_name), g_alloc);
         r.obj["company"] = comp;
     }
-    if (!apply_attrs(*this, c, r, attrs, errors, raw, true)) return 0;
+    if (!apply_attrs(*this, c, r, attrs, errors, raw, true))
+        return 0;
     ++c.next_id;
     // apply_attrs indexed origin_id under the id it read from the object, which is set above.
     c.records.emplace(id, std::move(r));
     return id;
 }
 
-bool ProcoreSim::Impl::update(Collection& c, Record& r, const rapidjson::Value& attrs, FieldErrors& errors, bool raw) {
+bool ProcoreSim::Impl::update(Collection& c, Record& r, const rapidjson::Value& attrs,
+                              FieldErrors& errors, bool raw)
+{
     if (!raw && c.locked_by_origin && member_str(r.obj, "origin_id")) {
-        errors.emplace_back("base", "is locked: records synced with an ERP (origin_id set) cannot be changed");
+        errors.emplace_back(
+            "base", "is locked: records synced with an ERP (origin_id set) cannot be changed");
         return false;
     }
     return apply_attrs(*this, c, r, attrs, errors, raw, false);
 }
 
-void ProcoreSim::Impl::write_record(Collection&, const Record& r, json::Writer& w, bool compact) const {
+void ProcoreSim::Impl::write_record(Collection&, const Record& r, json::Writer& w,
+                                    bool compact) const
+{
     w.StartObject();
     for (auto m = r.obj.MemberBegin(); m != r.obj.MemberEnd(); ++m) {
-        if (compact && std::string_view(m->name.GetString(), m->name.GetStringLength()) == "line_items") continue;
+        if (compact
+            && std::string_view(m->name.GetString(), m->name.GetStringLength()) == "line_items")
+            continue;
         w.Key(m->name.GetString(), m->name.GetStringLength());
         m->value.Accept(w);
     }
     w.EndObject();
 }
 
-std::string ProcoreSim::Impl::record_json(Collection& c, const Record& r, bool compact) const {
+std::string ProcoreSim::Impl::record_json(Collection& c, const Record& r, bool compact) const
+{
     rapidjson::StringBuffer buf;
     json::Writer w(buf);
     write_record(c, r, w, compact);
@@ -654,8 +833,11 @@ std::string ProcoreSim::Impl::record_json(Collection& c, const Record& r, bool c
 // The documented sync rules: `id` given -> update that record (unknown id is an item error);
 // else `origin_id` given -> update the record with that origin_id or create one; neither ->
 // create. Every item succeeds or fails on its own; the response is always {entities, errors}.
-std::string ProcoreSim::Impl::sync(Collection& c, std::int64_t scope, const rapidjson::Value& updates,
-                                   const std::optional<std::string>& app, const rapidjson::Value* extra) {
+std::string ProcoreSim::Impl::sync(Collection& c, std::int64_t scope,
+                                   const rapidjson::Value& updates,
+                                   const std::optional<std::string>& app,
+                                   const rapidjson::Value* extra)
+{
     rapidjson::StringBuffer buf;
     json::Writer w(buf);
     rapidjson::StringBuffer err_buf;
@@ -676,7 +858,8 @@ std::string ProcoreSim::Impl::sync(Collection& c, std::int64_t scope, const rapi
             for (auto m = extra->MemberBegin(); m != extra->MemberEnd(); ++m)
                 if (!merged.HasMember(m->name))
                     merged.AddMember(rapidjson::Value(m->name, merged.GetAllocator()),
-                                     rapidjson::Value(m->value, merged.GetAllocator()), merged.GetAllocator());
+                                     rapidjson::Value(m->value, merged.GetAllocator()),
+                                     merged.GetAllocator());
             attrs = &merged;
         }
         if (!item.IsObject()) {
@@ -702,7 +885,8 @@ std::string ProcoreSim::Impl::sync(Collection& c, std::int64_t scope, const rapi
                 }
             } else {
                 id = create(c, scope, *attrs, errors);
-                if (id != 0) event = "create";
+                if (id != 0)
+                    event = "create";
             }
         }
         if (errors.empty() && id != 0) {
@@ -713,7 +897,8 @@ std::string ProcoreSim::Impl::sync(Collection& c, std::int64_t scope, const rapi
             ew.StartObject();
             if (item.IsObject()) {
                 for (auto m = item.MemberBegin(); m != item.MemberEnd(); ++m) {
-                    if (std::string_view(m->name.GetString()) == "errors") continue;
+                    if (std::string_view(m->name.GetString()) == "errors")
+                        continue;
                     ew.Key(m->name.GetString(), m->name.GetStringLength());
                     m->value.Accept(ew);
                 }
@@ -722,12 +907,14 @@ std::string ProcoreSim::Impl::sync(Collection& c, std::int64_t scope, const rapi
             ew.StartObject();
             std::vector<std::string> seen;
             for (const auto& e : errors) {
-                if (std::find(seen.begin(), seen.end(), e.first) != seen.end()) continue;
+                if (std::find(seen.begin(), seen.end(), e.first) != seen.end())
+                    continue;
                 seen.push_back(e.first);
                 json::key(ew, e.first);
                 ew.StartArray();
                 for (const auto& e2 : errors)
-                    if (e2.first == e.first) json::write_string(ew, e2.second);
+                    if (e2.first == e.first)
+                        json::write_string(ew, e2.second);
                 ew.EndArray();
             }
             ew.EndObject();
@@ -756,11 +943,12 @@ const std::vector<std::string> k_project_names = {
     "Cedar Hills Community Library",       "Northpoint Retail Plaza",
     "Mission Bay Lab Renovation",          "Granite Falls Fire Station No. 4",
 };
-const std::vector<std::string> k_streets = {"Main Street", "Oak Avenue", "Industrial Parkway", "Harbor Boulevard",
-                                            "Mill Road",   "Ridge Drive", "Commerce Way", "Lakeview Terrace"};
+const std::vector<std::string> k_streets = {
+    "Main Street", "Oak Avenue",  "Industrial Parkway", "Harbor Boulevard",
+    "Mill Road",   "Ridge Drive", "Commerce Way",       "Lakeview Terrace"};
 const std::vector<std::array<const char*, 3>> k_cities = {
     {"Sacramento", "CA", "958"}, {"Portland", "OR", "972"}, {"Denver", "CO", "802"},
-    {"Austin", "TX", "787"},     {"Phoenix", "AZ", "850"}, {"Boise", "ID", "837"},
+    {"Austin", "TX", "787"},     {"Phoenix", "AZ", "850"},  {"Boise", "ID", "837"},
     {"Reno", "NV", "895"},       {"Tacoma", "WA", "984"},
 };
 const std::vector<std::string> k_vendor_names = {
@@ -770,23 +958,34 @@ const std::vector<std::string> k_vendor_names = {
 };
 // A CSI MasterFormat-style standard cost code list: divisions with children.
 const std::vector<std::array<const char*, 3>> k_cost_codes = {
-    {"01", "", "General Requirements"},     {"100", "01", "Supervision"},
-    {"500", "01", "Temporary Facilities"},  {"03", "", "Concrete"},
-    {"300", "03", "Cast-in-Place Concrete"}, {"400", "03", "Precast Concrete"},
-    {"05", "", "Metals"},                   {"120", "05", "Structural Steel Framing"},
-    {"06", "", "Wood, Plastics, and Composites"}, {"100", "06", "Rough Carpentry"},
-    {"08", "", "Openings"},                 {"800", "08", "Glazing"},
-    {"09", "", "Finishes"},                 {"290", "09", "Gypsum Board"},
-    {"22", "", "Plumbing"},                 {"100", "22", "Plumbing Piping"},
-    {"26", "", "Electrical"},               {"500", "26", "Lighting"},
-    {"31", "", "Earthwork"},                {"200", "31", "Earth Moving"},
+    {"01", "", "General Requirements"},
+    {"100", "01", "Supervision"},
+    {"500", "01", "Temporary Facilities"},
+    {"03", "", "Concrete"},
+    {"300", "03", "Cast-in-Place Concrete"},
+    {"400", "03", "Precast Concrete"},
+    {"05", "", "Metals"},
+    {"120", "05", "Structural Steel Framing"},
+    {"06", "", "Wood, Plastics, and Composites"},
+    {"100", "06", "Rough Carpentry"},
+    {"08", "", "Openings"},
+    {"800", "08", "Glazing"},
+    {"09", "", "Finishes"},
+    {"290", "09", "Gypsum Board"},
+    {"22", "", "Plumbing"},
+    {"100", "22", "Plumbing Piping"},
+    {"26", "", "Electrical"},
+    {"500", "26", "Lighting"},
+    {"31", "", "Earthwork"},
+    {"200", "31", "Earth Moving"},
 };
 
 } // namespace
 
-void ProcoreSim::Impl::seed() {
-    auto make = [&](const std::string& name, const std::string& resource, bool project_scoped, bool locked,
-                    std::int64_t first_id, const std::vector<FieldSpec>* fields) {
+void ProcoreSim::Impl::seed()
+{
+    auto make = [&](const std::string& name, const std::string& resource, bool project_scoped,
+                    bool locked, std::int64_t first_id, const std::vector<FieldSpec>* fields) {
         Collection c;
         c.name = name;
         c.resource_name = resource;
@@ -799,15 +998,20 @@ void ProcoreSim::Impl::seed() {
     // Ids above 2^32 on purpose: Procore ids outgrew 32 bits (procore.md §1).
     make("projects", "Projects", false, false, 4'300'000'001, &k_project_fields);
     make("vendors", "Company Vendors", false, false, 4'400'000'001, &k_vendor_fields);
-    make("standard_cost_code_lists", "Standard Cost Code Lists", false, false, 600'001, &k_list_fields);
-    make("standard_cost_codes", "Standard Cost Codes", false, false, 700'001, &k_standard_code_fields);
+    make("standard_cost_code_lists", "Standard Cost Code Lists", false, false, 600'001,
+         &k_list_fields);
+    make("standard_cost_codes", "Standard Cost Codes", false, false, 700'001,
+         &k_standard_code_fields);
     make("cost_codes", "Cost Codes", true, false, 800'001, &k_cost_code_fields);
-    make("purchase_order_contracts", "Purchase Order Contracts", true, false, 4'500'000'001, &k_po_fields);
+    make("purchase_order_contracts", "Purchase Order Contracts", true, false, 4'500'000'001,
+         &k_po_fields);
     make("requisitions", "Requisitions", true, true, 5'100'000'001, &k_requisition_fields);
     make("direct_costs", "Direct Costs", true, true, 4'600'000'001, &k_direct_cost_fields);
-    make("commitment_change_orders", "Commitment Change Orders", true, false, 5'000'000'001, &k_cco_fields);
+    make("commitment_change_orders", "Commitment Change Orders", true, false, 5'000'000'001,
+         &k_cco_fields);
     make("contract_payments", "Contract Payments", true, true, 5'200'000'001, &k_payment_fields);
-    make("line_items", "", true, false, 900'001, &k_list_fields); // only an id counter for line items
+    make("line_items", "", true, false, 900'001,
+         &k_list_fields); // only an id counter for line items
 
     company_name = "Meridian Ridge Builders, Inc.";
     default_user_id = 987'654'321;
@@ -823,11 +1027,16 @@ void ProcoreSim::Impl::seed() {
     auto seeded = [&](Collection& c, std::int64_t scope, rapidjson::Document& d, std::int64_t ms) {
         FieldErrors errors;
         std::int64_t id = create(c, scope, d, errors, true);
-        if (id == 0) throw std::logic_error("procore seed: " + (errors.empty() ? "?" : errors[0].first + " " + errors[0].second));
+        if (id == 0)
+            throw std::logic_error(
+                "procore seed: "
+                + (errors.empty() ? "?" : errors[0].first + " " + errors[0].second));
         at(c, id, ms);
         return id;
     };
-    auto day_ms = [&](std::int64_t day) { return k_seed_base_ms + day * 86'400'000 + rng.between(0, 36'000) * 1000; };
+    auto day_ms = [&](std::int64_t day) {
+        return k_seed_base_ms + day * 86'400'000 + rng.between(0, 36'000) * 1000;
+    };
     auto date_of = [](std::int64_t ms) { return procore_timestamp(ms).substr(0, 10); };
 
     // Projects.
@@ -837,18 +1046,31 @@ void ProcoreSim::Impl::seed() {
         auto& a = d.GetAllocator();
         const auto& city = k_cities[static_cast<std::size_t>(i) % k_cities.size()];
         std::string name = k_project_names[static_cast<std::size_t>(i) % k_project_names.size()];
-        if (i >= static_cast<int>(k_project_names.size())) name += fmt::format(" ({})", i / static_cast<int>(k_project_names.size()) + 1);
+        if (i >= static_cast<int>(k_project_names.size()))
+            name += fmt::format(" ({})", i / static_cast<int>(k_project_names.size()) + 1);
         d.AddMember("name", rapidjson::Value(name.c_str(), a), a);
-        d.AddMember("project_number", rapidjson::Value(fmt::format("2025-{:03}", i + 1).c_str(), a), a);
-        d.AddMember("address", rapidjson::Value(fmt::format("{} {}", rng.between(100, 9800), rng.pick(k_streets)).c_str(), a), a);
+        d.AddMember("project_number", rapidjson::Value(fmt::format("2025-{:03}", i + 1).c_str(), a),
+                    a);
+        d.AddMember(
+            "address",
+            rapidjson::Value(
+                fmt::format("{} {}", rng.between(100, 9800), rng.pick(k_streets)).c_str(), a),
+            a);
         d.AddMember("city", rapidjson::StringRef(city[0]), a);
         d.AddMember("state_code", rapidjson::StringRef(city[1]), a);
         d.AddMember("country_code", "US", a);
-        d.AddMember("zip", rapidjson::Value(fmt::format("{}{:02}", city[2], rng.between(1, 99)).c_str(), a), a);
+        d.AddMember(
+            "zip", rapidjson::Value(fmt::format("{}{:02}", city[2], rng.between(1, 99)).c_str(), a),
+            a);
         d.AddMember("latitude", 30.0 + static_cast<double>(rng.between(0, 150000)) / 10000.0, a);
         d.AddMember("longitude", -122.0 + static_cast<double>(rng.between(0, 200000)) / 10000.0, a);
         d.AddMember("stage", "Course of Construction", a);
-        d.AddMember("phone", rapidjson::Value(fmt::format("({}) 555-{:04}", rng.between(201, 989), rng.between(0, 9999)).c_str(), a), a);
+        d.AddMember(
+            "phone",
+            rapidjson::Value(
+                fmt::format("({}) 555-{:04}", rng.between(201, 989), rng.between(0, 9999)).c_str(),
+                a),
+            a);
         projects.push_back(seeded(coll("projects"), company, d, day_ms(i)));
     }
 
@@ -868,9 +1090,11 @@ void ProcoreSim::Impl::seed() {
         d.AddMember("standard_cost_code_list_id", procore_list, a);
         d.AddMember("code", rapidjson::StringRef(cc[0]), a);
         d.AddMember("name", rapidjson::StringRef(cc[2]), a);
-        if (*cc[1] != '\0') d.AddMember("parent_id", division_ids.at(cc[1]), a);
+        if (*cc[1] != '\0')
+            d.AddMember("parent_id", division_ids.at(cc[1]), a);
         std::int64_t id = seeded(coll("standard_cost_codes"), company, d, day_ms(0));
-        if (*cc[1] == '\0') division_ids[cc[0]] = id;
+        if (*cc[1] == '\0')
+            division_ids[cc[0]] = id;
         std_codes.emplace_back(id, cc[1]);
     }
 
@@ -881,20 +1105,41 @@ void ProcoreSim::Impl::seed() {
         auto& a = d.GetAllocator();
         const auto& city = rng.pick(k_cities);
         d.AddMember("name", rapidjson::StringRef(k_vendor_names[i].c_str()), a);
-        d.AddMember("abbreviated_name", rapidjson::Value(k_vendor_names[i].substr(0, k_vendor_names[i].find(' ')).c_str(), a), a);
-        d.AddMember("address", rapidjson::Value(fmt::format("{} {}", rng.between(10, 9999), rng.pick(k_streets)).c_str(), a), a);
+        d.AddMember(
+            "abbreviated_name",
+            rapidjson::Value(k_vendor_names[i].substr(0, k_vendor_names[i].find(' ')).c_str(), a),
+            a);
+        d.AddMember(
+            "address",
+            rapidjson::Value(
+                fmt::format("{} {}", rng.between(10, 9999), rng.pick(k_streets)).c_str(), a),
+            a);
         d.AddMember("city", rapidjson::StringRef(city[0]), a);
         d.AddMember("state_code", rapidjson::StringRef(city[1]), a);
         d.AddMember("country_code", "US", a);
-        d.AddMember("zip", rapidjson::Value(fmt::format("{}{:02}", city[2], rng.between(1, 99)).c_str(), a), a);
-        d.AddMember("business_phone", rapidjson::Value(fmt::format("({}) 555-{:04}", rng.between(201, 989), rng.between(0, 9999)).c_str(), a), a);
+        d.AddMember(
+            "zip", rapidjson::Value(fmt::format("{}{:02}", city[2], rng.between(1, 99)).c_str(), a),
+            a);
+        d.AddMember(
+            "business_phone",
+            rapidjson::Value(
+                fmt::format("({}) 555-{:04}", rng.between(201, 989), rng.between(0, 9999)).c_str(),
+                a),
+            a);
         std::string domain = k_vendor_names[i].substr(0, k_vendor_names[i].find(' '));
-        for (auto& ch : domain) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        d.AddMember("email_address", rapidjson::Value(fmt::format("ap@{}.example.com", domain).c_str(), a), a);
-        d.AddMember("license_number", rapidjson::Value(fmt::format("{}-{}", city[1], rng.between(100000, 999999)).c_str(), a), a);
+        for (auto& ch : domain)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        d.AddMember("email_address",
+                    rapidjson::Value(fmt::format("ap@{}.example.com", domain).c_str(), a), a);
+        d.AddMember(
+            "license_number",
+            rapidjson::Value(fmt::format("{}-{}", city[1], rng.between(100000, 999999)).c_str(), a),
+            a);
         d.AddMember("project_ids", rapidjson::Value(rapidjson::kArrayType), a);
-        for (auto p : projects) d["project_ids"].PushBack(p, a);
-        vendors.push_back(seeded(coll("vendors"), company, d, day_ms(static_cast<std::int64_t>(i))));
+        for (auto p : projects)
+            d["project_ids"].PushBack(p, a);
+        vendors.push_back(
+            seeded(coll("vendors"), company, d, day_ms(static_cast<std::int64_t>(i))));
     }
 
     // Per project: cost codes copied from the standard list, commitments with line items,
@@ -911,25 +1156,32 @@ void ProcoreSim::Impl::seed() {
             d.AddMember("code", rapidjson::StringRef(cc[0]), a);
             d.AddMember("name", rapidjson::StringRef(cc[2]), a);
             d.AddMember("standard_cost_code_id", std_codes[k].first, a);
-            if (*cc[1] != '\0') d.AddMember("parent_id", proj_divisions.at(cc[1]), a);
-            std::int64_t id = seeded(coll("cost_codes"), project, d, day_ms(static_cast<std::int64_t>(pi)));
-            if (*cc[1] == '\0') proj_divisions[cc[0]] = id;
-            else leaf_codes.push_back(id);
+            if (*cc[1] != '\0')
+                d.AddMember("parent_id", proj_divisions.at(cc[1]), a);
+            std::int64_t id =
+                seeded(coll("cost_codes"), project, d, day_ms(static_cast<std::int64_t>(pi)));
+            if (*cc[1] == '\0')
+                proj_divisions[cc[0]] = id;
+            else
+                leaf_codes.push_back(id);
         }
-        auto line_items = [&](rapidjson::Document& d, int count, std::int64_t lo, std::int64_t hi, const char* what) {
+        auto line_items = [&](rapidjson::Document& d, int count, std::int64_t lo, std::int64_t hi,
+                              const char* what) {
             auto& a = d.GetAllocator();
             rapidjson::Value lines(rapidjson::kArrayType);
             for (int l = 0; l < count; ++l) {
                 rapidjson::Value li(rapidjson::kObjectType);
                 std::int64_t cents = rng.between(lo, hi) * 100 + rng.between(0, 99);
-                li.AddMember("description", rapidjson::Value(fmt::format("{} {}", what, l + 1).c_str(), a), a);
+                li.AddMember("description",
+                             rapidjson::Value(fmt::format("{} {}", what, l + 1).c_str(), a), a);
                 li.AddMember("amount", rapidjson::Value(cents_to_money(cents).c_str(), a), a);
                 li.AddMember("cost_code_id", rng.pick(leaf_codes), a);
                 lines.PushBack(li, a);
             }
             d.AddMember("line_items", lines, a);
         };
-        static const std::vector<std::string> po_statuses = {"Approved", "Approved", "Approved", "Draft", "Submitted", "Processing"};
+        static const std::vector<std::string> po_statuses = {"Approved", "Approved",  "Approved",
+                                                             "Draft",    "Submitted", "Processing"};
         for (int ci = 0; ci < options.commitments_per_project; ++ci) {
             rapidjson::Document d(rapidjson::kObjectType);
             auto& a = d.GetAllocator();
@@ -937,55 +1189,75 @@ void ProcoreSim::Impl::seed() {
             std::string status = ci == 0 ? "Approved" : rng.pick(po_statuses);
             std::int64_t ms = day_ms(static_cast<std::int64_t>(10 + pi * 3) + ci);
             d.AddMember("number", rapidjson::Value(fmt::format("PO-{:03}", ci + 1).c_str(), a), a);
-            d.AddMember("title", rapidjson::Value(fmt::format("{} - {}", k_cost_codes[static_cast<std::size_t>(rng.between(0, 19))][2],
-                                                              coll("vendors").records.at(vendor).obj["name"].GetString()).c_str(), a), a);
+            d.AddMember(
+                "title",
+                rapidjson::Value(
+                    fmt::format("{} - {}",
+                                k_cost_codes[static_cast<std::size_t>(rng.between(0, 19))][2],
+                                coll("vendors").records.at(vendor).obj["name"].GetString())
+                        .c_str(),
+                    a),
+                a);
             d.AddMember("status", rapidjson::Value(status.c_str(), a), a);
             d.AddMember("accounting_method", "amount", a);
             d.AddMember("executed", status == "Approved", a);
             d.AddMember("vendor_id", vendor, a);
             d.AddMember("retainage_percent", "10.0", a);
             d.AddMember("contract_date", rapidjson::Value(date_of(ms).c_str(), a), a);
-            line_items(d, static_cast<int>(rng.between(1, 4)), 2'000, 150'000, "Material and labor, item");
+            line_items(d, static_cast<int>(rng.between(1, 4)), 2'000, 150'000,
+                       "Material and labor, item");
             // Raw creation skips the vendor_id special case; resolve it the validated way.
             FieldErrors errors;
             auto& pos = coll("purchase_order_contracts");
             std::int64_t id = create(pos, project, d, errors, false);
-            if (id == 0) throw std::logic_error("procore seed: commitment " + errors[0].first);
+            if (id == 0)
+                throw std::logic_error("procore seed: commitment " + errors[0].first);
             at(pos, id, ms);
             auto& po = pos.records.at(id);
-            if (status != "Approved") continue;
+            if (status != "Approved")
+                continue;
             // Requisitions (subcontractor invoices) against approved commitments.
-            static const std::vector<std::string> req_statuses = {"approved", "approved", "under_review", "draft"};
+            static const std::vector<std::string> req_statuses = {"approved", "approved",
+                                                                  "under_review", "draft"};
             int reqs = static_cast<int>(rng.between(1, 2));
             for (int ri = 0; ri < reqs; ++ri) {
                 rapidjson::Document rq(rapidjson::kObjectType);
                 auto& ra = rq.GetAllocator();
                 std::int64_t rms = ms + (ri + 1) * 30LL * 86'400'000;
                 rq.AddMember("number", req_number++, ra);
-                rq.AddMember("invoice_number", rapidjson::Value(fmt::format("INV-{}", rng.between(10000, 99999)).c_str(), ra), ra);
+                rq.AddMember(
+                    "invoice_number",
+                    rapidjson::Value(fmt::format("INV-{}", rng.between(10000, 99999)).c_str(), ra),
+                    ra);
                 rq.AddMember("commitment_id", id, ra);
                 rq.AddMember("vendor_id", vendor, ra);
                 rq.AddMember("status", rapidjson::Value(rng.pick(req_statuses).c_str(), ra), ra);
                 rq.AddMember("billing_date", rapidjson::Value(date_of(rms).c_str(), ra), ra);
-                rq.AddMember("period_start", rapidjson::Value(date_of(rms - 30LL * 86'400'000).c_str(), ra), ra);
+                rq.AddMember("period_start",
+                             rapidjson::Value(date_of(rms - 30LL * 86'400'000).c_str(), ra), ra);
                 rq.AddMember("period_end", rapidjson::Value(date_of(rms).c_str(), ra), ra);
                 rapidjson::Value lines(rapidjson::kArrayType);
                 std::int64_t claimed = 0;
                 for (auto& li : po.obj["line_items"].GetArray()) {
                     rapidjson::Value l(rapidjson::kObjectType);
-                    std::int64_t cents = to_cents(li["amount"].GetString()).value_or(0) * rng.between(10, 40) / 100;
+                    std::int64_t cents =
+                        to_cents(li["amount"].GetString()).value_or(0) * rng.between(10, 40) / 100;
                     claimed += cents;
-                    l.AddMember("description", rapidjson::Value(li["description"].GetString(), ra), ra);
+                    l.AddMember("description", rapidjson::Value(li["description"].GetString(), ra),
+                                ra);
                     l.AddMember("amount", rapidjson::Value(cents_to_money(cents).c_str(), ra), ra);
-                    if (li["cost_code_id"].IsInt64()) l.AddMember("cost_code_id", li["cost_code_id"].GetInt64(), ra);
+                    if (li["cost_code_id"].IsInt64())
+                        l.AddMember("cost_code_id", li["cost_code_id"].GetInt64(), ra);
                     lines.PushBack(l, ra);
                 }
-                rq.AddMember("retainage_amount", rapidjson::Value(cents_to_money(claimed / 10).c_str(), ra), ra);
+                rq.AddMember("retainage_amount",
+                             rapidjson::Value(cents_to_money(claimed / 10).c_str(), ra), ra);
                 rq.AddMember("line_items", lines, ra);
                 auto& reqc = coll("requisitions");
                 FieldErrors re;
                 std::int64_t rid = create(reqc, project, rq, re, false);
-                if (rid == 0) throw std::logic_error("procore seed: requisition " + re[0].first);
+                if (rid == 0)
+                    throw std::logic_error("procore seed: requisition " + re[0].first);
                 at(reqc, rid, rms);
                 // "number", "commitment_id" and "status" are not writable through the API.
                 auto& rr = reqc.records.at(rid);
@@ -997,22 +1269,29 @@ void ProcoreSim::Impl::seed() {
                 rapidjson::Document co(rapidjson::kObjectType);
                 auto& ca = co.GetAllocator();
                 std::int64_t cms = ms + 20LL * 86'400'000;
-                co.AddMember("number", rapidjson::Value(fmt::format("CO-{:03}", ci + 1).c_str(), ca), ca);
+                co.AddMember("number",
+                             rapidjson::Value(fmt::format("CO-{:03}", ci + 1).c_str(), ca), ca);
                 co.AddMember("title", "Added scope per owner directive", ca);
-                co.AddMember("status", rapidjson::StringRef(rng.between(0, 2) == 0 ? "pending" : "approved"), ca);
+                co.AddMember("status",
+                             rapidjson::StringRef(rng.between(0, 2) == 0 ? "pending" : "approved"),
+                             ca);
                 co.AddMember("due_date", rapidjson::Value(date_of(cms).c_str(), ca), ca);
                 line_items(co, 1, 500, 20'000, "Change order item");
                 auto& ccos = coll("commitment_change_orders");
                 FieldErrors ce;
                 std::int64_t cid = create(ccos, project, co, ce, false);
-                if (cid == 0) throw std::logic_error("procore seed: change order " + ce[0].first);
+                if (cid == 0)
+                    throw std::logic_error("procore seed: change order " + ce[0].first);
                 at(ccos, cid, cms);
                 ccos.records.at(cid).obj["contract_id"] = RVal(id);
-                ccos.records.at(cid).obj["executed"] = RVal(std::string(co["status"].GetString()) == "approved");
+                ccos.records.at(cid).obj["executed"] =
+                    RVal(std::string(co["status"].GetString()) == "approved");
             }
         }
-        static const std::vector<std::string> dc_types = {"invoice", "invoice", "expense", "payroll"};
-        static const std::vector<std::string> dc_statuses = {"approved", "approved", "pending", "draft"};
+        static const std::vector<std::string> dc_types = {"invoice", "invoice", "expense",
+                                                          "payroll"};
+        static const std::vector<std::string> dc_statuses = {"approved", "approved", "pending",
+                                                             "draft"};
         for (int di = 0; di < options.costs_per_project; ++di) {
             rapidjson::Document d(rapidjson::kObjectType);
             auto& a = d.GetAllocator();
@@ -1020,38 +1299,56 @@ void ProcoreSim::Impl::seed() {
             std::string type = rng.pick(dc_types);
             d.AddMember("direct_cost_type", rapidjson::Value(type.c_str(), a), a);
             d.AddMember("status", rapidjson::Value(rng.pick(dc_statuses).c_str(), a), a);
-            if (type != "payroll") d.AddMember("vendor_id", rng.pick(vendors), a);
-            d.AddMember("invoice_number", rapidjson::Value(fmt::format("{}-{}", type == "payroll" ? "PR" : "INV", rng.between(1000, 99999)).c_str(), a), a);
-            d.AddMember("description", rapidjson::Value(type == "payroll" ? "Weekly field payroll" : type == "expense" ? "Equipment rental and consumables" : "Materials delivered to site", a), a);
+            if (type != "payroll")
+                d.AddMember("vendor_id", rng.pick(vendors), a);
+            d.AddMember("invoice_number",
+                        rapidjson::Value(fmt::format("{}-{}", type == "payroll" ? "PR" : "INV",
+                                                     rng.between(1000, 99999))
+                                             .c_str(),
+                                         a),
+                        a);
+            d.AddMember("description",
+                        rapidjson::Value(type == "payroll"   ? "Weekly field payroll"
+                                         : type == "expense" ? "Equipment rental and consumables"
+                                                             : "Materials delivered to site",
+                                         a),
+                        a);
             d.AddMember("direct_cost_date", rapidjson::Value(date_of(ms).c_str(), a), a);
             d.AddMember("received_date", rapidjson::Value(date_of(ms).c_str(), a), a);
             line_items(d, static_cast<int>(rng.between(1, 3)), 150, 25'000, "Cost line");
             auto& dcs = coll("direct_costs");
             FieldErrors errors;
             std::int64_t id = create(dcs, project, d, errors, false);
-            if (id == 0) throw std::logic_error("procore seed: direct cost " + errors[0].first);
+            if (id == 0)
+                throw std::logic_error("procore seed: direct cost " + errors[0].first);
             at(dcs, id, ms);
         }
     }
 }
 
-void ProcoreSim::Impl::add_bulk_vendors(int count, bool with_origin_id) {
+void ProcoreSim::Impl::add_bulk_vendors(int count, bool with_origin_id)
+{
     auto& vendors = coll("vendors");
     for (int i = 0; i < count; ++i) {
         const std::int64_t n = vendors.next_id - 4'400'000'000;
         rapidjson::Document d(rapidjson::kObjectType);
         auto& a = d.GetAllocator();
         const auto& city = rng.pick(k_cities);
-        d.AddMember("name", rapidjson::Value(fmt::format("{} {} #{}", rng.pick(k_vendor_names), city[0], n).c_str(), a), a);
+        d.AddMember("name",
+                    rapidjson::Value(
+                        fmt::format("{} {} #{}", rng.pick(k_vendor_names), city[0], n).c_str(), a),
+                    a);
         d.AddMember("city", rapidjson::StringRef(city[0]), a);
         d.AddMember("state_code", rapidjson::StringRef(city[1]), a);
         d.AddMember("country_code", "US", a);
         if (with_origin_id) {
             d.AddMember("origin_id", rapidjson::Value(fmt::format("SUP-{}", n).c_str(), a), a);
-            d.AddMember("origin_code", rapidjson::Value(fmt::format("{}", 100000 + n).c_str(), a), a);
+            d.AddMember("origin_code", rapidjson::Value(fmt::format("{}", 100000 + n).c_str(), a),
+                        a);
         }
         FieldErrors errors;
-        if (create(vendors, options.company_id, d, errors, true) == 0) throw std::logic_error("bulk vendor");
+        if (create(vendors, options.company_id, d, errors, true) == 0)
+            throw std::logic_error("bulk vendor");
     }
 }
 

@@ -16,16 +16,29 @@ using namespace procore;
 namespace {
 
 const std::vector<std::string> k_resources = {
-    "Projects",          "Company Vendors",        "Project Vendors",          "Company Users",
-    "Project Users",     "Standard Cost Codes",    "Standard Cost Code Lists", "Cost Codes",
-    "Purchase Order Contracts", "Purchase Order Contract Line Items", "Requisitions",
-    "Direct Costs",      "Direct Cost Line Items", "Commitment Change Orders", "Contract Payments",
-    "RFIs",              "ERP Requests",
+    "Projects",
+    "Company Vendors",
+    "Project Vendors",
+    "Company Users",
+    "Project Users",
+    "Standard Cost Codes",
+    "Standard Cost Code Lists",
+    "Cost Codes",
+    "Purchase Order Contracts",
+    "Purchase Order Contract Line Items",
+    "Requisitions",
+    "Direct Costs",
+    "Direct Cost Line Items",
+    "Commitment Change Orders",
+    "Contract Payments",
+    "RFIs",
+    "ERP Requests",
 };
 
 constexpr std::uint64_t k_first_event_id = 5982324300946918154ULL; // beyond 2^53, as documented
 
-std::string ulid(std::int64_t ms, Rng& rng) {
+std::string ulid(std::int64_t ms, Rng& rng)
+{
     static const char* k_crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     std::string out(26, '0');
     auto t = static_cast<std::uint64_t>(ms);
@@ -42,25 +55,31 @@ std::string ulid(std::int64_t ms, Rng& rng) {
     return out;
 }
 
-std::string iso_ms(std::int64_t ms) {
+std::string iso_ms(std::int64_t ms)
+{
     std::string base = procore_timestamp(ms); // "…T16:15:49Z"
     return fmt::format("{}.{:03}Z", base.substr(0, base.size() - 1), ms % 1000);
 }
 
-std::string normalize_version(const std::string& v) {
-    if (v == "v2" || v == "v2.0") return "v2.0";
+std::string normalize_version(const std::string& v)
+{
+    if (v == "v2" || v == "v2.0")
+        return "v2.0";
     return v;
 }
 
-void write_hook(json::Writer& w, const Hook& h) {
+void write_hook(json::Writer& w, const Hook& h)
+{
     w.StartObject();
     w.Key("id");
     w.Int64(h.id);
     w.Key("owned_by_company_id");
     w.Int64(h.company_id);
     w.Key("owned_by_project_id");
-    if (h.project_id) w.Int64(*h.project_id);
-    else w.Null();
+    if (h.project_id)
+        w.Int64(*h.project_id);
+    else
+        w.Null();
     w.Key("api_version");
     json::write_string(w, h.api_version);
     w.Key("namespace");
@@ -81,18 +100,23 @@ void write_hook(json::Writer& w, const Hook& h) {
     w.EndObject();
 }
 
-void write_trigger(json::Writer& w, const Trigger& t) {
+void write_trigger(json::Writer& w, const Trigger& t)
+{
     w.StartObject();
     w.Key("id");
     w.Int64(t.id);
     w.Key("webhook_hook_id");
     w.Int64(t.hook_id);
     w.Key("company_id");
-    if (t.company_id) w.Int64(*t.company_id);
-    else w.Null();
+    if (t.company_id)
+        w.Int64(*t.company_id);
+    else
+        w.Null();
     w.Key("project_id");
-    if (t.project_id) w.Int64(*t.project_id);
-    else w.Null();
+    if (t.project_id)
+        w.Int64(*t.project_id);
+    else
+        w.Null();
     w.Key("api_version");
     json::write_string(w, t.api_version);
     w.Key("resource_name");
@@ -104,7 +128,8 @@ void write_trigger(json::Writer& w, const Trigger& t) {
     w.EndObject();
 }
 
-void write_delivery(json::Writer& w, const Delivery& d, bool with_hook) {
+void write_delivery(json::Writer& w, const Delivery& d, bool with_hook)
+{
     w.StartObject();
     w.Key("id");
     w.Int64(d.id);
@@ -119,16 +144,20 @@ void write_delivery(json::Writer& w, const Delivery& d, bool with_hook) {
     w.Key("outcome");
     json::write_string(w, d.outcome);
     w.Key("response_status");
-    if (d.response_status) w.Int(*d.response_status);
-    else w.Null();
+    if (d.response_status)
+        w.Int(*d.response_status);
+    else
+        w.Null();
     w.Key("response_headers");
     w.StartObject();
     w.EndObject();
     w.Key("response_body");
     json::write_string(w, d.response_body);
     w.Key("response_error");
-    if (d.response_error) json::write_string(w, *d.response_error);
-    else w.Null();
+    if (d.response_error)
+        json::write_string(w, *d.response_error);
+    else
+        w.Null();
     w.Key("started_at");
     json::write_string(w, iso_ms(d.started_ms));
     w.Key("completed_at");
@@ -136,49 +165,60 @@ void write_delivery(json::Writer& w, const Delivery& d, bool with_hook) {
     w.EndObject();
 }
 
-std::optional<std::int64_t> int_param(const httplib::Request& req, const char* name) {
-    if (!req.has_param(name)) return std::nullopt;
+std::optional<std::int64_t> int_param(const httplib::Request& req, const char* name)
+{
+    if (!req.has_param(name))
+        return std::nullopt;
     std::string s = req.get_param_value(name);
-    if (s.empty() || s.size() > 18 || !std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+    if (s.empty() || s.size() > 18
+        || !std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
         return std::nullopt;
     return std::stoll(s);
 }
 
-bool all_idle(const std::map<std::int64_t, std::vector<Pending>>& queues, int in_flight) {
-    return in_flight == 0 &&
-           std::all_of(queues.begin(), queues.end(), [](const auto& q) { return q.second.empty(); });
+bool all_idle(const std::map<std::int64_t, std::vector<Pending>>& queues, int in_flight)
+{
+    return in_flight == 0 && std::all_of(queues.begin(), queues.end(), [](const auto& q) {
+               return q.second.empty();
+           });
 }
 
 } // namespace
 
-std::string ProcoreSim::Impl::hooks_json() {
+std::string ProcoreSim::Impl::hooks_json()
+{
     std::lock_guard<std::mutex> lock(wmu);
     rapidjson::StringBuffer buf;
     json::Writer w(buf);
     w.StartArray();
-    for (const auto& [id, h] : hooks) write_hook(w, h);
+    for (const auto& [id, h] : hooks)
+        write_hook(w, h);
     w.EndArray();
     return {buf.GetString(), buf.GetSize()};
 }
 
-std::string ProcoreSim::Impl::triggers_json(std::optional<std::int64_t> hook_id) {
+std::string ProcoreSim::Impl::triggers_json(std::optional<std::int64_t> hook_id)
+{
     std::lock_guard<std::mutex> lock(wmu);
     rapidjson::StringBuffer buf;
     json::Writer w(buf);
     w.StartArray();
     for (const auto& [id, t] : triggers)
-        if (!hook_id || t.hook_id == *hook_id) write_trigger(w, t);
+        if (!hook_id || t.hook_id == *hook_id)
+            write_trigger(w, t);
     w.EndArray();
     return {buf.GetString(), buf.GetSize()};
 }
 
-std::string ProcoreSim::Impl::deliveries_json(std::optional<std::int64_t> hook_id) {
+std::string ProcoreSim::Impl::deliveries_json(std::optional<std::int64_t> hook_id)
+{
     std::lock_guard<std::mutex> lock(wmu);
     rapidjson::StringBuffer buf;
     json::Writer w(buf);
     w.StartArray();
     for (const auto& d : deliveries)
-        if (!hook_id || d.hook_id == *hook_id) write_delivery(w, d, true);
+        if (!hook_id || d.hook_id == *hook_id)
+            write_delivery(w, d, true);
     w.EndArray();
     return {buf.GetString(), buf.GetSize()};
 }
@@ -186,28 +226,39 @@ std::string ProcoreSim::Impl::deliveries_json(std::optional<std::int64_t> hook_i
 // Called with mu held. A hook receives the event when one of its triggers names this
 // resource and event type, and the trigger was created in the hook's scope and API version
 // (a mismatch is a documented cause of missed webhooks, so it is reproduced).
-void ProcoreSim::Impl::fire(const Collection& c, const std::string& event_type, std::int64_t resource_id,
-                            std::int64_t scope, const std::optional<std::string>& app) {
-    if (c.resource_name.empty()) return;
+void ProcoreSim::Impl::fire(const Collection& c, const std::string& event_type,
+                            std::int64_t resource_id, std::int64_t scope,
+                            const std::optional<std::string>& app)
+{
+    if (c.resource_name.empty())
+        return;
     const std::int64_t company = company_of_scope(c, scope);
-    // (a plain flag and value rather than std::optional: GCC's -O2 maybe-uninitialized misfires on it)
+    // (a plain flag and value rather than std::optional: GCC's -O2 maybe-uninitialized misfires on
+    // it)
     const bool has_project = c.project_scoped;
     const std::int64_t project_id = has_project ? scope : 0;
     const std::int64_t now = clock.now_ms();
     // The API user behind a change: a service account per OAuth client, or a person in the UI.
-    const std::int64_t user = app ? 7'000'000'000 + static_cast<std::int64_t>(std::hash<std::string>{}(*app) % 1'000'000)
-                                  : default_user_id;
+    const std::int64_t user =
+        app ? 7'000'000'000 + static_cast<std::int64_t>(std::hash<std::string>{}(*app) % 1'000'000)
+            : default_user_id;
     std::lock_guard<std::mutex> lock(wmu);
     bool queued = false;
     for (const auto& [hid, h] : hooks) {
-        if (h.project_id ? (!has_project || project_id != *h.project_id) : h.company_id != company) continue;
+        if (h.project_id ? (!has_project || project_id != *h.project_id) : h.company_id != company)
+            continue;
         bool wanted = std::any_of(triggers.begin(), triggers.end(), [&](const auto& kv) {
             const Trigger& t = kv.second;
-            return t.hook_id == hid && t.resource_name == c.resource_name && t.event_type == event_type &&
-                   t.company_id == (h.project_id ? std::nullopt : std::optional<std::int64_t>(h.company_id)) &&
-                   t.project_id == h.project_id && normalize_version(t.api_version) == normalize_version(h.api_version);
+            return t.hook_id == hid && t.resource_name == c.resource_name
+                   && t.event_type == event_type
+                   && t.company_id
+                          == (h.project_id ? std::nullopt
+                                           : std::optional<std::int64_t>(h.company_id))
+                   && t.project_id == h.project_id
+                   && normalize_version(t.api_version) == normalize_version(h.api_version);
         });
-        if (!wanted) continue;
+        if (!wanted)
+            continue;
         auto ev = std::make_shared<Event>();
         ev->id = k_first_event_id + next_event_seq++;
         rapidjson::StringBuffer buf;
@@ -224,23 +275,29 @@ void ProcoreSim::Impl::fire(const Collection& c, const std::string& event_type, 
         w.Key("source_user_id");
         w.Int64(user);
         w.Key("source_project_id");
-        if (has_project) w.Int64(project_id);
-        else w.Null();
+        if (has_project)
+            w.Int64(project_id);
+        else
+            w.Null();
         w.Key("source_operation_id");
         w.Null();
         w.Key("source_company_id");
         w.Int64(company);
         w.Key("source_application_id");
-        if (app) json::write_string(w, *app);
-        else w.Null();
+        if (app)
+            json::write_string(w, *app);
+        else
+            w.Null();
         w.EndObject();
         w.Key("user_id");
         w.Int64(user);
         w.Key("company_id");
         w.Int64(company);
         w.Key("project_id");
-        if (has_project) w.Int64(project_id);
-        else w.Null();
+        if (has_project)
+            w.Int64(project_id);
+        else
+            w.Null();
         w.Key("api_version");
         w.String("v2.0");
         w.Key("event_type");
@@ -258,19 +315,22 @@ void ProcoreSim::Impl::fire(const Collection& c, const std::string& event_type, 
             // At-least-once and unordered: some events twice, each held back a little at random.
             int copies = webhook_rng.between(0, 2) == 0 ? 2 : 1;
             for (int i = 0; i < copies; ++i)
-                q.push_back(Pending{ev, 0, due + std::chrono::milliseconds(webhook_rng.between(0, 25))});
+                q.push_back(
+                    Pending{ev, 0, due + std::chrono::milliseconds(webhook_rng.between(0, 25))});
         } else {
             q.push_back(Pending{ev, 0, due});
         }
         queued = true;
     }
-    if (queued) wcv.notify_all();
+    if (queued)
+        wcv.notify_all();
 }
 
 // One thread delivers everything. Per hook the queue is FIFO and a failing head blocks the
 // rest (the real service pauses deliveries to a failing endpoint); with webhook_duplicates the
 // earliest-due event of a queue goes first, which reorders them.
-void ProcoreSim::Impl::delivery_loop() {
+void ProcoreSim::Impl::delivery_loop()
+{
     std::unique_lock<std::mutex> lock(wmu);
     while (!stopping) {
         const auto now = std::chrono::steady_clock::now();
@@ -278,7 +338,8 @@ void ProcoreSim::Impl::delivery_loop() {
         std::int64_t hook_id = 0;
         std::size_t index = 0;
         for (auto& [hid, q] : queues) {
-            const std::size_t limit = options.webhook_duplicates ? q.size() : std::min<std::size_t>(1, q.size());
+            const std::size_t limit =
+                options.webhook_duplicates ? q.size() : std::min<std::size_t>(1, q.size());
             for (std::size_t i = 0; i < limit; ++i) {
                 if (!earliest || q[i].due < *earliest) {
                     earliest = q[i].due;
@@ -322,7 +383,8 @@ void ProcoreSim::Impl::delivery_loop() {
             cli.set_read_timeout(secs, usecs);
             cli.set_write_timeout(secs, usecs);
             httplib::Headers headers;
-            for (const auto& [k, v] : hook.destination_headers) headers.emplace(k, v);
+            for (const auto& [k, v] : hook.destination_headers)
+                headers.emplace(k, v);
             headers.emplace("User-Agent", "Procore-Webhooks-Simulator/1.0");
             std::string path = m[2].matched && !m[2].str().empty() ? m[2].str() : "/";
             auto res = cli.Post(path.c_str(), headers, p.event->json, "application/json");
@@ -332,7 +394,8 @@ void ProcoreSim::Impl::delivery_loop() {
                 d.response_status = res->status;
                 d.response_body = res->body.substr(0, 1000);
                 ok = res->status >= 200 && res->status < 300;
-                if (!ok) d.response_error = fmt::format("HTTP {}", res->status);
+                if (!ok)
+                    d.response_error = fmt::format("HTTP {}", res->status);
             }
         }
         d.completed_ms = clock.now_ms();
@@ -346,7 +409,8 @@ void ProcoreSim::Impl::delivery_loop() {
         } else if (p.attempts < pol.max_attempts && hook_alive) {
             d.outcome = "retried";
             auto backoff = pol.initial_backoff * (1LL << std::min(p.attempts - 1, 20));
-            p.due = std::chrono::steady_clock::now() + std::min<std::chrono::milliseconds>(backoff, pol.max_backoff);
+            p.due = std::chrono::steady_clock::now()
+                    + std::min<std::chrono::milliseconds>(backoff, pol.max_backoff);
             auto& again = queues[hook_id];
             again.insert(again.begin(), p);
         } else {
@@ -372,17 +436,21 @@ void ProcoreSim::Impl::delivery_loop() {
         }
         for (auto it = queues.begin(); it != queues.end();)
             it = it->second.empty() ? queues.erase(it) : std::next(it);
-        if (all_idle(queues, in_flight)) idle_cv.notify_all();
+        if (all_idle(queues, in_flight))
+            idle_cv.notify_all();
     }
 }
 
-void ProcoreSim::Impl::mount_webhooks(httplib::Server& server) {
+void ProcoreSim::Impl::mount_webhooks(httplib::Server& server)
+{
     using Req = const httplib::Request&;
     using Res = httplib::Response&;
     auto errors422 = [](Res res, const std::string& field, const std::string& msg) {
         set_json(res, 422, fmt::format(R"({{"errors":{{"{}":["{}"]}}}})", field, msg));
     };
-    auto bad = [](Res res, const std::string& msg) { set_json(res, 400, json::object1("errors", msg)); };
+    auto bad = [](Res res, const std::string& msg) {
+        set_json(res, 400, json::object1("errors", msg));
+    };
     // Hook and trigger scope: company_id or project_id, from the query string or the body.
     struct Scope {
         std::optional<std::int64_t> company, project;
@@ -391,8 +459,10 @@ void ProcoreSim::Impl::mount_webhooks(httplib::Server& server) {
         s.company = int_param(req, "company_id");
         s.project = int_param(req, "project_id");
         if (body != nullptr) {
-            if (!s.company) s.company = json::get_int(*body, "company_id");
-            if (!s.project) s.project = json::get_int(*body, "project_id");
+            if (!s.company)
+                s.company = json::get_int(*body, "company_id");
+            if (!s.project)
+                s.project = json::get_int(*body, "project_id");
         }
         if (s.company.has_value() == s.project.has_value()) {
             bad(res, "exactly one of company_id or project_id is required");
@@ -414,7 +484,8 @@ void ProcoreSim::Impl::mount_webhooks(httplib::Server& server) {
     auto gated = [this](std::function<void(Req, Res)> h) {
         return [this, h](Req req, Res res) {
             Ctx ctx;
-            if (gate(req, res, ctx)) h(req, res);
+            if (gate(req, res, ctx))
+                h(req, res);
         };
     };
     auto parse = [bad](Req req, Res res, rapidjson::Document& d) {
@@ -430,9 +501,12 @@ void ProcoreSim::Impl::mount_webhooks(httplib::Server& server) {
         static const std::regex k_namespace("^[a-z0-9-]+$");
         auto ns = json::get_string(in, "namespace");
         if (creating || in.HasMember("namespace")) {
-            if (!ns || ns->empty()) return errors422(res, "namespace", "can't be blank"), false;
+            if (!ns || ns->empty())
+                return errors422(res, "namespace", "can't be blank"), false;
             if (!std::regex_match(*ns, k_namespace))
-                return errors422(res, "namespace", "is invalid: use lowercase letters, digits and '-'"), false;
+                return errors422(res, "namespace",
+                                 "is invalid: use lowercase letters, digits and '-'"),
+                       false;
         }
         auto url = json::get_string(in, "destination_url");
         if (creating || in.HasMember("destination_url")) {
@@ -441,192 +515,238 @@ void ProcoreSim::Impl::mount_webhooks(httplib::Server& server) {
         }
         auto version = json::get_string(in, "api_version");
         if (version && normalize_version(*version) != "v2.0")
-            return errors422(res, "api_version", "is not supported by the simulator (only v2)"), false;
-        if (in.HasMember("destination_headers") && !in["destination_headers"].IsObject() && !in["destination_headers"].IsNull())
+            return errors422(res, "api_version", "is not supported by the simulator (only v2)"),
+                   false;
+        if (in.HasMember("destination_headers") && !in["destination_headers"].IsObject()
+            && !in["destination_headers"].IsNull())
             return errors422(res, "destination_headers", "is invalid"), false;
-        if (ns) h.namespace_ = *ns;
-        if (url) h.destination_url = *url;
-        if (version) h.api_version = *version;
-        else if (creating) h.api_version = "v2";
+        if (ns)
+            h.namespace_ = *ns;
+        if (url)
+            h.destination_url = *url;
+        if (version)
+            h.api_version = *version;
+        else if (creating)
+            h.api_version = "v2";
         if (in.HasMember("destination_headers")) {
             h.destination_headers.clear();
             if (in["destination_headers"].IsObject())
-                for (auto m = in["destination_headers"].MemberBegin(); m != in["destination_headers"].MemberEnd(); ++m)
-                    if (m->value.IsString()) h.destination_headers.emplace_back(m->name.GetString(), m->value.GetString());
+                for (auto m = in["destination_headers"].MemberBegin();
+                     m != in["destination_headers"].MemberEnd(); ++m)
+                    if (m->value.IsString())
+                        h.destination_headers.emplace_back(m->name.GetString(),
+                                                           m->value.GetString());
         }
         return true;
     };
 
-    server.Post("/rest/v1.0/webhooks/hooks", gated([this, parse, scope_of, apply_hook, bad](Req req, Res res) {
-        rapidjson::Document body;
-        Scope s;
-        if (!parse(req, res, body) || !scope_of(req, res, &body, s)) return;
-        if (!body.HasMember("hook") || !body["hook"].IsObject()) return bad(res, "param is missing or the value is empty: hook");
-        Hook h;
-        if (!apply_hook(res, body["hook"], h, true)) return;
-        std::lock_guard<std::mutex> lock(wmu);
-        h.id = next_hook_id++;
-        h.company_id = options.company_id;
-        h.project_id = s.project;
-        h.created_ms = h.updated_ms = clock.now_ms();
-        hooks[h.id] = h;
-        rapidjson::StringBuffer buf;
-        json::Writer w(buf);
-        write_hook(w, h);
-        set_json(res, 201, {buf.GetString(), buf.GetSize()});
-    }));
+    server.Post("/rest/v1.0/webhooks/hooks",
+                gated([this, parse, scope_of, apply_hook, bad](Req req, Res res) {
+                    rapidjson::Document body;
+                    Scope s;
+                    if (!parse(req, res, body) || !scope_of(req, res, &body, s))
+                        return;
+                    if (!body.HasMember("hook") || !body["hook"].IsObject())
+                        return bad(res, "param is missing or the value is empty: hook");
+                    Hook h;
+                    if (!apply_hook(res, body["hook"], h, true))
+                        return;
+                    std::lock_guard<std::mutex> lock(wmu);
+                    h.id = next_hook_id++;
+                    h.company_id = options.company_id;
+                    h.project_id = s.project;
+                    h.created_ms = h.updated_ms = clock.now_ms();
+                    hooks[h.id] = h;
+                    rapidjson::StringBuffer buf;
+                    json::Writer w(buf);
+                    write_hook(w, h);
+                    set_json(res, 201, {buf.GetString(), buf.GetSize()});
+                }));
     server.Get("/rest/v1.0/webhooks/hooks", gated([this, scope_of](Req req, Res res) {
-        Scope s;
-        if (!scope_of(req, res, nullptr, s)) return;
-        std::lock_guard<std::mutex> lock(wmu);
-        rapidjson::StringBuffer buf;
-        json::Writer w(buf);
-        w.StartArray();
-        for (const auto& [id, h] : hooks)
-            if (h.project_id == s.project) write_hook(w, h);
-        w.EndArray();
-        set_json(res, 200, {buf.GetString(), buf.GetSize()});
-    }));
-    server.Patch(R"(/rest/v1\.0/webhooks/hooks/(\d+))", gated([this, parse, apply_hook, bad](Req req, Res res) {
-        rapidjson::Document body;
-        if (!parse(req, res, body)) return;
-        if (!body.HasMember("hook") || !body["hook"].IsObject()) return bad(res, "param is missing or the value is empty: hook");
-        std::lock_guard<std::mutex> lock(wmu);
-        auto it = hooks.find(std::stoll(req.matches[1].str()));
-        if (it == hooks.end()) return set_json(res, 404, json::object1("errors", "Hook not found"));
-        Hook h = it->second;
-        if (!apply_hook(res, body["hook"], h, false)) return;
-        h.updated_ms = clock.now_ms();
-        it->second = h;
-        rapidjson::StringBuffer buf;
-        json::Writer w(buf);
-        write_hook(w, h);
-        set_json(res, 200, {buf.GetString(), buf.GetSize()});
-    }));
+                   Scope s;
+                   if (!scope_of(req, res, nullptr, s))
+                       return;
+                   std::lock_guard<std::mutex> lock(wmu);
+                   rapidjson::StringBuffer buf;
+                   json::Writer w(buf);
+                   w.StartArray();
+                   for (const auto& [id, h] : hooks)
+                       if (h.project_id == s.project)
+                           write_hook(w, h);
+                   w.EndArray();
+                   set_json(res, 200, {buf.GetString(), buf.GetSize()});
+               }));
+    server.Patch(R"(/rest/v1\.0/webhooks/hooks/(\d+))",
+                 gated([this, parse, apply_hook, bad](Req req, Res res) {
+                     rapidjson::Document body;
+                     if (!parse(req, res, body))
+                         return;
+                     if (!body.HasMember("hook") || !body["hook"].IsObject())
+                         return bad(res, "param is missing or the value is empty: hook");
+                     std::lock_guard<std::mutex> lock(wmu);
+                     auto it = hooks.find(std::stoll(req.matches[1].str()));
+                     if (it == hooks.end())
+                         return set_json(res, 404, json::object1("errors", "Hook not found"));
+                     Hook h = it->second;
+                     if (!apply_hook(res, body["hook"], h, false))
+                         return;
+                     h.updated_ms = clock.now_ms();
+                     it->second = h;
+                     rapidjson::StringBuffer buf;
+                     json::Writer w(buf);
+                     write_hook(w, h);
+                     set_json(res, 200, {buf.GetString(), buf.GetSize()});
+                 }));
     server.Delete(R"(/rest/v1\.0/webhooks/hooks/(\d+))", gated([this](Req req, Res res) {
-        std::lock_guard<std::mutex> lock(wmu);
-        const std::int64_t id = std::stoll(req.matches[1].str());
-        if (hooks.erase(id) == 0) return set_json(res, 404, json::object1("errors", "Hook not found"));
-        for (auto it = triggers.begin(); it != triggers.end();)
-            it = it->second.hook_id == id ? triggers.erase(it) : std::next(it);
-        queues.erase(id);
-        if (all_idle(queues, in_flight)) idle_cv.notify_all();
-        res.status = 204;
-    }));
-    server.Post(R"(/rest/v1\.0/webhooks/hooks/(\d+)/triggers)", gated([this, parse, scope_of, errors422, bad](Req req, Res res) {
-        rapidjson::Document body;
-        Scope s;
-        if (!parse(req, res, body) || !scope_of(req, res, &body, s)) return;
-        if (!body.HasMember("trigger") || !body["trigger"].IsObject())
-            return bad(res, "param is missing or the value is empty: trigger");
-        const auto& in = body["trigger"];
-        auto resource = json::get_string(in, "resource_name");
-        auto event = json::get_string(in, "event_type");
-        if (!resource || std::find(k_resources.begin(), k_resources.end(), *resource) == k_resources.end())
-            return errors422(res, "resource_name", "is not a valid resource (see GET /rest/v1.0/webhooks/resources)");
-        if (!event || (*event != "create" && *event != "update" && *event != "delete"))
-            return errors422(res, "event_type", "is not included in the list");
-        std::lock_guard<std::mutex> lock(wmu);
-        const std::int64_t hook_id = std::stoll(req.matches[1].str());
-        auto hit = hooks.find(hook_id);
-        if (hit == hooks.end()) return set_json(res, 404, json::object1("errors", "Hook not found"));
-        for (const auto& [tid, t] : triggers)
-            if (t.hook_id == hook_id && t.resource_name == *resource && t.event_type == *event &&
-                t.company_id == s.company && t.project_id == s.project)
-                return errors422(res, "event_type", "has already been taken");
-        Trigger t;
-        t.id = next_trigger_id++;
-        t.hook_id = hook_id;
-        t.company_id = s.company;
-        t.project_id = s.project;
-        t.api_version = json::get_string(body, "api_version").value_or(hit->second.api_version);
-        t.resource_name = *resource;
-        t.event_type = *event;
-        t.created_ms = clock.now_ms();
-        triggers[t.id] = t;
-        rapidjson::StringBuffer buf;
-        json::Writer w(buf);
-        write_trigger(w, t);
-        set_json(res, 201, {buf.GetString(), buf.GetSize()});
-    }));
-    server.Get(R"(/rest/v1\.0/webhooks/hooks/(\d+)/triggers)", gated([this](Req req, Res res) {
-        const std::int64_t hook_id = std::stoll(req.matches[1].str());
-        {
+                      std::lock_guard<std::mutex> lock(wmu);
+                      const std::int64_t id = std::stoll(req.matches[1].str());
+                      if (hooks.erase(id) == 0)
+                          return set_json(res, 404, json::object1("errors", "Hook not found"));
+                      for (auto it = triggers.begin(); it != triggers.end();)
+                          it = it->second.hook_id == id ? triggers.erase(it) : std::next(it);
+                      queues.erase(id);
+                      if (all_idle(queues, in_flight))
+                          idle_cv.notify_all();
+                      res.status = 204;
+                  }));
+    server.Post(
+        R"(/rest/v1\.0/webhooks/hooks/(\d+)/triggers)",
+        gated([this, parse, scope_of, errors422, bad](Req req, Res res) {
+            rapidjson::Document body;
+            Scope s;
+            if (!parse(req, res, body) || !scope_of(req, res, &body, s))
+                return;
+            if (!body.HasMember("trigger") || !body["trigger"].IsObject())
+                return bad(res, "param is missing or the value is empty: trigger");
+            const auto& in = body["trigger"];
+            auto resource = json::get_string(in, "resource_name");
+            auto event = json::get_string(in, "event_type");
+            if (!resource
+                || std::find(k_resources.begin(), k_resources.end(), *resource)
+                       == k_resources.end())
+                return errors422(res, "resource_name",
+                                 "is not a valid resource (see GET /rest/v1.0/webhooks/resources)");
+            if (!event || (*event != "create" && *event != "update" && *event != "delete"))
+                return errors422(res, "event_type", "is not included in the list");
             std::lock_guard<std::mutex> lock(wmu);
-            if (hooks.count(hook_id) == 0) return set_json(res, 404, json::object1("errors", "Hook not found"));
-        }
-        set_json(res, 200, triggers_json(hook_id));
-    }));
-    server.Delete(R"(/rest/v1\.0/webhooks/hooks/(\d+)/triggers/(\d+))", gated([this](Req req, Res res) {
-        std::lock_guard<std::mutex> lock(wmu);
-        auto it = triggers.find(std::stoll(req.matches[2].str()));
-        if (it == triggers.end() || it->second.hook_id != std::stoll(req.matches[1].str()))
-            return set_json(res, 404, json::object1("errors", "Trigger not found"));
-        triggers.erase(it);
-        res.status = 204;
-    }));
+            const std::int64_t hook_id = std::stoll(req.matches[1].str());
+            auto hit = hooks.find(hook_id);
+            if (hit == hooks.end())
+                return set_json(res, 404, json::object1("errors", "Hook not found"));
+            for (const auto& [tid, t] : triggers)
+                if (t.hook_id == hook_id && t.resource_name == *resource && t.event_type == *event
+                    && t.company_id == s.company && t.project_id == s.project)
+                    return errors422(res, "event_type", "has already been taken");
+            Trigger t;
+            t.id = next_trigger_id++;
+            t.hook_id = hook_id;
+            t.company_id = s.company;
+            t.project_id = s.project;
+            t.api_version = json::get_string(body, "api_version").value_or(hit->second.api_version);
+            t.resource_name = *resource;
+            t.event_type = *event;
+            t.created_ms = clock.now_ms();
+            triggers[t.id] = t;
+            rapidjson::StringBuffer buf;
+            json::Writer w(buf);
+            write_trigger(w, t);
+            set_json(res, 201, {buf.GetString(), buf.GetSize()});
+        }));
+    server.Get(R"(/rest/v1\.0/webhooks/hooks/(\d+)/triggers)", gated([this](Req req, Res res) {
+                   const std::int64_t hook_id = std::stoll(req.matches[1].str());
+                   {
+                       std::lock_guard<std::mutex> lock(wmu);
+                       if (hooks.count(hook_id) == 0)
+                           return set_json(res, 404, json::object1("errors", "Hook not found"));
+                   }
+                   set_json(res, 200, triggers_json(hook_id));
+               }));
+    server.Delete(
+        R"(/rest/v1\.0/webhooks/hooks/(\d+)/triggers/(\d+))", gated([this](Req req, Res res) {
+            std::lock_guard<std::mutex> lock(wmu);
+            auto it = triggers.find(std::stoll(req.matches[2].str()));
+            if (it == triggers.end() || it->second.hook_id != std::stoll(req.matches[1].str()))
+                return set_json(res, 404, json::object1("errors", "Trigger not found"));
+            triggers.erase(it);
+            res.status = 204;
+        }));
     // Deliveries: filters[status] (the docs also write filter[status]) and cursor paging with
     // page_size and page_start (the id of the last delivery of the previous page), oldest first.
-    server.Get(R"(/rest/v1\.0/webhooks/hooks/(\d+)/deliveries)", gated([this, bad](Req req, Res res) {
-        std::string status = "any";
-        if (req.has_param("filters[status]")) status = req.get_param_value("filters[status]");
-        else if (req.has_param("filter[status]")) status = req.get_param_value("filter[status]");
-        if (status != "any" && status != "successful" && status != "failing" && status != "discarded")
-            return bad(res, "filters[status] must be any, successful, failing or discarded");
-        std::int64_t page_size = 100;
-        if (req.has_param("page_size")) {
-            auto v = int_param(req, "page_size");
-            if (!v || *v < 1) return bad(res, "page_size must be a positive integer");
-            page_size = std::min<std::int64_t>(*v, 1000);
-        }
-        std::int64_t start = 0;
-        if (req.has_param("page_start")) {
-            auto v = int_param(req, "page_start");
-            if (!v) return bad(res, "page_start must be a delivery id");
-            start = *v;
-        }
-        std::lock_guard<std::mutex> lock(wmu);
-        const std::int64_t hook_id = std::stoll(req.matches[1].str());
-        if (hooks.count(hook_id) == 0) return set_json(res, 404, json::object1("errors", "Hook not found"));
-        rapidjson::StringBuffer buf;
-        json::Writer w(buf);
-        w.StartArray();
-        std::int64_t n = 0;
-        for (const auto& d : deliveries) {
-            if (d.hook_id != hook_id || d.id <= start) continue;
-            if (status == "successful" && d.outcome != "ok") continue;
-            if (status == "failing" && d.outcome != "retried" && d.outcome != "failed") continue;
-            if (status == "discarded" && d.outcome != "discarded") continue;
-            if (n++ == page_size) break;
-            write_delivery(w, d, false);
-        }
-        w.EndArray();
-        set_json(res, 200, {buf.GetString(), buf.GetSize()});
-    }));
-    server.Get("/rest/v1.0/webhooks/resources", gated([](Req, Res res) {
-        rapidjson::StringBuffer buf;
-        json::Writer w(buf);
-        w.StartArray();
-        for (const auto& r : k_resources) {
-            w.StartObject();
-            w.Key("name");
-            json::write_string(w, r);
-            w.Key("event_types");
+    server.Get(
+        R"(/rest/v1\.0/webhooks/hooks/(\d+)/deliveries)", gated([this, bad](Req req, Res res) {
+            std::string status = "any";
+            if (req.has_param("filters[status]"))
+                status = req.get_param_value("filters[status]");
+            else if (req.has_param("filter[status]"))
+                status = req.get_param_value("filter[status]");
+            if (status != "any" && status != "successful" && status != "failing"
+                && status != "discarded")
+                return bad(res, "filters[status] must be any, successful, failing or discarded");
+            std::int64_t page_size = 100;
+            if (req.has_param("page_size")) {
+                auto v = int_param(req, "page_size");
+                if (!v || *v < 1)
+                    return bad(res, "page_size must be a positive integer");
+                page_size = std::min<std::int64_t>(*v, 1000);
+            }
+            std::int64_t start = 0;
+            if (req.has_param("page_start")) {
+                auto v = int_param(req, "page_start");
+                if (!v)
+                    return bad(res, "page_start must be a delivery id");
+                start = *v;
+            }
+            std::lock_guard<std::mutex> lock(wmu);
+            const std::int64_t hook_id = std::stoll(req.matches[1].str());
+            if (hooks.count(hook_id) == 0)
+                return set_json(res, 404, json::object1("errors", "Hook not found"));
+            rapidjson::StringBuffer buf;
+            json::Writer w(buf);
             w.StartArray();
-            for (const char* e : {"create", "update", "delete"}) w.String(e);
+            std::int64_t n = 0;
+            for (const auto& d : deliveries) {
+                if (d.hook_id != hook_id || d.id <= start)
+                    continue;
+                if (status == "successful" && d.outcome != "ok")
+                    continue;
+                if (status == "failing" && d.outcome != "retried" && d.outcome != "failed")
+                    continue;
+                if (status == "discarded" && d.outcome != "discarded")
+                    continue;
+                if (n++ == page_size)
+                    break;
+                write_delivery(w, d, false);
+            }
             w.EndArray();
-            w.EndObject();
-        }
-        w.EndArray();
-        set_json(res, 200, {buf.GetString(), buf.GetSize()});
-    }));
+            set_json(res, 200, {buf.GetString(), buf.GetSize()});
+        }));
+    server.Get("/rest/v1.0/webhooks/resources", gated([](Req, Res res) {
+                   rapidjson::StringBuffer buf;
+                   json::Writer w(buf);
+                   w.StartArray();
+                   for (const auto& r : k_resources) {
+                       w.StartObject();
+                       w.Key("name");
+                       json::write_string(w, r);
+                       w.Key("event_types");
+                       w.StartArray();
+                       for (const char* e : {"create", "update", "delete"})
+                           w.String(e);
+                       w.EndArray();
+                       w.EndObject();
+                   }
+                   w.EndArray();
+                   set_json(res, 200, {buf.GetString(), buf.GetSize()});
+               }));
 }
 
 namespace procore {
 
-std::string iso_micro(std::int64_t epoch_ms, std::uint64_t micro_extra) {
+std::string iso_micro(std::int64_t epoch_ms, std::uint64_t micro_extra)
+{
     std::string base = procore_timestamp(epoch_ms);
-    return fmt::format("{}.{:03}{:03}Z", base.substr(0, base.size() - 1), epoch_ms % 1000, micro_extra % 1000);
+    return fmt::format("{}.{:03}{:03}Z", base.substr(0, base.size() - 1), epoch_ms % 1000,
+                       micro_extra % 1000);
 }
 
 } // namespace procore

@@ -28,7 +28,7 @@ struct SimOptions {
     int costs_per_project = 10;
 
     std::string bind = "127.0.0.1";
-    int oracle_port = 0;   // 0 = any free port
+    int oracle_port = 0; // 0 = any free port
     int procore_port = 0;
 
     std::string oracle_client_id = "ml-connector-oracle";
@@ -37,19 +37,19 @@ struct SimOptions {
     std::string procore_client_secret = "procore-sim-secret-8d41e7";
     std::int64_t company_id = 4264807;
 
-    int oracle_token_ttl = 3600;   // seconds
-    int procore_token_ttl = 5400;  // seconds
+    int oracle_token_ttl = 3600;  // seconds
+    int procore_token_ttl = 5400; // seconds
     int procore_hourly_limit = 3600;
-    int procore_spike_limit = 100; // per 10 s window; tests raise both
+    int procore_spike_limit = 100;   // per 10 s window; tests raise both
     bool webhook_duplicates = false; // deliver some events twice and out of order
-    int ess_polls_to_finish = 3;   // ESS job status polls before a terminal state
+    int ess_polls_to_finish = 3;     // ESS job status polls before a terminal state
 };
 
 // Virtual time: real time plus an offset that POST /_sim/clock advances. Token expiry,
 // LastUpdateDate/updated_at stamps and rate-limit windows all read this clock.
 class VirtualClock {
 public:
-    std::int64_t now_ms() const;  // unix epoch milliseconds
+    std::int64_t now_ms() const; // unix epoch milliseconds
     std::int64_t now_s() const { return now_ms() / 1000; }
     void advance_seconds(std::int64_t seconds);
 
@@ -76,13 +76,13 @@ std::string path_template(const std::string& path);
 // when set, whose method equals `method`, get this behaviour `count` times (-1 = forever).
 struct Fault {
     std::string path;
-    std::string method;   // empty = any
-    int status = 0;       // 0 = don't replace the status (use with delay_ms)
+    std::string method; // empty = any
+    int status = 0;     // 0 = don't replace the status (use with delay_ms)
     int count = 1;
-    int retry_after = -1; // seconds, adds Retry-After
-    int delay_ms = 0;     // sleep before answering
-    bool drop = false;    // send headers, then close without the body
-    bool truncate = false;// send half the real body, then close
+    int retry_after = -1;  // seconds, adds Retry-After
+    int delay_ms = 0;      // sleep before answering
+    bool drop = false;     // send headers, then close without the body
+    bool truncate = false; // send half the real body, then close
     std::regex compiled;
 };
 
@@ -145,7 +145,10 @@ public:
     explicit Rng(std::uint64_t seed) : state_(seed) {}
     std::uint64_t next();
     std::int64_t between(std::int64_t lo, std::int64_t hi); // inclusive
-    template <typename T> const T& pick(const std::vector<T>& v) { return v[static_cast<std::size_t>(between(0, static_cast<std::int64_t>(v.size()) - 1))]; }
+    template <typename T> const T& pick(const std::vector<T>& v)
+    {
+        return v[static_cast<std::size_t>(between(0, static_cast<std::int64_t>(v.size()) - 1))];
+    }
 
 private:
     std::uint64_t state_;

@@ -17,17 +17,23 @@ class ProcoreSim {};
 
 namespace mlc::sim {
 
-Simulators::Simulators(SimOptions options) : options_(std::move(options)) {
+Simulators::Simulators(SimOptions options) : options_(std::move(options))
+{
     oracle_ = std::make_unique<OracleSim>(options_, clock_);
 #if MLC_SIM_HAS_PROCORE
     procore_ = std::make_unique<ProcoreSim>(options_, clock_);
 #endif
 }
 
-Simulators::~Simulators() { stop(); }
+Simulators::~Simulators()
+{
+    stop();
+}
 
-void Simulators::start() {
-    if (started_) return;
+void Simulators::start()
+{
+    if (started_)
+        return;
     oracle_->mount(oracle_listener_.server());
     oracle_listener_.start(options_.bind, options_.oracle_port);
 #if MLC_SIM_HAS_PROCORE
@@ -37,25 +43,42 @@ void Simulators::start() {
     started_ = true;
 }
 
-void Simulators::stop() {
+void Simulators::stop()
+{
 #if MLC_SIM_HAS_PROCORE
-    if (procore_) procore_->stop();
+    if (procore_)
+        procore_->stop();
 #endif
     procore_listener_.stop();
     oracle_listener_.stop();
 }
 
-std::string Simulators::oracle_base_url() const { return oracle_listener_.url(); }
-std::string Simulators::oracle_token_url() const { return oracle_listener_.url() + "/oauth2/v1/token"; }
-std::string Simulators::procore_base_url() const { return procore_listener_.url(); }
-std::string Simulators::procore_token_url() const { return procore_listener_.url() + "/oauth/token"; }
+std::string Simulators::oracle_base_url() const
+{
+    return oracle_listener_.url();
+}
+std::string Simulators::oracle_token_url() const
+{
+    return oracle_listener_.url() + "/oauth2/v1/token";
+}
+std::string Simulators::procore_base_url() const
+{
+    return procore_listener_.url();
+}
+std::string Simulators::procore_token_url() const
+{
+    return procore_listener_.url() + "/oauth/token";
+}
 
-ProcoreSim& Simulators::procore() {
-    if (!procore_) throw std::logic_error("the Procore simulator is not built in");
+ProcoreSim& Simulators::procore()
+{
+    if (!procore_)
+        throw std::logic_error("the Procore simulator is not built in");
     return *procore_;
 }
 
-std::string Simulators::ready_json() const {
+std::string Simulators::ready_json() const
+{
     rapidjson::StringBuffer buf;
     json::Writer w(buf);
     w.StartObject();

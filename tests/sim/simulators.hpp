@@ -19,14 +19,15 @@ public:
     Simulators(const Simulators&) = delete;
     Simulators& operator=(const Simulators&) = delete;
 
-    void start();                          // both listening (port 0 unless set)
-    void stop();                           // idempotent; the destructor calls it
-    std::string oracle_base_url() const;   // the "pod URL"; REST root is + /fscmRestApi/resources/11.13.18.05
-    std::string oracle_token_url() const;  // + /oauth2/v1/token on the same listener
+    void start(); // both listening (port 0 unless set)
+    void stop();  // idempotent; the destructor calls it
+    std::string
+    oracle_base_url() const; // the "pod URL"; REST root is + /fscmRestApi/resources/11.13.18.05
+    std::string oracle_token_url() const; // + /oauth2/v1/token on the same listener
     std::string procore_base_url() const;
     std::string procore_token_url() const; // + /oauth/token
     const SimOptions& options() const { return options_; }
-    std::string ready_json() const;        // the one JSON line ml-connector-sim prints
+    std::string ready_json() const; // the one JSON line ml-connector-sim prints
 
     OracleSim& oracle() { return *oracle_; }
     ProcoreSim& procore();

@@ -13,10 +13,7 @@ namespace mlc::test {
 
 std::size_t g_failed_assertions = 0;
 
-namespace {
-
-
-} // namespace
+namespace {} // namespace
 
 struct FailureCounter : Catch::TestEventListenerBase {
     using TestEventListenerBase::TestEventListenerBase;

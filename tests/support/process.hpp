@@ -9,14 +9,14 @@
 namespace mlc::test {
 
 struct ProcessResult {
-    int exit_code = -1;  // -1: killed by a signal
+    int exit_code = -1; // -1: killed by a signal
     std::string out;
     std::string err;
 };
 
 struct ProcessOptions {
-    std::vector<std::pair<std::string, std::string>> env;  // added to (or replacing in) ours
-    std::vector<std::string> unset_env;                    // removed from ours
+    std::vector<std::pair<std::string, std::string>> env; // added to (or replacing in) ours
+    std::vector<std::string> unset_env;                   // removed from ours
     std::string stdin_data;
     std::filesystem::path cwd;
 };

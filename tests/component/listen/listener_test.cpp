@@ -5,10 +5,16 @@
 #include "core/log.hpp"
 #include "listen/listener.hpp"
 
+#include <arpa/inet.h>
 #include <catch2/catch.hpp>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <fstream>
 #include <mutex>
 #include <random>
@@ -16,32 +22,27 @@
 #include <sstream>
 #include <thread>
 
-#include <arpa/inet.h>
-#include <csignal>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 namespace fs = std::filesystem;
 using mlc::Secret;
 using mlc::listen::constant_time_equal;
-using mlc::listen::ListenOptions;
 using mlc::listen::Listener;
+using mlc::listen::ListenOptions;
 
 namespace {
 
 const std::string k_secret = "Bearer 7f3c9a-webhook-secret-for-tests";
 const std::string k_path = "/webhooks/procore";
-const std::string k_event = R"({"id":123456789,"ulid":"0A1B2C3D4F5G6H7I8J9K0LMN","api_version":"v2.0",)"
-                            R"("event_type":"update","resource_name":"Direct Costs","resource_id":5982324300946918154})";
+const std::string k_event =
+    R"({"id":123456789,"ulid":"0A1B2C3D4F5G6H7I8J9K0LMN","api_version":"v2.0",)"
+    R"("event_type":"update","resource_name":"Direct Costs","resource_id":5982324300946918154})";
 
 struct TempDir {
     fs::path path;
     TempDir()
     {
         std::random_device rd;
-        path = fs::temp_directory_path() / ("mlc-listen-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+        path = fs::temp_directory_path()
+               / ("mlc-listen-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
         fs::create_directories(path);
     }
     ~TempDir()
@@ -80,7 +81,10 @@ ListenOptions options_for(const fs::path& spool)
     return o;
 }
 
-httplib::Headers auth(const std::string& value = k_secret) { return {{"Authorization", value}}; }
+httplib::Headers auth(const std::string& value = k_secret)
+{
+    return {{"Authorization", value}};
+}
 
 // A started listener on a fresh spool, and a client for it.
 struct Running {
@@ -95,7 +99,8 @@ struct Running {
         client.set_connection_timeout(std::chrono::seconds(5));
         client.set_read_timeout(std::chrono::seconds(10));
     }
-    static ListenOptions make(const std::function<void(ListenOptions&)>& tweak, const fs::path& spool)
+    static ListenOptions make(const std::function<void(ListenOptions&)>& tweak,
+                              const fs::path& spool)
     {
         auto o = options_for(spool);
         if (tweak) {
@@ -152,7 +157,8 @@ struct RawConnection {
             const auto end = out.find("\r\n\r\n");
             if (end != std::string::npos) {
                 const auto cl = out.find("Content-Length: ");
-                const std::size_t len = cl == std::string::npos ? 0 : std::stoul(out.substr(cl + 16));
+                const std::size_t len =
+                    cl == std::string::npos ? 0 : std::stoul(out.substr(cl + 16));
                 if (out.size() >= end + 4 + len) {
                     return out;
                 }
@@ -169,11 +175,11 @@ struct RawConnection {
 std::string request_head(std::size_t content_length, const std::string& secret = k_secret)
 {
     return "POST " + k_path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + secret
-           + "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(content_length) + "\r\n\r\n";
+           + "\r\nContent-Type: application/json\r\nContent-Length: "
+           + std::to_string(content_length) + "\r\n\r\n";
 }
 
-template <typename Pred>
-void wait_until(Pred pred)
+template <typename Pred> void wait_until(Pred pred)
 {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!pred()) {
@@ -193,7 +199,7 @@ TEST_CASE("constant_time_equal: equal, unequal, different lengths", "[listen]")
     CHECK_FALSE(constant_time_equal(k_secret, "Bearer 7f3c9a-webhook-secret-for-testS"));
     CHECK_FALSE(constant_time_equal("xbc", "abc"));
     CHECK_FALSE(constant_time_equal(k_secret, k_secret.substr(0, k_secret.size() - 1))); // a prefix
-    CHECK_FALSE(constant_time_equal(k_secret, k_secret + "x"));                         // an extension
+    CHECK_FALSE(constant_time_equal(k_secret, k_secret + "x")); // an extension
     CHECK_FALSE(constant_time_equal("", "a"));
     CHECK_FALSE(constant_time_equal("a", ""));
     // A zero byte past the end of the shorter string must not make them equal.
@@ -305,7 +311,8 @@ TEST_CASE("Wrong, missing or doubled secrets get 401 and nothing is written", "[
     CHECK(r.listener.stats().unauthorized == bad.size());
 }
 
-TEST_CASE("Log lines: one per request, a warning with the address on 401, never the header value", "[listen]")
+TEST_CASE("Log lines: one per request, a warning with the address on 401, never the header value",
+          "[listen]")
 {
     TempDir logs;
     const auto previous = mlc::log::level();
@@ -348,7 +355,8 @@ TEST_CASE("A configured custom header is the one checked", "[listen]")
     auto wrong_header = r.client.Post(k_path, auth(), k_event, "application/json");
     REQUIRE(wrong_header);
     CHECK(wrong_header->status == 401);
-    auto right = r.client.Post(k_path, {{"X-Procore-Hook-Token", k_secret}}, k_event, "application/json");
+    auto right =
+        r.client.Post(k_path, {{"X-Procore-Hook-Token", k_secret}}, k_event, "application/json");
     REQUIRE(right);
     CHECK(right->status == 200);
     CHECK(r.spooled().size() == 1);
@@ -367,14 +375,16 @@ TEST_CASE("Oversize bodies get 413 and nothing is written", "[listen]")
     auto big = r.client.Post(k_path, auth(), over, "application/json");
     REQUIRE(big);
     CHECK(big->status == 413);
-    auto huge = r.client.Post(k_path, auth(), "{\"pad\":\"" + std::string(4 << 20, 'x') + "\"}", "application/json");
+    auto huge = r.client.Post(k_path, auth(), "{\"pad\":\"" + std::string(4 << 20, 'x') + "\"}",
+                              "application/json");
     REQUIRE(huge);
     CHECK(huge->status == 413);
 
     // A chunked body declares no length: it is refused once it grows past the limit.
     RawConnection raw(r.listener.port());
-    std::string chunked = "POST " + k_path + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + k_secret
-                          + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+    std::string chunked =
+        "POST " + k_path + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + k_secret
+        + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
     for (int i = 0; i < 4; ++i) {
         chunked += "200\r\n" + std::string(0x200, ' ') + "\r\n";
     }
@@ -389,7 +399,8 @@ TEST_CASE("Oversize bodies get 413 and nothing is written", "[listen]")
 TEST_CASE("Bodies that are not a JSON object get 400 and nothing is written", "[listen]")
 {
     Running r;
-    for (const std::string body : {"", "not json", "[1,2]", "\"str\"", "{\"a\":", "{} {}", "id=1&x=2"}) {
+    for (const std::string body :
+         {"", "not json", "[1,2]", "\"str\"", "{\"a\":", "{} {}", "id=1&x=2"}) {
         auto res = r.client.Post(k_path, auth(), body, "application/json");
         REQUIRE(res);
         CHECK(res->status == 400);
@@ -495,7 +506,8 @@ TEST_CASE("A burst of 200 deliveries from 8 threads lands exactly once each", "[
             c.set_keep_alive(true);
             c.set_tcp_nodelay(true);
             for (int i = 0; i < 25; ++i) {
-                const std::string body = R"({"id":)" + std::to_string(t * 1000 + i) + R"(,"resource_name":"Direct Costs","resource_id":1})";
+                const std::string body = R"({"id":)" + std::to_string(t * 1000 + i)
+                                         + R"(,"resource_name":"Direct Costs","resource_id":1})";
                 auto res = c.Post(k_path, auth(), body, "application/json");
                 if (res && res->status == 200) {
                     ++ok;
@@ -514,7 +526,8 @@ TEST_CASE("A burst of 200 deliveries from 8 threads lands exactly once each", "[
     REQUIRE(bodies.size() == 200);
     for (int t = 0; t < 8; ++t) {
         for (int i = 0; i < 25; ++i) {
-            const std::string body = R"({"id":)" + std::to_string(t * 1000 + i) + R"(,"resource_name":"Direct Costs","resource_id":1})";
+            const std::string body = R"({"id":)" + std::to_string(t * 1000 + i)
+                                     + R"(,"resource_name":"Direct Costs","resource_id":1})";
             CHECK(bodies.count(body) == 1);
         }
     }
@@ -561,7 +574,8 @@ TEST_CASE("SIGTERM finishes and returns normally from run_until_signal", "[liste
         int code = 0;
         try {
             Listener l(options_for(tmp.path / "spool"));
-            l.run_until_signal([&](int port) { [[maybe_unused]] auto n = ::write(ready[1], &port, sizeof port); });
+            l.run_until_signal(
+                [&](int port) { [[maybe_unused]] auto n = ::write(ready[1], &port, sizeof port); });
         } catch (...) {
             code = 3;
         }
@@ -632,9 +646,10 @@ TEST_CASE("Zero loss: every delivery acknowledged before a SIGKILL is in the spo
             c.set_tcp_nodelay(true);
             c.set_connection_timeout(std::chrono::seconds(2));
             for (int i = 0; i < k_per_thread; ++i) {
-                const std::string body = R"({"id":)" + std::to_string(t * 100000 + i)
-                                         + R"(,"resource_name":"Direct Costs","resource_id":5982324300946918154,"pad":")"
-                                         + std::string(static_cast<std::size_t>(i % 97) * 7, 'p') + "\"}";
+                const std::string body =
+                    R"({"id":)" + std::to_string(t * 100000 + i)
+                    + R"(,"resource_name":"Direct Costs","resource_id":5982324300946918154,"pad":")"
+                    + std::string(static_cast<std::size_t>(i % 97) * 7, 'p') + "\"}";
                 ++attempts;
                 auto res = c.Post(k_path, auth(), body, "application/json");
                 if (!res) {
@@ -661,8 +676,8 @@ TEST_CASE("Zero loss: every delivery acknowledged before a SIGKILL is in the spo
     for (const auto& f : files_in(spool / "new")) {
         spooled.insert(slurp(f));
     }
-    INFO("acknowledged " << acknowledged.size() << " of " << attempts.load() << " attempts; " << spooled.size()
-                         << " files in new/");
+    INFO("acknowledged " << acknowledged.size() << " of " << attempts.load() << " attempts; "
+                         << spooled.size() << " files in new/");
     CHECK(acknowledged.size() >= static_cast<std::size_t>(k_kill_after));
     CHECK(attempts.load() < k_threads * k_per_thread); // the kill really came partway
     std::size_t missing = 0;

@@ -20,20 +20,23 @@ namespace {
 
 const std::string k_root = "/fscmRestApi/resources/11.13.18.05";
 
-rapidjson::Document parse(const std::string& body) {
+rapidjson::Document parse(const std::string& body)
+{
     rapidjson::Document d;
     d.Parse(body.c_str());
     REQUIRE_FALSE(d.HasParseError());
     return d;
 }
 
-std::string fmt_hex(unsigned char c) {
+std::string fmt_hex(unsigned char c)
+{
     static const char* hex = "0123456789ABCDEF";
     return std::string{'%', hex[c >> 4], hex[c & 15]};
 }
 
 // Percent-encoding for query values (q contains quotes, spaces, > and +).
-std::string enc(const std::string& s) {
+std::string enc(const std::string& s)
+{
     std::string out;
     for (char ch : s) {
         const auto c = static_cast<unsigned char>(ch);
@@ -49,7 +52,8 @@ struct Sim {
     Simulators sims;
     std::string token;
 
-    static SimOptions opts(int suppliers = 60) {
+    static SimOptions opts(int suppliers = 60)
+    {
         SimOptions o;
         o.seed = 7;
         o.suppliers = suppliers;
@@ -57,28 +61,37 @@ struct Sim {
         o.ess_polls_to_finish = 3;
         return o;
     }
-    explicit Sim(SimOptions o = opts()) : sims(std::move(o)) {
+    explicit Sim(SimOptions o = opts()) : sims(std::move(o))
+    {
         sims.start();
         token = sims.oracle().issue_token();
     }
-    httplib::Client client() const {
+    httplib::Client client() const
+    {
         httplib::Client c(sims.oracle_base_url());
         c.set_read_timeout(10, 0);
         return c;
     }
-    httplib::Headers auth(int version = 0, bool json_errors = false) const {
+    httplib::Headers auth(int version = 0, bool json_errors = false) const
+    {
         httplib::Headers h{{"Authorization", "Bearer " + token}};
-        if (version > 0) h.emplace("REST-Framework-Version", std::to_string(version));
-        if (json_errors) h.emplace("Accept", "application/vnd.oracle.adf.error+json");
+        if (version > 0)
+            h.emplace("REST-Framework-Version", std::to_string(version));
+        if (json_errors)
+            h.emplace("Accept", "application/vnd.oracle.adf.error+json");
         return h;
     }
-    httplib::Result get(const std::string& path, int version = 0, bool json_errors = false) const {
+    httplib::Result get(const std::string& path, int version = 0, bool json_errors = false) const
+    {
         return client().Get((k_root + path).c_str(), auth(version, json_errors));
     }
-    httplib::Result post(const std::string& path, const std::string& body) const {
-        return client().Post((k_root + path).c_str(), auth(), body, "application/vnd.oracle.adf.resourceitem+json");
+    httplib::Result post(const std::string& path, const std::string& body) const
+    {
+        return client().Post((k_root + path).c_str(), auth(), body,
+                             "application/vnd.oracle.adf.resourceitem+json");
     }
-    rapidjson::Document data(const std::string& collection) const {
+    rapidjson::Document data(const std::string& collection) const
+    {
         auto r = client().Get(("/_sim/data/" + collection).c_str());
         REQUIRE(r);
         REQUIRE(r->status == 200);
@@ -88,44 +101,56 @@ struct Sim {
 
 // ---- GlInterface.csv helpers
 
-std::string gl_row(const std::map<int, std::string>& at, std::size_t fields = 150) {
+std::string gl_row(const std::map<int, std::string>& at, std::size_t fields = 150)
+{
     std::vector<std::string> f(fields);
     for (const auto& [pos, v] : at)
-        if (static_cast<std::size_t>(pos) <= fields) f[static_cast<std::size_t>(pos - 1)] = v;
+        if (static_cast<std::size_t>(pos) <= fields)
+            f[static_cast<std::size_t>(pos - 1)] = v;
     std::string out;
-    for (std::size_t i = 0; i < f.size(); ++i) out += (i ? "," : "") + f[i];
+    for (std::size_t i = 0; i < f.size(); ++i)
+        out += (i ? "," : "") + f[i];
     return out + "\n";
 }
 
 std::string gl_line(const std::string& group, const std::string& batch, const std::string& journal,
-                    const std::vector<std::string>& seg, const std::string& dr, const std::string& cr,
-                    const std::string& source = "Procore", std::size_t fields = 150) {
-    std::map<int, std::string> at{{1, "NEW"},        {2, "300000046975971"}, {3, "2026/07/15"}, {4, source},
-                                  {5, "Adjustment"}, {6, "USD"},             {7, "2026/07/15"}, {8, "A"},
-                                  {39, dr},          {40, cr},               {43, batch},       {46, journal},
-                                  {52, "line"},      {67, group},            {95, "Jul-26"}};
-    for (std::size_t i = 0; i < seg.size(); ++i) at[static_cast<int>(9 + i)] = seg[i];
+                    const std::vector<std::string>& seg, const std::string& dr,
+                    const std::string& cr, const std::string& source = "Procore",
+                    std::size_t fields = 150)
+{
+    std::map<int, std::string> at{
+        {1, "NEW"},  {2, "300000046975971"}, {3, "2026/07/15"}, {4, source}, {5, "Adjustment"},
+        {6, "USD"},  {7, "2026/07/15"},      {8, "A"},          {39, dr},    {40, cr},
+        {43, batch}, {46, journal},          {52, "line"},      {67, group}, {95, "Jul-26"}};
+    for (std::size_t i = 0; i < seg.size(); ++i)
+        at[static_cast<int>(9 + i)] = seg[i];
     return gl_row(at, fields);
 }
 
-std::string import_body(const std::string& csv, const std::string& group, const std::string& source = "Procore",
-                        const std::string& job = "/oracle/apps/ess/financials/generalLedger/programs/common,JournalImportLauncher",
-                        std::string content = "") {
-    if (content.empty()) content = base64_encode(zip_single_file("GlInterface.csv", csv));
-    return R"({"OperationName":"importBulkData","DocumentContent":")" + content +
-           R"(","ContentType":"zip","FileName":"GlInterface.zip","DocumentAccount":"fin$/generalLedger$/import$","JobName":")" +
-           job + R"(","ParameterList":"300000046975980,)" + source + ",300000046975971," + group +
-           R"(,N,N,N","CallbackURL":"#NULL","NotificationCode":"10","JobOptions":"ExtractFileType=ALL"})";
+std::string
+import_body(const std::string& csv, const std::string& group, const std::string& source = "Procore",
+            const std::string& job =
+                "/oracle/apps/ess/financials/generalLedger/programs/common,JournalImportLauncher",
+            std::string content = "")
+{
+    if (content.empty())
+        content = base64_encode(zip_single_file("GlInterface.csv", csv));
+    return R"({"OperationName":"importBulkData","DocumentContent":")" + content
+           + R"(","ContentType":"zip","FileName":"GlInterface.zip","DocumentAccount":"fin$/generalLedger$/import$","JobName":")"
+           + job + R"(","ParameterList":"300000046975980,)" + source + ",300000046975971," + group
+           + R"(,N,N,N","CallbackURL":"#NULL","NotificationCode":"10","JobOptions":"ExtractFileType=ALL"})";
 }
 
-std::vector<std::string> first_account(const Sim& s) {
+std::vector<std::string> first_account(const Sim& s)
+{
     auto accts = s.data("account_combinations");
     const auto& a = accts[0];
-    return {a["Segment1"].GetString(), a["Segment2"].GetString(), a["Segment3"].GetString(), a["Segment4"].GetString(),
-            a["Segment5"].GetString()};
+    return {a["Segment1"].GetString(), a["Segment2"].GetString(), a["Segment3"].GetString(),
+            a["Segment4"].GetString(), a["Segment5"].GetString()};
 }
 
-std::string run_job_to_end(const Sim& s, const std::string& reqst_id, int max_polls = 10) {
+std::string run_job_to_end(const Sim& s, const std::string& reqst_id, int max_polls = 10)
+{
     std::string last;
     for (int i = 0; i < max_polls; ++i) {
         auto r = s.get("/erpintegrations?finder=ESSJobStatusRF;requestId=" + reqst_id);
@@ -134,28 +159,37 @@ std::string run_job_to_end(const Sim& s, const std::string& reqst_id, int max_po
         auto d = parse(r->body);
         REQUIRE(d["items"].Size() == 1);
         last = d["items"][0]["RequestStatus"].GetString();
-        if (last == "SUCCEEDED" || last == "ERROR") return last;
+        if (last == "SUCCEEDED" || last == "ERROR")
+            return last;
     }
     return last;
 }
 
 // Same keys with the same JSON types, recursively (arrays compare their first elements).
 // `subset`: the sample's keys must all be in the simulator's object (it may have more).
-void same_shape(const rapidjson::Value& sample, const rapidjson::Value& sim, const std::string& where, bool subset) {
+void same_shape(const rapidjson::Value& sample, const rapidjson::Value& sim,
+                const std::string& where, bool subset)
+{
     INFO(where);
     auto type_name = [](const rapidjson::Value& v) {
-        if (v.IsNull()) return "null";
-        if (v.IsBool()) return "bool";
-        if (v.IsNumber()) return "number";
-        if (v.IsString()) return "string";
-        if (v.IsArray()) return "array";
+        if (v.IsNull())
+            return "null";
+        if (v.IsBool())
+            return "bool";
+        if (v.IsNumber())
+            return "number";
+        if (v.IsString())
+            return "string";
+        if (v.IsArray())
+            return "array";
         return "object";
     };
     REQUIRE(std::string(type_name(sample)) == type_name(sim));
     if (sample.IsObject()) {
         for (const auto& m : sample.GetObject()) {
             std::string key = m.name.GetString();
-            if (key == "_comment") continue;
+            if (key == "_comment")
+                continue;
             INFO("key " << where << "." << key);
             REQUIRE(sim.HasMember(key.c_str()));
             same_shape(m.value, sim[key.c_str()], where + "." + key, subset);
@@ -172,11 +206,15 @@ void same_shape(const rapidjson::Value& sample, const rapidjson::Value& sim, con
 
 } // namespace
 
-TEST_CASE("oracle token endpoint: Basic and form credentials, bad ones, grant type", "[sim][oracle]") {
+TEST_CASE("oracle token endpoint: Basic and form credentials, bad ones, grant type",
+          "[sim][oracle]")
+{
     Sim s;
     auto c = s.client();
-    c.set_basic_auth(s.sims.options().oracle_client_id.c_str(), s.sims.options().oracle_client_secret.c_str());
-    auto ok = c.Post("/oauth2/v1/token", "grant_type=client_credentials&scope=urn%3Aopc%3Aresource%3Aconsumer%3A%3Aall",
+    c.set_basic_auth(s.sims.options().oracle_client_id.c_str(),
+                     s.sims.options().oracle_client_secret.c_str());
+    auto ok = c.Post("/oauth2/v1/token",
+                     "grant_type=client_credentials&scope=urn%3Aopc%3Aresource%3Aconsumer%3A%3Aall",
                      "application/x-www-form-urlencoded;charset=UTF-8");
     REQUIRE(ok);
     REQUIRE(ok->status == 200);
@@ -184,19 +222,22 @@ TEST_CASE("oracle token endpoint: Basic and form credentials, bad ones, grant ty
     CHECK(std::string(d["token_type"].GetString()) == "Bearer");
     CHECK(d["expires_in"].GetInt() == 3600);
     const std::string token = d["access_token"].GetString();
-    auto r = s.client().Get((k_root + "/suppliers").c_str(), {{"Authorization", "Bearer " + token}});
+    auto r =
+        s.client().Get((k_root + "/suppliers").c_str(), {{"Authorization", "Bearer " + token}});
     REQUIRE(r);
     CHECK(r->status == 200);
 
     auto form = s.client().Post("/oauth2/v1/token",
-                                "grant_type=client_credentials&client_id=" + s.sims.options().oracle_client_id +
-                                    "&client_secret=" + s.sims.options().oracle_client_secret,
+                                "grant_type=client_credentials&client_id="
+                                    + s.sims.options().oracle_client_id
+                                    + "&client_secret=" + s.sims.options().oracle_client_secret,
                                 "application/x-www-form-urlencoded");
     CHECK(form->status == 200);
 
     auto bad = s.client();
     bad.set_basic_auth(s.sims.options().oracle_client_id.c_str(), "wrong");
-    auto b = bad.Post("/oauth2/v1/token", "grant_type=client_credentials", "application/x-www-form-urlencoded");
+    auto b = bad.Post("/oauth2/v1/token", "grant_type=client_credentials",
+                      "application/x-www-form-urlencoded");
     REQUIRE(b);
     CHECK(b->status == 401);
     CHECK(std::string(parse(b->body)["error"].GetString()) == "invalid_client");
@@ -207,20 +248,25 @@ TEST_CASE("oracle token endpoint: Basic and form credentials, bad ones, grant ty
     CHECK(std::string(parse(missing->body)["error"].GetString()) == "unsupported_grant_type");
 }
 
-TEST_CASE("oracle bearer tokens expire on the virtual clock", "[sim][oracle]") {
+TEST_CASE("oracle bearer tokens expire on the virtual clock", "[sim][oracle]")
+{
     Sim s;
     REQUIRE(s.get("/suppliers")->status == 200);
     auto none = s.client().Get((k_root + "/suppliers").c_str());
     CHECK(none->status == 401);
-    auto unknown = s.client().Get((k_root + "/suppliers").c_str(), {{"Authorization", "Bearer nope"}});
+    auto unknown =
+        s.client().Get((k_root + "/suppliers").c_str(), {{"Authorization", "Bearer nope"}});
     CHECK(unknown->status == 401);
     CHECK(unknown->get_header_value("Content-Type").find("text/plain") == 0);
-    REQUIRE(s.client().Post("/_sim/clock", R"({"advance_seconds":3601})", "application/json")->status == 200);
+    REQUIRE(
+        s.client().Post("/_sim/clock", R"({"advance_seconds":3601})", "application/json")->status
+        == 200);
     auto expired = s.get("/suppliers");
     CHECK(expired->status == 401);
 }
 
-TEST_CASE("oracle paging: default 25, cap 500, hasMore, offset, totalResults", "[sim][oracle]") {
+TEST_CASE("oracle paging: default 25, cap 500, hasMore, offset, totalResults", "[sim][oracle]")
+{
     Sim s(Sim::opts(620));
     auto d = parse(s.get("/suppliers")->body);
     CHECK(d["count"].GetInt() == 25);
@@ -243,9 +289,12 @@ TEST_CASE("oracle paging: default 25, cap 500, hasMore, offset, totalResults", "
     // Pages don't overlap and cover everything exactly once.
     std::set<std::int64_t> ids;
     for (int off = 0; off < 620; off += 100) {
-        auto p = parse(s.get("/suppliers?limit=100&onlyData=true&orderBy=LastUpdateDate:asc,SupplierId:asc&offset=" +
-                             std::to_string(off))->body);
-        for (const auto& it : p["items"].GetArray()) ids.insert(it["SupplierId"].GetInt64());
+        auto p = parse(s.get("/suppliers?limit=100&onlyData=true&orderBy=LastUpdateDate:asc,"
+                             "SupplierId:asc&offset="
+                             + std::to_string(off))
+                           ->body);
+        for (const auto& it : p["items"].GetArray())
+            ids.insert(it["SupplierId"].GetInt64());
     }
     CHECK(ids.size() == 620);
 
@@ -253,7 +302,8 @@ TEST_CASE("oracle paging: default 25, cap 500, hasMore, offset, totalResults", "
     CHECK(s.get("/suppliers?offset=-1")->status == 400);
 }
 
-TEST_CASE("oracle q filters: version 1 and version 2 rules", "[sim][oracle]") {
+TEST_CASE("oracle q filters: version 1 and version 2 rules", "[sim][oracle]")
+{
     Sim s;
     auto one = parse(s.get("/suppliers?q=" + enc("SupplierNumber='10001'"))->body);
     REQUIRE(one["count"].GetInt() == 1);
@@ -273,9 +323,14 @@ TEST_CASE("oracle q filters: version 1 and version 2 rules", "[sim][oracle]") {
     auto v2semi = s.get("/suppliers?q=" + enc("SupplierNumber='10001';Status='ACTIVE'"), 2);
     CHECK(v2semi->status == 400);
     CHECK(v2semi->body.find(";") != std::string::npos);
-    auto v2 = parse(s.get("/suppliers?q=" + enc("(SupplierNumber='10001' or SupplierNumber='10002') and Status!='NOPE'"), 2)->body);
+    auto v2 = parse(
+        s.get("/suppliers?q="
+                  + enc("(SupplierNumber='10001' or SupplierNumber='10002') and Status!='NOPE'"),
+              2)
+            ->body);
     CHECK(v2["count"].GetInt() == 2);
-    auto like = parse(s.get("/suppliers?limit=500&q=" + enc("SupplierNumber LIKE '1000%'"), 2)->body);
+    auto like =
+        parse(s.get("/suppliers?limit=500&q=" + enc("SupplierNumber LIKE '1000%'"), 2)->body);
     CHECK(like["count"].GetInt() == 9); // 10001..10009
 
     CHECK(s.get("/suppliers?q=" + enc("NoSuchAttr='x'"))->status == 400);
@@ -298,15 +353,18 @@ TEST_CASE("oracle q filters: version 1 and version 2 rules", "[sim][oracle]") {
     std::string local = oracle_timestamp(shifted).substr(0, 23) + "-05:00";
     auto f = parse(s.get("/suppliers?limit=500&q=" + enc("LastUpdateDate>='" + local + "'"))->body);
     CHECK(f["count"].GetInt64() == later_count);
-    auto f2 = parse(s.get("/suppliers?limit=500&q=" + enc("LastUpdateDate>='" + mid + "'"), 2)->body);
+    auto f2 =
+        parse(s.get("/suppliers?limit=500&q=" + enc("LastUpdateDate>='" + mid + "'"), 2)->body);
     CHECK(f2["count"].GetInt64() == later_count);
 }
 
-TEST_CASE("oracle orderBy, fields, onlyData, expand and children", "[sim][oracle]") {
+TEST_CASE("oracle orderBy, fields, onlyData, expand and children", "[sim][oracle]")
+{
     Sim s;
     auto desc = parse(s.get("/suppliers?limit=50&orderBy=Supplier:desc&onlyData=true")->body);
     for (rapidjson::SizeType i = 1; i < desc["items"].Size(); ++i)
-        CHECK(std::string(desc["items"][i - 1]["Supplier"].GetString()) >= std::string(desc["items"][i]["Supplier"].GetString()));
+        CHECK(std::string(desc["items"][i - 1]["Supplier"].GetString())
+              >= std::string(desc["items"][i]["Supplier"].GetString()));
     CHECK(s.get("/suppliers?orderBy=Nope:asc")->status == 400);
     CHECK(s.get("/suppliers?orderBy=Supplier:sideways")->status == 400);
 
@@ -330,8 +388,11 @@ TEST_CASE("oracle orderBy, fields, onlyData, expand and children", "[sim][oracle
     auto item = parse(s.get("/suppliers/" + id)->body);
     CHECK_FALSE(item.HasMember("items"));
     CHECK(std::to_string(item["SupplierId"].GetInt64()) == id);
-    auto sites = parse(s.get("/suppliers/" + id + "/child/sites?q=" + enc("SupplierSite='" +
-                                                                         std::string(sup["sites"][0]["SupplierSite"].GetString()) + "'"))->body);
+    auto sites =
+        parse(s.get("/suppliers/" + id + "/child/sites?q="
+                    + enc("SupplierSite='"
+                          + std::string(sup["sites"][0]["SupplierSite"].GetString()) + "'"))
+                  ->body);
     CHECK(sites["count"].GetInt() == 1);
     CHECK(s.get("/suppliers/999")->status == 404);
 
@@ -345,7 +406,8 @@ TEST_CASE("oracle orderBy, fields, onlyData, expand and children", "[sim][oracle
     CHECK(s.client().Get("/fscmRestApi/resources/9.9/suppliers", s.auth())->status == 404);
 }
 
-TEST_CASE("oracle errors are text by default and ADF JSON on request", "[sim][oracle]") {
+TEST_CASE("oracle errors are text by default and ADF JSON on request", "[sim][oracle]")
+{
     Sim s;
     auto text = s.get("/suppliers?q=" + enc("Bogus=1"));
     CHECK(text->status == 400);
@@ -362,7 +424,8 @@ TEST_CASE("oracle errors are text by default and ADF JSON on request", "[sim][or
     CHECK(s.post("/purchaseOrders", "{}")->status == 405);
 }
 
-TEST_CASE("oracle code combinations: segments, flags, descriptions, q", "[sim][oracle]") {
+TEST_CASE("oracle code combinations: segments, flags, descriptions, q", "[sim][oracle]")
+{
     Sim s;
     auto d = parse(s.get("/accountCombinationsLOV?limit=500&onlyData=true")->body);
     REQUIRE(d["count"].GetInt() == 40);
@@ -373,23 +436,35 @@ TEST_CASE("oracle code combinations: segments, flags, descriptions, q", "[sim][o
     CHECK(a["DetailPostingAllowed"].IsString());
     CHECK(a["Segment3"].IsString());
     CHECK(a["_Segment3Description"].IsString());
-    auto f = parse(s.get("/accountCombinationsLOV?q=" + enc("Segment3='5110';EnabledFlag='Y'"))->body);
+    auto f =
+        parse(s.get("/accountCombinationsLOV?q=" + enc("Segment3='5110';EnabledFlag='Y'"))->body);
     CHECK(f["count"].GetInt() >= 1);
-    for (const auto& it : f["items"].GetArray()) CHECK(std::string(it["Segment3"].GetString()) == "5110");
+    for (const auto& it : f["items"].GetArray())
+        CHECK(std::string(it["Segment3"].GetString()) == "5110");
 }
 
-TEST_CASE("oracle faults and stats on the Oracle listener", "[sim][oracle]") {
+TEST_CASE("oracle faults and stats on the Oracle listener", "[sim][oracle]")
+{
     Sim s;
     auto c = s.client();
-    REQUIRE(c.Post("/_sim/faults", R"({"path":"suppliers","status":429,"retry_after":3})", "application/json")->status == 201);
+    REQUIRE(c.Post("/_sim/faults", R"({"path":"suppliers","status":429,"retry_after":3})",
+                   "application/json")
+                ->status
+            == 201);
     auto r = s.get("/suppliers");
     CHECK(r->status == 429);
     CHECK(r->get_header_value("Retry-After") == "3");
-    REQUIRE(c.Post("/_sim/faults", R"({"path":"suppliers","status":503})", "application/json")->status == 201);
+    REQUIRE(
+        c.Post("/_sim/faults", R"({"path":"suppliers","status":503})", "application/json")->status
+        == 201);
     CHECK(s.get("/suppliers")->status == 503);
-    REQUIRE(c.Post("/_sim/faults", R"({"path":"suppliers","status":401})", "application/json")->status == 201);
+    REQUIRE(
+        c.Post("/_sim/faults", R"({"path":"suppliers","status":401})", "application/json")->status
+        == 201);
     CHECK(s.get("/suppliers")->status == 401);
-    REQUIRE(c.Post("/_sim/faults", R"({"path":"suppliers","truncate":true})", "application/json")->status == 201);
+    REQUIRE(c.Post("/_sim/faults", R"({"path":"suppliers","truncate":true})", "application/json")
+                ->status
+            == 201);
     auto t = s.get("/suppliers");
     CHECK((!t || t->body.size() < 1000));
     CHECK(s.get("/suppliers")->status == 200);
@@ -402,43 +477,62 @@ TEST_CASE("oracle faults and stats on the Oracle listener", "[sim][oracle]") {
     CHECK(s.sims.oracle().stats().count("GET", k_root + "/suppliers/{id}") == 2);
 }
 
-TEST_CASE("oracle admin mutate bumps LastUpdateDate for incremental polling", "[sim][oracle]") {
+TEST_CASE("oracle admin mutate bumps LastUpdateDate for incremental polling", "[sim][oracle]")
+{
     Sim s;
     auto c = s.client();
-    auto before = parse(s.get("/suppliers?limit=1&orderBy=LastUpdateDate:desc&onlyData=true")->body);
+    auto before =
+        parse(s.get("/suppliers?limit=1&orderBy=LastUpdateDate:desc&onlyData=true")->body);
     const std::string watermark = before["items"][0]["LastUpdateDate"].GetString();
     auto none = parse(s.get("/suppliers?q=" + enc("LastUpdateDate>'" + watermark + "'"))->body);
     CHECK(none["count"].GetInt() == 0);
 
     REQUIRE(c.Post("/_sim/clock", R"({"advance_seconds":60})", "application/json")->status == 200);
-    auto up = c.Post("/_sim/mutate", R"({"op":"update","collection":"suppliers","id":300000047000001,"Supplier":"Renamed Builders LLC"})",
-                     "application/json");
+    auto up = c.Post(
+        "/_sim/mutate",
+        R"({"op":"update","collection":"suppliers","id":300000047000001,"Supplier":"Renamed Builders LLC"})",
+        "application/json");
     REQUIRE(up->status == 200);
     auto changed = parse(s.get("/suppliers?q=" + enc("LastUpdateDate>'" + watermark + "'"))->body);
     REQUIRE(changed["count"].GetInt() == 1);
     CHECK(std::string(changed["items"][0]["Supplier"].GetString()) == "Renamed Builders LLC");
 
-    auto de = c.Post("/_sim/mutate", R"({"op":"deactivate","collection":"suppliers","id":300000047000001})", "application/json");
+    auto de = c.Post("/_sim/mutate",
+                     R"({"op":"deactivate","collection":"suppliers","id":300000047000001})",
+                     "application/json");
     REQUIRE(de->status == 200);
     auto item = parse(s.get("/suppliers/300000047000001")->body);
     CHECK(std::string(item["Status"].GetString()) == "INACTIVE");
     CHECK(item["InactiveDate"].IsString());
 
-    auto cr = c.Post("/_sim/mutate", R"({"op":"create","collection":"suppliers","Supplier":"New Vendor Inc."})", "application/json");
+    auto cr = c.Post("/_sim/mutate",
+                     R"({"op":"create","collection":"suppliers","Supplier":"New Vendor Inc."})",
+                     "application/json");
     REQUIRE(cr->status == 201);
-    CHECK(parse(s.get("/suppliers?q=" + enc("Supplier='New Vendor Inc.'"))->body)["count"].GetInt() == 1);
-    auto del = c.Post("/_sim/mutate", R"({"op":"delete","collection":"suppliers","id":300000047000001})", "application/json");
+    CHECK(parse(s.get("/suppliers?q=" + enc("Supplier='New Vendor Inc.'"))->body)["count"].GetInt()
+          == 1);
+    auto del =
+        c.Post("/_sim/mutate", R"({"op":"delete","collection":"suppliers","id":300000047000001})",
+               "application/json");
     CHECK(del->status == 200);
     CHECK(s.get("/suppliers/300000047000001")->status == 404);
 
-    CHECK(c.Post("/_sim/mutate", R"({"op":"update","collection":"suppliers","id":1})", "application/json")->status == 404);
+    CHECK(c.Post("/_sim/mutate", R"({"op":"update","collection":"suppliers","id":1})",
+                 "application/json")
+              ->status
+          == 404);
     const auto other = std::to_string(s.data("suppliers")[1]["SupplierId"].GetInt64());
-    CHECK(c.Post("/_sim/mutate", R"({"op":"update","collection":"suppliers","SupplierId":5,"id":)" + other + "}",
-                 "application/json")->status == 400);
+    CHECK(c.Post("/_sim/mutate",
+                 R"({"op":"update","collection":"suppliers","SupplierId":5,"id":)" + other + "}",
+                 "application/json")
+              ->status
+          == 400);
     CHECK(c.Post("/_sim/mutate", "{bad", "application/json")->status == 400);
 }
 
-TEST_CASE("oracle invoices: POST validates accounts, PATCH via self link does not cascade", "[sim][oracle]") {
+TEST_CASE("oracle invoices: POST validates accounts, PATCH via self link does not cascade",
+          "[sim][oracle]")
+{
     Sim s;
     auto sups = s.data("suppliers");
     const auto& sup = sups[0];
@@ -447,10 +541,12 @@ TEST_CASE("oracle invoices: POST validates accounts, PATCH via self link does no
     auto seg = first_account(s);
     const std::string combo = seg[0] + "-" + seg[1] + "-" + seg[2] + "-" + seg[3] + "-" + seg[4];
     auto body = [&](const std::string& inv_no, const std::string& comb) {
-        return R"({"InvoiceNumber":")" + inv_no + R"(","InvoiceCurrency":"USD","InvoiceAmount":1500.25,"InvoiceDate":"2026-07-01",)" +
-               R"("BusinessUnit":"US1 Business Unit","SupplierNumber":")" + number + R"(","SupplierSite":")" + site +
-               R"(","invoiceLines":[{"LineNumber":1,"LineAmount":1500.25,"invoiceDistributions":[{"DistributionLineNumber":1,)" +
-               R"("DistributionAmount":1500.25,"DistributionCombination":")" + comb + R"("}]}]})";
+        return R"({"InvoiceNumber":")" + inv_no
+               + R"(","InvoiceCurrency":"USD","InvoiceAmount":1500.25,"InvoiceDate":"2026-07-01",)"
+               + R"("BusinessUnit":"US1 Business Unit","SupplierNumber":")" + number
+               + R"(","SupplierSite":")" + site
+               + R"(","invoiceLines":[{"LineNumber":1,"LineAmount":1500.25,"invoiceDistributions":[{"DistributionLineNumber":1,)"
+               + R"("DistributionAmount":1500.25,"DistributionCombination":")" + comb + R"("}]}]})";
     };
     auto bad = s.post("/invoices", body("PRO-1", "999-9999-9999-000-000"));
     CHECK(bad->status == 400);
@@ -462,15 +558,19 @@ TEST_CASE("oracle invoices: POST validates accounts, PATCH via self link does no
     REQUIRE(created->status == 201);
     auto inv = parse(created->body);
     CHECK(std::string(inv["DueDate"].GetString()) == "2026-07-31");
-    CHECK(s.post("/invoices", body("PRO-1", combo))->status == 400); // duplicate number for the supplier
+    CHECK(s.post("/invoices", body("PRO-1", combo))->status
+          == 400); // duplicate number for the supplier
 
     std::string self;
     for (const auto& l : inv["links"].GetArray())
-        if (std::string(l["rel"].GetString()) == "self") self = l["href"].GetString();
+        if (std::string(l["rel"].GetString()) == "self")
+            self = l["href"].GetString();
     REQUIRE(!self.empty());
-    CHECK(self.find(std::to_string(inv["InvoiceId"].GetInt64())) == std::string::npos); // a hash key, not the id
+    CHECK(self.find(std::to_string(inv["InvoiceId"].GetInt64()))
+          == std::string::npos); // a hash key, not the id
     const auto path = self.substr(self.find("/fscmRestApi"));
-    auto patched = s.client().Patch(path.c_str(), s.auth(), R"({"InvoiceDate":"2026-08-15","InvoiceAmount":99})",
+    auto patched = s.client().Patch(path.c_str(), s.auth(),
+                                    R"({"InvoiceDate":"2026-08-15","InvoiceAmount":99})",
                                     "application/vnd.oracle.adf.resourceitem+json");
     REQUIRE(patched);
     REQUIRE(patched->status == 200);
@@ -480,13 +580,20 @@ TEST_CASE("oracle invoices: POST validates accounts, PATCH via self link does no
     CHECK(std::string(p["DueDate"].GetString()) == "2026-07-31");
     CHECK(p["InvoiceAmount"].GetDouble() == 99.0);
     CHECK(p["invoiceLines"][0]["LineAmount"].GetDouble() == 1500.25);
-    CHECK(s.client().Patch(path.c_str(), s.auth(), R"({"ValidationStatus":"Validated"})", "application/json")->status == 400);
-    CHECK(s.client().Patch(path.c_str(), s.auth(), R"({"Nope":1})", "application/json")->status == 400);
-    auto q = parse(s.get("/invoices?q=" + enc("InvoiceNumber='PRO-1';SupplierNumber='" + number + "'"))->body);
+    CHECK(s.client()
+              .Patch(path.c_str(), s.auth(), R"({"ValidationStatus":"Validated"})",
+                     "application/json")
+              ->status
+          == 400);
+    CHECK(s.client().Patch(path.c_str(), s.auth(), R"({"Nope":1})", "application/json")->status
+          == 400);
+    auto q = parse(
+        s.get("/invoices?q=" + enc("InvoiceNumber='PRO-1';SupplierNumber='" + number + "'"))->body);
     CHECK(q["count"].GetInt() == 1);
 }
 
-TEST_CASE("oracle draft purchase orders: validation, create, submit", "[sim][oracle]") {
+TEST_CASE("oracle draft purchase orders: validation, create, submit", "[sim][oracle]")
+{
     Sim s;
     auto sups = s.data("suppliers");
     std::string name, site;
@@ -499,11 +606,13 @@ TEST_CASE("oracle draft purchase orders: validation, create, submit", "[sim][ora
     auto seg = first_account(s);
     const std::string combo = seg[0] + "-" + seg[1] + "-" + seg[2] + "-" + seg[3] + "-" + seg[4];
     auto body = [&](const std::string& uom_part) {
-        return R"({"ProcurementBU":"US1 Business Unit","RequisitioningBU":"US1 Business Unit","Supplier":")" + name +
-               R"(","SupplierSite":")" + site + R"(","CurrencyCode":"USD","BuyerEmail":"buyer@example.com","Description":"Procore PO 42",)" +
-               R"("lines":[{"LineNumber":1,"LineType":"Goods","ItemDescription":"Rebar",)" + uom_part +
-               R"("Quantity":10,"Price":12.5,"schedules":[{"ShipToLocation":"Austin Yard","NeedByDate":"2026-09-01",)" +
-               R"("distributions":[{"Quantity":10,"POChargeAccount":")" + combo + R"("}]}]}]})";
+        return R"({"ProcurementBU":"US1 Business Unit","RequisitioningBU":"US1 Business Unit","Supplier":")"
+               + name + R"(","SupplierSite":")" + site
+               + R"(","CurrencyCode":"USD","BuyerEmail":"buyer@example.com","Description":"Procore PO 42",)"
+               + R"("lines":[{"LineNumber":1,"LineType":"Goods","ItemDescription":"Rebar",)"
+               + uom_part
+               + R"("Quantity":10,"Price":12.5,"schedules":[{"ShipToLocation":"Austin Yard","NeedByDate":"2026-09-01",)"
+               + R"("distributions":[{"Quantity":10,"POChargeAccount":")" + combo + R"("}]}]}]})";
     };
     auto missing = s.post("/draftPurchaseOrders", body(""));
     REQUIRE(missing->status == 400);
@@ -521,21 +630,30 @@ TEST_CASE("oracle draft purchase orders: validation, create, submit", "[sim][ora
     const auto id = std::to_string(po["POHeaderId"].GetInt64());
     auto submit = s.post("/draftPurchaseOrders/" + id + "/action/submit", "{}");
     REQUIRE(submit->status == 200);
-    auto open = parse(s.get("/purchaseOrders/" + id + "?expand=lines,lines.schedules,lines.schedules.distributions")->body);
+    auto open = parse(s.get("/purchaseOrders/" + id
+                            + "?expand=lines,lines.schedules,lines.schedules.distributions")
+                          ->body);
     CHECK(std::string(open["Status"].GetString()) == "OPEN");
-    CHECK(std::string(open["lines"][0]["schedules"][0]["distributions"][0]["POChargeAccount"].GetString()) == combo);
+    CHECK(std::string(
+              open["lines"][0]["schedules"][0]["distributions"][0]["POChargeAccount"].GetString())
+          == combo);
     CHECK(s.post("/draftPurchaseOrders/" + id + "/action/submit", "{}")->status == 404);
 
-    auto req = s.post("/purchaseRequisitions", R"({"RequisitioningBU":"US1 Business Unit","PreparerEmail":"a@example.com",)"
-                                               R"("lines":[{"ItemDescription":"Gravel","Quantity":3,"UOM":"Ton","Price":40}]})");
+    auto req =
+        s.post("/purchaseRequisitions",
+               R"({"RequisitioningBU":"US1 Business Unit","PreparerEmail":"a@example.com",)"
+               R"("lines":[{"ItemDescription":"Gravel","Quantity":3,"UOM":"Ton","Price":40}]})");
     CHECK(req->status == 201);
     CHECK(s.post("/purchaseRequisitions", R"({"PreparerEmail":"a@example.com"})")->status == 400);
 }
 
-TEST_CASE("oracle importBulkData: matching group imports after the ESS job finishes", "[sim][oracle]") {
+TEST_CASE("oracle importBulkData: matching group imports after the ESS job finishes",
+          "[sim][oracle]")
+{
     Sim s;
     auto seg = first_account(s);
-    std::string csv = gl_line("90219", "PC-90219", "DC-1", seg, "100.50", "") + gl_line("90219", "PC-90219", "DC-1", seg, "", "100.50");
+    std::string csv = gl_line("90219", "PC-90219", "DC-1", seg, "100.50", "")
+                      + gl_line("90219", "PC-90219", "DC-1", seg, "", "100.50");
     auto r = s.post("/erpintegrations", import_body(csv, "90219"));
     REQUIRE(r->status == 201);
     auto d = parse(r->body);
@@ -548,7 +666,9 @@ TEST_CASE("oracle importBulkData: matching group imports after the ESS job finis
     const std::string st1 = first["items"][0]["RequestStatus"].GetString();
     CHECK((st1 == "WAIT" || st1 == "RUNNING"));
     CHECK(run_job_to_end(s, id) == "SUCCEEDED");
-    auto batches = parse(s.get("/journalBatches?q=" + enc("BatchName='PC-90219'") + "&expand=journalHeaders,journalHeaders.journalLines")->body);
+    auto batches = parse(s.get("/journalBatches?q=" + enc("BatchName='PC-90219'")
+                               + "&expand=journalHeaders,journalHeaders.journalLines")
+                             ->body);
     REQUIRE(batches["count"].GetInt() == 1);
     const auto& h = batches["items"][0]["journalHeaders"][0];
     CHECK(std::string(h["JournalName"].GetString()) == "DC-1");
@@ -559,13 +679,17 @@ TEST_CASE("oracle importBulkData: matching group imports after the ESS job finis
     // A resend really duplicates: the simulator does not protect the client.
     auto again = parse(s.post("/erpintegrations", import_body(csv, "90219"))->body);
     CHECK(run_job_to_end(s, again["ReqstId"].GetString()) == "SUCCEEDED");
-    CHECK(parse(s.get("/journalBatches?q=" + enc("BatchName='PC-90219'"))->body)["count"].GetInt() == 2);
+    CHECK(parse(s.get("/journalBatches?q=" + enc("BatchName='PC-90219'"))->body)["count"].GetInt()
+          == 2);
 }
 
-TEST_CASE("oracle importBulkData: mismatched group or source imports nothing but succeeds", "[sim][oracle]") {
+TEST_CASE("oracle importBulkData: mismatched group or source imports nothing but succeeds",
+          "[sim][oracle]")
+{
     Sim s;
     auto seg = first_account(s);
-    std::string csv = gl_line("111", "B1", "J1", seg, "5", "") + gl_line("111", "B1", "J1", seg, "", "5");
+    std::string csv =
+        gl_line("111", "B1", "J1", seg, "5", "") + gl_line("111", "B1", "J1", seg, "", "5");
     auto d = parse(s.post("/erpintegrations", import_body(csv, "222"))->body);
     CHECK(run_job_to_end(s, d["ReqstId"].GetString()) == "SUCCEEDED");
     auto d2 = parse(s.post("/erpintegrations", import_body(csv, "111", "Spreadsheet"))->body);
@@ -575,25 +699,35 @@ TEST_CASE("oracle importBulkData: mismatched group or source imports nothing but
     CHECK(jobs[0]["RowsSelected"].GetInt() == 0);
 }
 
-TEST_CASE("oracle importBulkData: wrong JobName gives 201 with ReqstId -1", "[sim][oracle]") {
+TEST_CASE("oracle importBulkData: wrong JobName gives 201 with ReqstId -1", "[sim][oracle]")
+{
     Sim s;
-    auto r = s.post("/erpintegrations", import_body("", "1", "Procore", "/oracle/apps/ess/financials/generalLedger/programs/common/JournalImportLauncher"));
+    auto r = s.post(
+        "/erpintegrations",
+        import_body(
+            "", "1", "Procore",
+            "/oracle/apps/ess/financials/generalLedger/programs/common/JournalImportLauncher"));
     REQUIRE(r->status == 201);
     CHECK(std::string(parse(r->body)["ReqstId"].GetString()) == "-1");
 }
 
-TEST_CASE("oracle importBulkData: unbalanced, unknown-account and short rows are rejected", "[sim][oracle]") {
+TEST_CASE("oracle importBulkData: unbalanced, unknown-account and short rows are rejected",
+          "[sim][oracle]")
+{
     Sim s;
     auto seg = first_account(s);
-    std::string csv = gl_line("7", "B", "UNBAL", seg, "10", "") + gl_line("7", "B", "UNBAL", seg, "", "9.99") +
-                      gl_line("7", "B", "BADSEG", {"999", "9999", "9999", "000", "000"}, "1", "") +
-                      gl_line("7", "B", "BADSEG", seg, "", "1") + gl_line("7", "B", "OK", seg, "2", "") +
-                      gl_line("7", "B", "OK", seg, "", "2") + gl_line("7", "B", "SHORT", seg, "3", "", "Procore", 95);
+    std::string csv =
+        gl_line("7", "B", "UNBAL", seg, "10", "") + gl_line("7", "B", "UNBAL", seg, "", "9.99")
+        + gl_line("7", "B", "BADSEG", {"999", "9999", "9999", "000", "000"}, "1", "")
+        + gl_line("7", "B", "BADSEG", seg, "", "1") + gl_line("7", "B", "OK", seg, "2", "")
+        + gl_line("7", "B", "OK", seg, "", "2")
+        + gl_line("7", "B", "SHORT", seg, "3", "", "Procore", 95);
     auto d = parse(s.post("/erpintegrations", import_body(csv, "7"))->body);
     CHECK(run_job_to_end(s, d["ReqstId"].GetString()) == "SUCCEEDED");
     auto rejected = s.data("gl_interface_rejected");
     std::map<std::string, std::set<std::string>> codes;
-    for (const auto& r : rejected.GetArray()) codes[r["REFERENCE4"].GetString()].insert(r["STATUS"].GetString());
+    for (const auto& r : rejected.GetArray())
+        codes[r["REFERENCE4"].GetString()].insert(r["STATUS"].GetString());
     CHECK(codes["UNBAL"].count("EU02") == 1);
     CHECK(codes["BADSEG"].count("EF04") == 1);
     CHECK(codes["SHORT"].size() == 1);
@@ -604,21 +738,35 @@ TEST_CASE("oracle importBulkData: unbalanced, unknown-account and short rows are
     CHECK(std::string(journals[0]["journalHeaders"][0]["JournalName"].GetString()) == "OK");
 }
 
-TEST_CASE("oracle importBulkData: unreadable zip ends in ERROR", "[sim][oracle]") {
+TEST_CASE("oracle importBulkData: unreadable zip ends in ERROR", "[sim][oracle]")
+{
     Sim s;
-    auto d = parse(s.post("/erpintegrations", import_body("", "1", "Procore",
-                                                          "/oracle/apps/ess/financials/generalLedger/programs/common,JournalImportLauncher",
-                                                          base64_encode("this is not a zip")))->body);
+    auto d = parse(
+        s.post(
+             "/erpintegrations",
+             import_body(
+                 "", "1", "Procore",
+                 "/oracle/apps/ess/financials/generalLedger/programs/common,JournalImportLauncher",
+                 base64_encode("this is not a zip")))
+            ->body);
     CHECK(run_job_to_end(s, d["ReqstId"].GetString()) == "ERROR");
-    auto wrong_name = parse(s.post("/erpintegrations", import_body("", "1", "Procore",
-                                                                   "/oracle/apps/ess/financials/generalLedger/programs/common,JournalImportLauncher",
-                                                                   base64_encode(zip_single_file("Other.csv", "x"))))->body);
+    auto wrong_name = parse(
+        s.post(
+             "/erpintegrations",
+             import_body(
+                 "", "1", "Procore",
+                 "/oracle/apps/ess/financials/generalLedger/programs/common,JournalImportLauncher",
+                 base64_encode(zip_single_file("Other.csv", "x"))))
+            ->body);
     CHECK(run_job_to_end(s, wrong_name["ReqstId"].GetString()) == "ERROR");
     CHECK(s.get("/erpintegrations?finder=Nope;requestId=1")->status == 400);
-    CHECK(parse(s.get("/erpintegrations?finder=ESSJobStatusRF;requestId=42")->body)["count"].GetInt() == 0);
+    CHECK(
+        parse(s.get("/erpintegrations?finder=ESSJobStatusRF;requestId=42")->body)["count"].GetInt()
+        == 0);
 }
 
-TEST_CASE("oracle samples have the simulator's keys and types", "[sim][oracle]") {
+TEST_CASE("oracle samples have the simulator's keys and types", "[sim][oracle]")
+{
     Sim s;
     auto read = [](const std::string& name) {
         std::ifstream in(std::string(MLC_SHARED_SAMPLES_DIR) + "/oracle/" + name);
@@ -629,12 +777,15 @@ TEST_CASE("oracle samples have the simulator's keys and types", "[sim][oracle]")
     };
     {
         auto sample = read("collection_envelope_invoices.json");
-        auto sim = parse(s.get("/invoices?fields=InvoiceNumber,InvoiceCurrency&onlyData=true&limit=1")->body);
+        auto sim = parse(
+            s.get("/invoices?fields=InvoiceNumber,InvoiceCurrency&onlyData=true&limit=1")->body);
         same_shape(sample, sim, "invoices", false);
     }
     {
         auto sample = read("invoice_upsert_patch_request_oracle_doc.json");
-        auto sim = parse(s.get("/invoices?onlyData=true&limit=1&expand=invoiceLines,invoiceLines.invoiceDistributions")->body);
+        auto sim = parse(s.get("/invoices?onlyData=true&limit=1&expand=invoiceLines,invoiceLines."
+                               "invoiceDistributions")
+                             ->body);
         same_shape(sample, sim["items"][0], "invoice", true);
     }
     {
@@ -647,11 +798,13 @@ TEST_CASE("oracle samples have the simulator's keys and types", "[sim][oracle]")
     }
 }
 
-TEST_CASE("oracle timing: a 500-row page at 100,000 suppliers", "[sim][oracle][perf]") {
+TEST_CASE("oracle timing: a 500-row page at 100,000 suppliers", "[sim][oracle][perf]")
+{
     Sim s(Sim::opts(100000));
     auto c = s.client();
-    const std::string q = "/suppliers?limit=500&onlyData=true&orderBy=LastUpdateDate:asc,SupplierId:asc&q=" +
-                          enc("LastUpdateDate>='2000-01-01T00:00:00+00:00'") + "&offset=";
+    const std::string q =
+        "/suppliers?limit=500&onlyData=true&orderBy=LastUpdateDate:asc,SupplierId:asc&q="
+        + enc("LastUpdateDate>='2000-01-01T00:00:00+00:00'") + "&offset=";
     auto t0 = std::chrono::steady_clock::now();
     auto first = s.get(q + "0");
     auto t1 = std::chrono::steady_clock::now();
@@ -663,7 +816,11 @@ TEST_CASE("oracle timing: a 500-row page at 100,000 suppliers", "[sim][oracle][p
     CHECK(parse(first->body)["count"].GetInt() == 500);
     CHECK(parse(deep->body)["count"].GetInt() == 500);
     CHECK(sorted->status == 200);
-    auto ms = [](auto d) { return static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(d).count()) / 1000.0; };
-    WARN("500-row page at 100k suppliers: first " << ms(t1 - t0) << " ms, offset 99000 " << ms(t2 - t1)
-                                                  << " ms, non-natural orderBy " << ms(t3 - t2) << " ms");
+    auto ms = [](auto d) {
+        return static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(d).count())
+               / 1000.0;
+    };
+    WARN("500-row page at 100k suppliers: first " << ms(t1 - t0) << " ms, offset 99000 "
+                                                  << ms(t2 - t1) << " ms, non-natural orderBy "
+                                                  << ms(t3 - t2) << " ms");
 }

@@ -12,7 +12,8 @@
 
 namespace mlc::sim::testing {
 
-inline SimOptions procore_test_options() {
+inline SimOptions procore_test_options()
+{
     SimOptions o;
     o.seed = 42;
     o.projects = 2;
@@ -31,17 +32,20 @@ struct ProcoreFixture {
     std::unique_ptr<httplib::Client> cli;
     std::string token;
 
-    explicit ProcoreFixture(SimOptions o = procore_test_options()) : opts(std::move(o)) {
+    explicit ProcoreFixture(SimOptions o = procore_test_options()) : opts(std::move(o))
+    {
         sim = std::make_unique<ProcoreSim>(opts, clock);
         sim->mount(listener.server());
         listener.start("127.0.0.1", 0);
         cli = std::make_unique<httplib::Client>(listener.url());
         cli->set_read_timeout(10, 0);
-        cli->set_tcp_nodelay(true); // as libcurl does; otherwise Nagle + delayed ACK add ~40 ms to big bodies
+        cli->set_tcp_nodelay(
+            true); // as libcurl does; otherwise Nagle + delayed ACK add ~40 ms to big bodies
         token = fetch_token();
     }
 
-    std::string fetch_token() {
+    std::string fetch_token()
+    {
         httplib::Params form{{"grant_type", "client_credentials"},
                              {"client_id", opts.procore_client_id},
                              {"client_secret", opts.procore_client_secret}};
@@ -54,14 +58,18 @@ struct ProcoreFixture {
         return d["access_token"].GetString();
     }
 
-    httplib::Headers headers() const {
-        return {{"Authorization", "Bearer " + token}, {"Procore-Company-Id", std::to_string(opts.company_id)}};
+    httplib::Headers headers() const
+    {
+        return {{"Authorization", "Bearer " + token},
+                {"Procore-Company-Id", std::to_string(opts.company_id)}};
     }
     httplib::Result get(const std::string& path) { return cli->Get(path.c_str(), headers()); }
-    httplib::Result post(const std::string& path, const std::string& body) {
+    httplib::Result post(const std::string& path, const std::string& body)
+    {
         return cli->Post(path.c_str(), headers(), body, "application/json");
     }
-    httplib::Result patch(const std::string& path, const std::string& body) {
+    httplib::Result patch(const std::string& path, const std::string& body)
+    {
         return cli->Patch(path.c_str(), headers(), body, "application/json");
     }
     httplib::Result del(const std::string& path) { return cli->Delete(path.c_str(), headers()); }
@@ -70,7 +78,8 @@ struct ProcoreFixture {
     std::string company() const { return std::to_string(opts.company_id); }
 };
 
-inline rapidjson::Document parse_json(const std::string& text) {
+inline rapidjson::Document parse_json(const std::string& text)
+{
     rapidjson::Document d;
     d.Parse(text.c_str(), text.size());
     INFO(text);

@@ -11,10 +11,13 @@
 using namespace mlc::sim;
 using namespace mlc::sim::testing;
 
-TEST_CASE("procore token: good credentials, JSON body, bad credentials, bad grant", "[sim][procore]") {
+TEST_CASE("procore token: good credentials, JSON body, bad credentials, bad grant",
+          "[sim][procore]")
+{
     ProcoreFixture f;
-    auto json_body = fmt::format(R"({{"grant_type":"client_credentials","client_id":"{}","client_secret":"{}"}})",
-                                 f.opts.procore_client_id, f.opts.procore_client_secret);
+    auto json_body = fmt::format(
+        R"({{"grant_type":"client_credentials","client_id":"{}","client_secret":"{}"}})",
+        f.opts.procore_client_id, f.opts.procore_client_secret);
     auto ok = f.cli->Post("/oauth/token", json_body, "application/json");
     REQUIRE(ok);
     REQUIRE(ok->status == 200);
@@ -23,20 +26,26 @@ TEST_CASE("procore token: good credentials, JSON body, bad credentials, bad gran
     CHECK(d["expires_in"].GetInt() == 5400);
     CHECK(d["created_at"].GetInt64() == f.clock.now_s());
 
-    httplib::Params bad{{"grant_type", "client_credentials"}, {"client_id", f.opts.procore_client_id}, {"client_secret", "nope"}};
+    httplib::Params bad{{"grant_type", "client_credentials"},
+                        {"client_id", f.opts.procore_client_id},
+                        {"client_secret", "nope"}};
     auto denied = f.cli->Post("/oauth/token", bad);
     REQUIRE(denied);
     CHECK(denied->status == 401);
     CHECK(std::string(parse_json(denied->body)["error"].GetString()) == "invalid_client");
 
-    httplib::Params grant{{"grant_type", "password"}, {"client_id", f.opts.procore_client_id}, {"client_secret", f.opts.procore_client_secret}};
+    httplib::Params grant{{"grant_type", "password"},
+                          {"client_id", f.opts.procore_client_id},
+                          {"client_secret", f.opts.procore_client_secret}};
     auto unsupported = f.cli->Post("/oauth/token", grant);
     REQUIRE(unsupported);
     CHECK(unsupported->status == 400);
-    CHECK(std::string(parse_json(unsupported->body)["error"].GetString()) == "unsupported_grant_type");
+    CHECK(std::string(parse_json(unsupported->body)["error"].GetString())
+          == "unsupported_grant_type");
 }
 
-TEST_CASE("procore gate: missing, unknown and expired tokens are 401", "[sim][procore]") {
+TEST_CASE("procore gate: missing, unknown and expired tokens are 401", "[sim][procore]")
+{
     SimOptions o = procore_test_options();
     o.procore_token_ttl = 60;
     ProcoreFixture f(o);
@@ -44,13 +53,15 @@ TEST_CASE("procore gate: missing, unknown and expired tokens are 401", "[sim][pr
     REQUIRE(good);
     CHECK(good->status == 200);
 
-    auto none = f.cli->Get("/rest/v1.0/companies", httplib::Headers{{"Procore-Company-Id", f.company()}});
+    auto none =
+        f.cli->Get("/rest/v1.0/companies", httplib::Headers{{"Procore-Company-Id", f.company()}});
     REQUIRE(none);
     CHECK(none->status == 401);
     CHECK(none->body.find("The access token is invalid") != std::string::npos);
 
-    auto unknown = f.cli->Get("/rest/v1.0/companies",
-                              httplib::Headers{{"Authorization", "Bearer forged"}, {"Procore-Company-Id", f.company()}});
+    auto unknown =
+        f.cli->Get("/rest/v1.0/companies", httplib::Headers{{"Authorization", "Bearer forged"},
+                                                            {"Procore-Company-Id", f.company()}});
     REQUIRE(unknown);
     CHECK(unknown->status == 401);
 
@@ -64,16 +75,21 @@ TEST_CASE("procore gate: missing, unknown and expired tokens are 401", "[sim][pr
     CHECK(fresh->status == 200);
 }
 
-TEST_CASE("procore gate: Procore-Company-Id is required, any case, and must be a connected company", "[sim][procore]") {
+TEST_CASE("procore gate: Procore-Company-Id is required, any case, and must be a connected company",
+          "[sim][procore]")
+{
     ProcoreFixture f;
-    auto missing = f.cli->Get("/rest/v1.0/companies", httplib::Headers{{"Authorization", "Bearer " + f.token}});
+    auto missing = f.cli->Get("/rest/v1.0/companies",
+                              httplib::Headers{{"Authorization", "Bearer " + f.token}});
     REQUIRE(missing);
     CHECK(missing->status == 400);
     CHECK(missing->body.rfind("Missing Procore-Company-Id header!", 0) == 0);
-    CHECK(missing->body.size() > std::string("Missing Procore-Company-Id header!").size()); // plus an explanation
+    CHECK(missing->body.size()
+          > std::string("Missing Procore-Company-Id header!").size()); // plus an explanation
 
-    auto lower = f.cli->Get("/rest/v1.0/companies",
-                            httplib::Headers{{"Authorization", "Bearer " + f.token}, {"procore-company-id", f.company()}});
+    auto lower =
+        f.cli->Get("/rest/v1.0/companies", httplib::Headers{{"Authorization", "Bearer " + f.token},
+                                                            {"procore-company-id", f.company()}});
     REQUIRE(lower);
     CHECK(lower->status == 200);
     auto d = parse_json(lower->body);
@@ -81,14 +97,17 @@ TEST_CASE("procore gate: Procore-Company-Id is required, any case, and must be a
     CHECK(d[0]["id"].GetInt64() == f.opts.company_id);
     CHECK(std::string(d[0]["name"].GetString()).size() > 3);
 
-    auto other = f.cli->Get("/rest/v1.0/companies",
-                            httplib::Headers{{"Authorization", "Bearer " + f.token}, {"Procore-Company-Id", "999"}});
+    auto other =
+        f.cli->Get("/rest/v1.0/companies", httplib::Headers{{"Authorization", "Bearer " + f.token},
+                                                            {"Procore-Company-Id", "999"}});
     REQUIRE(other);
     CHECK(other->status == 403);
     CHECK(other->body.find("App is not connected to this company") != std::string::npos);
 }
 
-TEST_CASE("procore rate limits: headers on every response, 429 past the spike window", "[sim][procore]") {
+TEST_CASE("procore rate limits: headers on every response, 429 past the spike window",
+          "[sim][procore]")
+{
     SimOptions o = procore_test_options();
     o.procore_spike_limit = 5;
     o.procore_hourly_limit = 600;
@@ -109,7 +128,8 @@ TEST_CASE("procore rate limits: headers on every response, 429 past the spike wi
     CHECK(limited->body.find("You have surpassed the max number of requests") != std::string::npos);
     CHECK(limited->has_header("X-Rate-Limit-Reset"));
     // Error responses carry the headers too.
-    auto no_company = f.cli->Get("/rest/v1.0/companies", httplib::Headers{{"Authorization", "Bearer " + f.token}});
+    auto no_company = f.cli->Get("/rest/v1.0/companies",
+                                 httplib::Headers{{"Authorization", "Bearer " + f.token}});
     REQUIRE(no_company);
     CHECK(no_company->has_header("X-Rate-Limit-Remaining"));
 
@@ -119,7 +139,9 @@ TEST_CASE("procore rate limits: headers on every response, 429 past the spike wi
     CHECK(again->status == 200);
 }
 
-TEST_CASE("procore rate limits: the hourly window reports when it is closer to exhaustion", "[sim][procore]") {
+TEST_CASE("procore rate limits: the hourly window reports when it is closer to exhaustion",
+          "[sim][procore]")
+{
     SimOptions o = procore_test_options();
     o.procore_spike_limit = 100;
     o.procore_hourly_limit = 3;
@@ -135,7 +157,8 @@ TEST_CASE("procore rate limits: the hourly window reports when it is closer to e
     CHECK(over->status == 429);
 }
 
-TEST_CASE("procore projects: company scoped list, both paths, realistic fields", "[sim][procore]") {
+TEST_CASE("procore projects: company scoped list, both paths, realistic fields", "[sim][procore]")
+{
     ProcoreFixture f;
     auto r = f.get("/rest/v1.0/projects?company_id=" + f.company());
     REQUIRE(r);
@@ -154,7 +177,8 @@ TEST_CASE("procore projects: company scoped list, both paths, realistic fields",
     CHECK(no_company->status == 400);
 }
 
-TEST_CASE("procore vendors: paging headers and Link rels", "[sim][procore]") {
+TEST_CASE("procore vendors: paging headers and Link rels", "[sim][procore]")
+{
     ProcoreFixture f;
     f.sim->add_bulk_vendors(17, true); // 8 seeded + 17
     auto base = "/rest/v1.0/vendors?company_id=" + f.company();
@@ -193,7 +217,8 @@ TEST_CASE("procore vendors: paging headers and Link rels", "[sim][procore]") {
     CHECK(parse_json(beyond->body).Size() == 0);
 }
 
-TEST_CASE("procore vendors: filters origin_id, updated_at range, id[], search", "[sim][procore]") {
+TEST_CASE("procore vendors: filters origin_id, updated_at range, id[], search", "[sim][procore]")
+{
     ProcoreFixture f;
     f.sim->add_bulk_vendors(5, true);
     auto base = "/rest/v1.0/vendors?company_id=" + f.company();
@@ -205,7 +230,8 @@ TEST_CASE("procore vendors: filters origin_id, updated_at range, id[], search", 
 
     auto all = parse_json(f.get(base)->body);
     std::int64_t id_a = all[0]["id"].GetInt64(), id_b = all[2]["id"].GetInt64();
-    auto ids = parse_json(f.get(base + fmt::format("&filters[id][]={}&filters[id][]={}", id_a, id_b))->body);
+    auto ids = parse_json(
+        f.get(base + fmt::format("&filters[id][]={}&filters[id][]={}", id_a, id_b))->body);
     CHECK(ids.Size() == 2);
 
     auto search = parse_json(f.get(base + "&filters[search]=blue%20mesa")->body);
@@ -216,7 +242,8 @@ TEST_CASE("procore vendors: filters origin_id, updated_at range, id[], search", 
     f.clock.advance_seconds(3600);
     auto from = procore_timestamp(f.clock.now_ms());
     f.clock.advance_seconds(5);
-    auto upd = f.patch(fmt::format("/rest/v1.0/vendors/{}", id_a), R"({"vendor":{"city":"Eugene"}})");
+    auto upd =
+        f.patch(fmt::format("/rest/v1.0/vendors/{}", id_a), R"({"vendor":{"city":"Eugene"}})");
     REQUIRE(upd);
     REQUIRE(upd->status == 200);
     auto to = procore_timestamp(f.clock.now_ms() + 1000);
@@ -229,10 +256,14 @@ TEST_CASE("procore vendors: filters origin_id, updated_at range, id[], search", 
     CHECK(malformed->status == 400);
 }
 
-TEST_CASE("procore vendors: POST, GET, PATCH and validation", "[sim][procore]") {
+TEST_CASE("procore vendors: POST, GET, PATCH and validation", "[sim][procore]")
+{
     ProcoreFixture f;
-    auto created = f.post("/rest/v1.0/vendors",
-                          fmt::format(R"({{"company_id":{},"vendor":{{"name":"Delta Drywall","country_code":"us","origin_id":"S1","origin_code":"1001"}}}})", f.company()));
+    auto created = f.post(
+        "/rest/v1.0/vendors",
+        fmt::format(
+            R"({{"company_id":{},"vendor":{{"name":"Delta Drywall","country_code":"us","origin_id":"S1","origin_code":"1001"}}}})",
+            f.company()));
     REQUIRE(created);
     REQUIRE(created->status == 201);
     auto v = parse_json(created->body);
@@ -242,32 +273,43 @@ TEST_CASE("procore vendors: POST, GET, PATCH and validation", "[sim][procore]") 
     CHECK(f.get(fmt::format("/rest/v1.0/vendors/{}", id))->status == 200);
     CHECK(f.get("/rest/v1.0/vendors/1")->status == 404);
 
-    auto dup = f.post("/rest/v1.0/vendors", fmt::format(R"({{"company_id":{},"vendor":{{"name":"Other","origin_id":"S1"}}}})", f.company()));
+    auto dup =
+        f.post("/rest/v1.0/vendors",
+               fmt::format(R"({{"company_id":{},"vendor":{{"name":"Other","origin_id":"S1"}}}})",
+                           f.company()));
     REQUIRE(dup);
     CHECK(dup->status == 422);
     CHECK(dup->body.find("origin_id") != std::string::npos);
 
-    auto blank = f.post("/rest/v1.0/vendors", fmt::format(R"({{"company_id":{},"vendor":{{"name":"  "}}}})", f.company()));
+    auto blank =
+        f.post("/rest/v1.0/vendors",
+               fmt::format(R"({{"company_id":{},"vendor":{{"name":"  "}}}})", f.company()));
     REQUIRE(blank);
     CHECK(blank->status == 422);
-    CHECK(parse_json(blank->body)["errors"]["name"][0].GetString() == std::string("can't be blank"));
+    CHECK(parse_json(blank->body)["errors"]["name"][0].GetString()
+          == std::string("can't be blank"));
 
     auto malformed = f.post("/rest/v1.0/vendors", "{not json");
     REQUIRE(malformed);
     CHECK(malformed->status == 400);
-    auto no_wrapper = f.post("/rest/v1.0/vendors", fmt::format(R"({{"company_id":{},"name":"x"}})", f.company()));
+    auto no_wrapper =
+        f.post("/rest/v1.0/vendors", fmt::format(R"({{"company_id":{},"name":"x"}})", f.company()));
     REQUIRE(no_wrapper);
     CHECK(no_wrapper->status == 400);
 
-    auto bad_country = f.patch(fmt::format("/rest/v1.0/vendors/{}", id), R"({"vendor":{"country_code":"USA"}})");
+    auto bad_country =
+        f.patch(fmt::format("/rest/v1.0/vendors/{}", id), R"({"vendor":{"country_code":"USA"}})");
     REQUIRE(bad_country);
     CHECK(bad_country->status == 422);
-    auto wrong_type = f.patch(fmt::format("/rest/v1.0/vendors/{}", id), R"({"vendor":{"is_active":"yes"}})");
+    auto wrong_type =
+        f.patch(fmt::format("/rest/v1.0/vendors/{}", id), R"({"vendor":{"is_active":"yes"}})");
     REQUIRE(wrong_type);
     CHECK(wrong_type->status == 422);
 }
 
-TEST_CASE("procore vendors/sync: create, update by id and origin_id, item errors, limits", "[sim][procore]") {
+TEST_CASE("procore vendors/sync: create, update by id and origin_id, item errors, limits",
+          "[sim][procore]")
+{
     ProcoreFixture f;
     auto seeded = parse_json(f.get("/rest/v1.0/vendors?company_id=" + f.company())->body);
     const auto hand_made = seeded[0]["id"].GetInt64();
@@ -280,7 +322,8 @@ TEST_CASE("procore vendors/sync: create, update by id and origin_id, item errors
         {{"origin_id":"300","name":""}},
         {{"origin_id":"400","name":"Bad Country","country_code":"USA"}},
         {{"name":"No origin at all"}}
-    ]}})", f.company(), hand_made);
+    ]}})",
+                            f.company(), hand_made);
     auto r = f.patch("/rest/v1.0/vendors/sync", body);
     REQUIRE(r);
     REQUIRE(r->status == 200);
@@ -292,78 +335,101 @@ TEST_CASE("procore vendors/sync: create, update by id and origin_id, item errors
     CHECK(std::string(d["entities"][1]["origin_code"].GetString()) == "S-200");
     const auto& not_found = d["errors"][0];
     CHECK(not_found["id"].GetInt64() == 1);
-    CHECK(std::string(not_found["name"].GetString()) == "No vendor has this id"); // supplied attrs echoed
+    CHECK(std::string(not_found["name"].GetString())
+          == "No vendor has this id"); // supplied attrs echoed
     CHECK(std::string(not_found["errors"]["id"][0].GetString()) == "Entity with this ID not found");
     CHECK(d["errors"][1]["errors"].HasMember("name"));
     CHECK(d["errors"][2]["errors"].HasMember("country_code"));
 
     // Same origin_id again: update, not a second vendor.
-    auto again = parse_json(f.patch("/rest/v1.0/vendors/sync",
-                                    fmt::format(R"({{"company_id":{},"updates":[{{"origin_id":"100","name":"Apex Paving Co"}}]}})", f.company()))->body);
+    auto again = parse_json(
+        f.patch(
+             "/rest/v1.0/vendors/sync",
+             fmt::format(
+                 R"({{"company_id":{},"updates":[{{"origin_id":"100","name":"Apex Paving Co"}}]}})",
+                 f.company()))
+            ->body);
     REQUIRE(again["entities"].Size() == 1);
     CHECK(again["entities"][0]["id"].GetInt64() == d["entities"][0]["id"].GetInt64());
     CHECK(std::string(again["entities"][0]["name"].GetString()) == "Apex Paving Co");
 
     // origin_id clash: moving another vendor onto an origin_id already used.
-    auto clash = parse_json(f.patch("/rest/v1.0/vendors/sync",
-                                    fmt::format(R"({{"company_id":{},"updates":[{{"id":{},"origin_id":"100"}}]}})", f.company(), hand_made))->body);
+    auto clash = parse_json(
+        f.patch("/rest/v1.0/vendors/sync",
+                fmt::format(R"({{"company_id":{},"updates":[{{"id":{},"origin_id":"100"}}]}})",
+                            f.company(), hand_made))
+            ->body);
     REQUIRE(clash["errors"].Size() == 1);
     CHECK(clash["errors"][0]["errors"].HasMember("origin_id"));
 
     // At most 1000 updates.
     std::string many = fmt::format(R"({{"company_id":{},"updates":[)", f.company());
-    for (int i = 0; i < 1001; ++i) many += fmt::format(R"({}{{"origin_id":"x{}","name":"V{}"}})", i ? "," : "", i, i);
+    for (int i = 0; i < 1001; ++i)
+        many += fmt::format(R"({}{{"origin_id":"x{}","name":"V{}"}})", i ? "," : "", i, i);
     many += "]}";
     auto too_many = f.patch("/rest/v1.0/vendors/sync", many);
     REQUIRE(too_many);
     CHECK(too_many->status == 400);
-    auto missing = f.patch("/rest/v1.0/vendors/sync", fmt::format(R"({{"company_id":{}}})", f.company()));
+    auto missing =
+        f.patch("/rest/v1.0/vendors/sync", fmt::format(R"({{"company_id":{}}})", f.company()));
     REQUIRE(missing);
     CHECK(missing->status == 400);
 }
 
-TEST_CASE("procore vendors/sync: 1000 items at 100,000 vendors is fast", "[sim][procore][perf]") {
+TEST_CASE("procore vendors/sync: 1000 items at 100,000 vendors is fast", "[sim][procore][perf]")
+{
     SimOptions o = procore_test_options();
     o.projects = 1;
     ProcoreFixture f(o);
     f.sim->add_bulk_vendors(100000, true);
     std::string body = fmt::format(R"({{"company_id":{},"updates":[)", f.company());
     for (int i = 0; i < 1000; ++i)
-        body += fmt::format(R"({}{{"origin_id":"SUP-{}","name":"Renamed {}","city":"Reno"}})", i ? "," : "", 50000 + i * 7, i);
+        body += fmt::format(R"({}{{"origin_id":"SUP-{}","name":"Renamed {}","city":"Reno"}})",
+                            i ? "," : "", 50000 + i * 7, i);
     body += "]}";
     auto start = std::chrono::steady_clock::now();
     auto r = f.patch("/rest/v1.0/vendors/sync", body);
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now()
+                                                                    - start)
+                  .count();
     REQUIRE(r);
     REQUIRE(r->status == 200);
     auto d = parse_json(r->body);
     CHECK(d["entities"].Size() == 1000);
     CHECK(d["errors"].Size() == 0);
     WARN("1000-item vendors/sync at 100k vendors took " << ms << " ms");
-    CHECK(ms < 200); // ~10 ms in RelWithDebInfo including the client; generous for debug and sanitizer builds
+    CHECK(ms < 200); // ~10 ms in RelWithDebInfo including the client; generous for debug and
+                     // sanitizer builds
 
     auto page_start = std::chrono::steady_clock::now();
     auto page = f.get("/rest/v1.0/vendors?company_id=" + f.company() + "&per_page=1000&page=50");
-    auto page_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - page_start).count();
+    auto page_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - page_start)
+                       .count();
     REQUIRE(page);
     CHECK(page->get_header_value("Total") == "100008");
     CHECK(page_ms < 500);
 }
 
-TEST_CASE("procore standard cost codes: lists, sync into a list, parents, project cost codes", "[sim][procore]") {
+TEST_CASE("procore standard cost codes: lists, sync into a list, parents, project cost codes",
+          "[sim][procore]")
+{
     ProcoreFixture f;
-    auto lists = parse_json(f.get("/rest/v1.0/standard_cost_code_lists?company_id=" + f.company())->body);
+    auto lists =
+        parse_json(f.get("/rest/v1.0/standard_cost_code_lists?company_id=" + f.company())->body);
     REQUIRE(lists.Size() == 2);
     std::int64_t erp = 0;
     for (const auto& l : lists.GetArray())
-        if (std::string(l["name"].GetString()).find("ERP") != std::string::npos) erp = l["id"].GetInt64();
+        if (std::string(l["name"].GetString()).find("ERP") != std::string::npos)
+            erp = l["id"].GetInt64();
     REQUIRE(erp != 0);
 
     auto sync = f.patch("/rest/v1.0/standard_cost_codes/sync",
                         fmt::format(R"({{"company_id":{},"standard_cost_code_list_id":{},"updates":[
                             {{"origin_id":"10001","code":"5100","name":"Materials expense","origin_data":"01-000-5100"}},
                             {{"origin_id":"10002","code":"","name":"Blank code"}},
-                            {{"id":99,"code":"1","name":"gone"}}]}})", f.company(), erp));
+                            {{"id":99,"code":"1","name":"gone"}}]}})",
+                                    f.company(), erp));
     REQUIRE(sync);
     REQUIRE(sync->status == 200);
     auto d = parse_json(sync->body);
@@ -373,15 +439,24 @@ TEST_CASE("procore standard cost codes: lists, sync into a list, parents, projec
     CHECK(d["errors"].Size() == 2);
     const auto code_id = d["entities"][0]["id"].GetInt64();
 
-    auto child = parse_json(f.patch("/rest/v1.0/standard_cost_codes/sync",
-                                     fmt::format(R"({{"company_id":{},"standard_cost_code_list_id":{},"updates":[{{"origin_id":"10003","code":"10","name":"Child","parent_id":{}}}]}})",
-                                                 f.company(), erp, code_id))->body);
+    auto child = parse_json(
+        f.patch(
+             "/rest/v1.0/standard_cost_codes/sync",
+             fmt::format(
+                 R"({{"company_id":{},"standard_cost_code_list_id":{},"updates":[{{"origin_id":"10003","code":"10","name":"Child","parent_id":{}}}]}})",
+                 f.company(), erp, code_id))
+            ->body);
     REQUIRE(child["entities"].Size() == 1);
     CHECK(std::string(child["entities"][0]["full_code"].GetString()) == "5100-10");
 
-    auto in_list = parse_json(f.get(fmt::format("/rest/v1.0/standard_cost_codes?company_id={}&standard_cost_code_list_id={}", f.company(), erp))->body);
+    auto in_list = parse_json(
+        f.get(fmt::format(
+                  "/rest/v1.0/standard_cost_codes?company_id={}&standard_cost_code_list_id={}",
+                  f.company(), erp))
+            ->body);
     CHECK(in_list.Size() == 2);
-    auto no_list = f.patch("/rest/v1.0/standard_cost_codes/sync", fmt::format(R"({{"company_id":{},"updates":[]}})", f.company()));
+    auto no_list = f.patch("/rest/v1.0/standard_cost_codes/sync",
+                           fmt::format(R"({{"company_id":{},"updates":[]}})", f.company()));
     REQUIRE(no_list);
     CHECK(no_list->status == 400);
 
@@ -394,9 +469,12 @@ TEST_CASE("procore standard cost codes: lists, sync into a list, parents, projec
     CHECK(f.get("/rest/v1.0/cost_codes?project_id=12345")->status == 404);
 }
 
-TEST_CASE("procore purchase order contracts: list, show with line items, create, sync, filters", "[sim][procore]") {
+TEST_CASE("procore purchase order contracts: list, show with line items, create, sync, filters",
+          "[sim][procore]")
+{
     ProcoreFixture f;
-    auto list = f.get(fmt::format("/rest/v1.0/purchase_order_contracts?project_id={}", f.project()));
+    auto list =
+        f.get(fmt::format("/rest/v1.0/purchase_order_contracts?project_id={}", f.project()));
     REQUIRE(list);
     REQUIRE(list->status == 200);
     auto d = parse_json(list->body);
@@ -408,44 +486,69 @@ TEST_CASE("procore purchase order contracts: list, show with line items, create,
     CHECK(d[0]["vendor"]["id"].IsInt64());
     const auto po = d[0]["id"].GetInt64();
 
-    auto show = parse_json(f.get(fmt::format("/rest/v1.0/purchase_order_contracts/{}?project_id={}", po, f.project()))->body);
+    auto show = parse_json(
+        f.get(fmt::format("/rest/v1.0/purchase_order_contracts/{}?project_id={}", po, f.project()))
+            ->body);
     REQUIRE(show["line_items"].Size() >= 1);
     CHECK(show["line_items"][0]["amount"].IsString());
     CHECK(show["line_items"][0]["cost_code_id"].IsInt64());
-    auto lines = parse_json(f.get(fmt::format("/rest/v1.0/purchase_order_contracts/{}/line_items?project_id={}", po, f.project()))->body);
+    auto lines = parse_json(
+        f.get(fmt::format("/rest/v1.0/purchase_order_contracts/{}/line_items?project_id={}", po,
+                          f.project()))
+            ->body);
     CHECK(lines.Size() == show["line_items"].Size());
-    CHECK(f.get(fmt::format("/rest/v1.0/purchase_order_contracts/{}", po))->status == 400); // project_id required
+    CHECK(f.get(fmt::format("/rest/v1.0/purchase_order_contracts/{}", po))->status
+          == 400); // project_id required
 
-    auto vendor = parse_json(f.get("/rest/v1.0/vendors?company_id=" + f.company())->body)[0]["id"].GetInt64();
-    auto code = parse_json(f.get(fmt::format("/rest/v1.0/cost_codes?project_id={}", f.project()))->body)[1]["id"].GetInt64();
-    auto created = f.post("/rest/v1.0/purchase_order_contracts",
-                          fmt::format(R"({{"project_id":{},"purchase_order_contract":{{"title":"Rebar","vendor_id":{},"status":"Draft",
+    auto vendor =
+        parse_json(f.get("/rest/v1.0/vendors?company_id=" + f.company())->body)[0]["id"].GetInt64();
+    auto code =
+        parse_json(
+            f.get(fmt::format("/rest/v1.0/cost_codes?project_id={}", f.project()))->body)[1]["id"]
+            .GetInt64();
+    auto created = f.post(
+        "/rest/v1.0/purchase_order_contracts",
+        fmt::format(
+            R"({{"project_id":{},"purchase_order_contract":{{"title":"Rebar","vendor_id":{},"status":"Draft",
                                       "line_items":[{{"description":"#5 rebar","amount":"1250.50","cost_code_id":{}}},{{"amount":100}}]}}}})",
-                                      f.project(), vendor, code));
+            f.project(), vendor, code));
     REQUIRE(created);
     REQUIRE(created->status == 201);
     auto c = parse_json(created->body);
     CHECK(std::string(c["grand_total"].GetString()) == "1350.5");
     CHECK(c["vendor"]["id"].GetInt64() == vendor);
-    auto bad_status = f.post("/rest/v1.0/purchase_order_contracts",
-                             fmt::format(R"({{"project_id":{},"purchase_order_contract":{{"status":"approved"}}}})", f.project()));
+    auto bad_status = f.post(
+        "/rest/v1.0/purchase_order_contracts",
+        fmt::format(R"({{"project_id":{},"purchase_order_contract":{{"status":"approved"}}}})",
+                    f.project()));
     REQUIRE(bad_status);
     CHECK(bad_status->status == 422);
 
-    auto sync = parse_json(f.patch("/rest/v1.0/purchase_order_contracts/sync",
-                                   fmt::format(R"({{"project_id":{},"updates":[{{"id":{},"origin_id":"PO-778","origin_code":"778"}},{{"origin_id":"PO-900","title":"From Oracle","vendor_id":{}}}]}})",
-                                               f.project(), po, vendor))->body);
+    auto sync = parse_json(
+        f.patch(
+             "/rest/v1.0/purchase_order_contracts/sync",
+             fmt::format(
+                 R"({{"project_id":{},"updates":[{{"id":{},"origin_id":"PO-778","origin_code":"778"}},{{"origin_id":"PO-900","title":"From Oracle","vendor_id":{}}}]}})",
+                 f.project(), po, vendor))
+            ->body);
     REQUIRE(sync["entities"].Size() == 2);
-    auto by_origin = parse_json(f.get(fmt::format("/rest/v1.0/purchase_order_contracts?project_id={}&filters[origin_id]=PO-778", f.project()))->body);
+    auto by_origin = parse_json(
+        f.get(fmt::format(
+                  "/rest/v1.0/purchase_order_contracts?project_id={}&filters[origin_id]=PO-778",
+                  f.project()))
+            ->body);
     REQUIRE(by_origin.Size() == 1);
     CHECK(by_origin[0]["id"].GetInt64() == po);
 }
 
-TEST_CASE("procore requisitions and change orders: seeded statuses and amounts as strings", "[sim][procore]") {
+TEST_CASE("procore requisitions and change orders: seeded statuses and amounts as strings",
+          "[sim][procore]")
+{
     ProcoreFixture f;
     std::set<std::string> statuses;
     for (auto p : f.sim->project_ids()) {
-        auto reqs = parse_json(f.get(fmt::format("/rest/v1.0/requisitions?project_id={}", p))->body);
+        auto reqs =
+            parse_json(f.get(fmt::format("/rest/v1.0/requisitions?project_id={}", p))->body);
         for (const auto& r : reqs.GetArray()) {
             statuses.insert(r["status"].GetString());
             CHECK(r["commitment_id"].IsInt64());
@@ -457,7 +560,9 @@ TEST_CASE("procore requisitions and change orders: seeded statuses and amounts a
     auto p = f.project();
     auto reqs = parse_json(f.get(fmt::format("/rest/v1.0/requisitions?project_id={}", p))->body);
     REQUIRE(reqs.Size() >= 1);
-    auto one = parse_json(f.get(fmt::format("/rest/v1.0/requisitions/{}?project_id={}", reqs[0]["id"].GetInt64(), p))->body);
+    auto one = parse_json(
+        f.get(fmt::format("/rest/v1.0/requisitions/{}?project_id={}", reqs[0]["id"].GetInt64(), p))
+            ->body);
     CHECK(one["line_items"].IsArray());
 
     auto ccos = f.get(fmt::format("/rest/v1.0/projects/{}/commitment_change_orders", p));
@@ -468,11 +573,16 @@ TEST_CASE("procore requisitions and change orders: seeded statuses and amounts a
         CHECK(co["grand_total"].IsString());
         std::string s = co["status"].GetString();
         CHECK((s == "approved" || s == "pending"));
-        CHECK(f.get(fmt::format("/rest/v1.0/projects/{}/commitment_change_orders/{}", p, co["id"].GetInt64()))->status == 200);
+        CHECK(f.get(fmt::format("/rest/v1.0/projects/{}/commitment_change_orders/{}", p,
+                                co["id"].GetInt64()))
+                  ->status
+              == 200);
     }
 }
 
-TEST_CASE("procore direct costs: list, show, create, origin_id makes them immutable, sync", "[sim][procore]") {
+TEST_CASE("procore direct costs: list, show, create, origin_id makes them immutable, sync",
+          "[sim][procore]")
+{
     ProcoreFixture f;
     const auto p = f.project();
     auto base = fmt::format("/rest/v1.0/projects/{}/direct_costs", p);
@@ -488,16 +598,22 @@ TEST_CASE("procore direct costs: list, show, create, origin_id makes them immuta
     CHECK(show["grand_total"].IsString());
 
     // Writing back origin_id once is allowed; afterwards the record is locked.
-    auto first = f.patch(fmt::format("{}/{}", base, id), R"({"direct_cost":{"origin_id":"JE-1","origin_data":"batch 7"}})");
+    auto first = f.patch(fmt::format("{}/{}", base, id),
+                         R"({"direct_cost":{"origin_id":"JE-1","origin_data":"batch 7"}})");
     REQUIRE(first);
     CHECK(first->status == 200);
-    auto locked = f.patch(fmt::format("{}/{}", base, id), R"({"direct_cost":{"description":"changed"}})");
+    auto locked =
+        f.patch(fmt::format("{}/{}", base, id), R"({"direct_cost":{"description":"changed"}})");
     REQUIRE(locked);
     CHECK(locked->status == 422);
-    auto sync_locked = parse_json(f.patch(base + "/sync", fmt::format(R"({{"updates":[{{"id":{},"description":"x"}}]}})", id))->body);
+    auto sync_locked = parse_json(
+        f.patch(base + "/sync", fmt::format(R"({{"updates":[{{"id":{},"description":"x"}}]}})", id))
+            ->body);
     CHECK(sync_locked["errors"].Size() == 1);
 
-    auto created = f.post(base, R"({"direct_cost":{"direct_cost_type":"expense","direct_cost_date":"2025-03-01","line_items":[{"amount":"10.05"}]}})");
+    auto created = f.post(
+        base,
+        R"({"direct_cost":{"direct_cost_type":"expense","direct_cost_date":"2025-03-01","line_items":[{"amount":"10.05"}]}})");
     REQUIRE(created);
     CHECK(created->status == 201);
     auto missing = f.post(base, R"({"direct_cost":{"description":"no type"}})");
@@ -506,32 +622,48 @@ TEST_CASE("procore direct costs: list, show, create, origin_id makes them immuta
     CHECK(f.get("/rest/v1.0/projects/1/direct_costs")->status == 404);
 }
 
-TEST_CASE("procore contract payments: create, show, immutable with origin_id", "[sim][procore]") {
+TEST_CASE("procore contract payments: create, show, immutable with origin_id", "[sim][procore]")
+{
     ProcoreFixture f;
     const auto p = f.project();
-    auto po = parse_json(f.get(fmt::format("/rest/v1.0/purchase_order_contracts?project_id={}", p))->body)[0]["id"].GetInt64();
-    auto created = f.post("/rest/v1.0/contract_payments",
-                          fmt::format(R"({{"project_id":{},"contract_payment":{{"commitment_id":{},"amount":"500.00","date":"2025-04-01","origin_id":"PAY-1"}}}})", p, po));
+    auto po = parse_json(f.get(fmt::format("/rest/v1.0/purchase_order_contracts?project_id={}", p))
+                             ->body)[0]["id"]
+                  .GetInt64();
+    auto created = f.post(
+        "/rest/v1.0/contract_payments",
+        fmt::format(
+            R"({{"project_id":{},"contract_payment":{{"commitment_id":{},"amount":"500.00","date":"2025-04-01","origin_id":"PAY-1"}}}})",
+            p, po));
     REQUIRE(created);
     REQUIRE(created->status == 201);
     auto c = parse_json(created->body);
     CHECK(std::string(c["amount"].GetString()) == "500.0");
     const auto id = c["id"].GetInt64();
-    CHECK(f.get(fmt::format("/rest/v1.0/contract_payments/{}?project_id={}", id, p))->status == 200);
-    auto locked = f.patch(fmt::format("/rest/v1.0/contract_payments/{}", id), fmt::format(R"({{"project_id":{},"contract_payment":{{"notes":"x"}}}})", p));
+    CHECK(f.get(fmt::format("/rest/v1.0/contract_payments/{}?project_id={}", id, p))->status
+          == 200);
+    auto locked =
+        f.patch(fmt::format("/rest/v1.0/contract_payments/{}", id),
+                fmt::format(R"({{"project_id":{},"contract_payment":{{"notes":"x"}}}})", p));
     REQUIRE(locked);
     CHECK(locked->status == 422);
-    auto list = parse_json(f.get(fmt::format("/rest/v1.0/contract_payments?project_id={}", p))->body);
+    auto list =
+        parse_json(f.get(fmt::format("/rest/v1.0/contract_payments?project_id={}", p))->body);
     CHECK(list.Size() == 1);
-    auto bad = f.post("/rest/v1.0/contract_payments", fmt::format(R"({{"project_id":{},"contract_payment":{{"commitment_id":1,"amount":"abc"}}}})", p));
+    auto bad = f.post(
+        "/rest/v1.0/contract_payments",
+        fmt::format(
+            R"({{"project_id":{},"contract_payment":{{"commitment_id":1,"amount":"abc"}}}})", p));
     REQUIRE(bad);
     CHECK(bad->status == 422);
 }
 
-TEST_CASE("procore admin: data collections and mutate ops", "[sim][procore]") {
+TEST_CASE("procore admin: data collections and mutate ops", "[sim][procore]")
+{
     ProcoreFixture f;
-    for (const char* c : {"vendors", "standard_cost_code_lists", "standard_cost_codes", "purchase_order_contracts", "requisitions",
-                          "direct_costs", "commitment_change_orders", "contract_payments", "hooks", "triggers", "deliveries", "projects"}) {
+    for (const char* c :
+         {"vendors", "standard_cost_code_lists", "standard_cost_codes", "purchase_order_contracts",
+          "requisitions", "direct_costs", "commitment_change_orders", "contract_payments", "hooks",
+          "triggers", "deliveries", "projects"}) {
         auto r = f.cli->Get(fmt::format("/_sim/data/{}", c).c_str());
         REQUIRE(r);
         INFO(c);
@@ -541,43 +673,88 @@ TEST_CASE("procore admin: data collections and mutate ops", "[sim][procore]") {
     CHECK(f.cli->Get("/_sim/data/nonsense")->status == 404);
 
     f.clock.advance_seconds(100);
-    auto created = f.cli->Post("/_sim/mutate", R"({"op":"create","collection":"vendors","fields":{"name":"Blue Mesa Concrete Company","city":"Boise"}})", "application/json");
+    auto created = f.cli->Post(
+        "/_sim/mutate",
+        R"({"op":"create","collection":"vendors","fields":{"name":"Blue Mesa Concrete Company","city":"Boise"}})",
+        "application/json");
     REQUIRE(created);
     REQUIRE(created->status == 201);
     auto c = parse_json(created->body);
     const auto id = c["id"].GetInt64();
-    CHECK(std::string(c["record"]["updated_at"].GetString()) == procore_timestamp(f.clock.now_ms()));
+    CHECK(std::string(c["record"]["updated_at"].GetString())
+          == procore_timestamp(f.clock.now_ms()));
 
     f.clock.advance_seconds(100);
-    auto updated = parse_json(f.cli->Post("/_sim/mutate", fmt::format(R"({{"op":"update","collection":"vendors","id":{},"fields":{{"zip":"83702"}}}})", id), "application/json")->body);
-    CHECK(std::string(updated["record"]["updated_at"].GetString()) == procore_timestamp(f.clock.now_ms()));
-    auto deact = parse_json(f.cli->Post("/_sim/mutate", fmt::format(R"({{"op":"deactivate","collection":"vendors","id":{}}})", id), "application/json")->body);
+    auto updated = parse_json(
+        f.cli
+            ->Post(
+                "/_sim/mutate",
+                fmt::format(
+                    R"({{"op":"update","collection":"vendors","id":{},"fields":{{"zip":"83702"}}}})",
+                    id),
+                "application/json")
+            ->body);
+    CHECK(std::string(updated["record"]["updated_at"].GetString())
+          == procore_timestamp(f.clock.now_ms()));
+    auto deact = parse_json(
+        f.cli
+            ->Post("/_sim/mutate",
+                   fmt::format(R"({{"op":"deactivate","collection":"vendors","id":{}}})", id),
+                   "application/json")
+            ->body);
     CHECK_FALSE(deact["record"]["is_active"].GetBool());
-    auto inactive = parse_json(f.get(fmt::format("/rest/v1.0/companies/{}/vendors/inactive", f.company()))->body);
+    auto inactive = parse_json(
+        f.get(fmt::format("/rest/v1.0/companies/{}/vendors/inactive", f.company()))->body);
     CHECK(inactive.Size() == 1);
-    auto active = parse_json(f.get(fmt::format("/rest/v1.0/vendors?company_id={}&filters[id][]={}", f.company(), id))->body);
+    auto active = parse_json(
+        f.get(fmt::format("/rest/v1.0/vendors?company_id={}&filters[id][]={}", f.company(), id))
+            ->body);
     CHECK(active.Size() == 0); // the main list shows active vendors only
     CHECK(f.get(fmt::format("/rest/v1.0/vendors/{}", id))->status == 200);
 
     auto p = f.project();
-    auto dc = parse_json(f.cli->Post("/_sim/mutate", fmt::format(R"({{"op":"create","collection":"direct_costs","project_id":{},"fields":{{"direct_cost_type":"invoice","status":"approved","line_items":[{{"amount":"99.99"}}]}}}})", p), "application/json")->body);
+    auto dc = parse_json(
+        f.cli
+            ->Post(
+                "/_sim/mutate",
+                fmt::format(
+                    R"({{"op":"create","collection":"direct_costs","project_id":{},"fields":{{"direct_cost_type":"invoice","status":"approved","line_items":[{{"amount":"99.99"}}]}}}})",
+                    p),
+                "application/json")
+            ->body);
     const auto dc_id = dc["id"].GetInt64();
     CHECK(std::string(dc["record"]["grand_total"].GetString()) == "99.99");
-    auto del = f.cli->Post("/_sim/mutate", fmt::format(R"({{"op":"delete","collection":"direct_costs","id":{}}})", dc_id), "application/json");
+    auto del =
+        f.cli->Post("/_sim/mutate",
+                    fmt::format(R"({{"op":"delete","collection":"direct_costs","id":{}}})", dc_id),
+                    "application/json");
     REQUIRE(del);
     CHECK(del->status == 200);
     CHECK(f.get(fmt::format("/rest/v1.0/projects/{}/direct_costs/{}", p, dc_id))->status == 404);
-    auto with_deleted = parse_json(f.get(fmt::format("/rest/v1.0/projects/{}/direct_costs?filters[include_deleted]=only", p))->body);
+    auto with_deleted = parse_json(
+        f.get(fmt::format("/rest/v1.0/projects/{}/direct_costs?filters[include_deleted]=only", p))
+            ->body);
     REQUIRE(with_deleted.Size() == 1);
     CHECK(with_deleted[0]["deleted_at"].IsString());
 
-    CHECK(f.cli->Post("/_sim/mutate", R"({"op":"explode","collection":"vendors","id":1})", "application/json")->status == 404);
-    CHECK(f.cli->Post("/_sim/mutate", R"({"op":"create","collection":"nope"})", "application/json")->status == 400);
+    CHECK(f.cli
+              ->Post("/_sim/mutate", R"({"op":"explode","collection":"vendors","id":1})",
+                     "application/json")
+              ->status
+          == 404);
+    CHECK(f.cli->Post("/_sim/mutate", R"({"op":"create","collection":"nope"})", "application/json")
+              ->status
+          == 400);
     CHECK(f.cli->Post("/_sim/mutate", "not json", "application/json")->status == 400);
-    CHECK(f.cli->Post("/_sim/mutate", R"({"op":"create","collection":"direct_costs","fields":{}})", "application/json")->status == 400);
+    CHECK(f.cli
+              ->Post("/_sim/mutate", R"({"op":"create","collection":"direct_costs","fields":{}})",
+                     "application/json")
+              ->status
+          == 400);
 }
 
-TEST_CASE("procore admin: stats count Procore calls with ids templated", "[sim][procore]") {
+TEST_CASE("procore admin: stats count Procore calls with ids templated", "[sim][procore]")
+{
     ProcoreFixture f;
     f.get(fmt::format("/rest/v1.0/projects/{}/direct_costs", f.project()));
     auto stats = parse_json(f.cli->Get("/_sim/stats")->body);
@@ -585,7 +762,8 @@ TEST_CASE("procore admin: stats count Procore calls with ids templated", "[sim][
     CHECK(f.sim->stats().count("GET", "/rest/v1.0/projects/{id}/direct_costs") == 1);
 }
 
-TEST_CASE("procore seed: the same seed gives the same data", "[sim][procore]") {
+TEST_CASE("procore seed: the same seed gives the same data", "[sim][procore]")
+{
     VirtualClock c1, c2;
     ProcoreSim a(procore_test_options(), c1), b(procore_test_options(), c2);
     CHECK(*a.data_json("purchase_order_contracts") == *b.data_json("purchase_order_contracts"));

@@ -23,46 +23,59 @@ struct Receiver {
     std::atomic<int> status{200};
     std::atomic<int> fail_first{0}; // answer 503 to this many requests first
 
-    Receiver() {
-        listener.server().Post("/hooks/procore", [this](const httplib::Request& req, httplib::Response& res) {
-            std::lock_guard<std::mutex> lock(mu);
-            bodies.push_back(req.body);
-            auth_headers.push_back(req.get_header_value("Authorization"));
-            if (fail_first > 0) {
-                --fail_first;
-                res.status = 503;
-                return;
-            }
-            res.status = status;
-        });
+    Receiver()
+    {
+        listener.server().Post("/hooks/procore",
+                               [this](const httplib::Request& req, httplib::Response& res) {
+                                   std::lock_guard<std::mutex> lock(mu);
+                                   bodies.push_back(req.body);
+                                   auth_headers.push_back(req.get_header_value("Authorization"));
+                                   if (fail_first > 0) {
+                                       --fail_first;
+                                       res.status = 503;
+                                       return;
+                                   }
+                                   res.status = status;
+                               });
         listener.start("127.0.0.1", 0);
     }
     std::string url() const { return listener.url() + "/hooks/procore"; }
-    std::size_t count() {
+    std::size_t count()
+    {
         std::lock_guard<std::mutex> lock(mu);
         return bodies.size();
     }
 };
 
-std::int64_t make_hook(ProcoreFixture& f, const std::string& url, const std::string& resource = "Company Vendors",
-                       const std::string& event = "create") {
-    auto h = f.post("/rest/v1.0/webhooks/hooks",
-                    fmt::format(R"({{"company_id":{},"hook":{{"api_version":"v2","namespace":"ml-connector","destination_url":"{}",
-                                "destination_headers":{{"Authorization":"Bearer hook-secret-1"}}}}}})", f.company(), url));
+std::int64_t make_hook(ProcoreFixture& f, const std::string& url,
+                       const std::string& resource = "Company Vendors",
+                       const std::string& event = "create")
+{
+    auto h = f.post(
+        "/rest/v1.0/webhooks/hooks",
+        fmt::format(
+            R"({{"company_id":{},"hook":{{"api_version":"v2","namespace":"ml-connector","destination_url":"{}",
+                                "destination_headers":{{"Authorization":"Bearer hook-secret-1"}}}}}})",
+            f.company(), url));
     REQUIRE(h);
     REQUIRE(h->status == 201);
     auto id = parse_json(h->body)["id"].GetInt64();
-    auto t = f.post(fmt::format("/rest/v1.0/webhooks/hooks/{}/triggers", id),
-                    fmt::format(R"({{"company_id":{},"api_version":"v2","trigger":{{"resource_name":"{}","event_type":"{}"}}}})",
-                                f.company(), resource, event));
+    auto t = f.post(
+        fmt::format("/rest/v1.0/webhooks/hooks/{}/triggers", id),
+        fmt::format(
+            R"({{"company_id":{},"api_version":"v2","trigger":{{"resource_name":"{}","event_type":"{}"}}}})",
+            f.company(), resource, event));
     REQUIRE(t);
     REQUIRE(t->status == 201);
     return id;
 }
 
-void sync_vendors(ProcoreFixture& f, int count, int first = 0) {
+void sync_vendors(ProcoreFixture& f, int count, int first = 0)
+{
     std::string body = fmt::format(R"({{"company_id":{},"updates":[)", f.company());
-    for (int i = 0; i < count; ++i) body += fmt::format(R"({}{{"origin_id":"W{}","name":"Webhook Vendor {}"}})", i ? "," : "", first + i, first + i);
+    for (int i = 0; i < count; ++i)
+        body += fmt::format(R"({}{{"origin_id":"W{}","name":"Webhook Vendor {}"}})", i ? "," : "",
+                            first + i, first + i);
     body += "]}";
     auto r = f.patch("/rest/v1.0/vendors/sync", body);
     REQUIRE(r);
@@ -71,16 +84,25 @@ void sync_vendors(ProcoreFixture& f, int count, int first = 0) {
 
 } // namespace
 
-TEST_CASE("procore webhooks API: hooks, triggers, validation, resources", "[sim][procore][webhooks]") {
+TEST_CASE("procore webhooks API: hooks, triggers, validation, resources",
+          "[sim][procore][webhooks]")
+{
     ProcoreFixture f;
-    auto bad_ns = f.post("/rest/v1.0/webhooks/hooks",
-                         fmt::format(R"({{"company_id":{},"hook":{{"namespace":"ML Connector","destination_url":"http://x/y"}}}})", f.company()));
+    auto bad_ns = f.post(
+        "/rest/v1.0/webhooks/hooks",
+        fmt::format(
+            R"({{"company_id":{},"hook":{{"namespace":"ML Connector","destination_url":"http://x/y"}}}})",
+            f.company()));
     REQUIRE(bad_ns);
     CHECK(bad_ns->status == 422);
-    auto no_ns = f.post("/rest/v1.0/webhooks/hooks", fmt::format(R"({{"company_id":{},"hook":{{"destination_url":"http://x/y"}}}})", f.company()));
+    auto no_ns =
+        f.post("/rest/v1.0/webhooks/hooks",
+               fmt::format(R"({{"company_id":{},"hook":{{"destination_url":"http://x/y"}}}})",
+                           f.company()));
     REQUIRE(no_ns);
     CHECK(no_ns->status == 422);
-    auto no_scope = f.post("/rest/v1.0/webhooks/hooks", R"({"hook":{"namespace":"a","destination_url":"http://x/y"}})");
+    auto no_scope = f.post("/rest/v1.0/webhooks/hooks",
+                           R"({"hook":{"namespace":"a","destination_url":"http://x/y"}})");
     REQUIRE(no_scope);
     CHECK(no_scope->status == 400);
 
@@ -88,37 +110,52 @@ TEST_CASE("procore webhooks API: hooks, triggers, validation, resources", "[sim]
     auto hooks = parse_json(f.get("/rest/v1.0/webhooks/hooks?company_id=" + f.company())->body);
     REQUIRE(hooks.Size() == 1);
     CHECK(std::string(hooks[0]["namespace"].GetString()) == "ml-connector");
-    CHECK(std::string(hooks[0]["destination_headers"]["Authorization"].GetString()) == "Bearer hook-secret-1");
+    CHECK(std::string(hooks[0]["destination_headers"]["Authorization"].GetString())
+          == "Bearer hook-secret-1");
 
-    auto patched = f.patch(fmt::format("/rest/v1.0/webhooks/hooks/{}", id), R"({"hook":{"destination_url":"http://127.0.0.1:9/other"}})");
+    auto patched = f.patch(fmt::format("/rest/v1.0/webhooks/hooks/{}", id),
+                           R"({"hook":{"destination_url":"http://127.0.0.1:9/other"}})");
     REQUIRE(patched);
     CHECK(patched->status == 200);
-    CHECK(std::string(parse_json(patched->body)["destination_url"].GetString()) == "http://127.0.0.1:9/other");
+    CHECK(std::string(parse_json(patched->body)["destination_url"].GetString())
+          == "http://127.0.0.1:9/other");
 
-    auto bad_resource = f.post(fmt::format("/rest/v1.0/webhooks/hooks/{}/triggers", id),
-                               fmt::format(R"({{"company_id":{},"trigger":{{"resource_name":"Vendors!","event_type":"create"}}}})", f.company()));
+    auto bad_resource = f.post(
+        fmt::format("/rest/v1.0/webhooks/hooks/{}/triggers", id),
+        fmt::format(
+            R"({{"company_id":{},"trigger":{{"resource_name":"Vendors!","event_type":"create"}}}})",
+            f.company()));
     REQUIRE(bad_resource);
     CHECK(bad_resource->status == 422);
-    auto bad_event = f.post(fmt::format("/rest/v1.0/webhooks/hooks/{}/triggers", id),
-                            fmt::format(R"({{"company_id":{},"trigger":{{"resource_name":"Direct Costs","event_type":"upsert"}}}})", f.company()));
+    auto bad_event = f.post(
+        fmt::format("/rest/v1.0/webhooks/hooks/{}/triggers", id),
+        fmt::format(
+            R"({{"company_id":{},"trigger":{{"resource_name":"Direct Costs","event_type":"upsert"}}}})",
+            f.company()));
     REQUIRE(bad_event);
     CHECK(bad_event->status == 422);
-    auto dup = f.post(fmt::format("/rest/v1.0/webhooks/hooks/{}/triggers", id),
-                      fmt::format(R"({{"company_id":{},"trigger":{{"resource_name":"Company Vendors","event_type":"create"}}}})", f.company()));
+    auto dup = f.post(
+        fmt::format("/rest/v1.0/webhooks/hooks/{}/triggers", id),
+        fmt::format(
+            R"({{"company_id":{},"trigger":{{"resource_name":"Company Vendors","event_type":"create"}}}})",
+            f.company()));
     REQUIRE(dup);
     CHECK(dup->status == 422);
 
-    auto triggers = parse_json(f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/triggers", id))->body);
+    auto triggers =
+        parse_json(f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/triggers", id))->body);
     REQUIRE(triggers.Size() == 1);
     auto tid = triggers[0]["id"].GetInt64();
     CHECK(f.del(fmt::format("/rest/v1.0/webhooks/hooks/{}/triggers/{}", id, tid))->status == 204);
-    CHECK(parse_json(f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/triggers", id))->body).Size() == 0);
+    CHECK(parse_json(f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/triggers", id))->body).Size()
+          == 0);
 
     auto resources = parse_json(f.get("/rest/v1.0/webhooks/resources")->body);
     std::set<std::string> names;
-    for (const auto& r : resources.GetArray()) names.insert(r["name"].GetString());
-    for (const char* n : {"Purchase Order Contracts", "Requisitions", "Direct Costs", "Commitment Change Orders",
-                          "Company Vendors", "Standard Cost Codes"})
+    for (const auto& r : resources.GetArray())
+        names.insert(r["name"].GetString());
+    for (const char* n : {"Purchase Order Contracts", "Requisitions", "Direct Costs",
+                          "Commitment Change Orders", "Company Vendors", "Standard Cost Codes"})
         CHECK(names.count(n) == 1);
 
     CHECK(f.del(fmt::format("/rest/v1.0/webhooks/hooks/{}", id))->status == 204);
@@ -126,7 +163,9 @@ TEST_CASE("procore webhooks API: hooks, triggers, validation, resources", "[sim]
     CHECK(f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/deliveries", id))->status == 404);
 }
 
-TEST_CASE("procore webhooks: delivery with destination headers and exact 64-bit ids", "[sim][procore][webhooks]") {
+TEST_CASE("procore webhooks: delivery with destination headers and exact 64-bit ids",
+          "[sim][procore][webhooks]")
+{
     ProcoreFixture f;
     Receiver rx;
     auto hook = make_hook(f, rx.url());
@@ -146,8 +185,10 @@ TEST_CASE("procore webhooks: delivery with destination headers and exact 64-bit 
     CHECK(std::string(ev["resource_name"].GetString()) == "Company Vendors");
     CHECK(ev["project_id"].IsNull());
     CHECK(ev["company_id"].GetInt64() == f.opts.company_id);
-    CHECK(std::string(ev["metadata"]["source_application_id"].GetString()) == f.opts.procore_client_id);
-    auto vendor = parse_json(f.get("/rest/v1.0/vendors?company_id=" + f.company() + "&filters[origin_id]=W0")->body);
+    CHECK(std::string(ev["metadata"]["source_application_id"].GetString())
+          == f.opts.procore_client_id);
+    auto vendor = parse_json(
+        f.get("/rest/v1.0/vendors?company_id=" + f.company() + "&filters[origin_id]=W0")->body);
     CHECK(ev["resource_id"].GetInt64() == vendor[0]["id"].GetInt64());
 
     // Updates have no trigger here: nothing more is sent.
@@ -155,7 +196,8 @@ TEST_CASE("procore webhooks: delivery with destination headers and exact 64-bit 
     REQUIRE(f.sim->wait_idle(std::chrono::seconds(10)));
     CHECK(rx.count() == 1);
 
-    auto deliveries = f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/deliveries?filters[status]=successful", hook));
+    auto deliveries = f.get(
+        fmt::format("/rest/v1.0/webhooks/hooks/{}/deliveries?filters[status]=successful", hook));
     REQUIRE(deliveries);
     REQUIRE(deliveries->status == 200);
     CHECK(deliveries->body.find(R"("event_id":5982324300946918154)") != std::string::npos);
@@ -168,12 +210,22 @@ TEST_CASE("procore webhooks: delivery with destination headers and exact 64-bit 
     CHECK(d[0]["completed_at"].IsString());
 }
 
-TEST_CASE("procore webhooks: changes through /_sim/mutate carry no application id; wait endpoint", "[sim][procore][webhooks]") {
+TEST_CASE("procore webhooks: changes through /_sim/mutate carry no application id; wait endpoint",
+          "[sim][procore][webhooks]")
+{
     ProcoreFixture f;
     Receiver rx;
     auto hook = make_hook(f, rx.url(), "Direct Costs", "update");
-    auto dc = parse_json(f.get(fmt::format("/rest/v1.0/projects/{}/direct_costs", f.project()))->body)[0]["id"].GetInt64();
-    auto m = f.cli->Post("/_sim/mutate", fmt::format(R"({{"op":"update","collection":"direct_costs","id":{},"fields":{{"status":"approved"}}}})", dc), "application/json");
+    auto dc =
+        parse_json(
+            f.get(fmt::format("/rest/v1.0/projects/{}/direct_costs", f.project()))->body)[0]["id"]
+            .GetInt64();
+    auto m = f.cli->Post(
+        "/_sim/mutate",
+        fmt::format(
+            R"({{"op":"update","collection":"direct_costs","id":{},"fields":{{"status":"approved"}}}})",
+            dc),
+        "application/json");
     REQUIRE(m);
     REQUIRE(m->status == 200);
     auto wait = f.cli->Get("/_sim/webhooks/wait?timeout_ms=10000");
@@ -188,16 +240,20 @@ TEST_CASE("procore webhooks: changes through /_sim/mutate carry no application i
     (void)hook;
 }
 
-TEST_CASE("procore webhooks: failing endpoint is retried, then its queue is discarded", "[sim][procore][webhooks]") {
+TEST_CASE("procore webhooks: failing endpoint is retried, then its queue is discarded",
+          "[sim][procore][webhooks]")
+{
     ProcoreFixture f;
-    f.sim->set_webhook_policy({3, std::chrono::milliseconds(5), std::chrono::milliseconds(20), std::chrono::milliseconds(2000)});
+    f.sim->set_webhook_policy({3, std::chrono::milliseconds(5), std::chrono::milliseconds(20),
+                               std::chrono::milliseconds(2000)});
     Receiver rx;
     rx.status = 500;
     auto hook = make_hook(f, rx.url());
     sync_vendors(f, 2);
     REQUIRE(f.sim->wait_idle(std::chrono::seconds(10)));
     CHECK(rx.count() == 3); // three attempts of the first event; the second never went out
-    auto all = parse_json(f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/deliveries", hook))->body);
+    auto all =
+        parse_json(f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/deliveries", hook))->body);
     REQUIRE(all.Size() == 4);
     CHECK(std::string(all[0]["outcome"].GetString()) == "retried");
     CHECK(std::string(all[1]["outcome"].GetString()) == "retried");
@@ -205,14 +261,30 @@ TEST_CASE("procore webhooks: failing endpoint is retried, then its queue is disc
     CHECK(all[2]["response_status"].GetInt() == 500);
     CHECK(std::string(all[3]["outcome"].GetString()) == "discarded");
     CHECK(all[3]["event_id"].GetUint64() != all[0]["event_id"].GetUint64());
-    CHECK(parse_json(f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/deliveries?filters[status]=failing", hook))->body).Size() == 2);
-    CHECK(parse_json(f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/deliveries?filter[status]=discarded", hook))->body).Size() == 2);
-    CHECK(f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/deliveries?filters[status]=weird", hook))->status == 400);
+    CHECK(parse_json(
+              f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/deliveries?filters[status]=failing",
+                                hook))
+                  ->body)
+              .Size()
+          == 2);
+    CHECK(parse_json(
+              f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/deliveries?filter[status]=discarded",
+                                hook))
+                  ->body)
+              .Size()
+          == 2);
+    CHECK(f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/deliveries?filters[status]=weird", hook))
+              ->status
+          == 400);
 
     // Cursor paging: page_size and page_start (the last id seen).
-    auto p1 = parse_json(f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/deliveries?page_size=3", hook))->body);
+    auto p1 = parse_json(
+        f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/deliveries?page_size=3", hook))->body);
     REQUIRE(p1.Size() == 3);
-    auto p2 = parse_json(f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/deliveries?page_size=3&page_start={}", hook, p1[2]["id"].GetInt64()))->body);
+    auto p2 = parse_json(
+        f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/deliveries?page_size=3&page_start={}", hook,
+                          p1[2]["id"].GetInt64()))
+            ->body);
     REQUIRE(p2.Size() == 1);
     CHECK(p2[0]["id"].GetInt64() == all[3]["id"].GetInt64());
 
@@ -221,16 +293,22 @@ TEST_CASE("procore webhooks: failing endpoint is retried, then its queue is disc
     rx.fail_first = 1;
     sync_vendors(f, 1, 10);
     REQUIRE(f.sim->wait_idle(std::chrono::seconds(10)));
-    auto after = parse_json(f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/deliveries?page_start={}", hook, all[3]["id"].GetInt64()))->body);
+    auto after =
+        parse_json(f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/deliveries?page_start={}", hook,
+                                     all[3]["id"].GetInt64()))
+                       ->body);
     REQUIRE(after.Size() == 2);
     CHECK(std::string(after[0]["outcome"].GetString()) == "retried");
     CHECK(after[0]["response_status"].GetInt() == 503);
     CHECK(std::string(after[1]["outcome"].GetString()) == "ok");
 }
 
-TEST_CASE("procore webhooks: unreachable endpoint is a connection failure, not a status", "[sim][procore][webhooks]") {
+TEST_CASE("procore webhooks: unreachable endpoint is a connection failure, not a status",
+          "[sim][procore][webhooks]")
+{
     ProcoreFixture f;
-    f.sim->set_webhook_policy({2, std::chrono::milliseconds(5), std::chrono::milliseconds(10), std::chrono::milliseconds(1000)});
+    f.sim->set_webhook_policy({2, std::chrono::milliseconds(5), std::chrono::milliseconds(10),
+                               std::chrono::milliseconds(1000)});
     int dead_port = 0;
     {
         Listener l;
@@ -247,7 +325,9 @@ TEST_CASE("procore webhooks: unreachable endpoint is a connection failure, not a
     CHECK(std::string(d[1]["outcome"].GetString()) == "discarded");
 }
 
-TEST_CASE("procore webhooks: duplicates flag sends some events twice and out of order", "[sim][procore][webhooks]") {
+TEST_CASE("procore webhooks: duplicates flag sends some events twice and out of order",
+          "[sim][procore][webhooks]")
+{
     SimOptions o = procore_test_options();
     o.webhook_duplicates = true;
     ProcoreFixture f(o);
@@ -256,26 +336,36 @@ TEST_CASE("procore webhooks: duplicates flag sends some events twice and out of 
     sync_vendors(f, 40);
     REQUIRE(f.sim->wait_idle(std::chrono::seconds(20)));
     std::vector<std::uint64_t> ids;
-    for (const auto& b : rx.bodies) ids.push_back(parse_json(b)["id"].GetUint64());
+    for (const auto& b : rx.bodies)
+        ids.push_back(parse_json(b)["id"].GetUint64());
     std::set<std::uint64_t> unique(ids.begin(), ids.end());
     CHECK(unique.size() == 40);
     CHECK(ids.size() > 40);
     CHECK_FALSE(std::is_sorted(ids.begin(), ids.end()));
 }
 
-TEST_CASE("procore webhooks: a trigger in another scope than its hook never fires", "[sim][procore][webhooks]") {
+TEST_CASE("procore webhooks: a trigger in another scope than its hook never fires",
+          "[sim][procore][webhooks]")
+{
     ProcoreFixture f;
     Receiver rx;
-    auto h = f.post("/rest/v1.0/webhooks/hooks",
-                    fmt::format(R"({{"company_id":{},"hook":{{"namespace":"ml-connector","destination_url":"{}"}}}})", f.company(), rx.url()));
+    auto h = f.post(
+        "/rest/v1.0/webhooks/hooks",
+        fmt::format(
+            R"({{"company_id":{},"hook":{{"namespace":"ml-connector","destination_url":"{}"}}}})",
+            f.company(), rx.url()));
     REQUIRE(h);
     auto hook = parse_json(h->body)["id"].GetInt64();
-    auto t = f.post(fmt::format("/rest/v1.0/webhooks/hooks/{}/triggers", hook),
-                    fmt::format(R"({{"project_id":{},"api_version":"v2","trigger":{{"resource_name":"Direct Costs","event_type":"create"}}}})", f.project()));
+    auto t = f.post(
+        fmt::format("/rest/v1.0/webhooks/hooks/{}/triggers", hook),
+        fmt::format(
+            R"({{"project_id":{},"api_version":"v2","trigger":{{"resource_name":"Direct Costs","event_type":"create"}}}})",
+            f.project()));
     REQUIRE(t);
     REQUIRE(t->status == 201);
-    auto created = f.post(fmt::format("/rest/v1.0/projects/{}/direct_costs", f.project()),
-                          R"({"direct_cost":{"direct_cost_type":"expense","direct_cost_date":"2025-03-01"}})");
+    auto created =
+        f.post(fmt::format("/rest/v1.0/projects/{}/direct_costs", f.project()),
+               R"({"direct_cost":{"direct_cost_type":"expense","direct_cost_date":"2025-03-01"}})");
     REQUIRE(created);
     REQUIRE(created->status == 201);
     REQUIRE(f.sim->wait_idle(std::chrono::seconds(5)));

@@ -21,7 +21,8 @@ struct QueryTempDir {
     QueryTempDir()
     {
         std::random_device rd;
-        path = fs::temp_directory_path() / ("mlc-audit-query-" + std::to_string(rd()) + std::to_string(rd()));
+        path = fs::temp_directory_path()
+               / ("mlc-audit-query-" + std::to_string(rd()) + std::to_string(rd()));
         fs::create_directories(path);
     }
     ~QueryTempDir()
@@ -72,13 +73,16 @@ TEST_CASE("audit record kinds pair across the systems", "[audit]")
 
 TEST_CASE("audit time bounds are normalized to the stored form", "[audit]")
 {
-    CHECK(mlc::audit::normalize_time_bound("2026-01-31", Bound::since) == "2026-01-31T00:00:00.000+00:00");
-    CHECK(mlc::audit::normalize_time_bound("2026-01-31", Bound::until) == "2026-01-31T23:59:59.999+00:00");
+    CHECK(mlc::audit::normalize_time_bound("2026-01-31", Bound::since)
+          == "2026-01-31T00:00:00.000+00:00");
+    CHECK(mlc::audit::normalize_time_bound("2026-01-31", Bound::until)
+          == "2026-01-31T23:59:59.999+00:00");
     CHECK(mlc::audit::normalize_time_bound("2026-01-31T12:00:00Z", Bound::since)
           == "2026-01-31T12:00:00.000+00:00");
     CHECK(mlc::audit::normalize_time_bound("2026-01-31T12:00:00-02:00", Bound::until)
           == "2026-01-31T14:00:00.000+00:00");
-    for (const char* bad : {"yesterday", "2026-13-01", "2026-01-31T25:00:00Z", "", "2026-01-31T12:00:00+0200"}) {
+    for (const char* bad :
+         {"yesterday", "2026-13-01", "2026-01-31T25:00:00Z", "", "2026-01-31T12:00:00+0200"}) {
         INFO(bad);
         const auto r = mlc::audit::normalize_time_bound(bad, Bound::since);
         REQUIRE_FALSE(r.has_value());

@@ -107,7 +107,8 @@ TEST_CASE("audit JSON escapes and keeps nulls", "[audit]")
     CHECK(out.find(R"("procore_key":null)") != std::string::npos);
     CHECK(out.find(R"("remote_status":422)") != std::string::npos);
     CHECK(out.find(R"("run_id":7)") != std::string::npos);
-    CHECK(out.find(R"("message":"name \"Acme, Inc.\" rejected\nsecond line")") != std::string::npos);
+    CHECK(out.find(R"("message":"name \"Acme, Inc.\" rejected\nsecond line")")
+          != std::string::npos);
     CHECK(lines(out).size() == 4); // [, two rows, ]
     CHECK(mlc::audit::render_json({}) == "[]\n");
 
@@ -129,15 +130,20 @@ TEST_CASE("audit CSV quotes per RFC 4180", "[audit]")
     CHECK(csv_field("") == "");
 
     const std::string out = mlc::audit::render_csv(sample_rows());
-    const std::string header = "id,at,run_id,command,record_kind,oracle_key,procore_key,action,"
-                               "before_fp,after_fp,remote_status,remote_id,message,prev_hash,hash\r\n";
+    const std::string header =
+        "id,at,run_id,command,record_kind,oracle_key,procore_key,action,"
+        "before_fp,after_fp,remote_status,remote_id,message,prev_hash,hash\r\n";
     REQUIRE(out.rfind(header, 0) == 0);
-    CHECK(out.find("1,2026-01-02T03:04:05.000+00:00,7,sync-suppliers,supplier,300000047000123,,read,,,,,,")
+    CHECK(
+        out.find(
+            "1,2026-01-02T03:04:05.000+00:00,7,sync-suppliers,supplier,300000047000123,,read,,,,,,")
+        != std::string::npos);
+    CHECK(out.find(",failed,,,422,,\"name \"\"Acme, Inc.\"\" rejected\nsecond line\",")
           != std::string::npos);
-    CHECK(out.find(",failed,,,422,,\"name \"\"Acme, Inc.\"\" rejected\nsecond line\",") != std::string::npos);
     // Three records: header and two rows, each ending in CRLF (the embedded LF is quoted).
     std::size_t crlf = 0;
-    for (std::size_t pos = out.find("\r\n"); pos != std::string::npos; pos = out.find("\r\n", pos + 2)) {
+    for (std::size_t pos = out.find("\r\n"); pos != std::string::npos;
+         pos = out.find("\r\n", pos + 2)) {
         ++crlf;
     }
     CHECK(crlf == 3);

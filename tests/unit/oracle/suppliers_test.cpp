@@ -4,7 +4,8 @@
 
 using namespace mlc::oracle;
 
-TEST_CASE("parse_supplier_page reads suppliers, paging attributes and nested addresses", "[oracle][suppliers]")
+TEST_CASE("parse_supplier_page reads suppliers, paging attributes and nested addresses",
+          "[oracle][suppliers]")
 {
     const std::string body = R"({"items":[
         {"SupplierId":300000047507499,"SupplierNumber":"1252","Supplier":"Acme Builders, Inc.",
@@ -36,7 +37,7 @@ TEST_CASE("parse_supplier_page reads suppliers, paging attributes and nested add
     const auto& b = page->suppliers[1];
     CHECK(b.id == 12);
     REQUIRE(b.addresses.size() == 1); // framework v3+ child collection object
-    CHECK(b.addresses[0].remit_to);     // "Y" flag
+    CHECK(b.addresses[0].remit_to);   // "Y" flag
 }
 
 TEST_CASE("parse_supplier_page rejects bad input", "[oracle][suppliers]")
@@ -46,20 +47,23 @@ TEST_CASE("parse_supplier_page rejects bad input", "[oracle][suppliers]")
     CHECK_FALSE(parse_supplier_page(R"({"count":0})").has_value());
     CHECK_FALSE(parse_supplier_page(R"({"items":[1]})").has_value());
     // No SupplierId, or no LastUpdateDate: the cursor could not move past it.
-    auto no_id = parse_supplier_page(R"({"items":[{"Supplier":"x","LastUpdateDate":"2026-01-01T00:00:00Z"}]})");
+    auto no_id = parse_supplier_page(
+        R"({"items":[{"Supplier":"x","LastUpdateDate":"2026-01-01T00:00:00Z"}]})");
     REQUIRE_FALSE(no_id.has_value());
     CHECK(no_id.error().find("SupplierId") != std::string::npos);
     auto no_date = parse_supplier_page(R"({"items":[{"SupplierId":5}]})");
     REQUIRE_FALSE(no_date.has_value());
     CHECK(no_date.error().find("LastUpdateDate") != std::string::npos);
     // A wrong type for the id is an error, not a zero.
-    CHECK_FALSE(parse_supplier_page(R"({"items":[{"SupplierId":true,"LastUpdateDate":"x"}]})").has_value());
+    CHECK_FALSE(
+        parse_supplier_page(R"({"items":[{"SupplierId":true,"LastUpdateDate":"x"}]})").has_value());
 }
 
 TEST_CASE("supplier query and projection", "[oracle][suppliers]")
 {
     CHECK(supplier_query(SupplierCursor{}) == "");
-    CHECK(supplier_query(SupplierCursor{.since = "2026-01-01T00:00:00.000+00:00", .after_time = {}, .after_key = {}})
+    CHECK(supplier_query(SupplierCursor{
+              .since = "2026-01-01T00:00:00.000+00:00", .after_time = {}, .after_key = {}})
           == "LastUpdateDate>='2026-01-01T00:00:00.000+00:00'");
     // With the compound cursor: records at the watermark's instant only past its id.
     CHECK(supplier_query(SupplierCursor{.since = "2026-01-01T00:00:00.000+00:00",
@@ -68,13 +72,15 @@ TEST_CASE("supplier query and projection", "[oracle][suppliers]")
           == "LastUpdateDate>='2026-01-01T00:00:00.000+00:00' and "
              "(LastUpdateDate!='2026-01-01T00:05:00.000+00:00' or SupplierId>300000047000123)");
     // A key that is not a number is never pasted into the expression.
-    CHECK(supplier_query(SupplierCursor{.since = "2026-01-01T00:00:00Z", .after_time = "x", .after_key = "1 or 1=1"})
+    CHECK(supplier_query(SupplierCursor{
+              .since = "2026-01-01T00:00:00Z", .after_time = "x", .after_key = "1 or 1=1"})
           == "LastUpdateDate>='2026-01-01T00:00:00Z'");
     const auto fields = supplier_fields();
     CHECK(fields.find("SupplierId") == 0);
     CHECK(fields.find(";addresses:") != std::string::npos); // one GET per page, no expand
     Query q;
-    q.q = supplier_query(SupplierCursor{.since = "2026-01-01T00:00:00.000+00:00", .after_time = {}, .after_key = {}});
+    q.q = supplier_query(SupplierCursor{
+        .since = "2026-01-01T00:00:00.000+00:00", .after_time = {}, .after_key = {}});
     q.fields = fields;
     const auto qs = Client::query_string(q);
     CHECK(qs.find("%2B00%3A00") != std::string::npos); // '+' in the offset is encoded

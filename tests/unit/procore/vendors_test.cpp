@@ -4,7 +4,8 @@
 
 using namespace mlc::procore;
 
-TEST_CASE("vendor sync body carries company, origin ids and leaves empty fields out", "[procore][vendors]")
+TEST_CASE("vendor sync body carries company, origin ids and leaves empty fields out",
+          "[procore][vendors]")
 {
     VendorSyncItem a;
     a.origin_id = "300000047507499";
@@ -28,7 +29,8 @@ TEST_CASE("vendor sync body carries company, origin ids and leaves empty fields 
 
 TEST_CASE("parse_sync_response reads entities and flattens per-item errors", "[procore][vendors]")
 {
-    auto r = parse_sync_response(R"({"entities":[{"id":11,"origin_id":"5","name":"x"},{"id":12,"origin_id":6}],
+    auto r = parse_sync_response(
+        R"({"entities":[{"id":11,"origin_id":"5","name":"x"},{"id":12,"origin_id":6}],
         "errors":[{"origin_id":"7","name":"Bad","errors":{"country_code":["is not a valid country code"],"zip":["too long","bad"]}},
                   {"id":0,"name":"No vendor","errors":{"id":["Entity with this ID not found"]}}]})");
     REQUIRE(r.has_value());

@@ -58,9 +58,11 @@ TEST_CASE("parse_event reads the published v2 sample", "[spool][event]")
     CHECK(e->timestamp == "2025-02-06T23:34:12.246562Z");
 }
 
-TEST_CASE("parse_event: v2 without ulid uses id; company-level event has no project", "[spool][event]")
+TEST_CASE("parse_event: v2 without ulid uses id; company-level event has no project",
+          "[spool][event]")
 {
-    auto e = parse_event(R"({"id":77,"resource_name":"Company Vendors","event_type":"update","resource_id":9,
+    auto e = parse_event(
+        R"({"id":77,"resource_name":"Company Vendors","event_type":"update","resource_id":9,
         "company_id":6452,"project_id":null,"metadata":{"source_application_id":"our-client-id"}})");
     REQUIRE(e.has_value());
     CHECK(e->event_id == "77");
@@ -81,7 +83,8 @@ TEST_CASE("parse_event: v3 with related_resources", "[spool][event]")
     CHECK(e->resource_id == "111");
 
     // Without api_version the shape decides.
-    auto shaped = parse_event(R"({"id":5,"resource_name":"X","resource_id":1,"related_resources":[]})");
+    auto shaped =
+        parse_event(R"({"id":5,"resource_name":"X","resource_id":1,"related_resources":[]})");
     REQUIRE(shaped.has_value());
     CHECK(shaped->payload_version == 3);
 }
@@ -106,7 +109,8 @@ TEST_CASE("parse_event: v4 string ids, resource_type and reason", "[spool][event
 TEST_CASE("parse_event keeps ids above 2^53 exactly", "[spool][event]")
 {
     // 5982324300946918154 is not representable as a double (it would read back ...8144 or so).
-    auto e = parse_event(R"({"id":5982324300946918154,"resource_name":"Direct Costs","resource_id":5982324300946918155,
+    auto e = parse_event(
+        R"({"id":5982324300946918154,"resource_name":"Direct Costs","resource_id":5982324300946918155,
         "project_id":9007199254740993,"company_id":18446744073709551615})");
     REQUIRE(e.has_value());
     CHECK(e->id == "5982324300946918154");
@@ -136,16 +140,20 @@ TEST_CASE("parse_event: missing required fields name the field", "[spool][event]
     CHECK(error_of(R"({"id":1,"resource_id":1})") == "resource_name: missing");
     CHECK(error_of(R"({"id":1,"resource_name":"","resource_id":1})") == "resource_name: empty");
     CHECK(error_of(R"({"id":1,"resource_name":"X"})") == "resource_id: missing");
-    CHECK(error_of(R"({"id":"01J","reason":"update","resource_id":"1"})") == "resource_type: missing");
+    CHECK(error_of(R"({"id":"01J","reason":"update","resource_id":"1"})")
+          == "resource_type: missing");
 }
 
 TEST_CASE("parse_event: wrong types name the field", "[spool][event]")
 {
     CHECK(error_of(R"({"id":true,"resource_name":"X","resource_id":1})")
           == "id: expected an integer or a string of digits, got boolean");
-    CHECK(error_of(R"({"id":1.5,"resource_name":"X","resource_id":1})") == "id: expected a non-negative integer id");
-    CHECK(error_of(R"({"id":-3,"resource_name":"X","resource_id":1})") == "id: expected a non-negative integer id");
-    CHECK(error_of(R"({"id":1,"resource_name":5,"resource_id":1})") == "resource_name: expected a string, got number");
+    CHECK(error_of(R"({"id":1.5,"resource_name":"X","resource_id":1})")
+          == "id: expected a non-negative integer id");
+    CHECK(error_of(R"({"id":-3,"resource_name":"X","resource_id":1})")
+          == "id: expected a non-negative integer id");
+    CHECK(error_of(R"({"id":1,"resource_name":5,"resource_id":1})")
+          == "resource_name: expected a string, got number");
     CHECK(error_of(R"({"id":1,"resource_name":"X","resource_id":{}})")
           == "resource_id: expected an integer or a string of digits, got object");
     CHECK(error_of(R"({"id":1,"resource_name":"X","resource_id":"12a"})")
@@ -156,8 +164,10 @@ TEST_CASE("parse_event: wrong types name the field", "[spool][event]")
           == "event_type: expected a string, got number");
     CHECK(error_of(R"({"id":1,"resource_name":"X","resource_id":1,"metadata":"x"})")
           == "metadata: expected an object, got string");
-    CHECK(error_of(R"({"id":1,"resource_name":"X","resource_id":1,"metadata":{"source_application_id":false}})")
-          == "metadata.source_application_id: expected a string, got boolean");
+    CHECK(
+        error_of(
+            R"({"id":1,"resource_name":"X","resource_id":1,"metadata":{"source_application_id":false}})")
+        == "metadata.source_application_id: expected a string, got boolean");
     CHECK(error_of(R"({"id":1,"resource_name":"X","resource_id":1,"related_resources":{}})")
           == "related_resources: expected an array, got object");
 }
@@ -182,7 +192,8 @@ TEST_CASE("is_json_object accepts any object and nothing else", "[spool][event]"
     // A body nested far deeper than any stack would allow recursively.
     const std::string deep = std::string(200000, '[') + std::string(200000, ']');
     CHECK_FALSE(is_json_object(deep));
-    const std::string deep_obj = "{\"a\":" + std::string(200000, '[') + std::string(200000, ']') + "}";
+    const std::string deep_obj =
+        "{\"a\":" + std::string(200000, '[') + std::string(200000, ']') + "}";
     CHECK(is_json_object(deep_obj));
     CHECK(parse_event(deep_obj).error() == "id: missing");
 }

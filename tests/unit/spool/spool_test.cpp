@@ -5,6 +5,9 @@
 #include "spool/spool.hpp"
 
 #include <catch2/catch.hpp>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <csignal>
@@ -14,10 +17,6 @@
 #include <set>
 #include <sstream>
 #include <thread>
-
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 using mlc::Clock;
@@ -31,7 +30,8 @@ struct TempDir {
     TempDir()
     {
         std::random_device rd;
-        path = fs::temp_directory_path() / ("mlc-spool-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+        path = fs::temp_directory_path()
+               / ("mlc-spool-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
         fs::create_directories(path);
     }
     ~TempDir()
@@ -62,23 +62,27 @@ std::vector<std::string> names_in(const fs::path& dir)
 
 unsigned mode_of(const fs::path& p)
 {
-    struct stat st{};
+    struct stat st {};
     REQUIRE(::stat(p.c_str(), &st) == 0);
     return st.st_mode & 07777;
 }
 
 const std::regex k_name_re(R"(\d{8}T\d{6}\.\d{6}Z-[0-9a-f]{16}\.json)");
 
-Clock::time_point at(int year, unsigned month, unsigned day, int hour, int minute, int second, int micro)
+Clock::time_point at(int year, unsigned month, unsigned day, int hour, int minute, int second,
+                     int micro)
 {
     using namespace std::chrono;
-    return Clock::time_point{sys_days{std::chrono::year{year} / std::chrono::month{month} / std::chrono::day{day}}.time_since_epoch() + hours{hour}
-                             + minutes{minute} + seconds{second} + microseconds{micro}};
+    return Clock::time_point{
+        sys_days{std::chrono::year{year} / std::chrono::month{month} / std::chrono::day{day}}
+            .time_since_epoch()
+        + hours{hour} + minutes{minute} + seconds{second} + microseconds{micro}};
 }
 
 } // namespace
 
-TEST_CASE("SpoolWriter: the file lands in new/ with the exact bytes, nothing left in tmp/", "[spool]")
+TEST_CASE("SpoolWriter: the file lands in new/ with the exact bytes, nothing left in tmp/",
+          "[spool]")
 {
     TempDir tmp;
     const fs::path dir = tmp.path / "spool";
@@ -87,7 +91,8 @@ TEST_CASE("SpoolWriter: the file lands in new/ with the exact bytes, nothing lef
         CHECK(mode_of(dir / sub) == 0700);
     }
 
-    const std::string body = std::string(R"({"id":1,"note":"bytes \u00e9 and a NUL-free tail")") + "\xc3\xa9\r\n}";
+    const std::string body =
+        std::string(R"({"id":1,"note":"bytes \u00e9 and a NUL-free tail")") + "\xc3\xa9\r\n}";
     const auto received = at(2026, 11, 27, 16, 15, 49, 123456);
     auto name = writer.write(body, received);
     REQUIRE(name.has_value());
@@ -130,7 +135,8 @@ TEST_CASE("Spool names: unique, sortable by receive time, never from the payload
     CHECK(*late < *later);
 
     // Hostile payload content never shapes the name.
-    auto hostile = writer.write(R"({"id":"../../etc/passwd","ulid":"x/y","resource_name":"..\\a"})", t);
+    auto hostile =
+        writer.write(R"({"id":"../../etc/passwd","ulid":"x/y","resource_name":"..\\a"})", t);
     REQUIRE(hostile.has_value());
     CHECK(std::regex_match(*hostile, k_name_re));
     CHECK(fs::exists(tmp.path / "new" / *hostile));
@@ -140,7 +146,8 @@ TEST_CASE("Spool names: unique, sortable by receive time, never from the payload
     REQUIRE(back.has_value());
     CHECK(*back == at(2026, 1, 2, 3, 4, 6, 0));
     CHECK_FALSE(mlc::spool::received_time_of("notes.txt").has_value());
-    CHECK_FALSE(mlc::spool::received_time_of("20261399T000000.000000Z-0000000000000000.json").has_value());
+    CHECK_FALSE(
+        mlc::spool::received_time_of("20261399T000000.000000Z-0000000000000000.json").has_value());
 }
 
 TEST_CASE("SpoolWriter is safe from many threads", "[spool]")
@@ -152,7 +159,8 @@ TEST_CASE("SpoolWriter is safe from many threads", "[spool]")
     for (int t = 0; t < 8; ++t) {
         threads.emplace_back([&, t] {
             for (int i = 0; i < 50; ++i) {
-                const std::string body = "{\"t\":" + std::to_string(t) + ",\"i\":" + std::to_string(i) + "}";
+                const std::string body =
+                    "{\"t\":" + std::to_string(t) + ",\"i\":" + std::to_string(i) + "}";
                 if (!writer.write(body, mlc::system_clock().now())) {
                     ++failures;
                 }
@@ -181,7 +189,7 @@ TEST_CASE("SpoolWriter: a write that fails midway is an error and leaves nothing
     SECTION("the file size limit cuts the write short (stands in for ENOSPC)")
     {
         // RLIMIT_FSIZE makes write() fail with EFBIG after a partial write, like a full disk.
-        struct rlimit old{};
+        struct rlimit old {};
         REQUIRE(::getrlimit(RLIMIT_FSIZE, &old) == 0);
         auto* old_handler = std::signal(SIGXFSZ, SIG_IGN);
         struct rlimit small = old;
@@ -209,7 +217,8 @@ TEST_CASE("SpoolWriter: a write that fails midway is an error and leaves nothing
     SECTION("tmp/ is read-only (when not root)")
     {
         if (::geteuid() == 0) {
-            WARN("running as root: permission bits do not stop root; covered by the other sections");
+            WARN(
+                "running as root: permission bits do not stop root; covered by the other sections");
             return;
         }
         fs::permissions(tmp.path / "tmp", fs::perms::owner_read | fs::perms::owner_exec);

@@ -22,7 +22,8 @@ struct AuditTempDir {
     AuditTempDir()
     {
         std::random_device rd;
-        path = fs::temp_directory_path() / ("mlc-audit-test-" + std::to_string(rd()) + std::to_string(rd()));
+        path = fs::temp_directory_path()
+               / ("mlc-audit-test-" + std::to_string(rd()) + std::to_string(rd()));
         fs::create_directories(path);
     }
     ~AuditTempDir()

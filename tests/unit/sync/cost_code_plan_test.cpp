@@ -26,10 +26,12 @@ oracle::AccountCombination account(std::int64_t id, std::string natural, std::st
 
 } // namespace
 
-TEST_CASE("parse_cost_code_mapping reads the section and names bad values by pointer", "[sync][cost_codes]")
+TEST_CASE("parse_cost_code_mapping reads the section and names bad values by pointer",
+          "[sync][cost_codes]")
 {
     CHECK_FALSE(parse_cost_code_mapping("{}").has_value());
-    auto m = parse_cost_code_mapping(R"({"cost_codes":{"natural_account_segment":"Segment3","code_segments":[2,3],
+    auto m = parse_cost_code_mapping(
+        R"({"cost_codes":{"natural_account_segment":"Segment3","code_segments":[2,3],
         "account_types":["E"],"account_ranges":[["5000","5999"]],"list_name":"GL"}})");
     REQUIRE(m.has_value());
     CHECK(m->natural_segment == 3);
@@ -39,9 +41,12 @@ TEST_CASE("parse_cost_code_mapping reads the section and names bad values by poi
     CHECK(m->list_name == "GL");
     CHECK_THROWS_WITH(parse_cost_code_mapping(R"({"cost_codes":{}})"),
                       Catch::Contains("/mapping/cost_codes/natural_account_segment"));
-    CHECK_THROWS_AS(parse_cost_code_mapping(R"({"cost_codes":{"natural_account_segment":99}})"), ConfigError);
-    CHECK_THROWS_WITH(parse_cost_code_mapping(R"({"cost_codes":{"natural_account_segment":3,"account_ranges":[["1"]]}})"),
-                      Catch::Contains("/mapping/cost_codes/account_ranges/0"));
+    CHECK_THROWS_AS(parse_cost_code_mapping(R"({"cost_codes":{"natural_account_segment":99}})"),
+                    ConfigError);
+    CHECK_THROWS_WITH(
+        parse_cost_code_mapping(
+            R"({"cost_codes":{"natural_account_segment":3,"account_ranges":[["1"]]}})"),
+        Catch::Contains("/mapping/cost_codes/account_ranges/0"));
     CHECK_THROWS_AS(parse_cost_code_mapping(R"({"cost_codes":[]})"), ConfigError);
 }
 
@@ -60,8 +65,9 @@ TEST_CASE("plan_cost_code filters, builds code and name, and skips unchanged", "
     CHECK(d.item.name == "Corporate - Materials");
     CHECK(d.item.origin_id == "1");
 
-    CHECK(plan_cost_code(account(2, "4100"), std::nullopt, m, today).action == "filtered");      // range
-    CHECK(plan_cost_code(account(3, "5120", "A"), std::nullopt, m, today).action == "filtered"); // type
+    CHECK(plan_cost_code(account(2, "4100"), std::nullopt, m, today).action == "filtered"); // range
+    CHECK(plan_cost_code(account(3, "5120", "A"), std::nullopt, m, today).action
+          == "filtered"); // type
     auto disabled = account(4, "5120");
     disabled.enabled = false;
     CHECK(plan_cost_code(disabled, std::nullopt, m, today).message == "not enabled");

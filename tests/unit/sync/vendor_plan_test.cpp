@@ -29,7 +29,8 @@ oracle::Supplier supplier(std::int64_t id, std::string name, std::string tax = {
     return s;
 }
 
-procore::Vendor vendor(std::int64_t id, std::string name, std::string origin = {}, std::string tax = {})
+procore::Vendor vendor(std::int64_t id, std::string name, std::string origin = {},
+                       std::string tax = {})
 {
     procore::Vendor v;
     v.id = id;
@@ -58,7 +59,8 @@ TEST_CASE("normalize_vendor_name ignores case, punctuation and legal forms", "[s
     CHECK(normalize_tax_id("98-0337637") == normalize_tax_id("980337637"));
 }
 
-TEST_CASE("map_supplier builds the vendor from the primary address and the status", "[sync][vendor_plan]")
+TEST_CASE("map_supplier builds the vendor from the primary address and the status",
+          "[sync][vendor_plan]")
 {
     auto s = supplier(300000047507499, "Acme");
     oracle::SupplierAddress remit;
@@ -86,10 +88,11 @@ TEST_CASE("map_supplier builds the vendor from the primary address and the statu
     s.inactive_date = "2026-06-01";
     CHECK_FALSE(map_supplier(s, k_today).is_active); // inactive from that day
     s.inactive_date = "4712-12-31";
-    CHECK(map_supplier(s, k_today).is_active);       // Oracle's end of time
+    CHECK(map_supplier(s, k_today).is_active); // Oracle's end of time
 }
 
-TEST_CASE("vendor_fingerprint changes with content but not with origin_data or id", "[sync][vendor_plan]")
+TEST_CASE("vendor_fingerprint changes with content but not with origin_data or id",
+          "[sync][vendor_plan]")
 {
     auto item = map_supplier(supplier(1, "Acme"), k_today);
     const auto fp = vendor_fingerprint(item);
@@ -127,7 +130,8 @@ TEST_CASE("plan_vendor: create, skip, update, echo", "[sync][vendor_plan]")
     CHECK(plan_vendor(s, link, nullptr, k_today).action == VendorAction::echo);
 }
 
-TEST_CASE("plan_vendor links a unique pre-existing vendor and reports ambiguity", "[sync][vendor_plan]")
+TEST_CASE("plan_vendor links a unique pre-existing vendor and reports ambiguity",
+          "[sync][vendor_plan]")
 {
     VendorIndex index;
     index.add(vendor(100, "ACME Builders, Inc."));
@@ -147,7 +151,8 @@ TEST_CASE("plan_vendor links a unique pre-existing vendor and reports ambiguity"
     CHECK(beta.message.find("200") != std::string::npos);
     CHECK(beta.message.find("201") != std::string::npos);
 
-    CHECK(plan_vendor(supplier(3, "Gamma"), std::nullopt, &index, k_today).action == VendorAction::create);
+    CHECK(plan_vendor(supplier(3, "Gamma"), std::nullopt, &index, k_today).action
+          == VendorAction::create);
 
     // Same name twice, told apart by the tax id.
     auto delta = plan_vendor(supplier(4, "Delta", "222-22"), std::nullopt, &index, k_today);
@@ -157,7 +162,8 @@ TEST_CASE("plan_vendor links a unique pre-existing vendor and reports ambiguity"
     CHECK(plan_vendor(supplier(5, "Delta", "33-333"), std::nullopt, &index, k_today).action
           == VendorAction::create);
     // Without a tax id, the two Deltas are ambiguous.
-    CHECK(plan_vendor(supplier(6, "Delta"), std::nullopt, &index, k_today).action == VendorAction::ambiguous);
+    CHECK(plan_vendor(supplier(6, "Delta"), std::nullopt, &index, k_today).action
+          == VendorAction::ambiguous);
 
     // Our own origin_id already on a vendor (state lost): re-attached, not created again.
     index.add(vendor(500, "Whatever", "7"));
@@ -166,7 +172,8 @@ TEST_CASE("plan_vendor links a unique pre-existing vendor and reports ambiguity"
     CHECK(own.item.id == 500);
 }
 
-TEST_CASE("plan_vendors dedupes SupplierIds and never links two suppliers to one vendor", "[sync][vendor_plan]")
+TEST_CASE("plan_vendors dedupes SupplierIds and never links two suppliers to one vendor",
+          "[sync][vendor_plan]")
 {
     VendorIndex index;
     index.add(vendor(100, "Acme"));
@@ -185,7 +192,7 @@ TEST_CASE("plan_vendors dedupes SupplierIds and never links two suppliers to one
     CHECK(plan.decisions[0].supplier_id == 2); // first in order after dedupe
     CHECK(plan.decisions[0].action == VendorAction::link);
     CHECK(plan.decisions[1].supplier_id == 1);
-    CHECK(plan.decisions[1].item.name == "Acme"); // the last version of supplier 1 won
+    CHECK(plan.decisions[1].item.name == "Acme");            // the last version of supplier 1 won
     CHECK(plan.decisions[1].action == VendorAction::create); // vendor 100 was already claimed
     CHECK(plan.summary.link == 1);
     CHECK(plan.summary.create == 1);
@@ -195,9 +202,9 @@ TEST_CASE("plan_vendors dedupes SupplierIds and never links two suppliers to one
 TEST_CASE("write_pacing_delay slows down only near the limit", "[sync][vendor_plan]")
 {
     using std::chrono::milliseconds;
-    CHECK(write_pacing_delay(-1, -1, 1000) == milliseconds{0});    // no headers seen
-    CHECK(write_pacing_delay(500, 1010, 1000) == milliseconds{0}); // plenty left
-    CHECK(write_pacing_delay(4, 1010, 1000) == milliseconds{2000}); // 10 s spread over 5
+    CHECK(write_pacing_delay(-1, -1, 1000) == milliseconds{0});       // no headers seen
+    CHECK(write_pacing_delay(500, 1010, 1000) == milliseconds{0});    // plenty left
+    CHECK(write_pacing_delay(4, 1010, 1000) == milliseconds{2000});   // 10 s spread over 5
     CHECK(write_pacing_delay(0, 1010, 1000) == milliseconds{10'250}); // wait out the window
     CHECK(write_pacing_delay(0, 5000, 1000) == milliseconds{60'000}); // capped
     CHECK(write_pacing_delay(0, 900, 1000) == milliseconds{250});     // reset already passed
