@@ -255,3 +255,30 @@ TEST_CASE("no secret reaches stdout or stderr, even at -vv", "[e2e][security]")
         CHECK(all.find("GET ") != std::string::npos); // -vv really logged the requests
     }
 }
+
+TEST_CASE("no secret reaches a log line, the audit trail or the state files during a pass",
+          "[e2e][security]")
+{
+    E2eEnv env;
+    env.write_config();
+    const auto& o = env.sims().options();
+    auto pass = env.run({"-vv", "sync-suppliers", "--vendors-only"});
+    INFO(pass.err.substr(0, 2000));
+    REQUIRE(pass.exit_code == 0);
+    auto audit = env.run({"audit", "--format", "csv", "--limit", "0"});
+    REQUIRE(audit.exit_code == 0);
+    REQUIRE(audit.out.find("created") != std::string::npos); // the pass really audited
+    std::string state_bytes;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(env.dir() / "state")) {
+        if (entry.is_regular_file()) {
+            state_bytes += read_file(entry.path());
+        }
+    }
+    for (const std::string& secret : {o.oracle_client_secret, o.procore_client_secret}) {
+        CHECK(pass.out.find(secret) == std::string::npos);
+        CHECK(pass.err.find(secret) == std::string::npos);
+        CHECK(audit.out.find(secret) == std::string::npos);
+        CHECK(state_bytes.find(secret) == std::string::npos);
+    }
+    CHECK_FALSE(std::regex_search(pass.err, std::regex(R"((Bearer|Basic) [A-Za-z0-9_\-]{8,})")));
+}
