@@ -60,40 +60,22 @@ std::expected<AccountPage, std::string> parse_account_page(const std::string& bo
     return page;
 }
 
-std::expected<int, http::Error> read_account_combinations(Client& client, const std::string& since,
-                                                          const AccountPageSink& sink,
-                                                          int page_size)
+std::string account_query(const IncrementalCursor& cursor)
 {
-    Query query;
-    if (!since.empty()) {
-        query.q = "LastUpdateDate>='" + since + "'";
-    }
-    query.order_by = "LastUpdateDate:asc,_CODE_COMBINATION_ID:asc";
-    query.limit = page_size;
-    int pages = 0;
-    for (;;) {
-        auto result = client.get("accountCombinationsLOV", query, "/accountCombinationsLOV");
-        if (!result) {
-            return std::unexpected(result.error());
-        }
-        auto page = parse_account_page(result->body);
-        if (!page) {
-            return std::unexpected(http::Error{.kind = http::ErrorKind::status,
-                                               .status = result->status,
-                                               .message = "unexpected response: " + page.error(),
-                                               .body = {},
-                                               .attempts = 1});
-        }
-        ++pages;
-        const int limit = page->meta.limit > 0 ? page->meta.limit : query.limit;
-        const bool more = page->meta.has_more && page->meta.count >= limit && page->meta.count > 0;
-        if (!sink(*page) || !more) {
-            break;
-        }
-        query.offset += page->meta.count;
-        query.limit = limit;
-    }
-    return pages;
+    return incremental_query(cursor, "_CODE_COMBINATION_ID");
+}
+
+std::expected<ReadStats, http::Error> read_account_combinations(Client& client,
+                                                                const IncrementalCursor& cursor,
+                                                                const AccountPageSink& sink,
+                                                                int page_size)
+{
+    static const CollectionSpec spec{.resource = "accountCombinationsLOV",
+                                     .path_template = "/accountCombinationsLOV",
+                                     .key_attribute = "_CODE_COMBINATION_ID",
+                                     .fields = {}};
+    return read_collection(client, spec, account_query(cursor),
+                           parsed_pages(parse_account_page, sink), page_size);
 }
 
 } // namespace mlc::oracle

@@ -1,9 +1,11 @@
 #pragma once
 // Oracle GL code combinations (accountCombinationsLOV) as plain structs, read page by page in
-// LastUpdateDate, _CODE_COMBINATION_ID order. The attribute names follow the simulator and the
-// GL_CODE_COMBINATIONS table (the reference marks them unconfirmed): _CODE_COMBINATION_ID,
-// EnabledFlag, DetailPostingAllowed, AccountType, Segment1..N, _SegmentNDescription.
+// LastUpdateDate, _CODE_COMBINATION_ID order from a compound cursor. The attribute names follow the
+// simulator and the GL_CODE_COMBINATIONS table (the reference marks them unconfirmed):
+// _CODE_COMBINATION_ID, EnabledFlag, DetailPostingAllowed, AccountType, Segment1..N,
+// _SegmentNDescription.
 #include "oracle/client.hpp"
+#include "oracle/incremental.hpp"
 
 #include <array>
 #include <cstdint>
@@ -36,10 +38,14 @@ std::expected<AccountPage, std::string> parse_account_page(const std::string& bo
 
 using AccountPageSink = std::function<bool(AccountPage&)>;
 
-// Reads combinations with LastUpdateDate >= since (all when empty), paged like suppliers.
-// Returns the number of pages read.
-std::expected<int, http::Error> read_account_combinations(Client& client, const std::string& since,
-                                                          const AccountPageSink& sink,
-                                                          int page_size = 500);
+// Reads combinations with LastUpdateDate >= cursor.since past the compound cursor
+// (LastUpdateDate, _CODE_COMBINATION_ID), paged like suppliers (see read_collection).
+std::expected<ReadStats, http::Error> read_account_combinations(Client& client,
+                                                                const IncrementalCursor& cursor,
+                                                                const AccountPageSink& sink,
+                                                                int page_size = 500);
+
+// The q expression: incremental_query(cursor, "_CODE_COMBINATION_ID").
+std::string account_query(const IncrementalCursor& cursor);
 
 } // namespace mlc::oracle

@@ -135,60 +135,50 @@ std::string supplier_fields()
 
 std::string supplier_query(const SupplierCursor& cursor)
 {
-    if (cursor.since.empty()) {
-        return {};
-    }
-    std::string q = "LastUpdateDate>='" + cursor.since + "'";
-    if (!cursor.after_time.empty() && !cursor.after_key.empty()
-        && cursor.after_key.find_first_not_of("0123456789") == std::string::npos) {
-        q += " and (LastUpdateDate!='" + cursor.after_time + "' or SupplierId>" + cursor.after_key
-             + ")";
-    }
-    return q;
+    return incremental_query(cursor, "SupplierId");
 }
+
+namespace {
+
+const CollectionSpec& supplier_collection()
+{
+    static const CollectionSpec spec{.resource = "suppliers",
+                                     .path_template = "/suppliers",
+                                     .key_attribute = "SupplierId",
+                                     .fields = supplier_fields()};
+    return spec;
+}
+
+} // namespace
 
 std::expected<SupplierReadStats, http::Error> read_suppliers(Client& client,
                                                              const SupplierCursor& cursor,
                                                              const SupplierPageSink& sink,
                                                              int page_size)
 {
-    Query query;
-    query.q = supplier_query(cursor);
-    query.order_by = "LastUpdateDate:asc,SupplierId:asc";
-    query.fields = supplier_fields();
-    query.limit = page_size;
-    query.only_data = true;
+    return read_collection(client, supplier_collection(), supplier_query(cursor),
+                           parsed_pages(parse_supplier_page, sink), page_size);
+}
 
-    SupplierReadStats stats;
-    for (;;) {
-        auto result = client.get("suppliers", query, "/suppliers");
-        if (!result) {
-            return std::unexpected(result.error());
+std::expected<SupplierReadStats, http::Error>
+read_suppliers_by_id(Client& client, const std::vector<std::int64_t>& ids,
+                     const SupplierPageSink& sink)
+{
+    constexpr std::size_t k_ids_per_get = 50; // keeps the URL well under any proxy's limit
+    SupplierReadStats total;
+    for (std::size_t at = 0; at < ids.size(); at += k_ids_per_get) {
+        const std::vector<std::int64_t> chunk(
+            ids.begin() + static_cast<std::ptrdiff_t>(at),
+            ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), at + k_ids_per_get)));
+        auto read = read_collection(client, supplier_collection(), ids_query("SupplierId", chunk),
+                                    parsed_pages(parse_supplier_page, sink));
+        if (!read) {
+            return std::unexpected(read.error());
         }
-        auto page = parse_supplier_page(result->body);
-        if (!page) {
-            return std::unexpected(http::Error{.kind = http::ErrorKind::status,
-                                               .status = result->status,
-                                               .message = "unexpected response: " + page.error(),
-                                               .body = {},
-                                               .attempts = 1});
-        }
-        ++stats.pages;
-        stats.records += static_cast<std::int64_t>(page->suppliers.size());
-        // Follow the server's page size, not the one we asked for: a pod capping at 499
-        // would otherwise look like a short (last) page.
-        const int limit = page->meta.limit > 0 ? page->meta.limit : query.limit;
-        const bool more = page->meta.has_more && page->meta.count >= limit && page->meta.count > 0;
-        if (!sink(*page)) {
-            break;
-        }
-        if (!more) {
-            break;
-        }
-        query.offset += page->meta.count;
-        query.limit = limit;
+        total.pages += read->pages;
+        total.records += read->records;
     }
-    return stats;
+    return total;
 }
 
 } // namespace mlc::oracle

@@ -3,11 +3,11 @@
 // (one page in memory at a time) in LastUpdateDate, SupplierId order. The sync code never sees
 // the JSON: parse_supplier_page() is the edge.
 #include "oracle/client.hpp"
+#include "oracle/incremental.hpp"
 
 #include <cstdint>
 #include <expected>
 #include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,37 +52,28 @@ std::expected<SupplierPage, std::string> parse_supplier_page(const std::string& 
 // The fields and child projection the supplier pass reads: one GET per page, no expand.
 std::string supplier_fields();
 
-// Where to start reading.
-struct SupplierCursor {
-    std::string since; // ISO-8601; empty = from the beginning (full read)
-    // The compound watermark (LastUpdateDate, SupplierId) of the last applied record. When set,
-    // records at exactly that time are read only past that id: thousands of suppliers can
-    // share one stamp (a mass update), and re-reading them all on every pass would defeat the
-    // incremental read. The overlap (`since` earlier than after_time) still re-reads records
-    // committed late with an earlier stamp.
-    std::string after_time;
-    std::string after_key;
-};
+// Where to start reading (the compound cursor, see oracle/incremental.hpp).
+using SupplierCursor = IncrementalCursor;
 
 // Called once per parsed page; return false to stop reading (the caller's choice).
 using SupplierPageSink = std::function<bool(SupplierPage&)>;
 
-struct SupplierReadStats {
-    int pages = 0;
-    std::int64_t records = 0;
-};
+using SupplierReadStats = ReadStats;
 
-// Reads suppliers with LastUpdateDate >= cursor.since, ordered by (LastUpdateDate, SupplierId),
-// `page_size` per request (the echoed server limit is followed from the second page on). Stops
-// on hasMore=false or a page shorter than the limit. Errors are the HTTP error, or a shape error
-// as http::Error{kind=status, message="unexpected response: …"}.
+// Reads suppliers with LastUpdateDate >= cursor.since past the cursor, ordered by
+// (LastUpdateDate, SupplierId), `page_size` per request (see read_collection).
 std::expected<SupplierReadStats, http::Error> read_suppliers(Client& client,
                                                              const SupplierCursor& cursor,
                                                              const SupplierPageSink& sink,
                                                              int page_size = 500);
 
-// The q expression (framework v2+ syntax): LastUpdateDate>='<since>', and with a cursor
-// "and (LastUpdateDate!='<after_time>' or SupplierId><after_key>)".
+// Reads the given suppliers again (a handful: one GET per 50 ids), whatever their
+// LastUpdateDate: how a pass re-evaluates records whose mapping changes with the date alone.
+std::expected<SupplierReadStats, http::Error>
+read_suppliers_by_id(Client& client, const std::vector<std::int64_t>& ids,
+                     const SupplierPageSink& sink);
+
+// The q expression: incremental_query(cursor, "SupplierId").
 std::string supplier_query(const SupplierCursor& cursor);
 
 } // namespace mlc::oracle

@@ -33,17 +33,12 @@ std::string standard_cost_code_item_json(const StandardCostCodeItem& item)
 std::string standard_cost_code_sync_body(std::int64_t company_id, std::int64_t list_id,
                                          const std::vector<StandardCostCodeItem>& items)
 {
-    json::Writer w;
-    w.begin_object();
-    w.field("company_id", company_id);
-    w.field("standard_cost_code_list_id", list_id);
-    w.key("updates").begin_array();
+    std::vector<std::string> jsons;
+    jsons.reserve(items.size());
     for (const auto& item : items) {
-        write_item(w, item);
+        jsons.push_back(standard_cost_code_item_json(item));
     }
-    w.end_array();
-    w.end_object();
-    return w.str();
+    return sync_body(company_id, {{"standard_cost_code_list_id", list_id}}, jsons);
 }
 
 CostCodeApi::CostCodeApi(http::Client& http, std::string base_url, std::int64_t company_id)
@@ -54,8 +49,8 @@ CostCodeApi::CostCodeApi(http::Client& http, std::string base_url, std::int64_t 
     }
 }
 
-std::expected<CostCodeList, http::Error> CostCodeApi::find_or_create_list(const std::string& name,
-                                                                          bool may_create)
+std::expected<std::optional<std::int64_t>, http::Error>
+CostCodeApi::find_list(const std::string& name)
 {
     http::Request request;
     request.method = "GET";
@@ -76,19 +71,20 @@ std::expected<CostCodeList, http::Error> CostCodeApi::find_or_create_list(const 
     for (const auto& l : doc->GetArray()) {
         if (json::get_string(l, "name").value_or("") == name) {
             if (auto id = json::get_id(l, "id")) {
-                return CostCodeList{*id, false};
+                return std::optional<std::int64_t>(*id);
             }
         }
     }
-    if (!may_create) {
-        return CostCodeList{0, false};
-    }
+    return std::optional<std::int64_t>();
+}
+
+std::expected<std::int64_t, http::Error> CostCodeApi::create_list(const std::string& name)
+{
     json::Writer w;
     w.begin_object();
     w.field("company_id", company_id_);
     w.key("standard_cost_code_list").begin_object().field("name", name).end_object();
     w.end_object();
-    // Not idempotent: a POST resent after a lost answer could make a second list.
     auto created = send_json(http_, "POST", base_url_ + "/rest/v1.0/standard_cost_code_lists",
                              w.str(), "/rest/v1.0/standard_cost_code_lists", false);
     if (!created) {
@@ -102,23 +98,18 @@ std::expected<CostCodeList, http::Error> CostCodeApi::find_or_create_list(const 
     if (!id) {
         return std::unexpected(unexpected_response(created->status, "created list has no id"));
     }
-    return CostCodeList{*id, true};
+    return *id;
 }
 
 std::expected<SyncResult, http::Error>
 CostCodeApi::sync(std::int64_t list_id, const std::vector<StandardCostCodeItem>& items)
 {
-    auto result = send_json(http_, "PATCH", base_url_ + "/rest/v1.0/standard_cost_codes/sync",
-                            standard_cost_code_sync_body(company_id_, list_id, items),
-                            "/rest/v1.0/standard_cost_codes/sync", true);
-    if (!result) {
-        return std::unexpected(result.error());
-    }
-    auto parsed = parse_sync_response(result->body);
-    if (!parsed) {
-        return std::unexpected(unexpected_response(result->status, parsed.error()));
-    }
-    return std::move(*parsed);
+    return sync_body_text(standard_cost_code_sync_body(company_id_, list_id, items));
+}
+
+std::expected<SyncResult, http::Error> CostCodeApi::sync_body_text(const std::string& body)
+{
+    return send_sync(http_, base_url_, "/rest/v1.0/standard_cost_codes/sync", body);
 }
 
 } // namespace mlc::procore

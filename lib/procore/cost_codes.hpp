@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,22 +23,23 @@ std::string standard_cost_code_sync_body(std::int64_t company_id, std::int64_t l
                                          const std::vector<StandardCostCodeItem>& items);
 std::string standard_cost_code_item_json(const StandardCostCodeItem& item);
 
-struct CostCodeList {
-    std::int64_t id = 0;
-    bool created = false; // made by this call
-};
-
 class CostCodeApi {
 public:
     CostCodeApi(http::Client& http, std::string base_url, std::int64_t company_id);
 
-    // The list named `name`, listed first; created (POST) only when absent and `may_create`.
-    // Without it and not allowed to create, id is 0.
-    std::expected<CostCodeList, http::Error> find_or_create_list(const std::string& name,
-                                                                 bool may_create);
+    // The id of the company's standard cost code list named `name`; nullopt when there is none.
+    std::expected<std::optional<std::int64_t>, http::Error> find_list(const std::string& name);
+    // POST /rest/v1.0/standard_cost_code_lists: not idempotent (a resend after a lost answer
+    // could make a second list), so the client never retries it. The caller records the posting
+    // first and, after a failure, looks the list up by name before sending again.
+    std::expected<std::int64_t, http::Error> create_list(const std::string& name);
     // PATCH /rest/v1.0/standard_cost_codes/sync, idempotent (origin_id upsert).
     std::expected<SyncResult, http::Error> sync(std::int64_t list_id,
                                                 const std::vector<StandardCostCodeItem>& items);
+    // The same with a body already built (standard_cost_code_sync_body / sync_body).
+    std::expected<SyncResult, http::Error> sync_body_text(const std::string& body);
+
+    std::int64_t company_id() const { return company_id_; }
 
 private:
     http::Client& http_;

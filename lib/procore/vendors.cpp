@@ -101,18 +101,33 @@ std::string vendor_sync_item_json(const VendorSyncItem& item)
     return w.str();
 }
 
-std::string vendor_sync_body(std::int64_t company_id, const std::vector<VendorSyncItem>& items)
+std::string sync_body(std::int64_t company_id,
+                      const std::vector<std::pair<std::string, std::int64_t>>& scope,
+                      const std::vector<std::string>& item_jsons)
 {
     json::Writer w;
     w.begin_object();
     w.field("company_id", company_id);
+    for (const auto& [key, value] : scope) {
+        w.field(key, value);
+    }
     w.key("updates").begin_array();
-    for (const auto& item : items) {
-        write_item(w, item);
+    for (const auto& item : item_jsons) {
+        w.raw_json(item);
     }
     w.end_array();
     w.end_object();
     return w.str();
+}
+
+std::string vendor_sync_body(std::int64_t company_id, const std::vector<VendorSyncItem>& items)
+{
+    std::vector<std::string> jsons;
+    jsons.reserve(items.size());
+    for (const auto& item : items) {
+        jsons.push_back(vendor_sync_item_json(item));
+    }
+    return sync_body(company_id, {}, jsons);
 }
 
 std::expected<SyncResult, std::string> parse_sync_response(const std::string& body)
@@ -228,18 +243,49 @@ VendorApi::VendorApi(http::Client& http, std::string base_url, std::int64_t comp
     }
 }
 
-std::expected<std::int64_t, http::Error>
-VendorApi::list(const std::function<void(std::vector<Vendor>&)>& sink, int per_page)
+std::expected<SyncResult, http::Error> send_sync(http::Client& http, const std::string& base_url,
+                                                 const std::string& path, const std::string& body)
+{
+    auto result = send_json(http, "PATCH", base_url + path, body, path, /*idempotent=*/true);
+    if (!result) {
+        return std::unexpected(result.error());
+    }
+    auto parsed = parse_sync_response(result->body);
+    if (!parsed) {
+        return std::unexpected(unexpected_response(result->status, parsed.error()));
+    }
+    return std::move(*parsed);
+}
+
+std::expected<std::int64_t, http::Error> VendorApi::list(const VendorSink& sink, int per_page)
+{
+    return list_pages(base_url_ + "/rest/v1.0/vendors?company_id=" + std::to_string(company_id_),
+                      "/rest/v1.0/vendors", sink, per_page);
+}
+
+std::expected<std::int64_t, http::Error> VendorApi::list_inactive(const VendorSink& sink,
+                                                                  int per_page)
+{
+    const std::string path =
+        "/rest/v1.0/companies/" + std::to_string(company_id_) + "/vendors/inactive";
+    return list_pages(base_url_ + path + "?company_id=" + std::to_string(company_id_),
+                      "/rest/v1.0/companies/{id}/vendors/inactive", sink, per_page);
+}
+
+std::expected<std::int64_t, http::Error> VendorApi::list_pages(const std::string& url,
+                                                               const std::string& path_template,
+                                                               const VendorSink& sink, int per_page)
 {
     std::int64_t total = 0;
+    std::int64_t first_of_last_page = 0;
     for (int page = 1;; ++page) {
         http::Request request;
         request.method = "GET";
-        request.url = base_url_ + "/rest/v1.0/vendors?company_id=" + std::to_string(company_id_)
-                      + "&page=" + std::to_string(page) + "&per_page=" + std::to_string(per_page);
+        request.url =
+            url + "&page=" + std::to_string(page) + "&per_page=" + std::to_string(per_page);
         request.headers.set("Accept", "application/json");
-        auto result = http_.send(std::move(request),
-                                 {.path_template = "/rest/v1.0/vendors", .idempotent = true});
+        auto result =
+            http_.send(std::move(request), {.path_template = path_template, .idempotent = true});
         if (!result) {
             return std::unexpected(result.error());
         }
@@ -247,6 +293,12 @@ VendorApi::list(const std::function<void(std::vector<Vendor>&)>& sink, int per_p
         if (!vendors) {
             return std::unexpected(unexpected_response(result->status, vendors.error()));
         }
+        // An endpoint that ignores page/per_page answers the same page again: stop there
+        // rather than list it forever.
+        if (!vendors->empty() && page > 1 && vendors->front().id == first_of_last_page) {
+            break;
+        }
+        first_of_last_page = vendors->empty() ? 0 : vendors->front().id;
         const auto n = static_cast<std::int64_t>(vendors->size());
         total += n;
         sink(*vendors);
@@ -277,17 +329,12 @@ VendorApi::list(const std::function<void(std::vector<Vendor>&)>& sink, int per_p
 
 std::expected<SyncResult, http::Error> VendorApi::sync(const std::vector<VendorSyncItem>& items)
 {
-    auto result = send_json(http_, "PATCH", base_url_ + "/rest/v1.0/vendors/sync",
-                            vendor_sync_body(company_id_, items), "/rest/v1.0/vendors/sync",
-                            /*idempotent=*/true);
-    if (!result) {
-        return std::unexpected(result.error());
-    }
-    auto parsed = parse_sync_response(result->body);
-    if (!parsed) {
-        return std::unexpected(unexpected_response(result->status, parsed.error()));
-    }
-    return std::move(*parsed);
+    return sync_body_text(vendor_sync_body(company_id_, items));
+}
+
+std::expected<SyncResult, http::Error> VendorApi::sync_body_text(const std::string& body)
+{
+    return send_sync(http_, base_url_, "/rest/v1.0/vendors/sync", body);
 }
 
 } // namespace mlc::procore

@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mlc::procore {
@@ -59,6 +60,12 @@ struct SyncResult {
     std::vector<SyncItemError> errors;
 };
 
+// The body of any sync call: {"company_id":…, <scope fields>…, "updates":[<items>]}, the items
+// given as JSON text (one object each).
+std::string sync_body(std::int64_t company_id,
+                      const std::vector<std::pair<std::string, std::int64_t>>& scope,
+                      const std::vector<std::string>& item_jsons);
+
 // {"company_id":…, "updates":[…]}.
 std::string vendor_sync_body(std::int64_t company_id, const std::vector<VendorSyncItem>& items);
 // The item as JSON text (the body's updates[] element); also what postings.request keeps.
@@ -77,21 +84,37 @@ class VendorApi {
 public:
     VendorApi(http::Client& http, std::string base_url, std::int64_t company_id);
 
-    // Calls `sink` with each page; returns the number of vendors listed.
-    std::expected<std::int64_t, http::Error>
-    list(const std::function<void(std::vector<Vendor>&)>& sink, int per_page = 1000);
+    using VendorSink = std::function<void(std::vector<Vendor>&)>;
+
+    // Calls `sink` with each page of the active vendors; returns the number listed.
+    std::expected<std::int64_t, http::Error> list(const VendorSink& sink, int per_page = 1000);
+    // The same for the inactive vendors, which Procore lists apart
+    // (GET /rest/v1.0/companies/{company_id}/vendors/inactive).
+    std::expected<std::int64_t, http::Error> list_inactive(const VendorSink& sink,
+                                                           int per_page = 1000);
 
     // PATCH /rest/v1.0/vendors/sync with up to 1000 items. Sent as idempotent: the upsert is
     // keyed by origin_id (or id), so a resend after a dropped connection changes nothing twice.
     std::expected<SyncResult, http::Error> sync(const std::vector<VendorSyncItem>& items);
+    // The same with a body already built (vendor_sync_body / sync_body).
+    std::expected<SyncResult, http::Error> sync_body_text(const std::string& body);
 
     std::int64_t company_id() const { return company_id_; }
 
 private:
+    std::expected<std::int64_t, http::Error> list_pages(const std::string& url,
+                                                        const std::string& path_template,
+                                                        const VendorSink& sink, int per_page);
+
     http::Client& http_;
     std::string base_url_;
     std::int64_t company_id_;
 };
+
+// PATCHes a sync body to base_url + path and parses the {entities, errors} answer. Sent as
+// idempotent: every sync endpoint upserts by origin_id (or id).
+std::expected<SyncResult, http::Error> send_sync(http::Client& http, const std::string& base_url,
+                                                 const std::string& path, const std::string& body);
 
 // A PATCH of a JSON body to base_url + path, counted under `path_template`; shared by the
 // sync endpoints. `idempotent` is passed to the retrying client.

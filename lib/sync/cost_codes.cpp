@@ -3,20 +3,18 @@
 #include "core/error.hpp"
 #include "core/fingerprint.hpp"
 #include "core/json.hpp"
+#include "core/json_writer.hpp"
 #include "core/log.hpp"
-#include "core/sha256.hpp"
-#include "store/audit_log.hpp"
 #include "store/database.hpp"
 #include "store/links.hpp"
 #include "store/postings.hpp"
-#include "store/watermarks.hpp"
 #include "sync/connections.hpp"
+#include "sync/flow.hpp"
 #include "sync/pass.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <unordered_map>
 
 namespace mlc::sync {
 
@@ -191,6 +189,21 @@ CostCodeDecision plan_cost_code(const oracle::AccountCombination& a,
     if (auto why = cost_code_filter_reason(a, mapping, today); !why.empty()) {
         d.action = "filtered";
         d.message = why;
+        // Published before and no longer: Procore cost codes carry budgets and costs, so the
+        // code is never deleted; its name says it is retired, so no one picks it for new costs.
+        // Once retired (the link holds the retired fingerprint) it is simply filtered again.
+        if (link && link->procore_key && link->origin != "procore") {
+            auto retired = d.item;
+            retired.name = std::string(k_retired_prefix) + d.item.name;
+            const auto retired_fp = fingerprint(
+                {{"origin_id", retired.origin_id}, {"code", retired.code}, {"name", retired.name}});
+            if (link->fingerprint != retired_fp) {
+                d.action = "retire";
+                d.message = "no longer published (" + why + "); renamed, not deleted";
+                d.item = std::move(retired);
+                d.fingerprint = retired_fp;
+            }
+        }
         return d;
     }
     if (link && link->origin == "procore") {
@@ -207,286 +220,157 @@ CostCodeDecision plan_cost_code(const oracle::AccountCombination& a,
 
 namespace {
 
+FlowNames cost_code_names()
+{
+    return FlowNames{.flow = "cost_codes",
+                     .stream = k_accounts_stream,
+                     .link_kind = "cost_code",
+                     .audit_kind = "gl_account",
+                     .record_label = "GL account",
+                     .endpoint = "standard_cost_codes/sync"};
+}
+
+// GL account combinations -> standard cost codes: read incrementally, plan each with
+// plan_cost_code, apply through the shared IncrementalFlow into the ERP list.
 class CostCodeFlow {
 public:
     CostCodeFlow(const Config& config, Connections& connections, store::Database& db,
                  store::AuditLog& audit, std::optional<std::int64_t> run_id, Clock& clock,
                  const SyncPassOptions& options, CostCodeMapping mapping)
-        : config_(config), connections_(connections), db_(db), audit_(audit), run_id_(run_id),
-          clock_(clock), options_(options), mapping_(std::move(mapping)), links_(db),
-          watermarks_(db), postings_(db),
-          api_(connections.procore().http(), config.procore.base_url, config.procore.company_id)
-    {
-        sum_.flow = "cost_codes";
-        sum_.stream = k_accounts_stream;
-        today_ = format_iso8601(clock.now()).substr(0, 10);
-    }
+        : connections_(connections), db_(db), run_id_(run_id), options_(options),
+          mapping_(std::move(mapping)), links_(db),
+          api_(connections.procore().http(), config.procore.base_url, config.procore.company_id),
+          flow_(
+              cost_code_names(), connections, db, audit, run_id, clock, options,
+              config.oracle.poll_overlap_seconds,
+              [this](const std::vector<std::string>& items) {
+                  return procore::sync_body(api_.company_id(),
+                                            {{"standard_cost_code_list_id", list_id()}}, items);
+              },
+              [this](const std::string& body) { return api_.sync_body_text(body); }),
+          today_(format_iso8601(clock.now()).substr(0, 10))
+    {}
 
     FlowSummary run()
     {
-        if (auto wm = watermarks_.get(k_accounts_stream)) {
-            stored_ = Cursor{wm->cursor_time, wm->cursor_key};
-        }
-        processed_ = stored_;
-        sum_.watermark_before = stored_.empty() ? "" : stored_.time + "|" + stored_.key;
-        std::string since;
-        if (!options_.since.empty()) {
-            Clock::time_point t{};
-            if (!parse_iso8601(options_.since, t)) {
-                throw UsageError("--since '" + options_.since + "' is not an ISO-8601 time");
-            }
-            since = format_iso8601(t);
-        } else if (!options_.full && !stored_.empty()) {
-            since = minus_seconds(stored_.time, config_.oracle.poll_overlap_seconds);
-        }
+        const auto from = flow_.start();
         auto read = oracle::read_account_combinations(
-            connections_.oracle(), since,
+            connections_.oracle(), from,
             [this](oracle::AccountPage& page) {
-                ++sum_.pages;
                 for (const auto& a : page.accounts) {
                     on_account(a);
                 }
-                write_deferred_audit();
+                flow_.page_done();
                 return true;
             },
             options_.page_size);
-        flush();
-        write_deferred_audit();
-        if (!options_.dry_run) {
-            store::Transaction tx(db_);
-            set_watermark(processed_);
-            tx.commit();
-        }
-        if (!read) {
-            throw UnreachableError(
-                "oracle: reading accountCombinationsLOV failed: " + read.error().message,
-                "check `ml-connector ping` and the GL enterprise-structures privilege");
-        }
-        sum_.watermark_after = stored_.empty() ? "" : stored_.time + "|" + stored_.key;
-        return std::move(sum_);
+        flow_.finish(read, "oracle: reading accountCombinationsLOV failed",
+                     "check `ml-connector ping` and the GL enterprise-structures privilege");
+        return std::move(flow_.summary());
     }
 
 private:
     void on_account(const oracle::AccountCombination& a)
     {
-        ++sum_.read;
-        const Cursor cursor{a.last_update_date, std::to_string(a.id)};
-        if (cursor_less(processed_, cursor)) {
-            processed_ = cursor;
-        }
+        const std::string key = std::to_string(a.id);
+        flow_.saw(a.last_update_date, key);
         std::optional<VendorLinkState> link;
-        if (auto l = links_.find_by_oracle(k_link_kind, std::to_string(a.id))) {
+        if (auto l = links_.find_by_oracle("cost_code", key)) {
             link = VendorLinkState{l->procore_key, l->fingerprint, l->origin};
         }
         auto d = plan_cost_code(a, link, mapping_, today_);
-        ++sum_.planned[d.action];
-        auto& rows = sum_.samples[d.action];
-        if (static_cast<int>(rows.size()) < options_.sample_rows) {
-            rows.push_back(PlanRow{d.action, d.item.origin_id,
-                                   d.procore_id ? std::to_string(*d.procore_id) : "",
-                                   d.item.code + " " + d.item.name, d.message});
-        }
-        if (d.action != "create" && d.action != "update") {
-            if (!options_.dry_run && d.action != "filtered") {
-                deferred_.push_back(entry(d, "skipped", std::nullopt,
-                                          d.action == "skip" ? "unchanged" : d.message));
+        FlowRecord record{.action = d.action,
+                          .oracle_key = d.item.origin_id,
+                          .procore_id = d.procore_id,
+                          .sent_id = std::nullopt,
+                          .fingerprint = d.fingerprint,
+                          .before_fp = d.before_fp,
+                          .name = d.item.code + " " + d.item.name,
+                          .message = d.message,
+                          .item_json = procore::standard_cost_code_item_json(d.item)};
+        flow_.planned(record);
+        if (d.action != "create" && d.action != "update" && d.action != "retire") {
+            if (d.action != "filtered") {
+                flow_.audit_later(record, "skipped", d.action == "skip" ? "unchanged" : d.message);
             }
             return;
         }
-        if (options_.dry_run) {
+        if (auto* queued = flow_.queued(key)) {
+            *queued = std::move(record);
             return;
         }
-        if (auto it = batch_pos_.find(a.id); it != batch_pos_.end()) {
-            batch_[it->second] = std::move(d);
-            return;
-        }
-        batch_pos_[a.id] = batch_.size();
-        batch_.push_back(std::move(d));
-        if (static_cast<int>(batch_.size()) >= options_.batch_size) {
-            flush();
-        }
+        flow_.enqueue(std::move(record));
     }
 
-    store::AuditEntry entry(const CostCodeDecision& d, const char* action,
-                            std::optional<int> status, std::string message) const
-    {
-        store::AuditEntry e;
-        e.run_id = run_id_;
-        e.command = k_sync_suppliers_command;
-        e.record_kind = k_audit_kind;
-        e.oracle_key = d.item.origin_id;
-        if (d.procore_id) {
-            e.procore_key = std::to_string(*d.procore_id);
-            e.remote_id = e.procore_key;
-        }
-        e.action = action;
-        e.before_fp = d.before_fp;
-        e.after_fp = d.fingerprint;
-        e.remote_status = status;
-        if (!message.empty()) {
-            e.message = std::move(message);
-        }
-        return e;
-    }
-
-    void write_deferred_audit()
-    {
-        if (deferred_.empty()) {
-            return;
-        }
-        store::Transaction tx(db_);
-        for (auto& e : deferred_) {
-            audit_.append(std::move(e));
-        }
-        tx.commit();
-        deferred_.clear();
-    }
-
-    void fail_item(const CostCodeDecision& d, std::optional<int> status, const std::string& message)
-    {
-        const std::string key = "cost_code:" + d.item.origin_id + ":" + d.fingerprint.substr(0, 16);
-        auto posting = postings_.record_pending(
-            key, "cost_code", "procore", procore::standard_cost_code_item_json(d.item), run_id_);
-        postings_.mark_failed(posting.id, message);
-        audit_.append(entry(d, "failed", status, message));
-        ++sum_.failed;
-        sum_.failures.push_back(PlanRow{"failed", d.item.origin_id, "", d.item.code, message});
-        log::warn("GL account {} ({}) not synced: {}", d.item.origin_id, d.item.code, message);
-    }
-
+    // The ERP list's id, found by name, else created. The create is a POST that is not
+    // idempotent: it is recorded as a posting before it is sent and, when it fails (the answer
+    // may be lost after Procore made the list), the list is looked up by name again before any
+    // resend; a crash in between is resolved the same way by the next pass's lookup. So there
+    // is never a second list, whatever fails where.
     std::int64_t list_id()
     {
-        if (list_id_ == 0) {
-            auto list = api_.find_or_create_list(mapping_.list_name, true);
-            if (!list) {
-                throw UnreachableError("procore: standard cost code list: " + list.error().message,
+        if (list_id_ != 0) {
+            return list_id_;
+        }
+        const std::string& name = mapping_.list_name;
+        store::Postings postings(db_);
+        const std::string key = "cost_code_list:" + name;
+        auto lookup = [&]() -> std::optional<std::int64_t> {
+            auto found = api_.find_list(name);
+            if (!found) {
+                throw UnreachableError("procore: listing standard cost code lists failed: "
+                                           + found.error().message,
                                        "check `ml-connector ping`");
             }
-            list_id_ = list->id;
-            if (list->created) {
-                log::info("procore: created standard cost code list \"{}\" ({})",
-                          mapping_.list_name, list_id_);
-                ++sum_.write_calls;
-            }
-        }
-        return list_id_;
-    }
-
-    void flush()
-    {
-        if (batch_.empty() || options_.dry_run) {
-            return;
-        }
-        write_deferred_audit();
-        const std::int64_t list = list_id();
-        std::vector<procore::StandardCostCodeItem> items;
-        std::string key_material;
-        for (const auto& d : batch_) {
-            items.push_back(d.item);
-            key_material += d.before_fp.value_or("-") + "\n";
-        }
-        const std::string body =
-            procore::standard_cost_code_sync_body(config_.procore.company_id, list, items);
-        key_material += body;
-        const auto posting = postings_.record_pending("cost_code_batch:" + sha256_hex(key_material),
-                                                      "cost_code_batch", "procore", body, run_id_);
-        pace_writes(connections_.procore().http(), clock_);
-        postings_.mark_sent(posting.id);
-        auto result = api_.sync(list, items);
-        ++sum_.write_calls;
-        store::Transaction tx(db_);
-        if (!result) {
-            const auto& err = result.error();
-            postings_.mark_failed(posting.id, err.message);
-            if (is_fatal_write_error(err)) {
-                for (const auto& d : batch_) {
-                    audit_.append(entry(d, "failed",
-                                        err.status == 0 ? std::nullopt : std::optional(err.status),
-                                        "standard_cost_codes/sync failed: " + err.message));
+            if (*found) {
+                if (auto p = postings.find(key);
+                    p && p->status != store::posting_status::confirmed) {
+                    postings.mark_confirmed(p->id, std::to_string(**found));
                 }
-                tx.commit();
-                batch_.clear();
-                batch_pos_.clear();
-                throw UnreachableError("procore: standard_cost_codes/sync failed: " + err.message,
-                                       "a rerun resends from the last applied batch");
             }
-            for (const auto& d : batch_) {
-                fail_item(d, err.status,
-                          "standard_cost_codes/sync refused the batch: " + err.message);
-            }
-        } else {
-            std::unordered_map<std::string, std::int64_t> ids;
-            for (const auto& e : result->entities) {
-                ids[e.origin_id] = e.id;
-            }
-            std::unordered_map<std::string, std::string> errors;
-            for (const auto& e : result->errors) {
-                errors[e.origin_id] = e.message;
-            }
-            for (auto& d : batch_) {
-                if (auto it = ids.find(d.item.origin_id); it != ids.end()) {
-                    d.procore_id = it->second;
-                    auto up = links_.upsert(store::Link{.kind = k_link_kind,
-                                                        .oracle_key = d.item.origin_id,
-                                                        .procore_key = std::to_string(it->second),
-                                                        .fingerprint = d.fingerprint,
-                                                        .origin = "oracle",
-                                                        .updated_at = {}});
-                    if (!up) {
-                        fail_item(d, 200, up.error().message);
-                        continue;
-                    }
-                    audit_.append(entry(d, d.action == "create" ? "created" : "updated", 200, ""));
-                    ++(d.action == "create" ? sum_.created : sum_.updated);
-                    continue;
-                }
-                const auto e = errors.find(d.item.origin_id);
-                fail_item(d, 200,
-                          e != errors.end() ? e->second
-                                            : std::string("no entity and no error returned"));
-            }
-            postings_.mark_confirmed(posting.id,
-                                     fmt::format("{} entities, {} errors", result->entities.size(),
-                                                 result->errors.size()));
+            return *found;
+        };
+        if (auto found = lookup()) {
+            return list_id_ = *found;
         }
-        set_watermark(processed_);
-        tx.commit();
-        batch_.clear();
-        batch_pos_.clear();
+        const auto posting = postings.record_pending(
+            key, "cost_code_list", "procore", "{\"name\":" + json::quote(name) + "}", run_id_);
+        for (int attempt = 1;; ++attempt) {
+            postings.mark_sent(posting.id);
+            auto created = api_.create_list(name);
+            ++flow_.summary().write_calls;
+            if (created) {
+                postings.mark_confirmed(posting.id, std::to_string(*created));
+                log::info("procore: created standard cost code list \"{}\" ({})", name, *created);
+                return list_id_ = *created;
+            }
+            if (auto found = lookup()) {
+                log::info("procore: standard cost code list \"{}\" ({}) was made by the request "
+                          "whose answer was lost",
+                          name, *found);
+                return list_id_ = *found;
+            }
+            // Not there: resend once when the request may never have arrived; a 4xx about the
+            // data would only be refused again.
+            if (attempt >= 2 || !is_fatal_write_error(created.error())) {
+                postings.mark_failed(posting.id, created.error().message);
+                throw UnreachableError("procore: creating the standard cost code list \"" + name
+                                           + "\" failed: " + created.error().message,
+                                       "a rerun looks the list up by name before creating it");
+            }
+        }
     }
 
-    void set_watermark(const Cursor& c)
-    {
-        if (c.empty() || !cursor_less(stored_, c)) {
-            return; // never moves back
-        }
-        watermarks_.set(store::Watermark{.stream = k_accounts_stream,
-                                         .cursor_time = c.time,
-                                         .cursor_key = c.key,
-                                         .updated_at = {}});
-        stored_ = c;
-    }
-
-    const Config& config_;
     Connections& connections_;
     store::Database& db_;
-    store::AuditLog& audit_;
     std::optional<std::int64_t> run_id_;
-    Clock& clock_;
     const SyncPassOptions& options_;
     CostCodeMapping mapping_;
     store::Links links_;
-    store::Watermarks watermarks_;
-    store::Postings postings_;
     procore::CostCodeApi api_;
-    FlowSummary sum_;
+    IncrementalFlow flow_;
     std::string today_;
-    Cursor stored_;
-    Cursor processed_;
     std::int64_t list_id_ = 0;
-    std::vector<CostCodeDecision> batch_;
-    std::unordered_map<std::int64_t, std::size_t> batch_pos_;
-    std::vector<store::AuditEntry> deferred_;
 };
 
 } // namespace

@@ -35,8 +35,11 @@ struct CostCodeMapping {
 // it is malformed.
 std::optional<CostCodeMapping> parse_cost_code_mapping(const std::string& mapping_json);
 
+// The name prefix of a published cost code whose combination is no longer published.
+inline constexpr const char* k_retired_prefix = "[INACTIVE] ";
+
 struct CostCodeDecision {
-    std::string action; // create, update, skip, echo, filtered
+    std::string action; // create, update, skip, echo, filtered, retire
     procore::StandardCostCodeItem item;
     std::string fingerprint;
     std::optional<std::string> before_fp;
@@ -48,6 +51,10 @@ struct CostCodeDecision {
 // and natural account within the mapping's filters. Empty string = yes; else why not.
 std::string cost_code_filter_reason(const oracle::AccountCombination& a, const CostCodeMapping& m,
                                     std::string_view today);
+// A combination that is published creates or updates its code (skip when unchanged). One that
+// is not is "filtered", unless its code was published before: then "retire" renames the code
+// with k_retired_prefix (never deletes it: Procore codes carry budgets and costs), once; a
+// combination enabled again updates the name back.
 CostCodeDecision plan_cost_code(const oracle::AccountCombination& a,
                                 const std::optional<VendorLinkState>& link,
                                 const CostCodeMapping& mapping, std::string_view today);

@@ -2,157 +2,186 @@
 
 #include "core/json_writer.hpp"
 #include "core/log.hpp"
-#include "core/sha256.hpp"
 #include "oracle/suppliers.hpp"
 #include "procore/vendors.hpp"
 #include "store/audit_log.hpp"
 #include "store/database.hpp"
+#include "store/due_dates.hpp"
 #include "store/links.hpp"
-#include "store/postings.hpp"
-#include "store/watermarks.hpp"
 #include "sync/connections.hpp"
 #include "sync/cost_codes.hpp"
+#include "sync/flow.hpp"
 #include "sync/pass.hpp"
 #include "sync/vendor_plan.hpp"
 
 #include <fmt/format.h>
 
-#include <unordered_map>
+#include <set>
 
 namespace mlc::sync {
 
 namespace {
 
-constexpr const char* k_link_kind = "vendor";
-constexpr const char* k_audit_kind = "supplier";
+// The due_dates kind for a supplier's InactiveDate still to come.
+constexpr const char* k_due_kind = "vendor";
 
-std::string cursor_text(const Cursor& c)
+FlowNames vendor_names()
 {
-    return c.empty() ? std::string{} : c.time + "|" + c.key;
+    return FlowNames{.flow = "vendors",
+                     .stream = k_suppliers_stream,
+                     .link_kind = "vendor",
+                     .audit_kind = "supplier",
+                     .record_label = "supplier",
+                     .endpoint = "vendors/sync"};
 }
 
-std::string today_of(const Clock& clock)
+FlowRecord record_of(const VendorDecision& d)
 {
-    return format_iso8601(clock.now()).substr(0, 10);
+    return FlowRecord{.action = std::string(to_string(d.action)),
+                      .oracle_key = d.item.origin_id,
+                      .procore_id = d.procore_id,
+                      .sent_id = d.item.id,
+                      .fingerprint = d.fingerprint,
+                      .before_fp = d.before_fp,
+                      .name = d.item.name,
+                      .message = d.message,
+                      .item_json = procore::vendor_sync_item_json(d.item)};
 }
 
-void add_sample(FlowSummary& sum, const std::string& action, PlanRow row, int limit)
-{
-    auto& rows = sum.samples[action];
-    if (static_cast<int>(rows.size()) < limit) {
-        rows.push_back(std::move(row));
-    }
-}
-
-// The applied action's audit word for a planned action.
-const char* applied_action(VendorAction a)
-{
-    switch (a) {
-    case VendorAction::create:
-        return "created";
-    case VendorAction::update:
-        return "updated";
-    case VendorAction::link:
-        return "linked";
-    case VendorAction::skip:
-        return "skipped";
-    case VendorAction::echo:
-        return "skipped";
-    case VendorAction::ambiguous:
-        return "ambiguous";
-    }
-    return "unknown";
-}
-
+// Suppliers -> vendors: read (incrementally, then the suppliers whose InactiveDate has come),
+// plan each with plan_vendor, apply through the shared IncrementalFlow.
 class VendorFlow {
 public:
     VendorFlow(const Config& config, Connections& connections, store::Database& db,
                store::AuditLog& audit, std::optional<std::int64_t> run_id, Clock& clock,
                const SyncPassOptions& options)
-        : config_(config), connections_(connections), db_(db), audit_(audit), run_id_(run_id),
-          clock_(clock), options_(options), links_(db), watermarks_(db), postings_(db),
+        : connections_(connections), db_(db), options_(options), links_(db), due_dates_(db),
           api_(connections.procore().http(), config.procore.base_url, config.procore.company_id),
-          progress_(options.progress)
-    {
-        sum_.flow = "vendors";
-        sum_.stream = k_suppliers_stream;
-        today_ = today_of(clock);
-    }
+          flow_(
+              vendor_names(), connections, db, audit, run_id, clock, options,
+              config.oracle.poll_overlap_seconds,
+              [this](const std::vector<std::string>& items) {
+                  return procore::sync_body(api_.company_id(), {}, items);
+              },
+              [this](const std::string& body) { return api_.sync_body_text(body); }),
+          today_(format_iso8601(clock.now()).substr(0, 10))
+    {}
 
     FlowSummary run()
     {
-        if (auto wm = watermarks_.get(k_suppliers_stream)) {
-            stored_ = Cursor{wm->cursor_time, wm->cursor_key};
+        for (const auto& d : due_dates_.all(k_due_kind)) {
+            pending_.insert(d.oracle_key);
         }
-        processed_ = stored_;
-        sum_.watermark_before = cursor_text(stored_);
-
-        oracle::SupplierCursor from;
-        if (!options_.since.empty()) {
-            Clock::time_point t{};
-            if (!parse_iso8601(options_.since, t)) {
-                throw UsageError("--since '" + options_.since + "' is not an ISO-8601 time",
-                                 "e.g. --since 2026-01-31T00:00:00Z");
-            }
-            from.since = format_iso8601(t);
-        } else if (!options_.full && !stored_.empty()) {
-            from.since = minus_seconds(stored_.time, config_.oracle.poll_overlap_seconds);
-            from.after_time = stored_.time;
-            from.after_key = stored_.key;
-        }
-
-        auto read = oracle::read_suppliers(
-            connections_.oracle(), from,
-            [this](oracle::SupplierPage& page) {
-                on_page(page);
+        const auto from = flow_.start();
+        auto sink = [this](bool advance) {
+            return [this, advance](oracle::SupplierPage& page) {
+                for (const auto& supplier : page.suppliers) {
+                    on_supplier(supplier, advance);
+                }
+                flow_.page_done();
                 return true;
-            },
-            options_.page_size);
-        // Whatever was planned before a read error is still applied: the watermark then
-        // stops at the last record applied, and the rerun resumes there.
-        flush();
-        write_deferred_audit();
-        progress_.done();
-        if (!read) {
-            advance_watermark();
-            throw UnreachableError("oracle: reading suppliers failed: " + read.error().message,
-                                   "check `ml-connector ping`; a rerun resumes at the watermark");
+            };
+        };
+        auto read =
+            oracle::read_suppliers(connections_.oracle(), from, sink(true), options_.page_size);
+        if (read) {
+            if (auto due = read_due(sink(false)); !due) {
+                read = std::unexpected(due.error());
+            }
         }
-        advance_watermark();
-        sum_.watermark_after = cursor_text(options_.dry_run ? stored_ : max_cursor());
-        return std::move(sum_);
+        flow_.finish(read, "oracle: reading suppliers failed",
+                     "check `ml-connector ping`; a rerun resumes at the watermark");
+        // Only now, with every planned write applied: a due day is forgotten once the vendor
+        // change it stood for has been written (a crash before this re-reads the supplier).
+        if (!options_.dry_run && !to_clear_.empty()) {
+            store::Transaction tx(db_);
+            for (const auto& key : to_clear_) {
+                due_dates_.clear(k_due_kind, key);
+            }
+            tx.commit();
+        }
+        return std::move(flow_.summary());
     }
 
 private:
-    void on_page(oracle::SupplierPage& page)
+    // The suppliers whose InactiveDate has come since they were last read (and that the
+    // incremental read did not just bring): re-read by id, a few per GET, and planned like any
+    // other (their vendor then updates to inactive). No GET at all when none is due.
+    std::expected<oracle::SupplierReadStats, http::Error>
+    read_due(const oracle::SupplierPageSink& sink)
     {
-        ++sum_.pages;
-        for (auto& supplier : page.suppliers) {
-            on_supplier(supplier);
+        std::vector<std::int64_t> ids;
+        for (const auto& d : due_dates_.due(k_due_kind, today_)) {
+            if (seen_pending_.contains(d.oracle_key)) {
+                continue;
+            }
+            try {
+                ids.push_back(std::stoll(d.oracle_key));
+            } catch (const std::exception&) {
+                to_clear_.push_back(d.oracle_key); // not a SupplierId: never asked for
+            }
         }
-        write_deferred_audit();
-        progress_.update(fmt::format("suppliers: {} pages, {} read, {} planned, {} written",
-                                     sum_.pages, sum_.read, planned_, written_));
+        if (ids.empty()) {
+            return oracle::SupplierReadStats{};
+        }
+        log::info("suppliers: {} InactiveDate{} due; re-reading {}", ids.size(),
+                  ids.size() == 1 ? "" : "s", ids.size() == 1 ? "it" : "them");
+        auto read = oracle::read_suppliers_by_id(connections_.oracle(), ids, sink);
+        if (read) {
+            // Gone from Oracle (purged): nothing left to re-read on later passes.
+            for (const auto id : ids) {
+                if (!seen_pending_.contains(std::to_string(id))) {
+                    to_clear_.push_back(std::to_string(id));
+                }
+            }
+        }
+        return read;
+    }
+
+    // Keeps the supplier's due day (a future InactiveDate) or marks it for clearing.
+    void note_due(const oracle::Supplier& supplier, const std::string& key)
+    {
+        if (pending_.contains(key)) {
+            seen_pending_.insert(key);
+        }
+        if (options_.dry_run) {
+            return;
+        }
+        if (auto day = vendor_due_on(supplier, today_)) {
+            due_dates_.set(store::DueDate{
+                .kind = k_due_kind, .oracle_key = key, .due_on = *day, .reason = "InactiveDate"});
+            pending_.insert(key);
+        } else if (pending_.contains(key)) {
+            to_clear_.push_back(key);
+        }
     }
 
     std::optional<VendorLinkState> link_state(std::int64_t supplier_id)
     {
-        auto link = links_.find_by_oracle(k_link_kind, std::to_string(supplier_id));
+        auto link = links_.find_by_oracle("vendor", std::to_string(supplier_id));
         if (!link) {
             return std::nullopt;
         }
         return VendorLinkState{link->procore_key, link->fingerprint, link->origin};
     }
 
+    // The pre-existing vendors, active and inactive (Procore lists those apart): a vendor that
+    // carries our origin_id but is inactive is ours and must be linked, not re-created, and a
+    // hand-made inactive vendor is as much a duplicate risk as an active one. Listed once per
+    // pass, and only when some supplier has no link.
     const VendorIndex* index_for_matching()
     {
         if (!index_) {
             index_.emplace();
-            auto listed = api_.list([this](std::vector<procore::Vendor>& page) {
+            auto add = [this](std::vector<procore::Vendor>& page) {
                 for (const auto& v : page) {
                     index_->add(v);
                 }
-            });
+            };
+            auto listed = api_.list(add);
+            if (listed) {
+                listed = api_.list_inactive(add);
+            }
             if (!listed) {
                 throw UnreachableError("procore: listing vendors failed: " + listed.error().message,
                                        "check `ml-connector ping`");
@@ -162,21 +191,19 @@ private:
         return &*index_;
     }
 
-    void on_supplier(const oracle::Supplier& supplier)
+    void on_supplier(const oracle::Supplier& supplier, bool advance)
     {
-        ++sum_.read;
-        const Cursor cursor{supplier.last_update_date, std::to_string(supplier.id)};
-        if (cursor_less(processed_, cursor)) {
-            processed_ = cursor;
-        }
+        const std::string key = std::to_string(supplier.id);
+        flow_.saw(supplier.last_update_date, key, advance);
+        note_due(supplier, key);
         // Seen again while this batch is still open (updated while we paged): the newer
         // content replaces the queued item, keeping the decision already taken.
-        if (auto it = batch_pos_.find(supplier.id); it != batch_pos_.end()) {
-            auto& queued = batch_[it->second];
-            const auto id = queued.item.id;
-            queued.item = map_supplier(supplier, today_);
-            queued.item.id = id;
-            queued.fingerprint = vendor_fingerprint(queued.item);
+        if (auto* queued = flow_.queued(key)) {
+            auto item = map_supplier(supplier, today_);
+            item.id = queued->sent_id;
+            queued->fingerprint = vendor_fingerprint(item);
+            queued->name = item.name;
+            queued->item_json = procore::vendor_sync_item_json(item);
             return;
         }
         const auto link = link_state(supplier.id);
@@ -188,15 +215,8 @@ private:
         if (d.action == VendorAction::link && d.procore_id && index_) {
             index_->claim(*d.procore_id);
         }
-        const std::string action(to_string(d.action));
-        ++sum_.planned[action];
-        ++planned_;
-        add_sample(sum_, action,
-                   PlanRow{action, d.item.origin_id,
-                           d.procore_id ? std::to_string(*d.procore_id) : std::string{},
-                           d.item.name, d.message},
-                   options_.sample_rows);
-
+        auto record = record_of(d);
+        flow_.planned(record);
         switch (d.action) {
         case VendorAction::skip:
         case VendorAction::echo:
@@ -204,253 +224,30 @@ private:
             if (d.action == VendorAction::ambiguous) {
                 log::warn("supplier {} \"{}\": {}", supplier.id, supplier.name, d.message);
             }
-            defer_audit(d, applied_action(d.action), std::nullopt,
-                        d.action == VendorAction::skip ? std::string("unchanged") : d.message);
+            flow_.audit_later(record, applied_action(record.action),
+                              d.action == VendorAction::skip ? std::string("unchanged")
+                                                             : d.message);
             return;
         case VendorAction::create:
         case VendorAction::update:
         case VendorAction::link:
-            break;
-        }
-        if (options_.dry_run) {
+            flow_.enqueue(std::move(record));
             return;
         }
-        batch_pos_[supplier.id] = batch_.size();
-        batch_.push_back(std::move(d));
-        if (static_cast<int>(batch_.size()) >= options_.batch_size) {
-            flush();
-        }
     }
 
-    void defer_audit(const VendorDecision& d, const char* action, std::optional<int> status,
-                     std::string message)
-    {
-        if (options_.dry_run) {
-            return;
-        }
-        deferred_.push_back(entry(d, action, status, std::move(message)));
-    }
-
-    store::AuditEntry entry(const VendorDecision& d, const char* action, std::optional<int> status,
-                            std::string message) const
-    {
-        store::AuditEntry e;
-        e.run_id = run_id_;
-        e.command = k_sync_suppliers_command;
-        e.record_kind = k_audit_kind;
-        e.oracle_key = d.item.origin_id;
-        if (d.procore_id) {
-            e.procore_key = std::to_string(*d.procore_id);
-            e.remote_id = e.procore_key;
-        }
-        e.action = action;
-        e.before_fp = d.before_fp;
-        e.after_fp = d.fingerprint;
-        e.remote_status = status;
-        if (!message.empty()) {
-            e.message = std::move(message);
-        }
-        return e;
-    }
-
-    void write_deferred_audit()
-    {
-        if (deferred_.empty()) {
-            return;
-        }
-        store::Transaction tx(db_);
-        for (auto& e : deferred_) {
-            audit_.append(std::move(e));
-        }
-        tx.commit();
-        deferred_.clear();
-    }
-
-    // Records a per-item failure: a failed posting (queued for replay), an audit row, the report.
-    void fail_item(const VendorDecision& d, std::optional<int> status, const std::string& message)
-    {
-        const std::string key = "vendor:" + d.item.origin_id + ":" + d.fingerprint.substr(0, 16);
-        auto posting = postings_.record_pending(key, "vendor", "procore",
-                                                procore::vendor_sync_item_json(d.item), run_id_);
-        postings_.mark_failed(posting.id, message);
-        audit_.append(entry(d, "failed", status, message));
-        ++sum_.failed;
-        sum_.failures.push_back(PlanRow{
-            "failed", d.item.origin_id,
-            d.procore_id ? std::to_string(*d.procore_id) : std::string{}, d.item.name, message});
-        log::warn("supplier {} \"{}\" not synced: {}", d.item.origin_id, d.item.name, message);
-    }
-
-    void flush()
-    {
-        if (batch_.empty() || options_.dry_run) {
-            return;
-        }
-        write_deferred_audit();
-        std::vector<procore::VendorSyncItem> items;
-        items.reserve(batch_.size());
-        std::string key_material;
-        for (const auto& d : batch_) {
-            items.push_back(d.item);
-            key_material += d.before_fp.value_or("-");
-            key_material += '\n';
-        }
-        const std::string body = procore::vendor_sync_body(api_.company_id(), items);
-        key_material += body;
-        // Same content over the same prior state is the same write: a rerun after a crash
-        // finds this row again instead of recording a second one.
-        const std::string source_key = "vendor_batch:" + sha256_hex(key_material);
-        const auto posting =
-            postings_.record_pending(source_key, "vendor_batch", "procore", body, run_id_);
-        pace_writes(connections_.procore().http(), clock_);
-        postings_.mark_sent(posting.id);
-        auto result = api_.sync(items);
-        ++sum_.write_calls;
-
-        if (!result) {
-            const auto& err = result.error();
-            postings_.mark_failed(posting.id, err.message);
-            if (is_fatal_write_error(err)) {
-                store::Transaction tx(db_);
-                for (const auto& d : batch_) {
-                    audit_.append(entry(d, "failed",
-                                        err.status == 0 ? std::nullopt : std::optional(err.status),
-                                        "vendors/sync failed: " + err.message));
-                }
-                tx.commit();
-                batch_.clear();
-                batch_pos_.clear();
-                throw UnreachableError("procore: vendors/sync failed: " + err.message,
-                                       "a rerun resends from the last applied batch; nothing "
-                                       "is created twice (the sync is keyed by origin_id)");
-            }
-            store::Transaction tx(db_);
-            for (const auto& d : batch_) {
-                fail_item(d, err.status, "vendors/sync refused the batch: " + err.message);
-            }
-            set_watermark(processed_);
-            tx.commit();
-            batch_.clear();
-            batch_pos_.clear();
-            return;
-        }
-
-        std::unordered_map<std::string, const procore::SyncEntity*> by_origin;
-        for (const auto& e : result->entities) {
-            by_origin[e.origin_id] = &e;
-        }
-        std::unordered_map<std::string, const procore::SyncItemError*> errors_by_origin;
-        std::unordered_map<std::int64_t, const procore::SyncItemError*> errors_by_id;
-        for (const auto& e : result->errors) {
-            if (!e.origin_id.empty()) {
-                errors_by_origin[e.origin_id] = &e;
-            }
-            if (e.id) {
-                errors_by_id[*e.id] = &e;
-            }
-        }
-
-        store::Transaction tx(db_);
-        for (auto& d : batch_) {
-            const auto ent = by_origin.find(d.item.origin_id);
-            if (ent != by_origin.end()) {
-                d.procore_id = ent->second->id;
-                store::Link link{.kind = k_link_kind,
-                                 .oracle_key = d.item.origin_id,
-                                 .procore_key = std::to_string(ent->second->id),
-                                 .fingerprint = d.fingerprint,
-                                 .origin = "oracle",
-                                 .updated_at = {}};
-                if (auto up = links_.upsert(link); !up) {
-                    fail_item(d, 200, up.error().message);
-                    continue;
-                }
-                audit_.append(entry(d, applied_action(d.action), 200, d.message));
-                ++written_;
-                switch (d.action) {
-                case VendorAction::create:
-                    ++sum_.created;
-                    break;
-                case VendorAction::update:
-                    ++sum_.updated;
-                    break;
-                case VendorAction::link:
-                    ++sum_.linked;
-                    break;
-                default:
-                    break;
-                }
-                continue;
-            }
-            const procore::SyncItemError* err = nullptr;
-            if (auto it = errors_by_origin.find(d.item.origin_id); it != errors_by_origin.end()) {
-                err = it->second;
-            } else if (d.item.id) {
-                if (auto jt = errors_by_id.find(*d.item.id); jt != errors_by_id.end()) {
-                    err = jt->second;
-                }
-            }
-            fail_item(d, 200,
-                      err != nullptr ? err->message
-                                     : std::string("vendors/sync returned no entity and "
-                                                   "no error for this item"));
-        }
-        postings_.mark_confirmed(
-            posting.id,
-            fmt::format("{} entities, {} errors", result->entities.size(), result->errors.size()));
-        set_watermark(processed_);
-        tx.commit();
-        batch_.clear();
-        batch_pos_.clear();
-    }
-
-    Cursor max_cursor() const { return cursor_less(stored_, processed_) ? processed_ : stored_; }
-
-    void set_watermark(const Cursor& c)
-    {
-        if (c.empty() || !cursor_less(stored_, c)) {
-            return; // never moves back
-        }
-        watermarks_.set(store::Watermark{.stream = k_suppliers_stream,
-                                         .cursor_time = c.time,
-                                         .cursor_key = c.key,
-                                         .updated_at = {}});
-        stored_ = c;
-    }
-
-    void advance_watermark()
-    {
-        if (options_.dry_run || !batch_.empty()) {
-            return;
-        }
-        store::Transaction tx(db_);
-        set_watermark(processed_);
-        tx.commit();
-    }
-
-    const Config& config_;
     Connections& connections_;
     store::Database& db_;
-    store::AuditLog& audit_;
-    std::optional<std::int64_t> run_id_;
-    Clock& clock_;
     const SyncPassOptions& options_;
     store::Links links_;
-    store::Watermarks watermarks_;
-    store::Postings postings_;
+    store::DueDates due_dates_;
     procore::VendorApi api_;
-    Progress progress_;
-
-    FlowSummary sum_;
+    IncrementalFlow flow_;
     std::string today_;
-    Cursor stored_;
-    Cursor processed_;
     std::optional<VendorIndex> index_;
-    std::vector<VendorDecision> batch_;
-    std::unordered_map<std::int64_t, std::size_t> batch_pos_;
-    std::vector<store::AuditEntry> deferred_;
-    std::int64_t planned_ = 0;
-    std::int64_t written_ = 0;
+    std::set<std::string> pending_;      // suppliers with a due day stored
+    std::set<std::string> seen_pending_; // … of those, the ones read in this pass
+    std::vector<std::string> to_clear_;  // due days to forget once the writes are applied
 };
 
 void write_rows(json::Writer& w, const std::vector<PlanRow>& rows)
@@ -532,7 +329,7 @@ std::string to_json(const SyncPassResult& result)
         w.field("read", f.read);
         w.key("planned").begin_object();
         for (const char* a :
-             {"create", "update", "link", "skip", "echo", "ambiguous", "filtered"}) {
+             {"create", "update", "link", "skip", "echo", "ambiguous", "filtered", "retire"}) {
             const auto it = f.planned.find(a);
             w.field(a, it == f.planned.end() ? std::int64_t{0} : it->second);
         }
@@ -541,6 +338,7 @@ std::string to_json(const SyncPassResult& result)
         w.field("created", f.created);
         w.field("updated", f.updated);
         w.field("linked", f.linked);
+        w.field("retired", f.retired);
         w.field("failed", f.failed);
         w.end_object();
         w.field("write_calls", f.write_calls);
@@ -557,6 +355,8 @@ std::string to_json(const SyncPassResult& result)
         w.end_object();
         w.key("failures");
         write_rows(w, f.failures);
+        w.key("attention");
+        write_rows(w, f.attention);
         w.end_object();
     }
     w.key("api_calls").begin_object();
@@ -585,34 +385,44 @@ std::string to_text(const SyncPassResult& result)
             out += fmt::format("{}: skipped ({})\n", title, f.skipped_reason);
             continue;
         }
+        const bool codes = f.flow == "cost_codes";
         out += fmt::format("{}{}: read {} in {} page{}; create {}, update {}, link {}, skip {}, "
-                           "echo {}, ambiguous {}, filtered {}\n",
+                           "echo {}, ambiguous {}, filtered {}{}\n",
                            title, result.dry_run ? " (dry run, nothing written)" : "", f.read,
                            f.pages, f.pages == 1 ? "" : "s", planned(f, "create"),
                            planned(f, "update"), planned(f, "link"), planned(f, "skip"),
-                           planned(f, "echo"), planned(f, "ambiguous"), planned(f, "filtered"));
+                           planned(f, "echo"), planned(f, "ambiguous"), planned(f, "filtered"),
+                           codes ? fmt::format(", retire {}", planned(f, "retire")) : "");
         if (!result.dry_run) {
-            out += fmt::format("  applied: {} created, {} updated, {} linked, {} failed in {} "
+            out += fmt::format("  applied: {} created, {} updated, {} linked, {}{} failed in {} "
                                "write call{}; watermark {}\n",
-                               f.created, f.updated, f.linked, f.failed, f.write_calls,
-                               f.write_calls == 1 ? "" : "s",
+                               f.created, f.updated, f.linked,
+                               codes ? fmt::format("{} retired, ", f.retired) : "", f.failed,
+                               f.write_calls, f.write_calls == 1 ? "" : "s",
                                f.watermark_after.empty() ? "(none)" : f.watermark_after);
         }
-        for (const char* a : {"create", "update", "link", "ambiguous"}) {
+        auto row_line = [](const PlanRow& r) {
+            return fmt::format("  {:<9} {} \"{}\"{}{}\n", r.action, r.oracle_key, r.name,
+                               r.procore_key.empty() ? "" : " -> " + r.procore_key,
+                               r.message.empty() ? "" : "  (" + r.message + ")");
+        };
+        for (const char* a : {"create", "update", "link", "retire"}) {
             const auto it = f.samples.find(a);
             if (it == f.samples.end()) {
                 continue;
             }
             for (const auto& r : it->second) {
-                out += fmt::format("  {:<9} {} \"{}\"{}{}\n", r.action, r.oracle_key, r.name,
-                                   r.procore_key.empty() ? "" : " -> " + r.procore_key,
-                                   r.message.empty() ? "" : "  (" + r.message + ")");
+                out += row_line(r);
             }
             const auto n = planned(f, a);
             if (n > static_cast<std::int64_t>(it->second.size())) {
                 out += fmt::format("  … and {} more to {}\n",
                                    n - static_cast<std::int64_t>(it->second.size()), a);
             }
+        }
+        // Every ambiguous record, not a sample: each needs someone to link it by hand.
+        for (const auto& r : f.attention) {
+            out += row_line(r);
         }
         for (const auto& r : f.failures) {
             out += fmt::format("  failed    {} \"{}\": {}\n", r.oracle_key, r.name, r.message);

@@ -52,12 +52,16 @@ struct FlowSummary {
     std::int64_t read = 0;                                         // records read (after dedupe)
     std::map<std::string, std::int64_t> planned;                   // action -> count
     std::int64_t created = 0, updated = 0, linked = 0, failed = 0; // applied
-    std::int64_t write_calls = 0;                                  // Procore sync calls made
-    std::string watermark_before;                                  // "time|key", empty when none
+    std::int64_t retired = 0;     // published cost codes marked as no longer in the GL
+    std::int64_t write_calls = 0; // Procore sync calls made
+    std::string watermark_before; // "time|key", empty when none
     std::string watermark_after;
     std::map<std::string, std::vector<PlanRow>> samples; // first rows per action
     std::vector<PlanRow> failures;                       // every failed record (also in postings)
-    std::string skipped_reason;                          // a flow that did not run says why
+    // Every record left for a person to decide (ambiguous matches), not only the first rows:
+    // each is also audited (action "ambiguous"); the exit code stays 0, nothing failed.
+    std::vector<PlanRow> attention;
+    std::string skipped_reason; // a flow that did not run says why
 };
 
 struct SyncPassResult {

@@ -48,6 +48,11 @@ std::string upper(std::string s)
     return s;
 }
 
+bool status_active(const oracle::Supplier& s)
+{
+    return s.status.empty() || upper(s.status) == "ACTIVE";
+}
+
 } // namespace
 
 std::string_view to_string(VendorAction action)
@@ -141,12 +146,20 @@ procore::VendorSyncItem map_supplier(const oracle::Supplier& s, std::string_view
         item.zip = a->postal_code;
         item.country_code = upper(a->country_code);
     }
-    const bool status_active = s.status.empty() || upper(s.status) == "ACTIVE";
     // InactiveDate is a date (YYYY-MM-DD, possibly with a time): inactive from that day on.
     const std::string inactive_day = s.inactive_date.substr(0, 10);
     const bool date_active = inactive_day.empty() || std::string_view(inactive_day) > today;
-    item.is_active = status_active && date_active;
+    item.is_active = status_active(s) && date_active;
     return item;
+}
+
+std::optional<std::string> vendor_due_on(const oracle::Supplier& s, std::string_view today)
+{
+    const std::string inactive_day = s.inactive_date.substr(0, 10);
+    if (!status_active(s) || inactive_day.empty() || std::string_view(inactive_day) <= today) {
+        return std::nullopt; // inactive already, or no date: nothing changes by itself
+    }
+    return inactive_day;
 }
 
 std::string vendor_fingerprint(const procore::VendorSyncItem& item)

@@ -49,6 +49,12 @@ std::string normalize_tax_id(std::string_view tax_id);
 // (primary) purpose, else remit-to, else the first active one.
 procore::VendorSyncItem map_supplier(const oracle::Supplier& supplier, std::string_view today);
 
+// The day the mapped vendor will change with no change in Oracle, if any: an active supplier's
+// InactiveDate still to come (YYYY-MM-DD). On that day map_supplier gives is_active false, but
+// the supplier's LastUpdateDate does not move, so no incremental read would see it; the pass
+// keeps these days (store/due_dates.hpp) and re-reads those suppliers when one has come.
+std::optional<std::string> vendor_due_on(const oracle::Supplier& supplier, std::string_view today);
+
 // The content fingerprint of a mapped vendor. Covers every field we send except `id` and
 // `origin_data`: a LastUpdateDate bump on a field Procore does not hold sends nothing.
 std::string vendor_fingerprint(const procore::VendorSyncItem& item);
