@@ -88,5 +88,40 @@ step "ml-connector audit --record supplier:$supplier_id"
 step "ml-connector audit verify"
 "$mlc" audit verify
 
+# --- Webhooks: Procore pushes, the listener spools, the next pass takes the spool in --------
+procore_url="$(field procore base_url)"
+step "ml-connector creds set webhook   (the static header Procore will send us)"
+head -c 24 /dev/urandom | base64 | "$mlc" creds set webhook
+
+listen_out="$work/listen.out"
+mkfifo "$listen_out"
+"$mlc" listen --addr 127.0.0.1:0 >"$listen_out" 2>"$work/listen.log" &
+listen_pid=$!
+trap 'kill "$listen_pid" "$sim_pid" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+exec 4<"$listen_out"
+read -r -t 30 -u 4 listening || { echo "demo: the listener did not start" >&2; exit 1; }
+step "ml-connector listen --addr 127.0.0.1:0   (in the background)"
+echo "$listening"
+hook_url="$(grep -o 'http://[^ ]*' <<<"$listening")"
+
+step "ml-connector webhooks install --destination-url $hook_url"
+"$mlc" webhooks install --destination-url "$hook_url"
+
+direct_cost_id="$(curl -s "$procore_url/_sim/data/direct_costs" | grep -o '"id":[0-9]*' | head -n 1 | cut -d: -f2)"
+step "(in Procore, direct cost $direct_cost_id is edited: Procore delivers a webhook)"
+curl -s -X POST "$procore_url/_sim/mutate" -H 'Content-Type: application/json' \
+  -d "{\"op\":\"update\",\"collection\":\"direct_costs\",\"id\":$direct_cost_id,\"fields\":{\"description\":\"Crane rental, week 48\"}}" >/dev/null
+curl -s "$procore_url/_sim/webhooks/wait?timeout_ms=10000" >/dev/null
+echo "spooled: $(ls "$work/state/spool/new" | wc -l) file(s) in state/spool/new"
+
+step "ml-connector ingest"
+"$mlc" ingest
+
+step "ml-connector status"
+"$mlc" status
+
+kill "$listen_pid" 2>/dev/null || true
+wait "$listen_pid" 2>/dev/null || true
+
 echo
 echo "demo: done. State, config and logs are in $work"
