@@ -1,9 +1,8 @@
 #include "auth/oauth.hpp"
 
 #include "core/error.hpp"
+#include "core/json.hpp"
 #include "core/log.hpp"
-
-#include <rapidjson/document.h>
 
 #include <cmath>
 
@@ -23,18 +22,6 @@ std::string invalid_client_hint(const OAuthSettings& s)
            + s.system + "); the client id must map to a Fusion user with the integration roles";
 }
 
-std::string json_string(const rapidjson::Value& doc, const char* name)
-{
-    if (!doc.IsObject()) {
-        return {};
-    }
-    const auto it = doc.FindMember(name);
-    if (it == doc.MemberEnd() || !it->value.IsString()) {
-        return {};
-    }
-    return {it->value.GetString(), it->value.GetStringLength()};
-}
-
 [[noreturn]] void throw_for_error(const OAuthSettings& s, const http::Error& error)
 {
     if (error.kind == http::ErrorKind::transport) {
@@ -45,9 +32,8 @@ std::string json_string(const rapidjson::Value& doc, const char* name)
                       + ".token_url and, behind an intercepting proxy, http.ca_bundle"
                 : "check " + s.system + ".token_url, DNS, the network and any proxy");
     }
-    rapidjson::Document doc;
-    doc.Parse(error.body.c_str(), error.body.size());
-    const std::string code = doc.HasParseError() ? std::string{} : json_string(doc, "error");
+    const auto doc = json::parse(error.body);
+    const std::string code = doc ? json::get_string(*doc, "error").value_or("") : std::string{};
     const int status = error.status;
     if (code == "invalid_client" || (code.empty() && (status == 401 || status == 403))) {
         throw UnreachableError(s.system + ": token request refused ("
@@ -176,14 +162,13 @@ void ClientCredentialsAuth::fetch_locked()
         throw_for_error(s, result.error());
     }
 
-    rapidjson::Document doc;
-    doc.Parse(result->body.c_str(), result->body.size());
-    if (doc.HasParseError() || !doc.IsObject()) {
+    const auto doc = json::parse(result->body);
+    if (!doc || !doc->IsObject()) {
         throw UnreachableError(
             s.system + ": the token response from " + s.token_url + " is not JSON",
             "check " + s.system + ".token_url (it must be the OAuth token endpoint)");
     }
-    std::string access_token = json_string(doc, "access_token");
+    std::string access_token = json::get_string(*doc, "access_token").value_or("");
     if (access_token.empty()) {
         throw UnreachableError(
             s.system + ": the token response from " + s.token_url + " has no access_token",
@@ -192,14 +177,14 @@ void ClientCredentialsAuth::fetch_locked()
     log::register_secret(access_token);
 
     std::int64_t expires_in = 0;
-    if (const auto it = doc.FindMember("expires_in"); it != doc.MemberEnd()) {
-        if (it->value.IsInt64()) {
-            expires_in = it->value.GetInt64();
-        } else if (it->value.IsNumber()) {
-            expires_in = static_cast<std::int64_t>(std::floor(it->value.GetDouble()));
-        } else if (it->value.IsString()) {
+    if (const auto* v = json::find(*doc, "expires_in")) {
+        if (v->IsInt64()) {
+            expires_in = v->GetInt64();
+        } else if (v->IsNumber()) {
+            expires_in = static_cast<std::int64_t>(std::floor(v->GetDouble()));
+        } else if (v->IsString()) {
             try {
-                expires_in = std::stoll(it->value.GetString());
+                expires_in = std::stoll(v->GetString());
             } catch (const std::exception&) {
                 expires_in = 0;
             }

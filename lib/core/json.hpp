@@ -13,6 +13,11 @@
 
 namespace mlc::json {
 
+// The parsed tree. Code outside the JSON homes names these, never rapidjson:: directly.
+using Value = rapidjson::Value;
+using Document = rapidjson::Document;
+using SizeType = rapidjson::SizeType;
+
 struct ParseError {
     std::size_t offset = 0; // byte offset into the text
     std::size_t line = 1;   // 1-based

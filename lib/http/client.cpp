@@ -1,10 +1,7 @@
 #include "http/client.hpp"
 
+#include "core/json.hpp"
 #include "core/log.hpp"
-
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <cctype>
@@ -162,27 +159,16 @@ std::string truncate_utf8(std::string text, std::size_t max_len)
     return text + "...";
 }
 
-std::string compact_json(const rapidjson::Value& value)
+// The member's text, or "" when it is absent or not a string.
+std::string string_member(const json::Value& object, const char* name)
 {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    value.Accept(writer);
-    return buffer.GetString();
+    return json::get_string(object, name).value_or("");
 }
 
-std::string string_member(const rapidjson::Value& object, const char* name)
-{
-    const auto it = object.FindMember(name);
-    if (it != object.MemberEnd() && it->value.IsString()) {
-        return std::string(it->value.GetString(), it->value.GetStringLength());
-    }
-    return {};
-}
-
-std::string describe_value(const rapidjson::Value& value);
+std::string describe_value(const json::Value& value);
 
 // {"name": ["can't be blank"], "code": "taken"} -> "name: can't be blank; code: taken"
-std::string describe_errors(const rapidjson::Value& errors)
+std::string describe_errors(const json::Value& errors)
 {
     std::vector<std::string> parts;
     if (errors.IsObject()) {
@@ -206,7 +192,7 @@ std::string describe_errors(const rapidjson::Value& errors)
     return out;
 }
 
-std::string describe_value(const rapidjson::Value& value)
+std::string describe_value(const json::Value& value)
 {
     if (value.IsString()) {
         return std::string(value.GetString(), value.GetStringLength());
@@ -229,10 +215,10 @@ std::string describe_value(const rapidjson::Value& value)
             }
         }
     }
-    return compact_json(value);
+    return json::to_string(value);
 }
 
-std::string summarize_json(const rapidjson::Value& doc)
+std::string summarize_json(const json::Value& doc)
 {
     std::vector<std::string> parts;
     auto push = [&](std::string text) {
@@ -250,15 +236,15 @@ std::string summarize_json(const rapidjson::Value& doc)
     } else {
         push(error.empty() ? description : error);
     }
-    if (const auto it = doc.FindMember("error"); it != doc.MemberEnd() && it->value.IsObject()) {
-        push(describe_value(it->value));
+    if (const auto* nested = json::find(doc, "error"); nested != nullptr && nested->IsObject()) {
+        push(describe_value(*nested));
     }
-    if (const auto it = doc.FindMember("errors"); it != doc.MemberEnd()) {
-        push(describe_errors(it->value));
+    if (const auto* errors = json::find(doc, "errors")) {
+        push(describe_errors(*errors));
     }
-    if (const auto it = doc.FindMember("o:errorDetails");
-        it != doc.MemberEnd() && it->value.IsArray()) {
-        for (const auto& detail : it->value.GetArray()) {
+    if (const auto* details = json::find(doc, "o:errorDetails");
+        details != nullptr && details->IsArray()) {
+        for (const auto& detail : details->GetArray()) {
             if (detail.IsObject()) {
                 push(string_member(detail, "detail"));
             }
@@ -270,7 +256,7 @@ std::string summarize_json(const rapidjson::Value& doc)
     for (const auto& part : parts) {
         out += (out.empty() ? "" : ": ") + part;
     }
-    return out.empty() ? compact_json(doc) : out;
+    return out.empty() ? json::to_string(doc) : out;
 }
 
 std::string derive_template_from_path(std::string_view path)
@@ -330,14 +316,13 @@ std::string derive_path_template(std::string_view url)
 std::string summarize_error_body(const std::string& body, std::size_t max_len)
 {
     std::string summary;
-    rapidjson::Document doc;
-    doc.Parse(body.c_str(), body.size());
-    if (!doc.HasParseError() && doc.IsObject()) {
-        summary = summarize_json(doc);
-    } else if (!doc.HasParseError() && doc.IsArray()) {
-        summary = collapse_whitespace(describe_errors(doc));
-    } else if (!doc.HasParseError() && doc.IsString()) {
-        summary = collapse_whitespace(std::string(doc.GetString(), doc.GetStringLength()));
+    const auto doc = json::parse(body);
+    if (doc && doc->IsObject()) {
+        summary = summarize_json(*doc);
+    } else if (doc && doc->IsArray()) {
+        summary = collapse_whitespace(describe_errors(*doc));
+    } else if (doc && doc->IsString()) {
+        summary = collapse_whitespace(std::string(doc->GetString(), doc->GetStringLength()));
     } else {
         const bool looks_html =
             body.find('<') != std::string::npos && body.find('>') != std::string::npos;
