@@ -1,6 +1,8 @@
 // The webhook payload mapping file: the one place in spool/ that reads JSON (RapidJSON).
 #include "spool/event.hpp"
 
+#include "core/json.hpp"
+
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 #include <rapidjson/encodedstream.h>
@@ -19,24 +21,11 @@ constexpr unsigned k_parse_flags =
 
 using Error = std::unexpected<std::string>;
 
-const char* type_name(const rapidjson::Value& v)
+// json::type_name, except that every number is a "number": the messages name JSON's types.
+std::string type_name(const rapidjson::Value& v)
 {
-    switch (v.GetType()) {
-    case rapidjson::kNullType:
-        return "null";
-    case rapidjson::kFalseType:
-    case rapidjson::kTrueType:
-        return "boolean";
-    case rapidjson::kObjectType:
-        return "object";
-    case rapidjson::kArrayType:
-        return "array";
-    case rapidjson::kStringType:
-        return "string";
-    case rapidjson::kNumberType:
-        return "number";
-    }
-    return "value";
+    std::string name = json::type_name(v);
+    return name == "integer" ? "number" : name;
 }
 
 const rapidjson::Value* member(const rapidjson::Value& obj, const char* key)

@@ -32,6 +32,19 @@ std::string errno_text(int err)
     return std::error_code(err, std::generic_category()).message();
 }
 
+// Removes each file, skipping those already gone or not removable; how many were removed.
+std::size_t remove_each(const std::vector<fs::path>& files)
+{
+    std::size_t removed = 0;
+    std::error_code ec;
+    for (const auto& f : files) {
+        if (fs::remove(f, ec)) {
+            ++removed;
+        }
+    }
+    return removed;
+}
+
 void make_dir_0700(const fs::path& dir)
 {
     if (::mkdir(dir.c_str(), 0700) == 0) {
@@ -390,13 +403,7 @@ std::size_t SpoolReader::prune_done(Clock::time_point now, std::chrono::hours re
             old.push_back(it->path());
         }
     }
-    std::size_t removed = 0;
-    for (const auto& f : old) {
-        if (fs::remove(f, ec)) {
-            ++removed;
-        }
-    }
-    return removed;
+    return remove_each(old);
 }
 
 std::size_t SpoolReader::prune_tmp(Clock::time_point now, std::chrono::minutes older_than)
@@ -409,13 +416,7 @@ std::size_t SpoolReader::prune_tmp(Clock::time_point now, std::chrono::minutes o
             old.push_back(it->path());
         }
     }
-    std::size_t removed = 0;
-    for (const auto& f : old) {
-        if (fs::remove(f, ec)) {
-            ++removed;
-        }
-    }
-    return removed;
+    return remove_each(old);
 }
 
 SpoolDepth SpoolReader::depth() const
