@@ -89,7 +89,7 @@ std::int64_t lists_named(test::E2eEnv& env, const std::string& name)
 
 } // namespace
 
-TEST_CASE("GL combinations sharing a LastUpdateDate across pages are published once; a rerun "
+TEST_CASE("GL combinations sharing a LastUpdateDate across pages are published once, and a rerun "
           "reads none of them again",
           "[e2e][cost_codes]")
 {

@@ -113,7 +113,7 @@ std::int64_t n(const json::Document& part, const char* group, const char* what)
 } // namespace
 
 TEST_CASE("an inactive vendor that carries our origin_id is linked after lost state, not "
-          "created again; a hand-made inactive vendor is matched by name",
+          "created again, and a hand-made inactive vendor is matched by name",
           "[e2e][suppliers][gaps]")
 {
     test::E2eEnv env(options(30));
@@ -231,7 +231,7 @@ TEST_CASE("a supplier whose InactiveDate comes with no other change turns its ve
     CHECK(env.sims().oracle().stats().count("GET", k_suppliers_path) == 1);
 }
 
-TEST_CASE("every ambiguous vendor match is listed and audited; the pass still exits 0",
+TEST_CASE("every ambiguous vendor match is listed and audited, and the pass still exits 0",
           "[e2e][suppliers][gaps]")
 {
     test::E2eEnv env(options(20));
