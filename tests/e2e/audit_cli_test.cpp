@@ -6,12 +6,10 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -22,19 +20,13 @@ struct Result {
     std::string out; // stdout and stderr together
 };
 
-Result run(const std::string& args)
+// ml-connector --state <db> <args...>
+Result run(const fs::path& db, const std::vector<std::string>& args)
 {
-    const std::string cmd = std::string(MLC_BINARY) + " " + args + " 2>&1";
-    Result r;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::array<char, 4096> buf{};
-    for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0;) {
-        r.out.append(buf.data(), n);
-    }
-    const int status = pclose(pipe);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    std::vector<std::string> argv{MLC_BINARY, "--state", db.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto r = mlc::test::run_process(argv);
+    return {r.exit_code, r.out + r.err};
 }
 
 // Eight rows over two runs: odd rows read a supplier, even rows create its vendor (5500 + id).
@@ -70,14 +62,13 @@ TEST_CASE("audit lists, filters and exports", "[e2e][audit]")
     mlc::test::TempDir dir("mlc-audit-cli");
     const fs::path db = dir.path() / "state.db";
     seed(db);
-    const std::string state = "--state " + db.string();
 
-    const auto table = run(state + " audit");
+    const auto table = run(db, {"audit"});
     CHECK(table.code == 0);
     CHECK(table.out.find("ORACLE KEY") != std::string::npos);
     CHECK(table.out.find("vendor \"Acme, Inc.\" created") != std::string::npos);
 
-    const auto csv = run(state + " audit --record supplier:300000047000122 --format csv");
+    const auto csv = run(db, {"audit", "--record", "supplier:300000047000122", "--format", "csv"});
     CHECK(csv.code == 0);
     CHECK(csv.out.rfind("id,at,run_id,", 0) == 0);
     CHECK(csv.out.find("\r\n3,") != std::string::npos); // the read
@@ -85,21 +76,22 @@ TEST_CASE("audit lists, filters and exports", "[e2e][audit]")
     CHECK(csv.out.find("\r\n5,") == std::string::npos);
     CHECK(csv.out.find("\"vendor \"\"Acme, Inc.\"\"\ncreated\"") != std::string::npos);
 
-    const auto json = run(state + " audit --record vendor:5508 --json");
+    const auto json = run(db, {"audit", "--record", "vendor:5508", "--json"});
     CHECK(json.code == 0);
     CHECK(json.out.find(R"("id":8,)") != std::string::npos);
     CHECK(json.out.find(R"("id":7,)") == std::string::npos);
 
-    const auto filtered = run(state + " audit --run 2 --action read --limit 1 --format csv");
+    const auto filtered =
+        run(db, {"audit", "--run", "2", "--action", "read", "--limit", "1", "--format", "csv"});
     CHECK(filtered.code == 0);
     CHECK(filtered.out.find("\r\n7,") != std::string::npos);
     CHECK(filtered.out.find("\r\n5,") == std::string::npos);
 
-    const auto bad = run(state + " audit --since tomorrow");
+    const auto bad = run(db, {"audit", "--since", "tomorrow"});
     CHECK(bad.code == 2);
     CHECK(bad.out.find("--since") != std::string::npos);
-    CHECK(run(state + " audit --format xml").code == 2);
-    CHECK(run(state + " audit --record vendor").code == 2);
+    CHECK(run(db, {"audit", "--format", "xml"}).code == 2);
+    CHECK(run(db, {"audit", "--record", "vendor"}).code == 2);
 }
 
 TEST_CASE("audit verify passes, then names the tampered row", "[e2e][audit]")
@@ -107,9 +99,8 @@ TEST_CASE("audit verify passes, then names the tampered row", "[e2e][audit]")
     mlc::test::TempDir dir("mlc-audit-cli");
     const fs::path db = dir.path() / "state.db";
     seed(db);
-    const std::string state = "--state " + db.string();
 
-    const auto ok = run(state + " audit verify");
+    const auto ok = run(db, {"audit", "verify"});
     CHECK(ok.code == 0);
     CHECK(ok.out == "audit chain ok: 8 rows\n");
 
@@ -118,11 +109,11 @@ TEST_CASE("audit verify passes, then names the tampered row", "[e2e][audit]")
         raw.exec("DROP TRIGGER audit_no_update");
         raw.exec("UPDATE audit SET message = 'nothing happened' WHERE id = 6");
     }
-    const auto broken = run(state + " audit verify");
+    const auto broken = run(db, {"audit", "verify"});
     CHECK(broken.code == 1);
     CHECK(broken.out.rfind("audit chain broken at row 6: ", 0) == 0);
 
-    const auto missing = run("--state " + (dir.path() / "missing.db").string() + " audit verify");
+    const auto missing = run(dir.path() / "missing.db", {"audit", "verify"});
     CHECK(missing.code == 2);
     CHECK(missing.out.find("does not exist") != std::string::npos);
     CHECK_FALSE(fs::exists(dir.path() / "missing.db"));

@@ -8,17 +8,13 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <stdexcept>
 
 namespace mlc::test {
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv,
-                           const std::vector<std::pair<std::string, std::string>>& env)
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const ProcessOptions& options)
 {
     std::random_device rd;
     err_path_ = (std::filesystem::temp_directory_path()
@@ -33,24 +29,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
         throw std::runtime_error("fork failed");
     }
     if (pid_ == 0) {
-        for (const auto& [name, value] : env) {
-            ::setenv(name.c_str(), value.c_str(), 1);
-        }
-        const int err_fd = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        const int in_fd = ::open("/dev/null", O_RDONLY);
-        if (err_fd < 0 || in_fd < 0) {
-            ::_exit(127);
-        }
-        ::dup2(in_fd, 0);
-        ::dup2(fds[1], 1);
-        ::dup2(err_fd, 2);
-        std::vector<char*> args;
-        for (const auto& a : argv) {
-            args.push_back(const_cast<char*>(a.c_str()));
-        }
-        args.push_back(nullptr);
-        ::execv(args[0], args.data());
-        ::_exit(127);
+        exec_child(argv, options, ::open("/dev/null", O_RDONLY), fds[1],
+                   ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600));
     }
     ::close(fds[1]);
     out_fd_ = fds[0];
@@ -113,10 +93,7 @@ int ChildProcess::stop(int sig)
 
 std::string ChildProcess::err() const
 {
-    std::ifstream in(err_path_, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    return read_file(err_path_);
 }
 
 } // namespace mlc::test

@@ -1,21 +1,22 @@
 #pragma once
-// A long-running child (ml-connector listen) for end-to-end tests: started with extra
-// environment, its stdout read line by line with a deadline (no sleeps: poll on the pipe),
-// stopped with a signal and its exit code collected. The destructor kills a child still running.
+// A long-running child (ml-connector listen) for end-to-end tests: started like run_process
+// (support/process.hpp) but with stdin from /dev/null, its stdout read line by line with a deadline
+// (no sleeps: poll on the pipe), stopped with a signal and its exit code collected. The destructor
+// kills a child still running.
+#include "support/process.hpp"
+
 #include <sys/types.h>
 
 #include <chrono>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace mlc::test {
 
 class ChildProcess {
 public:
-    ChildProcess(const std::vector<std::string>& argv,
-                 const std::vector<std::pair<std::string, std::string>>& env);
+    explicit ChildProcess(const std::vector<std::string>& argv, const ProcessOptions& options = {});
     ~ChildProcess();
     ChildProcess(const ChildProcess&) = delete;
     ChildProcess& operator=(const ChildProcess&) = delete;

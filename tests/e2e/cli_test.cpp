@@ -8,22 +8,14 @@
 
 #include <fstream>
 #include <regex>
-#include <sstream>
 
 using mlc::test::E2eEnv;
 using mlc::test::ProcessOptions;
+using mlc::test::read_file;
 using mlc::test::run_process;
 using mlc::test::TempDir;
 
 namespace {
-
-std::string read_file(const std::filesystem::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 int line_count(const std::string& s)
 {

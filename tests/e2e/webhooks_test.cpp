@@ -23,8 +23,10 @@ namespace fs = std::filesystem;
 namespace json = mlc::json;
 using mlc::test::ChildProcess;
 using mlc::test::E2eEnv;
+using mlc::test::parse_json;
 using mlc::test::ProcessOptions;
 using mlc::test::ProcessResult;
+using mlc::test::read_file;
 
 namespace {
 
@@ -37,6 +39,13 @@ struct Listening {
     std::string url; // http://127.0.0.1:<port>/webhooks/procore
 };
 
+ProcessOptions with_secret(const std::string& secret)
+{
+    ProcessOptions o;
+    o.env = {{"ML_CONNECTOR_WEBHOOK_SECRET", secret}};
+    return o;
+}
+
 // Starts `ml-connector listen --addr 127.0.0.1:0` and reads its one line for the real port.
 Listening start_listener(E2eEnv& env, const std::string& secret)
 {
@@ -44,7 +53,7 @@ Listening start_listener(E2eEnv& env, const std::string& secret)
     l.child = std::make_unique<ChildProcess>(
         std::vector<std::string>{MLC_BINARY, "--config", env.config_path().string(), "listen",
                                  "--addr", "127.0.0.1:0"},
-        std::vector<std::pair<std::string, std::string>>{{"ML_CONNECTOR_WEBHOOK_SECRET", secret}});
+        with_secret(secret));
     const auto line = l.child->read_line(std::chrono::seconds{20});
     INFO("listener stderr: " << l.child->err());
     REQUIRE(line.has_value());
@@ -62,24 +71,14 @@ Listening start_listener(E2eEnv& env, const std::string& secret)
 ProcessResult run(E2eEnv& env, const std::vector<std::string>& args,
                   const std::string& secret = k_secret)
 {
-    ProcessOptions o;
-    o.env = {{"ML_CONNECTOR_WEBHOOK_SECRET", secret}};
-    return env.run(args, o);
+    return env.run(args, with_secret(secret));
 }
 
-rapidjson::Document parse(const std::string& text)
+// Runs with the webhook secret, requires `expected_exit` and parses the --json output.
+json::Document run_json(E2eEnv& env, const std::vector<std::string>& args, int expected_exit = 0,
+                        const std::string& secret = k_secret)
 {
-    auto doc = json::parse(text);
-    INFO(text);
-    REQUIRE(doc.has_value());
-    return std::move(*doc);
-}
-
-rapidjson::Document data(E2eEnv& env, const std::string& collection)
-{
-    auto text = env.sims().procore().data_json(collection);
-    REQUIRE(text.has_value());
-    return parse(*text);
+    return env.run_json(args, expected_exit, with_secret(secret));
 }
 
 std::vector<fs::path> spool_files(E2eEnv& env, const char* sub)
@@ -97,30 +96,21 @@ std::vector<fs::path> spool_files(E2eEnv& env, const char* sub)
     return out;
 }
 
-std::string slurp(const fs::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // The first seeded direct cost: its id and project.
 std::pair<std::int64_t, std::int64_t> a_direct_cost(E2eEnv& env, int index = 0)
 {
-    auto costs = data(env, "direct_costs");
+    auto costs = env.procore_data("direct_costs");
     REQUIRE(costs.IsArray());
-    REQUIRE(costs.Size() > static_cast<rapidjson::SizeType>(index));
-    const auto& c = costs[static_cast<rapidjson::SizeType>(index)];
+    REQUIRE(costs.Size() > static_cast<json::SizeType>(index));
+    const auto& c = costs[static_cast<json::SizeType>(index)];
     return {*json::get_id(c, "id"), *json::get_id(c, "project_id")};
 }
 
 void touch_direct_cost(E2eEnv& env, std::int64_t id, const std::string& description)
 {
-    const auto answer =
-        env.procore_admin("POST", "/_sim/mutate",
-                          R"({"op":"update","collection":"direct_costs","id":)" + std::to_string(id)
-                              + R"(,"fields":{"description":")" + description + R"("}})");
+    const auto answer = env.procore_mutate(R"({"op":"update","collection":"direct_costs","id":)"
+                                           + std::to_string(id) + R"(,"fields":{"description":")"
+                                           + description + R"("}})");
     INFO(answer);
     REQUIRE(answer.find("\"id\"") != std::string::npos);
 }
@@ -142,7 +132,7 @@ void fast_retries(E2eEnv& env)
     env.sims().procore().set_webhook_policy(p);
 }
 
-std::int64_t member(const rapidjson::Value& v, const char* key)
+std::int64_t member(const json::Value& v, const char* key)
 {
     auto n = json::get_int64(v, key);
     REQUIRE(n.has_value());
@@ -157,10 +147,7 @@ TEST_CASE("a Procore webhook travels through listen and ingest into the inbox", 
     env.write_config();
     auto l = start_listener(env, k_secret);
 
-    auto inst = run(env, {"webhooks", "install", "--destination-url", l.url, "--json"});
-    INFO(inst.err);
-    REQUIRE(inst.exit_code == 0);
-    auto installed = parse(inst.out);
+    auto installed = run_json(env, {"webhooks", "install", "--destination-url", l.url, "--json"});
     CHECK(installed["hook_created"].GetBool());
     CHECK(installed["triggers_created"].Size() == 15); // 5 resources x create/update/delete
 
@@ -170,12 +157,9 @@ TEST_CASE("a Procore webhook travels through listen and ingest into the inbox", 
 
     const auto pending = spool_files(env, "new");
     REQUIRE(pending.size() == 1);
-    CHECK(slurp(pending[0]).find(std::to_string(cost_id)) != std::string::npos);
+    CHECK(read_file(pending[0]).find(std::to_string(cost_id)) != std::string::npos);
 
-    auto ingested = run(env, {"ingest", "--json"});
-    INFO(ingested.err);
-    REQUIRE(ingested.exit_code == 0);
-    auto summary = parse(ingested.out);
+    auto summary = run_json(env, {"ingest", "--json"});
     CHECK(member(summary, "files") == 1);
     CHECK(member(summary, "inserted") == 1);
     CHECK(member(summary["by_pass"], "post-costs") == 1);
@@ -194,7 +178,7 @@ TEST_CASE("a Procore webhook travels through listen and ingest into the inbox", 
 
     auto status = run(env, {"status", "--json"});
     REQUIRE(status.exit_code == 0);
-    auto report = parse(status.out);
+    auto report = parse_json(status.out);
     CHECK(member(report["spool"], "new") == 0);
     CHECK(member(report["spool"], "done") == 1);
     REQUIRE(report["inbox"].Size() == 1);
@@ -231,10 +215,7 @@ TEST_CASE("duplicate deliveries count once", "[e2e][webhooks]")
     const auto files = static_cast<std::int64_t>(spool_files(env, "new").size());
     CHECK(files > k_changes); // the simulator delivered some twice (fixed seed)
 
-    auto r = run(env, {"ingest", "--json"});
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-    auto summary = parse(r.out);
+    auto summary = run_json(env, {"ingest", "--json"});
     CHECK(member(summary, "files") == files);
     CHECK(member(summary, "inserted") == k_changes);
     CHECK(member(summary, "duplicates") == files - k_changes);
@@ -254,15 +235,7 @@ TEST_CASE("a change made with our own client id comes back as an echo", "[e2e][w
     // A write through the REST API with our app's token, as a pass would make it.
     const auto& o = env.sims().options();
     httplib::Client procore(env.sims().procore_base_url());
-    auto token = procore.Post("/oauth/token",
-                              "grant_type=client_credentials&client_id=" + o.procore_client_id
-                                  + "&client_secret=" + o.procore_client_secret,
-                              "application/x-www-form-urlencoded");
-    REQUIRE(token);
-    REQUIRE(token->status == 200);
-    const auto access = json::get_string(parse(token->body), "access_token");
-    REQUIRE(access);
-    httplib::Headers headers{{"Authorization", "Bearer " + *access},
+    httplib::Headers headers{{"Authorization", "Bearer " + env.procore_access_token()},
                              {"Procore-Company-Id", std::to_string(o.company_id)}};
     auto synced =
         procore.Patch("/rest/v1.0/vendors/sync", headers,
@@ -278,10 +251,7 @@ TEST_CASE("a change made with our own client id comes back as an echo", "[e2e][w
     touch_direct_cost(env, cost_id, "by a person");
     REQUIRE(env.sims().procore().wait_idle(k_wait));
 
-    auto r = run(env, {"ingest", "--json"});
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-    auto summary = parse(r.out);
+    auto summary = run_json(env, {"ingest", "--json"});
     CHECK(member(summary, "inserted") == 2);
     CHECK(member(summary, "echoes") == 1);
 
@@ -338,7 +308,7 @@ TEST_CASE("ids above 2^53 round-trip exactly; corrupt spool files are rejected a
     auto r = run(env, {"ingest", "--json"});
     INFO(r.err);
     CHECK(r.exit_code == 1); // something was rejected
-    auto summary = parse(r.out);
+    auto summary = parse_json(r.out);
     CHECK(member(summary, "files") == 4);
     CHECK(member(summary, "inserted") == 2);
     CHECK(member(summary, "rejected") == 2);
@@ -366,7 +336,7 @@ TEST_CASE("ids above 2^53 round-trip exactly; corrupt spool files are rejected a
     CHECK(rows[0].run_id.has_value());
 
     auto status = run(env, {"status", "--json"});
-    CHECK(member(parse(status.out)["spool"], "rejected") == 2);
+    CHECK(member(parse_json(status.out)["spool"], "rejected") == 2);
 }
 
 TEST_CASE("webhooks install twice leaves one hook and the same triggers; a new secret updates it",
@@ -381,23 +351,23 @@ TEST_CASE("webhooks install twice leaves one hook and the same triggers; a new s
     auto first = run(env, {"webhooks", "install", "--json"});
     INFO(first.err);
     REQUIRE(first.exit_code == 0);
-    auto a = parse(first.out);
+    auto a = parse_json(first.out);
     CHECK(a["hook_created"].GetBool());
     const auto hook_id = member(a, "hook_id");
-    const auto triggers_before = data(env, "triggers");
+    const auto triggers_before = env.procore_data("triggers");
     CHECK(triggers_before.Size() == 15);
 
     auto second = run(env, {"webhooks", "install", "--json"});
     REQUIRE(second.exit_code == 0);
-    auto b = parse(second.out);
+    auto b = parse_json(second.out);
     CHECK_FALSE(b["hook_created"].GetBool());
     CHECK_FALSE(b["hook_updated"].GetBool());
     CHECK(member(b, "hook_id") == hook_id);
     CHECK(b["triggers_created"].Size() == 0);
     CHECK(b["triggers_deleted"].Size() == 0);
     CHECK(member(b, "triggers_kept") == 15);
-    CHECK(data(env, "hooks").Size() == 1);
-    const auto triggers_after = data(env, "triggers");
+    CHECK(env.procore_data("hooks").Size() == 1);
+    const auto triggers_after = env.procore_data("triggers");
     CHECK(json::to_string(triggers_after) == json::to_string(triggers_before));
 
     // Rotating the secret: the same hook gets the new header; no secret is ever printed.
@@ -405,7 +375,7 @@ TEST_CASE("webhooks install twice leaves one hook and the same triggers; a new s
     auto third = run(env, {"-vv", "webhooks", "install", "--json"}, rotated);
     INFO(third.err);
     REQUIRE(third.exit_code == 0);
-    auto c = parse(third.out);
+    auto c = parse_json(third.out);
     CHECK(c["hook_updated"].GetBool());
     CHECK(member(c, "hook_id") == hook_id);
     CHECK(c["hook_changes"].Size() == 1);
@@ -416,7 +386,7 @@ TEST_CASE("webhooks install twice leaves one hook and the same triggers; a new s
         CHECK(r.out.find(rotated) == std::string::npos);
         CHECK(r.err.find(rotated) == std::string::npos);
     }
-    auto hooks = data(env, "hooks");
+    auto hooks = env.procore_data("hooks");
     REQUIRE(hooks.Size() == 1);
     CHECK(*json::get_string(hooks[0]["destination_headers"], "Authorization") == rotated);
 
@@ -464,7 +434,7 @@ TEST_CASE("webhooks check finds the events Procore discarded while the listener 
     touch_direct_cost(env, lost_id, "lost");
     REQUIRE(env.sims().procore().wait_idle(k_wait));
     bool discarded = false;
-    auto deliveries = data(env, "deliveries");
+    auto deliveries = env.procore_data("deliveries");
     for (const auto& d : deliveries.GetArray()) {
         discarded = discarded || std::string(d["outcome"].GetString()) == "discarded";
     }
@@ -473,7 +443,7 @@ TEST_CASE("webhooks check finds the events Procore discarded while the listener 
     auto gap = run(env, {"webhooks", "check", "--json"});
     INFO(gap.err);
     CHECK(gap.exit_code == 1);
-    auto report = parse(gap.out);
+    auto report = parse_json(gap.out);
     CHECK(report["gap"].GetBool());
     REQUIRE(report["missed"].Size() == 1);
     const auto& m = report["missed"][0];
@@ -505,7 +475,7 @@ TEST_CASE("a delivery with the wrong secret header is refused and not spooled", 
     REQUIRE(env.sims().procore().wait_idle(k_wait));
     CHECK(spool_files(env, "new").empty());
     CHECK(spool_files(env, "tmp").empty());
-    auto deliveries = data(env, "deliveries");
+    auto deliveries = env.procore_data("deliveries");
     REQUIRE(deliveries.Size() >= 1);
     for (const auto& d : deliveries.GetArray()) {
         CHECK(d["response_status"].GetInt() == 401);
@@ -523,7 +493,7 @@ TEST_CASE("status is read-only; listen needs the webhook secret and a valid addr
     CHECK(status.out.find("not created yet") != std::string::npos);
     auto as_json = run(env, {"status", "--json"});
     CHECK(as_json.exit_code == 0);
-    CHECK_FALSE(parse(as_json.out)["state"]["exists"].GetBool());
+    CHECK_FALSE(parse_json(as_json.out)["state"]["exists"].GetBool());
     CHECK_FALSE(fs::exists(env.state_path()));              // neither the database
     CHECK_FALSE(fs::exists(env.dir() / "state" / "spool")); // nor the spool was created
 
@@ -542,40 +512,33 @@ TEST_CASE("webhooks install removes triggers we do not consume and keeps ours", 
     env.write_config(R"("webhooks": {"destination_url": "http://127.0.0.1:9/webhooks/procore"})");
     auto first = run(env, {"webhooks", "install", "--json"});
     REQUIRE(first.exit_code == 0);
-    const auto hook_id = member(parse(first.out), "hook_id");
+    const auto hook_id = member(parse_json(first.out), "hook_id");
 
     // Someone added an RFIs trigger to our hook by hand.
     const auto& o = env.sims().options();
     httplib::Client procore(env.sims().procore_base_url());
-    auto token = procore.Post("/oauth/token",
-                              "grant_type=client_credentials&client_id=" + o.procore_client_id
-                                  + "&client_secret=" + o.procore_client_secret,
-                              "application/x-www-form-urlencoded");
-    REQUIRE(token);
-    const auto access = json::get_string(parse(token->body), "access_token");
-    REQUIRE(access);
     auto made = procore.Post(
         "/rest/v1.0/webhooks/hooks/" + std::to_string(hook_id) + "/triggers",
-        httplib::Headers{{"Authorization", "Bearer " + *access},
+        httplib::Headers{{"Authorization", "Bearer " + env.procore_access_token()},
                          {"Procore-Company-Id", std::to_string(o.company_id)}},
         R"({"company_id":)" + std::to_string(o.company_id)
             + R"(,"api_version":"v2","trigger":{"resource_name":"RFIs","event_type":"create"}})",
         "application/json");
     REQUIRE(made);
     REQUIRE(made->status == 201);
-    CHECK(data(env, "triggers").Size() == 16);
+    CHECK(env.procore_data("triggers").Size() == 16);
 
     auto dry = run(env, {"webhooks", "install", "--dry-run", "--json"});
     REQUIRE(dry.exit_code == 0);
-    CHECK(parse(dry.out)["triggers_deleted"].Size() == 1);
-    CHECK(data(env, "triggers").Size() == 16); // a dry run changes nothing
+    CHECK(parse_json(dry.out)["triggers_deleted"].Size() == 1);
+    CHECK(env.procore_data("triggers").Size() == 16); // a dry run changes nothing
 
     auto again = run(env, {"webhooks", "install", "--json"});
     REQUIRE(again.exit_code == 0);
-    auto r = parse(again.out);
+    auto r = parse_json(again.out);
     REQUIRE(r["triggers_deleted"].Size() == 1);
     CHECK(std::string(r["triggers_deleted"][0]["resource_name"].GetString()) == "RFIs");
     CHECK(member(r, "triggers_kept") == 15);
     CHECK(r["triggers_created"].Size() == 0);
-    CHECK(data(env, "triggers").Size() == 15);
+    CHECK(env.procore_data("triggers").Size() == 15);
 }

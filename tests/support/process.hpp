@@ -23,4 +23,13 @@ struct ProcessOptions {
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
 
+// In a forked child: applies `options` (cwd, unset_env, env; stdin_data is the caller's), makes
+// in_fd, out_fd and err_fd its standard streams and executes argv[0]. Exits with 127 when any
+// step fails, as a shell does for a command it cannot run.
+[[noreturn]] void exec_child(const std::vector<std::string>& argv, const ProcessOptions& options,
+                             int in_fd, int out_fd, int err_fd);
+
+// A whole file's bytes; empty when it cannot be read.
+std::string read_file(const std::filesystem::path& path);
+
 } // namespace mlc::test
