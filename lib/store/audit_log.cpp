@@ -2,9 +2,9 @@
 
 #include "core/log.hpp"
 #include "core/sha256.hpp"
+#include "store/columns.hpp"
 #include "store/database.hpp"
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
 namespace mlc::store {
@@ -37,23 +37,6 @@ template <typename Int>
 void put(std::string& out, const char* name, const std::optional<Int>& value)
 {
     put(out, name, value ? std::optional<std::string>(std::to_string(*value)) : std::nullopt);
-}
-
-void bind_optional(SQLite::Statement& st, int index, const std::optional<std::string>& v)
-{
-    if (v) {
-        st.bind(index, *v);
-    } else {
-        st.bind(index);
-    }
-}
-
-std::optional<std::string> optional_text(const SQLite::Column& c)
-{
-    if (c.isNull()) {
-        return std::nullopt;
-    }
-    return c.getString();
 }
 
 AuditEntry read_row(SQLite::Statement& st)

@@ -1,9 +1,9 @@
 #include "store/inbox.hpp"
 
 #include "core/log.hpp"
+#include "store/columns.hpp"
 #include "store/database.hpp"
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
 namespace mlc::store {
@@ -12,23 +12,6 @@ namespace {
 constexpr const char* k_columns =
     "id, event_id, resource_name, event_type, resource_id, project_id, "
     "company_id, received_at, payload, status, processed_at, message";
-
-std::optional<std::string> optional_text(const SQLite::Column& c)
-{
-    if (c.isNull()) {
-        return std::nullopt;
-    }
-    return c.getString();
-}
-
-void bind_optional(SQLite::Statement& st, int index, const std::optional<std::string>& v)
-{
-    if (v) {
-        st.bind(index, *v);
-    } else {
-        st.bind(index);
-    }
-}
 
 InboxEvent read_row(SQLite::Statement& st)
 {

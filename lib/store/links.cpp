@@ -1,8 +1,8 @@
 #include "store/links.hpp"
 
+#include "store/columns.hpp"
 #include "store/database.hpp"
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
 #include <sqlite3.h>
@@ -17,9 +17,7 @@ Link read_row(SQLite::Statement& st)
     Link l;
     l.kind = st.getColumn(0).getString();
     l.oracle_key = st.getColumn(1).getString();
-    if (!st.getColumn(2).isNull()) {
-        l.procore_key = st.getColumn(2).getString();
-    }
+    l.procore_key = optional_text(st.getColumn(2));
     l.fingerprint = st.getColumn(3).getString();
     l.origin = st.getColumn(4).getString();
     l.updated_at = st.getColumn(5).getString();
@@ -83,11 +81,7 @@ std::expected<void, LinkConflict> Links::upsert(const Link& link)
             "origin = excluded.origin, updated_at = excluded.updated_at");
         st.bind(1, link.kind);
         st.bind(2, link.oracle_key);
-        if (link.procore_key) {
-            st.bind(3, *link.procore_key);
-        } else {
-            st.bind(3);
-        }
+        bind_optional(st, 3, link.procore_key);
         st.bind(4, link.fingerprint);
         st.bind(5, link.origin);
         st.bind(6, db_.now_text());

@@ -1,9 +1,9 @@
 #include "store/postings.hpp"
 
 #include "core/log.hpp"
+#include "store/columns.hpp"
 #include "store/database.hpp"
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
 namespace mlc::store {
@@ -11,14 +11,6 @@ namespace {
 
 constexpr const char* k_columns = "id, source_key, kind, target, status, attempts, remote_id, "
                                   "request, last_error, run_id, created_at, updated_at";
-
-std::optional<std::string> optional_text(const SQLite::Column& c)
-{
-    if (c.isNull()) {
-        return std::nullopt;
-    }
-    return c.getString();
-}
 
 Posting read_row(SQLite::Statement& st)
 {
