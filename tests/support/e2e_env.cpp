@@ -1,6 +1,5 @@
 #include "support/e2e_env.hpp"
 
-#define CATCH_CONFIG_EXTERNAL_INTERFACES
 #include <catch2/catch.hpp>
 #include <httplib.h>
 
@@ -11,19 +10,6 @@
 #include <stdexcept>
 
 namespace mlc::test {
-
-std::size_t g_failed_assertions = 0;
-
-struct FailureCounter : Catch::TestEventListenerBase {
-    using TestEventListenerBase::TestEventListenerBase;
-    bool assertionEnded(const Catch::AssertionStats& stats) override
-    {
-        if (!stats.assertionResult.isOk()) {
-            ++g_failed_assertions;
-        }
-        return true;
-    }
-};
 
 namespace {
 
@@ -44,28 +30,7 @@ std::string admin(const std::string& base_url, const std::string& method, const 
 
 } // namespace mlc::test
 
-using MlcE2eFailureCounter = mlc::test::FailureCounter;
-CATCH_REGISTER_LISTENER(MlcE2eFailureCounter)
-
 namespace mlc::test {
-
-TempDir::TempDir(const std::string& prefix) : failures_at_start_(g_failed_assertions)
-{
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path()
-            / (prefix + "-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir()
-{
-    if (g_failed_assertions != failures_at_start_) {
-        std::fprintf(stderr, "test failed: its folder is kept at %s\n", path_.c_str());
-        return;
-    }
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-}
 
 sim::SimOptions E2eEnv::default_options()
 {

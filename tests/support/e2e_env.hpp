@@ -8,6 +8,7 @@
 #include "procore_sim.hpp"
 #include "simulators.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -16,20 +17,6 @@
 #include <vector>
 
 namespace mlc::test {
-
-// A temporary folder removed at the end of the test unless an assertion failed in it.
-class TempDir {
-public:
-    explicit TempDir(const std::string& prefix = "mlc-test");
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-    std::size_t failures_at_start_;
-};
 
 // Parses `text` as JSON; the test fails (showing the text) when it is not.
 json::Document parse_json(const std::string& text);

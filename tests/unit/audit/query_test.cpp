@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "store/audit_log.hpp"
 #include "store/database.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -14,25 +15,7 @@ using mlc::audit::Bound;
 using mlc::audit::ListRequest;
 using KeySide = mlc::store::AuditLog::Filter::KeySide;
 
-namespace {
-
-struct QueryTempDir {
-    fs::path path;
-    QueryTempDir()
-    {
-        std::random_device rd;
-        path = fs::temp_directory_path()
-               / ("mlc-audit-query-" + std::to_string(rd()) + std::to_string(rd()));
-        fs::create_directories(path);
-    }
-    ~QueryTempDir()
-    {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
-} // namespace
+namespace {} // namespace
 
 TEST_CASE("audit --record parses KIND:ID", "[audit]")
 {
@@ -126,8 +109,8 @@ TEST_CASE("audit make_filter validates the request", "[audit]")
 
 TEST_CASE("audit list and verify read a state database", "[audit]")
 {
-    QueryTempDir dir;
-    const fs::path file = dir.path / "state.db";
+    mlc::test::TempDir dir;
+    const fs::path file = dir.path() / "state.db";
     mlc::FakeClock clock; // 2027-01-15T08:00:00Z
     {
         mlc::store::Database db(file, clock);
@@ -178,8 +161,8 @@ TEST_CASE("audit list and verify read a state database", "[audit]")
 
 TEST_CASE("audit never creates a missing state database", "[audit]")
 {
-    QueryTempDir dir;
-    const fs::path missing = dir.path / "nope.db";
+    mlc::test::TempDir dir;
+    const fs::path missing = dir.path() / "nope.db";
     CHECK_THROWS_AS(mlc::audit::verify_audit(missing), mlc::UsageError);
     CHECK_THROWS_WITH(mlc::audit::list_audit(missing, {}), Catch::Contains("does not exist"));
     CHECK_FALSE(fs::exists(missing));

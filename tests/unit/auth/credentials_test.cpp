@@ -4,6 +4,7 @@
 #include "auth/vault.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -12,17 +13,6 @@
 #include <sstream>
 
 namespace {
-
-struct TempDir {
-    std::filesystem::path path;
-    TempDir()
-    {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "mlc-creds-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-};
 
 struct EnvGuard {
     std::string name;
@@ -68,13 +58,13 @@ TEST_CASE("environment variable names per secret", "[auth][credentials]")
 
 TEST_CASE("the environment overrides the vault; the vault is used otherwise", "[auth][credentials]")
 {
-    TempDir dir;
+    mlc::test::TempDir dir;
     EnvGuard no_key("ML_CONNECTOR_KEY", nullptr);
     EnvGuard no_oracle("ML_CONNECTOR_ORACLE_CLIENT_SECRET", nullptr);
-    const auto cfg = config_in(dir.path);
+    const auto cfg = config_in(dir.path());
     mlc::auth::create_key_file(cfg.state.key_file);
     mlc::auth::store_secret("oracle", mlc::Secret("from-the-vault-1"), cfg);
-    CHECK(mlc::auth::vault_path(cfg) == dir.path / "credentials.vault");
+    CHECK(mlc::auth::vault_path(cfg) == dir.path() / "credentials.vault");
 
     CHECK(mlc::auth::resolve_secret("oracle", cfg).reveal() == "from-the-vault-1");
     {
@@ -82,17 +72,18 @@ TEST_CASE("the environment overrides the vault; the vault is used otherwise", "[
         CHECK(mlc::auth::resolve_secret("oracle", cfg).reveal() == "from-the-env-2");
     }
     // The env alone suffices: no key file, no vault needed.
-    TempDir empty;
+    mlc::test::TempDir empty;
     EnvGuard env("ML_CONNECTOR_PROCORE_CLIENT_SECRET", "procore-env-3");
-    CHECK(mlc::auth::resolve_secret("procore", config_in(empty.path)).reveal() == "procore-env-3");
+    CHECK(mlc::auth::resolve_secret("procore", config_in(empty.path())).reveal()
+          == "procore-env-3");
 }
 
 TEST_CASE("a missing secret is a Fatal that says how to add it", "[auth][credentials]")
 {
-    TempDir dir;
+    mlc::test::TempDir dir;
     EnvGuard no_env("ML_CONNECTOR_PROCORE_CLIENT_SECRET", nullptr);
     EnvGuard no_key("ML_CONNECTOR_KEY", nullptr);
-    auto cfg = config_in(dir.path);
+    auto cfg = config_in(dir.path());
     for (int with_vault = 0; with_vault < 2; ++with_vault) {
         if (with_vault == 1) {
             mlc::auth::create_key_file(cfg.state.key_file);
@@ -113,9 +104,9 @@ TEST_CASE("a missing secret is a Fatal that says how to add it", "[auth][credent
 
 TEST_CASE("resolved secrets are redacted from logs and messages", "[auth][credentials]")
 {
-    TempDir dir;
+    mlc::test::TempDir dir;
     EnvGuard env("ML_CONNECTOR_WEBHOOK_SECRET", "wh-unique-secret-98765");
-    (void)mlc::auth::resolve_secret("webhook", config_in(dir.path));
+    (void)mlc::auth::resolve_secret("webhook", config_in(dir.path()));
     CHECK(mlc::log::redact("header was wh-unique-secret-98765 here").find("wh-unique-secret-98765")
           == std::string::npos);
 }

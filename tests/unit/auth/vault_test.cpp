@@ -2,6 +2,7 @@
 // key file permissions enforced.
 #include "auth/vault.hpp"
 #include "core/error.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <sys/stat.h>
@@ -12,17 +13,6 @@
 #include <sstream>
 
 namespace {
-
-struct TempDir {
-    std::filesystem::path path;
-    TempDir()
-    {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "mlc-vault-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-};
 
 // Sets (or unsets, with nullptr) an environment variable for one scope.
 struct EnvGuard {
@@ -72,8 +62,8 @@ const char* k_key_b = "QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=";
 
 TEST_CASE("vault round trip, names and replacement", "[auth][vault]")
 {
-    TempDir dir;
-    const auto path = dir.path / "credentials.vault";
+    mlc::test::TempDir dir;
+    const auto path = dir.path() / "credentials.vault";
     mlc::auth::Vault vault(path, mlc::auth::key_from_base64(k_key_a, "test"));
     CHECK_FALSE(vault.get("oracle").has_value());
     CHECK(vault.names().empty());
@@ -92,8 +82,8 @@ TEST_CASE("vault round trip, names and replacement", "[auth][vault]")
 
 TEST_CASE("the stored vault contains no plaintext and a fresh nonce per secret", "[auth][vault]")
 {
-    TempDir dir;
-    const auto path = dir.path / "credentials.vault";
+    mlc::test::TempDir dir;
+    const auto path = dir.path() / "credentials.vault";
     mlc::auth::Vault vault(path, mlc::auth::key_from_base64(k_key_a, "test"));
     const std::string secret = "PLAINTEXT-CLIENT-SECRET-1234";
     vault.set("procore", mlc::Secret(secret));
@@ -107,8 +97,8 @@ TEST_CASE("the stored vault contains no plaintext and a fresh nonce per secret",
 
 TEST_CASE("a wrong key is a Fatal, never garbage", "[auth][vault]")
 {
-    TempDir dir;
-    const auto path = dir.path / "credentials.vault";
+    mlc::test::TempDir dir;
+    const auto path = dir.path() / "credentials.vault";
     mlc::auth::Vault(path, mlc::auth::key_from_base64(k_key_a, "test"))
         .set("oracle", mlc::Secret("value-one"));
     mlc::auth::Vault other(path, mlc::auth::key_from_base64(k_key_b, "test"));
@@ -124,8 +114,8 @@ TEST_CASE("a wrong key is a Fatal, never garbage", "[auth][vault]")
 
 TEST_CASE("a tampered entry or an entry moved under another name does not decrypt", "[auth][vault]")
 {
-    TempDir dir;
-    const auto path = dir.path / "credentials.vault";
+    mlc::test::TempDir dir;
+    const auto path = dir.path() / "credentials.vault";
     mlc::auth::Vault vault(path, mlc::auth::key_from_base64(k_key_a, "test"));
     vault.set("oracle", mlc::Secret("value-one"));
     std::string text = read_all(path);
@@ -144,11 +134,11 @@ TEST_CASE("a tampered entry or an entry moved under another name does not decryp
 
 TEST_CASE("only oracle, procore and webhook are accepted names", "[auth][vault]")
 {
-    TempDir dir;
-    mlc::auth::Vault vault(dir.path / "v", mlc::auth::key_from_base64(k_key_a, "test"));
+    mlc::test::TempDir dir;
+    mlc::auth::Vault vault(dir.path() / "v", mlc::auth::key_from_base64(k_key_a, "test"));
     CHECK_THROWS_AS(vault.set("github", mlc::Secret("x")), mlc::UsageError);
     CHECK_THROWS_AS(vault.get("ORACLE"), mlc::UsageError);
-    CHECK_FALSE(std::filesystem::exists(dir.path / "v"));
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "v"));
 }
 
 TEST_CASE("a malformed ML_CONNECTOR_KEY is refused without echoing it", "[auth][vault]")
@@ -176,21 +166,21 @@ TEST_CASE("a malformed ML_CONNECTOR_KEY is refused without echoing it", "[auth][
 
 TEST_CASE("key files: created 0600 once, loose permissions refused", "[auth][vault]")
 {
-    TempDir dir;
+    mlc::test::TempDir dir;
     EnvGuard no_env("ML_CONNECTOR_KEY", nullptr);
-    const auto key = dir.path / "keys" / "ml-connector.key";
+    const auto key = dir.path() / "keys" / "ml-connector.key";
     mlc::auth::create_key_file(key);
     CHECK(mode_of(key) == 0600);
     CHECK_THROWS_WITH(mlc::auth::create_key_file(key), Catch::Contains("already exists"));
     mlc::Config cfg;
     cfg.state.key_file = key;
-    mlc::auth::Vault vault(dir.path / "v", mlc::auth::load_vault_key(cfg));
+    mlc::auth::Vault vault(dir.path() / "v", mlc::auth::load_vault_key(cfg));
     vault.set("webhook", mlc::Secret("hook-value"));
-    CHECK(mlc::auth::Vault(dir.path / "v", mlc::auth::read_key_file(key)).get("webhook")->reveal()
+    CHECK(mlc::auth::Vault(dir.path() / "v", mlc::auth::read_key_file(key)).get("webhook")->reveal()
           == "hook-value");
 
     // Two keys are not the same key.
-    const auto key2 = dir.path / "other.key";
+    const auto key2 = dir.path() / "other.key";
     mlc::auth::create_key_file(key2);
     CHECK(read_all(key) != read_all(key2));
 
@@ -205,7 +195,7 @@ TEST_CASE("key files: created 0600 once, loose permissions refused", "[auth][vau
     REQUIRE(chmod(key.c_str(), 0400) == 0);
     CHECK_NOTHROW(mlc::auth::load_vault_key(cfg)); // stricter than 0600 is fine
 
-    cfg.state.key_file = dir.path / "missing.key";
+    cfg.state.key_file = dir.path() / "missing.key";
     CHECK_THROWS_WITH(mlc::auth::load_vault_key(cfg), Catch::Contains("no vault key"));
 
     // A replaced key file is a new key.

@@ -2,6 +2,7 @@
 // secret-looking keys, the Oracle REST root and the https rule.
 #include "core/config.hpp"
 #include "core/error.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -37,17 +38,6 @@ std::string error_of(const std::string& text)
     FAIL("no ConfigError for: " << text);
     return {};
 }
-
-struct TempDir {
-    std::filesystem::path path;
-    TempDir()
-    {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "mlc-config-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-};
 
 } // namespace
 
@@ -204,22 +194,22 @@ TEST_CASE("plain http is allowed only for loopback hosts", "[config]")
 
 TEST_CASE("load_config resolves state paths against the file's folder", "[config]")
 {
-    TempDir dir;
-    const auto file = dir.path / "ml-connector.json";
+    mlc::test::TempDir dir;
+    const auto file = dir.path() / "ml-connector.json";
     std::ofstream(file) << replace(
         k_minimal, "\"procore\"",
         "\"state\": {\"path\": \"db/state.db\", \"key_file\": \"/abs/k\"}, \"procore\"");
     const auto cfg = mlc::load_config(file);
-    CHECK(cfg.state.path == dir.path / "db/state.db");
+    CHECK(cfg.state.path == dir.path() / "db/state.db");
     CHECK(cfg.state.key_file == "/abs/k");
-    CHECK(cfg.state.spool_dir == dir.path / "spool");
+    CHECK(cfg.state.spool_dir == dir.path() / "spool");
     CHECK(cfg.file == file);
 }
 
 TEST_CASE("load_config on a missing file says so and points at init", "[config]")
 {
-    TempDir dir;
-    const auto file = dir.path / "nope.json";
+    mlc::test::TempDir dir;
+    const auto file = dir.path() / "nope.json";
     try {
         (void)mlc::load_config(file);
         FAIL("loaded a missing file");

@@ -2,6 +2,7 @@
 #include "core/log.hpp"
 #include "store/audit_log.hpp"
 #include "store/database.hpp"
+#include "support/temp_dir.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
@@ -17,22 +18,6 @@ using mlc::store::AuditLog;
 namespace {
 
 // A fresh directory per test, removed afterwards.
-struct AuditTempDir {
-    fs::path path;
-    AuditTempDir()
-    {
-        std::random_device rd;
-        path = fs::temp_directory_path()
-               / ("mlc-audit-test-" + std::to_string(rd()) + std::to_string(rd()));
-        fs::create_directories(path);
-    }
-    ~AuditTempDir()
-    {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
 AuditEntry entry(const std::string& kind, const std::string& oracle_key, const std::string& action,
                  std::int64_t run = 1)
 {
@@ -67,8 +52,8 @@ void seed(AuditLog& log, mlc::FakeClock& clock)
 
 TEST_CASE("audit append fills time and chain fields", "[store][audit]")
 {
-    AuditTempDir dir;
-    mlc::store::Database db(dir.path / "state.db");
+    mlc::test::TempDir dir;
+    mlc::store::Database db(dir.path() / "state.db");
     mlc::FakeClock clock;
     AuditLog log(db, clock);
 
@@ -96,9 +81,9 @@ TEST_CASE("audit append fills time and chain fields", "[store][audit]")
 
 TEST_CASE("audit rows are stamped with the database's clock by default", "[store][audit]")
 {
-    AuditTempDir dir;
+    mlc::test::TempDir dir;
     mlc::FakeClock clock(mlc::Clock::time_point{std::chrono::seconds{1'700'000'000}});
-    mlc::store::Database db(dir.path / "state.db", clock);
+    mlc::store::Database db(dir.path() / "state.db", clock);
     AuditLog log(db);
     log.append(entry("supplier", "1", "read"));
     CHECK(log.query({}).at(0).at == "2023-11-14T22:13:20.000+00:00");
@@ -106,8 +91,8 @@ TEST_CASE("audit rows are stamped with the database's clock by default", "[store
 
 TEST_CASE("audit chain survives reopening and rolled-back appends", "[store][audit]")
 {
-    AuditTempDir dir;
-    const fs::path file = dir.path / "state.db";
+    mlc::test::TempDir dir;
+    const fs::path file = dir.path() / "state.db";
     {
         mlc::store::Database db(file);
         AuditLog log(db);
@@ -130,8 +115,8 @@ TEST_CASE("audit chain survives reopening and rolled-back appends", "[store][aud
 
 TEST_CASE("two audit logs on one database extend one chain", "[store][audit]")
 {
-    AuditTempDir dir;
-    mlc::store::Database db(dir.path / "state.db");
+    mlc::test::TempDir dir;
+    mlc::store::Database db(dir.path() / "state.db");
     AuditLog first(db);
     AuditLog second(db);
     first.append(entry("supplier", "1", "read"));
@@ -162,8 +147,8 @@ TEST_CASE("audit canonical text is unambiguous", "[store][audit]")
 
 TEST_CASE("audit query filters and limits", "[store][audit]")
 {
-    AuditTempDir dir;
-    mlc::store::Database db(dir.path / "state.db");
+    mlc::test::TempDir dir;
+    mlc::store::Database db(dir.path() / "state.db");
     mlc::FakeClock clock;
     const auto t0 = mlc::format_iso8601(clock.now());
     AuditLog log(db, clock);
@@ -270,8 +255,8 @@ TEST_CASE("audit query filters and limits", "[store][audit]")
 
 TEST_CASE("audit verify on an intact chain", "[store][audit]")
 {
-    AuditTempDir dir;
-    mlc::store::Database db(dir.path / "state.db");
+    mlc::test::TempDir dir;
+    mlc::store::Database db(dir.path() / "state.db");
     AuditLog log(db);
     CHECK(log.verify().ok);
     CHECK(log.verify().rows_checked == 0);
@@ -285,8 +270,8 @@ TEST_CASE("audit verify on an intact chain", "[store][audit]")
 
 TEST_CASE("audit rows cannot be updated or deleted", "[store][audit]")
 {
-    AuditTempDir dir;
-    mlc::store::Database db(dir.path / "state.db");
+    mlc::test::TempDir dir;
+    mlc::store::Database db(dir.path() / "state.db");
     AuditLog log(db);
     mlc::FakeClock clock;
     seed(log, clock);
@@ -300,8 +285,8 @@ TEST_CASE("audit rows cannot be updated or deleted", "[store][audit]")
 
 TEST_CASE("audit verify finds tampering", "[store][audit]")
 {
-    AuditTempDir dir;
-    const fs::path file = dir.path / "state.db";
+    mlc::test::TempDir dir;
+    const fs::path file = dir.path() / "state.db";
     mlc::store::Database db(file);
     AuditLog log(db);
     mlc::FakeClock clock;
@@ -355,8 +340,8 @@ TEST_CASE("audit verify finds tampering", "[store][audit]")
 
 TEST_CASE("audit messages are redacted", "[store][audit]")
 {
-    AuditTempDir dir;
-    mlc::store::Database db(dir.path / "state.db");
+    mlc::test::TempDir dir;
+    mlc::store::Database db(dir.path() / "state.db");
     AuditLog log(db);
     mlc::log::register_secret("audit-test-secret-9f3k");
     AuditEntry e = entry("supplier", "1", "failed");

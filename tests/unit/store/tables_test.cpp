@@ -4,6 +4,7 @@
 #include "store/postings.hpp"
 #include "store/runs.hpp"
 #include "store/watermarks.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <unistd.h>
@@ -12,26 +13,13 @@
 #include <cstdlib>
 #include <filesystem>
 
-namespace {
-
-struct TempDir {
-    std::filesystem::path path;
-    TempDir()
-    {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "mlc-tables-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-};
-
-} // namespace
+namespace {} // namespace
 
 TEST_CASE("runs are begun, finished and listed newest first", "[store]")
 {
-    TempDir dir;
+    mlc::test::TempDir dir;
     mlc::FakeClock clock;
-    mlc::store::Database db(dir.path / "state.db", clock);
+    mlc::store::Database db(dir.path() / "state.db", clock);
     const auto first = mlc::store::begin_run(db, "sync-suppliers");
     clock.advance(std::chrono::seconds(5));
     mlc::store::finish_run(db, first, 1, R"({"created":3})");
@@ -55,8 +43,8 @@ TEST_CASE("runs are begun, finished and listed newest first", "[store]")
 
 TEST_CASE("watermarks are upserted per stream", "[store]")
 {
-    TempDir dir;
-    mlc::store::Database db(dir.path / "state.db");
+    mlc::test::TempDir dir;
+    mlc::store::Database db(dir.path() / "state.db");
     mlc::store::Watermarks marks(db);
     CHECK_FALSE(marks.get("oracle.suppliers").has_value());
     marks.set({"oracle.suppliers", "2026-01-01T00:00:00.000+00:00", "300000047", ""});
@@ -75,8 +63,8 @@ TEST_CASE("watermarks are upserted per stream", "[store]")
 
 TEST_CASE("links round-trip and are found from either side", "[store]")
 {
-    TempDir dir;
-    mlc::store::Database db(dir.path / "state.db");
+    mlc::test::TempDir dir;
+    mlc::store::Database db(dir.path() / "state.db");
     mlc::store::Links links(db);
     REQUIRE(links.upsert({"vendor", "300000047", std::nullopt, "fp1", "oracle", ""}).has_value());
     auto l = links.find_by_oracle("vendor", "300000047");
@@ -105,8 +93,8 @@ TEST_CASE("links round-trip and are found from either side", "[store]")
 
 TEST_CASE("postings: recorded before sending, unique per source key, then marked", "[store]")
 {
-    TempDir dir;
-    mlc::store::Database db(dir.path / "state.db");
+    mlc::test::TempDir dir;
+    mlc::store::Database db(dir.path() / "state.db");
     const auto run = mlc::store::begin_run(db, "post-costs");
     mlc::store::Postings postings(db);
     CHECK_FALSE(postings.find("direct_cost:123:v4").has_value());
@@ -148,8 +136,8 @@ TEST_CASE("postings: recorded before sending, unique per source key, then marked
 
 TEST_CASE("a posting may not reference a run that does not exist", "[store]")
 {
-    TempDir dir;
-    mlc::store::Database db(dir.path / "state.db");
+    mlc::test::TempDir dir;
+    mlc::store::Database db(dir.path() / "state.db");
     mlc::store::Postings postings(db);
     CHECK_THROWS_AS(postings.record_pending("k:1", "journal", "oracle", "{}", 424242),
                     mlc::store::StoreError);
