@@ -4,6 +4,7 @@
 #include "auth/vault.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "support/env_guard.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -12,31 +13,9 @@
 #include <filesystem>
 #include <sstream>
 
-namespace {
+using mlc::test::EnvGuard;
 
-struct EnvGuard {
-    std::string name;
-    std::optional<std::string> saved;
-    EnvGuard(std::string n, const char* value) : name(std::move(n))
-    {
-        if (const char* old = std::getenv(name.c_str())) {
-            saved = old;
-        }
-        if (value != nullptr) {
-            setenv(name.c_str(), value, 1);
-        } else {
-            unsetenv(name.c_str());
-        }
-    }
-    ~EnvGuard()
-    {
-        if (saved) {
-            setenv(name.c_str(), saved->c_str(), 1);
-        } else {
-            unsetenv(name.c_str());
-        }
-    }
-};
+namespace {
 
 mlc::Config config_in(const std::filesystem::path& dir)
 {

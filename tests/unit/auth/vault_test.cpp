@@ -2,6 +2,7 @@
 // key file permissions enforced.
 #include "auth/vault.hpp"
 #include "core/error.hpp"
+#include "support/env_guard.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -12,32 +13,9 @@
 #include <fstream>
 #include <sstream>
 
-namespace {
+using mlc::test::EnvGuard;
 
-// Sets (or unsets, with nullptr) an environment variable for one scope.
-struct EnvGuard {
-    std::string name;
-    std::optional<std::string> saved;
-    EnvGuard(std::string n, const char* value) : name(std::move(n))
-    {
-        if (const char* old = std::getenv(name.c_str())) {
-            saved = old;
-        }
-        if (value != nullptr) {
-            setenv(name.c_str(), value, 1);
-        } else {
-            unsetenv(name.c_str());
-        }
-    }
-    ~EnvGuard()
-    {
-        if (saved) {
-            setenv(name.c_str(), saved->c_str(), 1);
-        } else {
-            unsetenv(name.c_str());
-        }
-    }
-};
+namespace {
 
 std::string read_all(const std::filesystem::path& p)
 {
