@@ -21,6 +21,10 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
+"$here/scripts/install-deps.sh" --bench >/dev/null
+if [[ -z "${BUILD_DIR:-}" && "$build" == "$here/build" ]]; then
+  "$here/scripts/build.sh" --target ml-connector ml-connector-sim >/dev/null
+fi
 cli="$build/cmd/ml-connector"
 sim="$build/tests/sim/ml-connector-sim"
 for b in "$cli" "$sim"; do
@@ -135,6 +139,8 @@ done
 
 if [[ ${#sizes[@]} -ge 2 ]]; then
   small="${sizes[0]}"; large="${sizes[1]}"
-  printf "peak RSS first sync: %s KiB at %s, %s KiB at %s: ratio %.2f (target <= 1.20)\n" \
-    "${first_rss[$small]}" "$small" "${first_rss[$large]}" "$large" "$(echo "${first_rss[$large]} / ${first_rss[$small]}" | bc -l)"
+  target="target <= 1.20"
+  [[ "$large" != 20000 ]] && target="the <= 1.20 target is for 2,000 vs 20,000; fixed costs weigh more here"
+  printf "peak RSS first sync: %s KiB at %s, %s KiB at %s: ratio %.2f (%s)\n" \
+    "${first_rss[$small]}" "$small" "${first_rss[$large]}" "$large" "$(echo "${first_rss[$large]} / ${first_rss[$small]}" | bc -l)" "$target"
 fi

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs exactly what the build needs, from Debian's archive. Idempotent and non-interactive:
 # when every package is already installed it does nothing (and needs no network).
+#   scripts/install-deps.sh          what the build, the tests and the demo need
+#   scripts/install-deps.sh --bench  also the tools the benchmark scripts use
 set -euo pipefail
 
 packages=(
@@ -9,6 +11,9 @@ packages=(
   libsodium-dev libcpp-httplib-dev libzip-dev
   curl
 )
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(jq sqlite3 time bc)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
