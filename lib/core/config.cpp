@@ -21,6 +21,98 @@ namespace {
 constexpr const char* k_hint = "see ml-connector init";
 constexpr const char* k_rest_root = "/fscmRestApi/resources/11.13.18.05";
 
+int segment_number(const rapidjson::Value& v, const std::string& pointer)
+{
+    int n = 0;
+    if (v.IsInt()) {
+        n = v.GetInt();
+    } else if (v.IsString()) {
+        std::string s = v.GetString();
+        if (s.starts_with("Segment")) {
+            s = s.substr(7);
+        }
+        try {
+            n = std::stoi(s);
+        } catch (const std::exception&) {
+            n = 0;
+        }
+    }
+    if (n < 1 || n > k_max_account_segments) {
+        throw ConfigError(pointer + ": expected a segment number 1.."
+                              + std::to_string(k_max_account_segments) + " or \"SegmentN\"",
+                          "e.g. \"natural_account_segment\": 4");
+    }
+    return n;
+}
+
+// nullopt when the mapping has no cost_codes section; ConfigError naming the JSON pointer when
+// it is malformed.
+std::optional<CostCodeMappingConfig> parse_cost_code_mapping(const rapidjson::Value& mapping)
+{
+    if (!mapping.IsObject()) {
+        throw ConfigError("/mapping: expected an object");
+    }
+    const auto* cc = json::find(mapping, "cost_codes");
+    if (cc == nullptr) {
+        return std::nullopt;
+    }
+    if (!cc->IsObject()) {
+        throw ConfigError("/mapping/cost_codes: expected object, got " + json::type_name(*cc));
+    }
+    CostCodeMappingConfig m;
+    const auto* nat = json::find(*cc, "natural_account_segment");
+    if (nat == nullptr) {
+        throw ConfigError("/mapping/cost_codes/natural_account_segment: missing",
+                          "name the segment that holds the natural account, e.g. 4");
+    }
+    m.natural_segment = segment_number(*nat, "/mapping/cost_codes/natural_account_segment");
+    if (const auto* segs = json::find(*cc, "code_segments")) {
+        if (!segs->IsArray()) {
+            throw ConfigError("/mapping/cost_codes/code_segments: expected array, got "
+                              + json::type_name(*segs));
+        }
+        for (rapidjson::SizeType i = 0; i < segs->Size(); ++i) {
+            m.code_segments.push_back(segment_number(
+                (*segs)[i], "/mapping/cost_codes/code_segments/" + std::to_string(i)));
+        }
+    }
+    if (const auto* types = json::find(*cc, "account_types")) {
+        if (!types->IsArray()) {
+            throw ConfigError("/mapping/cost_codes/account_types: expected array, got "
+                              + json::type_name(*types));
+        }
+        for (rapidjson::SizeType i = 0; i < types->Size(); ++i) {
+            if (!(*types)[i].IsString()) {
+                throw ConfigError("/mapping/cost_codes/account_types/" + std::to_string(i)
+                                  + ": expected string, got " + json::type_name((*types)[i]));
+            }
+            m.account_types.emplace_back((*types)[i].GetString());
+        }
+    }
+    if (const auto* ranges = json::find(*cc, "account_ranges")) {
+        if (!ranges->IsArray()) {
+            throw ConfigError("/mapping/cost_codes/account_ranges: expected array, got "
+                              + json::type_name(*ranges));
+        }
+        for (rapidjson::SizeType i = 0; i < ranges->Size(); ++i) {
+            const auto& r = (*ranges)[i];
+            if (!r.IsArray() || r.Size() != 2 || !r[0].IsString() || !r[1].IsString()) {
+                throw ConfigError("/mapping/cost_codes/account_ranges/" + std::to_string(i)
+                                      + ": expected [\"from\", \"to\"]",
+                                  "e.g. [[\"5000\", \"5999\"]]");
+            }
+            m.ranges.emplace_back(r[0].GetString(), r[1].GetString());
+        }
+    }
+    if (auto name = json::get_string(*cc, "list_name")) {
+        if (name->empty()) {
+            throw ConfigError("/mapping/cost_codes/list_name: must not be empty");
+        }
+        m.list_name = *name;
+    }
+    return m;
+}
+
 // Replaces // comments outside strings with spaces, so offsets (and line:column in parse
 // errors) still point at the user's text.
 std::string strip_comments(const std::string& text)
@@ -386,6 +478,7 @@ Config parse_config(const std::string& json_text, const std::filesystem::path& o
 
     if (const auto* m = json::find(doc, "mapping"); m != nullptr) {
         cfg.mapping_json = json::to_string(*m);
+        cfg.mapping.cost_codes = parse_cost_code_mapping(*m);
     }
     return cfg;
 }

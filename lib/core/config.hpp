@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mlc {
@@ -51,8 +52,30 @@ struct WebhookConfig {
     int spool_retention_days = 14;
 };
 
-// The mapping section stays as validated JSON text here; each flow parses the part it owns
-// (projects -> cost center, cost codes -> natural account, journal source/category, ledger).
+// Oracle account combinations have Segment1..Segment10.
+inline constexpr int k_max_account_segments = 10;
+
+// mapping.cost_codes in the config (the GL account -> cost code flow):
+//   {"natural_account_segment": 4,          which SegmentN is the natural account (1-based)
+//    "code_segments": [4],                  segments joined with "-" into the cost code
+//                                           (default: every non-empty segment)
+//    "account_types": ["E"],                publish only these AccountTypes (default: all)
+//    "account_ranges": [["5000","5999"]],   natural account ranges, inclusive (default: all)
+//    "list_name": "ERP Standard Cost Code List"}
+struct CostCodeMappingConfig {
+    int natural_segment = 0; // 1-based; required
+    std::vector<int> code_segments;
+    std::vector<std::string> account_types;
+    std::vector<std::pair<std::string, std::string>> ranges;
+    std::string list_name = "ERP Standard Cost Code List";
+};
+
+// The mapping section. Parts a flow owns are parsed into plain structs here, so no flow reads
+// JSON; mapping_json keeps the validated text of the whole section for parts not modelled yet.
+struct MappingConfig {
+    std::optional<CostCodeMappingConfig> cost_codes; // nullopt: no cost_codes section
+};
+
 struct Config {
     std::filesystem::path file; // where it was loaded from
     OracleConfig oracle;
@@ -60,6 +83,7 @@ struct Config {
     StateConfig state;
     HttpConfig http;
     WebhookConfig webhooks;
+    MappingConfig mapping;
     std::string mapping_json = "{}";
 };
 

@@ -2,7 +2,6 @@
 
 #include "core/error.hpp"
 #include "core/fingerprint.hpp"
-#include "core/json.hpp"
 #include "core/json_writer.hpp"
 #include "core/log.hpp"
 #include "store/database.hpp"
@@ -23,98 +22,10 @@ namespace {
 constexpr const char* k_link_kind = "cost_code";
 constexpr const char* k_audit_kind = "gl_account";
 
-int segment_number(const rapidjson::Value& v, const std::string& pointer)
-{
-    int n = 0;
-    if (v.IsInt()) {
-        n = v.GetInt();
-    } else if (v.IsString()) {
-        std::string s = v.GetString();
-        if (s.starts_with("Segment")) {
-            s = s.substr(7);
-        }
-        try {
-            n = std::stoi(s);
-        } catch (const std::exception&) {
-            n = 0;
-        }
-    }
-    if (n < 1 || n > static_cast<int>(oracle::k_max_segments)) {
-        throw ConfigError(pointer + ": expected a segment number 1.."
-                              + std::to_string(oracle::k_max_segments) + " or \"SegmentN\"",
-                          "e.g. \"natural_account_segment\": 4");
-    }
-    return n;
-}
+static_assert(k_max_account_segments == static_cast<int>(oracle::k_max_segments),
+              "the config validates segment numbers against the segments Oracle returns");
 
 } // namespace
-
-std::optional<CostCodeMapping> parse_cost_code_mapping(const std::string& mapping_json)
-{
-    auto doc = json::parse(mapping_json);
-    if (!doc || !doc->IsObject()) {
-        throw ConfigError("/mapping: expected an object");
-    }
-    const auto* cc = json::find(*doc, "cost_codes");
-    if (cc == nullptr) {
-        return std::nullopt;
-    }
-    if (!cc->IsObject()) {
-        throw ConfigError("/mapping/cost_codes: expected object, got " + json::type_name(*cc));
-    }
-    CostCodeMapping m;
-    const auto* nat = json::find(*cc, "natural_account_segment");
-    if (nat == nullptr) {
-        throw ConfigError("/mapping/cost_codes/natural_account_segment: missing",
-                          "name the segment that holds the natural account, e.g. 4");
-    }
-    m.natural_segment = segment_number(*nat, "/mapping/cost_codes/natural_account_segment");
-    if (const auto* segs = json::find(*cc, "code_segments")) {
-        if (!segs->IsArray()) {
-            throw ConfigError("/mapping/cost_codes/code_segments: expected array, got "
-                              + json::type_name(*segs));
-        }
-        for (rapidjson::SizeType i = 0; i < segs->Size(); ++i) {
-            m.code_segments.push_back(segment_number(
-                (*segs)[i], "/mapping/cost_codes/code_segments/" + std::to_string(i)));
-        }
-    }
-    if (const auto* types = json::find(*cc, "account_types")) {
-        if (!types->IsArray()) {
-            throw ConfigError("/mapping/cost_codes/account_types: expected array, got "
-                              + json::type_name(*types));
-        }
-        for (rapidjson::SizeType i = 0; i < types->Size(); ++i) {
-            if (!(*types)[i].IsString()) {
-                throw ConfigError("/mapping/cost_codes/account_types/" + std::to_string(i)
-                                  + ": expected string, got " + json::type_name((*types)[i]));
-            }
-            m.account_types.emplace_back((*types)[i].GetString());
-        }
-    }
-    if (const auto* ranges = json::find(*cc, "account_ranges")) {
-        if (!ranges->IsArray()) {
-            throw ConfigError("/mapping/cost_codes/account_ranges: expected array, got "
-                              + json::type_name(*ranges));
-        }
-        for (rapidjson::SizeType i = 0; i < ranges->Size(); ++i) {
-            const auto& r = (*ranges)[i];
-            if (!r.IsArray() || r.Size() != 2 || !r[0].IsString() || !r[1].IsString()) {
-                throw ConfigError("/mapping/cost_codes/account_ranges/" + std::to_string(i)
-                                      + ": expected [\"from\", \"to\"]",
-                                  "e.g. [[\"5000\", \"5999\"]]");
-            }
-            m.ranges.emplace_back(r[0].GetString(), r[1].GetString());
-        }
-    }
-    if (auto name = json::get_string(*cc, "list_name")) {
-        if (name->empty()) {
-            throw ConfigError("/mapping/cost_codes/list_name: must not be empty");
-        }
-        m.list_name = *name;
-    }
-    return m;
-}
 
 std::string cost_code_filter_reason(const oracle::AccountCombination& a, const CostCodeMapping& m,
                                     std::string_view today)
@@ -379,7 +290,7 @@ FlowSummary sync_cost_codes(const Config& config, Connections& connections, stor
                             store::AuditLog& audit, std::optional<std::int64_t> run_id,
                             Clock& clock, const SyncPassOptions& options)
 {
-    auto mapping = parse_cost_code_mapping(config.mapping_json);
+    const auto& mapping = config.mapping.cost_codes;
     if (!mapping) {
         FlowSummary sum;
         sum.flow = "cost_codes";
@@ -387,7 +298,7 @@ FlowSummary sync_cost_codes(const Config& config, Connections& connections, stor
         sum.skipped_reason = "no mapping.cost_codes section in the config";
         return sum;
     }
-    CostCodeFlow flow(config, connections, db, audit, run_id, clock, options, std::move(*mapping));
+    CostCodeFlow flow(config, connections, db, audit, run_id, clock, options, *mapping);
     return flow.run();
 }
 

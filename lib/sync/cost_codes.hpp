@@ -3,6 +3,7 @@
 // detail-posting combinations, filtered by the `cost_codes` section of the config mapping) into
 // the company's ERP standard cost code list, with the same incremental, fingerprint, postings
 // and audit rules as the vendor flow. The planning part is pure and unit-tested.
+#include "core/config.hpp"
 #include "oracle/account_combinations.hpp"
 #include "procore/cost_codes.hpp"
 #include "sync/suppliers.hpp"
@@ -11,29 +12,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace mlc::sync {
 
-// mapping.cost_codes in the config:
-//   {"natural_account_segment": 4,          which SegmentN is the natural account (1-based)
-//    "code_segments": [4],                  segments joined with "-" into the cost code
-//                                           (default: every non-empty segment)
-//    "account_types": ["E"],                publish only these AccountTypes (default: all)
-//    "account_ranges": [["5000","5999"]],   natural account ranges, inclusive (default: all)
-//    "list_name": "ERP Standard Cost Code List"}
-struct CostCodeMapping {
-    int natural_segment = 0; // 1-based; required
-    std::vector<int> code_segments;
-    std::vector<std::string> account_types;
-    std::vector<std::pair<std::string, std::string>> ranges;
-    std::string list_name = "ERP Standard Cost Code List";
-};
-
-// nullopt when the mapping has no cost_codes section; ConfigError naming the JSON pointer when
-// it is malformed.
-std::optional<CostCodeMapping> parse_cost_code_mapping(const std::string& mapping_json);
+// The cost_codes part of the config mapping, parsed and validated with the config
+// (Config::mapping.cost_codes).
+using CostCodeMapping = CostCodeMappingConfig;
 
 // The name prefix of a published cost code whose combination is no longer published.
 inline constexpr const char* k_retired_prefix = "[INACTIVE] ";

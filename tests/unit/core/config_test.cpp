@@ -8,7 +8,9 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -37,6 +39,14 @@ std::string error_of(const std::string& text)
     }
     FAIL("no ConfigError for: " << text);
     return {};
+}
+
+// The minimal config with `mapping_json` as its mapping section; its parsed cost_codes part.
+std::optional<mlc::CostCodeMappingConfig> parse_cost_code_mapping(const std::string& mapping_json)
+{
+    auto text = k_minimal;
+    text.insert(text.rfind('}'), R"(, "mapping": )" + mapping_json);
+    return mlc::parse_config(text, "/etc/mlc/ml-connector.json").mapping.cost_codes;
 }
 
 } // namespace
@@ -217,4 +227,30 @@ TEST_CASE("load_config on a missing file says so and points at init", "[config]"
         CHECK(std::string(e.what()) == "config: cannot read " + file.string());
         CHECK(e.hint() == "run ml-connector init");
     }
+}
+
+TEST_CASE("mapping.cost_codes is read into its struct and bad values are named by pointer",
+          "[config][cost_codes]")
+{
+    using mlc::ConfigError;
+    CHECK_FALSE(parse_cost_code_mapping("{}").has_value());
+    CHECK_FALSE(mlc::parse_config(k_minimal, "/etc/mlc/ml-connector.json").mapping.cost_codes);
+    auto m = parse_cost_code_mapping(
+        R"({"cost_codes":{"natural_account_segment":"Segment3","code_segments":[2,3],
+        "account_types":["E"],"account_ranges":[["5000","5999"]],"list_name":"GL"}})");
+    REQUIRE(m.has_value());
+    CHECK(m->natural_segment == 3);
+    CHECK(m->code_segments == std::vector<int>{2, 3});
+    CHECK(m->account_types == std::vector<std::string>{"E"});
+    CHECK(m->ranges.size() == 1);
+    CHECK(m->list_name == "GL");
+    CHECK_THROWS_WITH(parse_cost_code_mapping(R"({"cost_codes":{}})"),
+                      Catch::Contains("/mapping/cost_codes/natural_account_segment"));
+    CHECK_THROWS_AS(parse_cost_code_mapping(R"({"cost_codes":{"natural_account_segment":99}})"),
+                    ConfigError);
+    CHECK_THROWS_WITH(
+        parse_cost_code_mapping(
+            R"({"cost_codes":{"natural_account_segment":3,"account_ranges":[["1"]]}})"),
+        Catch::Contains("/mapping/cost_codes/account_ranges/0"));
+    CHECK_THROWS_AS(parse_cost_code_mapping(R"({"cost_codes":[]})"), ConfigError);
 }

@@ -26,30 +26,6 @@ oracle::AccountCombination account(std::int64_t id, std::string natural, std::st
 
 } // namespace
 
-TEST_CASE("parse_cost_code_mapping reads the section and names bad values by pointer",
-          "[sync][cost_codes]")
-{
-    CHECK_FALSE(parse_cost_code_mapping("{}").has_value());
-    auto m = parse_cost_code_mapping(
-        R"({"cost_codes":{"natural_account_segment":"Segment3","code_segments":[2,3],
-        "account_types":["E"],"account_ranges":[["5000","5999"]],"list_name":"GL"}})");
-    REQUIRE(m.has_value());
-    CHECK(m->natural_segment == 3);
-    CHECK(m->code_segments == std::vector<int>{2, 3});
-    CHECK(m->account_types == std::vector<std::string>{"E"});
-    CHECK(m->ranges.size() == 1);
-    CHECK(m->list_name == "GL");
-    CHECK_THROWS_WITH(parse_cost_code_mapping(R"({"cost_codes":{}})"),
-                      Catch::Contains("/mapping/cost_codes/natural_account_segment"));
-    CHECK_THROWS_AS(parse_cost_code_mapping(R"({"cost_codes":{"natural_account_segment":99}})"),
-                    ConfigError);
-    CHECK_THROWS_WITH(
-        parse_cost_code_mapping(
-            R"({"cost_codes":{"natural_account_segment":3,"account_ranges":[["1"]]}})"),
-        Catch::Contains("/mapping/cost_codes/account_ranges/0"));
-    CHECK_THROWS_AS(parse_cost_code_mapping(R"({"cost_codes":[]})"), ConfigError);
-}
-
 TEST_CASE("plan_cost_code filters, builds code and name, and skips unchanged", "[sync][cost_codes]")
 {
     CostCodeMapping m;
