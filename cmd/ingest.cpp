@@ -3,7 +3,6 @@
 #include "sync/ingest.hpp"
 
 #include "commands.hpp"
-#include "sync/pass.hpp"
 
 #include <fmt/format.h>
 
@@ -19,14 +18,10 @@ void set_ingest_command(CLI::App& app, Context& ctx)
     sub->add_flag("--json", *json, "Print the summary as JSON");
     sub->callback([&ctx, json] {
         const Config config = ctx.load_config();
-        // Taking the spool in is what every pass does first: the pass run alone does the work.
-        sync::PassRun run(config, "ingest", /*dry_run=*/false, system_clock());
-        const sync::IngestSummary& summary = run.ingested();
-        const auto code = summary.rejected > 0 ? ExitCode::partial : ExitCode::ok;
-        run.finish(static_cast<int>(code), sync::to_json(summary));
-        fmt::print("{}\n", *json ? sync::to_json(summary) : sync::to_text(summary));
+        const auto outcome = sync::run_ingest(config, system_clock());
+        fmt::print("{}\n", *json ? sync::to_json(outcome.summary) : sync::to_text(outcome.summary));
         std::fflush(stdout);
-        ctx.exit_code = static_cast<int>(code);
+        ctx.exit_code = static_cast<int>(outcome.code);
     });
 }
 

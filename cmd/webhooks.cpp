@@ -3,10 +3,7 @@
 // that are not in our inbox.
 #include "sync/webhooks.hpp"
 
-#include "auth/credentials.hpp"
 #include "commands.hpp"
-#include "sync/connections.hpp"
-#include "sync/pass.hpp"
 
 #include <fmt/format.h>
 
@@ -35,11 +32,7 @@ void set_webhooks_command(CLI::App& app, Context& ctx)
     install->add_flag("--json", iopts->json, "Print the result as JSON");
     install->callback([&ctx, iopts] {
         const Config config = ctx.load_config();
-        const Secret secret = auth::resolve_secret("webhook", config);
-        sync::Connections connections(config, system_clock());
-        auto result =
-            sync::install_webhooks(config, connections.procore().http(), secret, iopts->install);
-        result.calls = connections.calls().snapshot();
+        const auto result = sync::run_webhooks_install(config, system_clock(), iopts->install);
         fmt::print("{}", iopts->json ? sync::to_json(result) + "\n" : sync::to_text(result));
         std::fflush(stdout);
         ctx.exit_code = static_cast<int>(ExitCode::ok);
@@ -51,23 +44,11 @@ void set_webhooks_command(CLI::App& app, Context& ctx)
     check->add_flag("--json", *cjson, "Print the result as JSON");
     check->callback([&ctx, cjson] {
         const Config config = ctx.load_config();
-        // Procore echoes the hook's destination_headers (our secret) when we list hooks: make
-        // sure the redactor knows it before anything is logged. check works without it.
-        try {
-            auth::resolve_secret("webhook", config);
-        } catch (const Fatal&) {
-        }
-        sync::Connections connections(config, system_clock());
-        // A pass like the others: the spool is taken in first (by the pass run), so a delivery
-        // that reached us but was not ingested yet is not reported as lost.
-        sync::PassRun run(config, "webhooks check", /*dry_run=*/false, system_clock());
-        auto result = sync::check_webhooks(config, connections.procore().http(), run.db());
-        result.calls = connections.calls().snapshot();
-        const auto code = result.gap() ? ExitCode::partial : ExitCode::ok;
-        run.finish(static_cast<int>(code), sync::to_json(result));
-        fmt::print("{}", *cjson ? sync::to_json(result) + "\n" : sync::to_text(result));
+        const auto outcome = sync::run_webhooks_check(config, system_clock());
+        fmt::print("{}",
+                   *cjson ? sync::to_json(outcome.result) + "\n" : sync::to_text(outcome.result));
         std::fflush(stdout);
-        ctx.exit_code = static_cast<int>(code);
+        ctx.exit_code = static_cast<int>(outcome.code);
     });
 }
 

@@ -242,4 +242,13 @@ std::string to_text(const IngestSummary& s)
                        s.rejected);
 }
 
+IngestOutcome run_ingest(const Config& config, Clock& clock)
+{
+    PassRun run(config, "ingest", /*dry_run=*/false, clock);
+    IngestOutcome outcome{.summary = run.ingested(),
+                          .code = run.ingested().rejected > 0 ? ExitCode::partial : ExitCode::ok};
+    run.finish(static_cast<int>(outcome.code), to_json(outcome.summary));
+    return outcome;
+}
+
 } // namespace mlc::sync

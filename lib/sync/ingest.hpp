@@ -7,6 +7,7 @@
 // and never acted on; events no pass consumes are kept as ignored.
 #include "core/clock.hpp"
 #include "core/config.hpp"
+#include "core/error.hpp"
 
 #include <cstdint>
 #include <map>
@@ -58,6 +59,15 @@ IngestSummary ingest_spool(const Config& config, store::Database& db, store::Aud
 // The same inside a pass (its database, audit log, command and run id); a dry run takes
 // nothing in and returns an empty summary.
 IngestSummary ingest_spool(const Config& config, PassRun& run, const Clock& clock);
+
+struct IngestOutcome {
+    IngestSummary summary;
+    ExitCode code = ExitCode::ok; // partial when a spool file had to be rejected
+};
+
+// `ml-connector ingest` whole: taking the spool in is what every pass does first, so a pass run
+// alone does the work; the run is finished with the outcome's code.
+IngestOutcome run_ingest(const Config& config, Clock& clock);
 
 std::string to_json(const IngestSummary& summary);
 // "ingest: 5 files, 3 new (post-costs 3), 1 duplicate, 1 echo, 0 ignored, 0 rejected".

@@ -1,11 +1,14 @@
 #include "sync/webhooks.hpp"
 
+#include "auth/credentials.hpp"
 #include "core/json_writer.hpp"
 #include "core/log.hpp"
 #include "procore/webhooks.hpp"
 #include "spool/event.hpp"
 #include "store/inbox.hpp"
+#include "sync/connections.hpp"
 #include "sync/ingest.hpp"
+#include "sync/pass.hpp"
 
 #include <fmt/format.h>
 
@@ -419,6 +422,34 @@ std::string to_text(const CheckResult& r)
                            r.hook_id, r.deliveries_read);
     }
     return out;
+}
+
+InstallResult run_webhooks_install(const Config& config, Clock& clock,
+                                   const InstallOptions& options)
+{
+    const Secret secret = auth::resolve_secret("webhook", config);
+    Connections connections(config, clock);
+    auto result = install_webhooks(config, connections.procore().http(), secret, options);
+    result.calls = connections.calls().snapshot();
+    return result;
+}
+
+CheckOutcome run_webhooks_check(const Config& config, Clock& clock)
+{
+    // Procore echoes the hook's destination_headers (our secret) when we list hooks: make sure
+    // the redactor knows it before anything is logged. check works without it.
+    try {
+        auth::resolve_secret("webhook", config);
+    } catch (const Fatal&) {
+    }
+    Connections connections(config, clock);
+    PassRun run(config, "webhooks check", /*dry_run=*/false, clock);
+    CheckOutcome outcome;
+    outcome.result = check_webhooks(config, connections.procore().http(), run.db());
+    outcome.result.calls = connections.calls().snapshot();
+    outcome.code = outcome.result.gap() ? ExitCode::partial : ExitCode::ok;
+    run.finish(static_cast<int>(outcome.code), to_json(outcome.result));
+    return outcome;
 }
 
 } // namespace mlc::sync

@@ -5,6 +5,7 @@
 // `webhooks check` reads the hook's failing and discarded deliveries and names every event
 // Procore gave up on that is not in our inbox, with the earliest timestamp, so an updated_at
 // backfill can cover the gap.
+#include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/secret.hpp"
@@ -79,6 +80,22 @@ struct CheckResult {
 // Throws UsageError when no hook has our namespace (run `webhooks install`), UnreachableError
 // when Procore cannot be reached.
 CheckResult check_webhooks(const Config& config, http::Client& procore_http, store::Database& db);
+
+// `webhooks install` whole: resolves the webhook secret (the header Procore will send us),
+// connects to Procore and installs; the result carries the API calls made. Throws as
+// install_webhooks, and auth's Fatal when the secret is unknown.
+InstallResult run_webhooks_install(const Config& config, Clock& clock,
+                                   const InstallOptions& options);
+
+struct CheckOutcome {
+    CheckResult result;
+    ExitCode code = ExitCode::ok; // partial when there is a gap
+};
+
+// `webhooks check` whole, as a pass like the others: the spool is taken in first (by the pass
+// run), so a delivery that reached us but was not ingested yet is not reported as lost; the run
+// is finished with the outcome's code. Throws as check_webhooks.
+CheckOutcome run_webhooks_check(const Config& config, Clock& clock);
 
 std::string to_json(const InstallResult& r);
 std::string to_text(const InstallResult& r);
