@@ -4,6 +4,8 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "listen/listener.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 #include <arpa/inet.h>
 #include <catch2/catch.hpp>
@@ -36,30 +38,6 @@ const std::string k_event =
     R"({"id":123456789,"ulid":"0A1B2C3D4F5G6H7I8J9K0LMN","api_version":"v2.0",)"
     R"("event_type":"update","resource_name":"Direct Costs","resource_id":5982324300946918154})";
 
-struct TempDir {
-    fs::path path;
-    TempDir()
-    {
-        std::random_device rd;
-        path = fs::temp_directory_path()
-               / ("mlc-listen-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
-        fs::create_directories(path);
-    }
-    ~TempDir()
-    {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
-std::string slurp(const fs::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 std::vector<fs::path> files_in(const fs::path& dir)
 {
     std::vector<fs::path> out;
@@ -88,8 +66,8 @@ httplib::Headers auth(const std::string& value = k_secret)
 
 // A started listener on a fresh spool, and a client for it.
 struct Running {
-    TempDir tmp;
-    fs::path spool = tmp.path / "spool";
+    mlc::test::TempDir tmp;
+    fs::path spool = tmp.path() / "spool";
     Listener listener;
     httplib::Client client;
 
@@ -254,14 +232,14 @@ TEST_CASE("listen_options takes the config's webhooks section", "[listen]")
 
 TEST_CASE("Listener refuses to start without a secret or with bad options", "[listen]")
 {
-    TempDir tmp;
-    auto o = options_for(tmp.path / "spool");
+    mlc::test::TempDir tmp;
+    auto o = options_for(tmp.path() / "spool");
     o.secret = Secret();
     CHECK_THROWS_AS(Listener(o), mlc::Fatal);
-    o = options_for(tmp.path / "spool");
+    o = options_for(tmp.path() / "spool");
     o.path = "webhooks";
     CHECK_THROWS_AS(Listener(o), mlc::Fatal);
-    o = options_for(tmp.path / "spool");
+    o = options_for(tmp.path() / "spool");
     o.threads = 0;
     CHECK_THROWS_AS(Listener(o), mlc::Fatal);
 }
@@ -275,7 +253,7 @@ TEST_CASE("A good delivery is spooled byte for byte and answered 200", "[listen]
     CHECK(res->body == R"({"ok":true})");
     const auto files = r.spooled();
     REQUIRE(files.size() == 1);
-    CHECK(slurp(files[0]) == k_event);
+    CHECK(mlc::test::read_file(files[0]) == k_event);
     CHECK(files_in(r.spool / "tmp").empty());
     CHECK(r.listener.stats().accepted == 1);
 
@@ -314,11 +292,11 @@ TEST_CASE("Wrong, missing or doubled secrets get 401 and nothing is written", "[
 TEST_CASE("Log lines: one per request, a warning with the address on 401, never the header value",
           "[listen]")
 {
-    TempDir logs;
+    mlc::test::TempDir logs;
     const auto previous = mlc::log::level();
     mlc::log::configure(mlc::log::Level::debug, mlc::log::Format::text);
     const int saved = ::dup(2);
-    const fs::path file = logs.path / "stderr.txt";
+    const fs::path file = logs.path() / "stderr.txt";
     {
         std::FILE* out = std::fopen(file.c_str(), "w");
         REQUIRE(out != nullptr);
@@ -339,7 +317,7 @@ TEST_CASE("Log lines: one per request, a warning with the address on 401, never 
     ::close(saved);
     mlc::log::configure(previous, mlc::log::Format::text);
 
-    const std::string text = slurp(file);
+    const std::string text = mlc::test::read_file(file);
     INFO(text);
     CHECK(text.find("listen: 401 for /webhooks/procore from 127.0.0.1") != std::string::npos);
     CHECK(text.find("POST /webhooks/procore -> 401") != std::string::npos);
@@ -393,7 +371,7 @@ TEST_CASE("Oversize bodies get 413 and nothing is written", "[listen]")
     CHECK(raw.read_response().starts_with("HTTP/1.1 413"));
 
     REQUIRE(r.spooled().size() == 1);
-    CHECK(slurp(r.spooled()[0]) == at_limit);
+    CHECK(mlc::test::read_file(r.spooled()[0]) == at_limit);
 }
 
 TEST_CASE("Bodies that are not a JSON object get 400 and nothing is written", "[listen]")
@@ -491,7 +469,7 @@ TEST_CASE("A stalled client is cut off by the read timeout without holding up ot
 
     // Only the good delivery is in the spool.
     REQUIRE(r.spooled().size() == 1);
-    CHECK(slurp(r.spooled()[0]) == body);
+    CHECK(mlc::test::read_file(r.spooled()[0]) == body);
 }
 
 TEST_CASE("A burst of 200 deliveries from 8 threads lands exactly once each", "[listen]")
@@ -521,7 +499,7 @@ TEST_CASE("A burst of 200 deliveries from 8 threads lands exactly once each", "[
     CHECK(ok == 200);
     std::multiset<std::string> bodies;
     for (const auto& f : r.spooled()) {
-        bodies.insert(slurp(f));
+        bodies.insert(mlc::test::read_file(f));
     }
     REQUIRE(bodies.size() == 200);
     for (int t = 0; t < 8; ++t) {
@@ -553,7 +531,7 @@ TEST_CASE("stop() lets an in-flight delivery finish and be spooled", "[listen]")
     CHECK(stopped);
     CHECK(response.starts_with("HTTP/1.1 200"));
     REQUIRE(r.spooled().size() == 1);
-    CHECK(slurp(r.spooled()[0]) == body);
+    CHECK(mlc::test::read_file(r.spooled()[0]) == body);
 
     // Stopped means stopped: nothing accepts any more.
     httplib::Client after("127.0.0.1", r.listener.port());
@@ -564,7 +542,7 @@ TEST_CASE("stop() lets an in-flight delivery finish and be spooled", "[listen]")
 
 TEST_CASE("SIGTERM finishes and returns normally from run_until_signal", "[listen]")
 {
-    TempDir tmp;
+    mlc::test::TempDir tmp;
     int ready[2];
     REQUIRE(::pipe(ready) == 0);
     const pid_t child = ::fork();
@@ -573,7 +551,7 @@ TEST_CASE("SIGTERM finishes and returns normally from run_until_signal", "[liste
         ::close(ready[0]);
         int code = 0;
         try {
-            Listener l(options_for(tmp.path / "spool"));
+            Listener l(options_for(tmp.path() / "spool"));
             l.run_until_signal(
                 [&](int port) { [[maybe_unused]] auto n = ::write(ready[1], &port, sizeof port); });
         } catch (...) {
@@ -597,15 +575,15 @@ TEST_CASE("SIGTERM finishes and returns normally from run_until_signal", "[liste
     REQUIRE(::waitpid(child, &status, 0) == child);
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
-    const auto files = files_in(tmp.path / "spool" / "new");
+    const auto files = files_in(tmp.path() / "spool" / "new");
     REQUIRE(files.size() == 1);
-    CHECK(slurp(files[0]) == k_event);
+    CHECK(mlc::test::read_file(files[0]) == k_event);
 }
 
 TEST_CASE("Zero loss: every delivery acknowledged before a SIGKILL is in the spool", "[listen]")
 {
-    TempDir tmp;
-    const fs::path spool = tmp.path / "spool";
+    mlc::test::TempDir tmp;
+    const fs::path spool = tmp.path() / "spool";
     int ready[2];
     REQUIRE(::pipe(ready) == 0);
     const pid_t child = ::fork();
@@ -674,7 +652,7 @@ TEST_CASE("Zero loss: every delivery acknowledged before a SIGKILL is in the spo
 
     std::multiset<std::string> spooled;
     for (const auto& f : files_in(spool / "new")) {
-        spooled.insert(slurp(f));
+        spooled.insert(mlc::test::read_file(f));
     }
     INFO("acknowledged " << acknowledged.size() << " of " << attempts.load() << " attempts; "
                          << spooled.size() << " files in new/");
