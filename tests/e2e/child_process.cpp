@@ -24,13 +24,14 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const ProcessOp
     if (::pipe2(fds, O_CLOEXEC) != 0) {
         throw std::runtime_error("pipe failed");
     }
+    const PreparedExec prepared(argv, options);
     pid_ = ::fork();
     if (pid_ < 0) {
         throw std::runtime_error("fork failed");
     }
     if (pid_ == 0) {
-        exec_child(argv, options, ::open("/dev/null", O_RDONLY), fds[1],
-                   ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600));
+        prepared.exec(::open("/dev/null", O_RDONLY), fds[1],
+                      ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600));
     }
     ::close(fds[1]);
     out_fd_ = fds[0];

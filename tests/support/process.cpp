@@ -4,12 +4,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 namespace mlc::test {
 
@@ -21,17 +23,52 @@ std::string read_file(const std::filesystem::path& path)
     return s.str();
 }
 
-void exec_child(const std::vector<std::string>& argv, const ProcessOptions& options, int in_fd,
-                int out_fd, int err_fd)
+PreparedExec::PreparedExec(const std::vector<std::string>& argv, const ProcessOptions& options)
+    : args_(argv), cwd_(options.cwd.string())
 {
-    if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) {
+    auto overridden = [&options](std::string_view name) {
+        for (const auto& unset : options.unset_env) {
+            if (unset == name) {
+                return true;
+            }
+        }
+        for (const auto& [set, value] : options.env) {
+            if (set == name) {
+                return true;
+            }
+        }
+        return false;
+    };
+    for (char** e = environ; *e != nullptr; ++e) {
+        const std::string_view entry(*e);
+        if (!overridden(entry.substr(0, entry.find('=')))) {
+            env_.emplace_back(entry);
+        }
+    }
+    // A later entry for the same name wins, as with successive setenv() calls.
+    for (auto it = options.env.rbegin(); it != options.env.rend(); ++it) {
+        bool later = false;
+        for (auto after = options.env.rbegin(); after != it; ++after) {
+            later = later || after->first == it->first;
+        }
+        if (!later) {
+            env_.push_back(it->first + "=" + it->second);
+        }
+    }
+    for (auto& a : args_) {
+        argv_.push_back(a.data());
+    }
+    argv_.push_back(nullptr);
+    for (auto& e : env_) {
+        envp_.push_back(e.data());
+    }
+    envp_.push_back(nullptr);
+}
+
+void PreparedExec::exec(int in_fd, int out_fd, int err_fd) const noexcept
+{
+    if (!cwd_.empty() && chdir(cwd_.c_str()) != 0) {
         _exit(127);
-    }
-    for (const auto& name : options.unset_env) {
-        unsetenv(name.c_str());
-    }
-    for (const auto& [name, value] : options.env) {
-        setenv(name.c_str(), value.c_str(), 1);
     }
     if (in_fd < 0 || out_fd < 0 || err_fd < 0) {
         _exit(127);
@@ -39,13 +76,7 @@ void exec_child(const std::vector<std::string>& argv, const ProcessOptions& opti
     dup2(in_fd, 0);
     dup2(out_fd, 1);
     dup2(err_fd, 2);
-    std::vector<char*> args;
-    args.reserve(argv.size() + 1);
-    for (const auto& a : argv) {
-        args.push_back(const_cast<char*>(a.c_str()));
-    }
-    args.push_back(nullptr);
-    execv(args[0], args.data());
+    execve(argv_[0], argv_.data(), envp_.data());
     _exit(127);
 }
 
@@ -62,17 +93,21 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
         in << options.stdin_data;
     }
 
+    const PreparedExec prepared(argv, options);
     const pid_t pid = fork();
     if (pid < 0) {
         throw std::runtime_error("fork failed");
     }
     if (pid == 0) {
-        exec_child(argv, options, open(in_path.c_str(), O_RDONLY),
-                   open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600),
-                   open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600));
+        prepared.exec(open(in_path.c_str(), O_RDONLY),
+                      open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600),
+                      open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600));
     }
     int status = 0;
     while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            throw std::runtime_error("waitpid failed");
+        }
     }
     ProcessResult result;
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -23,11 +23,25 @@ struct ProcessOptions {
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
 
-// In a forked child: applies `options` (cwd, unset_env, env; stdin_data is the caller's), makes
-// in_fd, out_fd and err_fd its standard streams and executes argv[0]. Exits with 127 when any
-// step fails, as a shell does for a command it cannot run.
-[[noreturn]] void exec_child(const std::vector<std::string>& argv, const ProcessOptions& options,
-                             int in_fd, int out_fd, int err_fd);
+// Everything a forked child needs to run a program, built in the parent. A test process has
+// threads (the simulators), and after fork() only async-signal-safe calls are allowed: a child
+// that called setenv() or malloc() could wait forever on a lock another thread held at the
+// moment of the fork. So the argument and environment arrays are made here, and exec() only
+// calls chdir, dup2, execve and _exit.
+class PreparedExec {
+public:
+    PreparedExec(const std::vector<std::string>& argv, const ProcessOptions& options);
+    // In the forked child: in_fd, out_fd and err_fd become its standard streams and argv[0]
+    // replaces it. Exits with 127 when any step fails, as a shell does for a command it cannot run.
+    [[noreturn]] void exec(int in_fd, int out_fd, int err_fd) const noexcept;
+
+private:
+    std::vector<std::string> args_;
+    std::vector<std::string> env_;
+    std::vector<char*> argv_;
+    std::vector<char*> envp_;
+    std::string cwd_;
+};
 
 // A whole file's bytes; empty when it cannot be read.
 std::string read_file(const std::filesystem::path& path);
