@@ -149,7 +149,7 @@ std::int64_t ceil_div(std::int64_t a, std::int64_t b)
 } // namespace
 
 TEST_CASE(
-    "first sync creates one vendor per supplier within the call budget; a rerun writes nothing",
+    "first sync creates one vendor per supplier within the call budget, a rerun writes nothing",
     "[e2e][suppliers]")
 {
     constexpr int n = 1200;
@@ -299,7 +299,7 @@ TEST_CASE("a pre-existing vendor is linked by name, an ambiguous one is reported
     CHECK(vendors.size() == before + static_cast<std::size_t>(applied(doc, "created")));
 }
 
-TEST_CASE("a per-item sync error is recorded, audited and queued; the pass goes on with exit 1",
+TEST_CASE("a per-item sync error is recorded, audited and queued, the pass goes on with exit 1",
           "[e2e][suppliers]")
 {
     Env env(40);
@@ -535,7 +535,7 @@ TEST_CASE("sync-suppliers refuses bad options and a held lock", "[e2e][suppliers
     CHECK(held.err.find("error:") != std::string::npos);
 }
 
-TEST_CASE("GL accounts become standard cost codes; a rerun writes nothing", "[e2e][suppliers]")
+TEST_CASE("GL accounts become standard cost codes, a rerun writes nothing", "[e2e][suppliers]")
 {
     Env env(5);
     env.set_mapping(

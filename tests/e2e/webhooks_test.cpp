@@ -265,7 +265,7 @@ TEST_CASE("a change made with our own client id comes back as an echo", "[e2e][w
     CHECK(l.child->stop(SIGTERM) == 0);
 }
 
-TEST_CASE("ids above 2^53 round-trip exactly; corrupt spool files are rejected and audited",
+TEST_CASE("ids above 2^53 round-trip exactly, corrupt spool files are rejected and audited",
           "[e2e][webhooks]")
 {
     E2eEnv env;
@@ -339,7 +339,7 @@ TEST_CASE("ids above 2^53 round-trip exactly; corrupt spool files are rejected a
     CHECK(member(parse_json(status.out)["spool"], "rejected") == 2);
 }
 
-TEST_CASE("webhooks install twice leaves one hook and the same triggers; a new secret updates it",
+TEST_CASE("webhooks install twice leaves one hook and the same triggers, a new secret updates it",
           "[e2e][webhooks]")
 {
     E2eEnv env;
@@ -483,7 +483,7 @@ TEST_CASE("a delivery with the wrong secret header is refused and not spooled", 
     CHECK(l.child->stop(SIGTERM) == 0);
 }
 
-TEST_CASE("status is read-only; listen needs the webhook secret and a valid address",
+TEST_CASE("status is read-only, listen needs the webhook secret and a valid address",
           "[e2e][webhooks][status]")
 {
     E2eEnv env;

@@ -323,7 +323,7 @@ TEST_CASE("loopback hosts are recognised", "[http]")
     }
 }
 
-TEST_CASE("gzip responses are decoded; User-Agent and keep-alive are as designed",
+TEST_CASE("gzip responses are decoded, User-Agent and keep-alive are as designed",
           "[http][component]")
 {
     TestServer s;
@@ -361,7 +361,7 @@ TEST_CASE("gzip responses are decoded; User-Agent and keep-alive are as designed
     CHECK(remote_ports[0] == remote_ports[1]); // the same connection, reused
 }
 
-TEST_CASE("methods, bodies and headers go out as given; response headers come back",
+TEST_CASE("methods, bodies and headers go out as given, response headers come back",
           "[http][component]")
 {
     TestServer s;

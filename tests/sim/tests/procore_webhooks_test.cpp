@@ -210,7 +210,7 @@ TEST_CASE("procore webhooks: delivery with destination headers and exact 64-bit 
     CHECK(d[0]["completed_at"].IsString());
 }
 
-TEST_CASE("procore webhooks: changes through /_sim/mutate carry no application id; wait endpoint",
+TEST_CASE("procore webhooks: changes through /_sim/mutate carry no application id, wait endpoint",
           "[sim][procore][webhooks]")
 {
     ProcoreFixture f;

@@ -35,7 +35,7 @@ TEST_CASE("environment variable names per secret", "[auth][credentials]")
     CHECK_THROWS_AS(mlc::auth::secret_env_name("aws"), mlc::UsageError);
 }
 
-TEST_CASE("the environment overrides the vault; the vault is used otherwise", "[auth][credentials]")
+TEST_CASE("the environment overrides the vault, the vault is used otherwise", "[auth][credentials]")
 {
     mlc::test::TempDir dir;
     EnvGuard no_key("ML_CONNECTOR_KEY", nullptr);

@@ -58,7 +58,7 @@ TEST_CASE("parse_event reads the published v2 sample", "[spool][event]")
     CHECK(e->timestamp == "2025-02-06T23:34:12.246562Z");
 }
 
-TEST_CASE("parse_event: v2 without ulid uses id; company-level event has no project",
+TEST_CASE("parse_event: v2 without ulid uses id, company-level event has no project",
           "[spool][event]")
 {
     auto e = parse_event(

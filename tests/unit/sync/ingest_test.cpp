@@ -230,7 +230,7 @@ TEST_CASE("corrupt spool files go to rejected/ with their reason and an audit ro
     CHECK(rows[1].message->find("resource_id") != std::string::npos);
 }
 
-TEST_CASE("done/ is pruned after the retention; an empty spool is a no-op", "[sync][ingest]")
+TEST_CASE("done/ is pruned after the retention, an empty spool is a no-op", "[sync][ingest]")
 {
     World w;
     CHECK(w.ingest().files == 0);
@@ -245,7 +245,7 @@ TEST_CASE("done/ is pruned after the retention; an empty spool is a no-op", "[sy
     CHECK(mlc::store::Inbox(*w.db).find("1").has_value());
 }
 
-TEST_CASE("every pass takes the spool in first, under its run id; a dry run takes nothing",
+TEST_CASE("every pass takes the spool in first, under its run id, a dry run takes nothing",
           "[sync][ingest]")
 {
     World w;
