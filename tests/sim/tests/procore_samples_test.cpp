@@ -1,6 +1,7 @@
 // Each Procore sample in the shared reference has the same keys and JSON types as the
 // simulator's corresponding output (a null in the sample matches anything).
 #include "procore_fixture.hpp"
+#include "sample_shape.hpp"
 
 #include <fmt/format.h>
 #include <rapidjson/stringbuffer.h>
@@ -16,60 +17,7 @@ namespace {
 
 rapidjson::Document load_sample(const std::string& name)
 {
-    std::string path = std::string(MLC_SHARED_SAMPLES_DIR) + "/procore/" + name;
-    std::ifstream in(path);
-    INFO(path);
-    REQUIRE(in.good());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parse_json(ss.str());
-}
-
-const char* type_name(const rapidjson::Value& v)
-{
-    if (v.IsNull())
-        return "null";
-    if (v.IsBool())
-        return "bool";
-    if (v.IsInt64() || v.IsUint64())
-        return "integer";
-    if (v.IsNumber())
-        return "number";
-    if (v.IsString())
-        return "string";
-    if (v.IsArray())
-        return "array";
-    return "object";
-}
-
-// Every key of `sample` is in `actual` with the same JSON type; with `exact`, no extra keys.
-void same_shape(const rapidjson::Value& sample, const rapidjson::Value& actual,
-                const std::string& path, bool exact)
-{
-    INFO("at " << path << ": sample " << type_name(sample) << ", simulator " << type_name(actual));
-    if (sample.IsNull())
-        return;
-    if (sample.IsNumber() && !(sample.IsInt64() || sample.IsUint64())) {
-        CHECK(actual.IsNumber());
-        return;
-    }
-    REQUIRE(std::string(type_name(sample)) == type_name(actual));
-    if (sample.IsObject()) {
-        for (auto m = sample.MemberBegin(); m != sample.MemberEnd(); ++m) {
-            std::string key = m->name.GetString();
-            INFO("key " << path << "." << key);
-            REQUIRE(actual.HasMember(key.c_str()));
-            same_shape(m->value, actual[key.c_str()], path + "." + key, exact);
-        }
-        if (exact) {
-            for (auto m = actual.MemberBegin(); m != actual.MemberEnd(); ++m) {
-                INFO("extra key " << path << "." << m->name.GetString());
-                CHECK(sample.HasMember(m->name));
-            }
-        }
-    } else if (sample.IsArray() && !sample.Empty() && !actual.Empty()) {
-        same_shape(sample[0], actual[0], path + "[0]", exact);
-    }
+    return mlc::sim::testing::load_sample("procore", name);
 }
 
 } // namespace
