@@ -15,3 +15,8 @@ add_library(standard_warnings INTERFACE)
 target_compile_options(standard_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
   $<$<BOOL:${MLC_WERROR}>:-Werror>)
+
+# Named crash points (core/crash_point.hpp): honoured through ML_CONNECTOR_CRASH_AT only when
+# compiled in. On for developer and test builds, where the crash tests need them; a release
+# package turns them off.
+option(MLC_CRASH_POINTS "Compile in the named crash points the crash tests use" ON)

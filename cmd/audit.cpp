@@ -1,6 +1,6 @@
 // `ml-connector audit`: lists and exports the audit trail, and `audit verify` recomputes its
 // hash chain (exit 1 naming the first broken row). Read-only: it takes no run lock.
-#include "audit/query.hpp"
+#include "admin/audit_query.hpp"
 #include "commands.hpp"
 
 #include <fmt/format.h>
@@ -58,8 +58,8 @@ void set_audit_command(CLI::App& app, Context& ctx)
     auto* verify = sub->add_subcommand("verify", "Recompute the hash chain; exit 1 naming the "
                                                  "first broken row");
     verify->callback([&ctx] {
-        const auto v = audit::verify_audit(state_path(ctx));
-        fmt::print("{}\n", audit::describe(v));
+        const auto v = admin::verify_audit(state_path(ctx));
+        fmt::print("{}\n", admin::describe(v));
         std::fflush(stdout);
         ctx.exit_code = static_cast<int>(v.ok ? ExitCode::ok : ExitCode::partial);
     });
@@ -68,7 +68,7 @@ void set_audit_command(CLI::App& app, Context& ctx)
         if (sub->got_subcommand(verify)) {
             return;
         }
-        audit::ListRequest request;
+        admin::ListRequest request;
         if (*record) {
             request.record = opts->record;
         }
@@ -86,9 +86,9 @@ void set_audit_command(CLI::App& app, Context& ctx)
         }
         request.limit = opts->limit;
         request.format = opts->json
-                             ? audit::Format::json
-                             : audit::parse_format(opts->format).value_or(audit::Format::table);
-        const std::string out = audit::list_audit(state_path(ctx), request);
+                             ? admin::Format::json
+                             : admin::parse_format(opts->format).value_or(admin::Format::table);
+        const std::string out = admin::list_audit(state_path(ctx), request);
         std::fwrite(out.data(), 1, out.size(), stdout);
         std::fflush(stdout);
         ctx.exit_code = static_cast<int>(ExitCode::ok);

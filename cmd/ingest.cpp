@@ -1,6 +1,6 @@
 // `ml-connector ingest`: takes the webhook spool into the state store on its own (every pass
 // also does this first). Exit 1 when a spool file had to be rejected.
-#include "sync/ingest.hpp"
+#include "sync/passes/ingest.hpp"
 
 #include "commands.hpp"
 
@@ -18,8 +18,9 @@ void set_ingest_command(CLI::App& app, Context& ctx)
     sub->add_flag("--json", *json, "Print the summary as JSON");
     sub->callback([&ctx, json] {
         const Config config = ctx.load_config();
-        const auto outcome = sync::run_ingest(config, system_clock());
-        fmt::print("{}\n", *json ? sync::to_json(outcome.summary) : sync::to_text(outcome.summary));
+        const auto outcome = passes::run_ingest(config, system_clock());
+        fmt::print("{}\n",
+                   *json ? engine::to_json(outcome.summary) : engine::to_text(outcome.summary));
         std::fflush(stdout);
         ctx.exit_code = static_cast<int>(outcome.code);
     });

@@ -1,6 +1,6 @@
 // `ml-connector init`: starter config, state database and key file.
+#include "admin/setup.hpp"
 #include "commands.hpp"
-#include "sync/setup.hpp"
 
 #include <fmt/format.h>
 
@@ -13,7 +13,7 @@ void set_init_command(CLI::App& app, Context& ctx)
     auto force = std::make_shared<bool>(false);
     sub->add_flag("--force", *force, "Overwrite an existing config file with the starter config");
     sub->callback([&ctx, force] {
-        const auto r = sync::initialize(ctx.config_file(), *force, ctx.global.state_path);
+        const auto r = admin::initialize(ctx.config_file(), *force, ctx.global.state_path);
         fmt::print("config    {} ({})\n", r.config_path.string(),
                    r.config_written ? "written: edit it" : "kept as it was");
         fmt::print("state     {} (schema version {})\n", r.state_path.string(), r.schema_version);

@@ -1,5 +1,5 @@
 // `ml-connector ping`: checks both systems; exit 0 when both answer, 3 otherwise.
-#include "sync/ping.hpp"
+#include "admin/ping.hpp"
 
 #include "commands.hpp"
 
@@ -11,7 +11,7 @@ namespace mlc::cmd {
 
 namespace {
 
-void print_system(const sync::SystemPing& p)
+void print_system(const admin::SystemPing& p)
 {
     if (!p.ok) {
         fmt::print("{:<8} FAIL  {}\n", p.system, p.error);
@@ -43,10 +43,10 @@ void set_ping_command(CLI::App& app, Context& ctx)
     sub->add_flag("--json", *json, "Print a machine-readable report");
     sub->callback([&ctx, json] {
         const Config config = ctx.load_config();
-        sync::Connections connections(config, system_clock());
-        const sync::PingReport report = sync::ping(config, connections);
+        engine::Connections connections(config, system_clock());
+        const admin::PingReport report = admin::ping(config, connections);
         if (*json) {
-            fmt::print("{}\n", sync::to_json(report));
+            fmt::print("{}\n", admin::to_json(report));
         } else {
             print_system(report.oracle);
             print_system(report.procore);

@@ -1,5 +1,5 @@
 // `ml-connector status`: spool depth, inbox, watermarks, last runs and postings. Read-only.
-#include "sync/status.hpp"
+#include "admin/status.hpp"
 
 #include "commands.hpp"
 
@@ -23,8 +23,8 @@ void set_status_command(CLI::App& app, Context& ctx)
         ->check(CLI::Range(0, 1000));
     sub->callback([&ctx, opts] {
         const Config config = ctx.load_config();
-        const auto report = sync::read_status(config, opts->runs);
-        fmt::print("{}", opts->json ? sync::to_json(report) + "\n" : sync::to_text(report));
+        const auto report = admin::read_status(config, opts->runs);
+        fmt::print("{}", opts->json ? admin::to_json(report) + "\n" : admin::to_text(report));
         std::fflush(stdout);
         ctx.exit_code = static_cast<int>(ExitCode::ok);
     });

@@ -1,7 +1,7 @@
 // `ml-connector webhooks install|check`: the Procore side of our webhooks. install makes the
 // hook and its triggers what we need (idempotent); check exits 1 when Procore discarded events
 // that are not in our inbox.
-#include "sync/webhooks.hpp"
+#include "admin/webhooks.hpp"
 
 #include "commands.hpp"
 
@@ -19,7 +19,7 @@ void set_webhooks_command(CLI::App& app, Context& ctx)
     sub->require_subcommand(1);
 
     struct InstallOpts {
-        sync::InstallOptions install;
+        admin::InstallOptions install;
         bool json = false;
     };
     auto iopts = std::make_shared<InstallOpts>();
@@ -32,8 +32,8 @@ void set_webhooks_command(CLI::App& app, Context& ctx)
     install->add_flag("--json", iopts->json, "Print the result as JSON");
     install->callback([&ctx, iopts] {
         const Config config = ctx.load_config();
-        const auto result = sync::run_webhooks_install(config, system_clock(), iopts->install);
-        fmt::print("{}", iopts->json ? sync::to_json(result) + "\n" : sync::to_text(result));
+        const auto result = admin::run_webhooks_install(config, system_clock(), iopts->install);
+        fmt::print("{}", iopts->json ? admin::to_json(result) + "\n" : admin::to_text(result));
         std::fflush(stdout);
         ctx.exit_code = static_cast<int>(ExitCode::ok);
     });
@@ -44,9 +44,9 @@ void set_webhooks_command(CLI::App& app, Context& ctx)
     check->add_flag("--json", *cjson, "Print the result as JSON");
     check->callback([&ctx, cjson] {
         const Config config = ctx.load_config();
-        const auto outcome = sync::run_webhooks_check(config, system_clock());
+        const auto outcome = admin::run_webhooks_check(config, system_clock());
         fmt::print("{}",
-                   *cjson ? sync::to_json(outcome.result) + "\n" : sync::to_text(outcome.result));
+                   *cjson ? admin::to_json(outcome.result) + "\n" : admin::to_text(outcome.result));
         std::fflush(stdout);
         ctx.exit_code = static_cast<int>(outcome.code);
     });

@@ -489,7 +489,8 @@ Result Client::send(Request request, const CallOptions& options)
                       0,
                       log::redact(std::string(to_string(failure->kind)) + ": " + failure->message),
                       {},
-                      attempts});
+                      attempts,
+                      failure->kind});
         }
 
         Response& response = std::get<Response>(outcome);
@@ -517,9 +518,11 @@ Result Client::send(Request request, const CallOptions& options)
                                          log::redact(summarize_error_body(response.body)),
                                          log::redact(response.body), attempts});
         }
-        // 429 means the server refused before doing anything, so it is safe for any method;
-        // a 5xx may have been applied, so only idempotent requests are resent.
-        const bool may_retry = response.status == 429 || idempotent;
+        // 429 and 503 mean the server refused before doing anything (throttled, overloaded or
+        // in maintenance: Procore answers 503 with Retry-After under load), so they are safe
+        // for any method; another 5xx may have been applied, so only idempotent requests are
+        // resent.
+        const bool may_retry = response.status == 429 || response.status == 503 || idempotent;
         if (is_retriable_status(response.status) && may_retry && retries + 1 < max_attempts) {
             ++retries;
             const auto delay = backoff(retries, &response);
@@ -532,6 +535,16 @@ Result Client::send(Request request, const CallOptions& options)
                                      log::redact(summarize_error_body(response.body)),
                                      log::redact(response.body), attempts});
     }
+}
+
+Error shape_error(int status, const std::string& what)
+{
+    return Error{.kind = ErrorKind::shape,
+                 .status = status,
+                 .message = "unexpected response: " + what,
+                 .body = {},
+                 .attempts = 1,
+                 .transport = TransportErrorKind::other};
 }
 
 } // namespace mlc::http

@@ -61,6 +61,7 @@ enum class ErrorKind {
     transport,    // never completed (after retries if idempotent)
     status,       // the server answered with a non-2xx status
     unauthorized, // 401 again after one refresh
+    shape,        // the server answered 2xx, but the body is not what was expected
 };
 
 struct Error {
@@ -70,7 +71,13 @@ struct Error {
                          // truncated, redacted
     std::string body;    // raw body, redacted
     int attempts = 0;
+    // For transport errors: how the exchange broke. `connect` means the request never left
+    // (nothing can have been applied); the others may have reached the server.
+    TransportErrorKind transport = TransportErrorKind::other;
 };
+
+// The error for a 2xx answer whose body is not the expected shape ("unexpected response: …").
+Error shape_error(int status, const std::string& what);
 
 using Result = std::expected<Response, Error>;
 
@@ -87,9 +94,10 @@ public:
 
     // Sends with retries: transport errors, 429, 502, 503, 504 are retried when the request is
     // idempotent (GET is always idempotent); a 401 refreshes the token once and retries once.
-    // A 429 is retried for any method: the server refused it before doing anything. A
-    // non-idempotent request is never resent after a transport error or a 5xx (it may have
-    // been applied); the caller gets the error. Authenticator::apply may throw UnreachableError.
+    // A 429 or 503 is retried for any method: the server refused it before doing anything. A
+    // non-idempotent request is never resent after a transport error or another 5xx (it may
+    // have been applied); the caller gets the error. Authenticator::apply may throw
+    // UnreachableError.
     Result send(Request request, const CallOptions& options);
 
     const RateLimit& rate_limit() const { return rate_limit_; }

@@ -65,17 +65,33 @@ std::string account_query(const IncrementalCursor& cursor)
     return incremental_query(cursor, "_CODE_COMBINATION_ID");
 }
 
-std::expected<ReadStats, http::Error> read_account_combinations(Client& client,
-                                                                const IncrementalCursor& cursor,
-                                                                const AccountPageSink& sink,
-                                                                int page_size)
+namespace {
+
+const CollectionSpec& account_collection()
 {
     static const CollectionSpec spec{.resource = "accountCombinationsLOV",
                                      .path_template = "/accountCombinationsLOV",
                                      .key_attribute = "_CODE_COMBINATION_ID",
                                      .fields = {}};
-    return read_collection(client, spec, account_query(cursor),
+    return spec;
+}
+
+} // namespace
+
+std::expected<ReadStats, http::Error> read_account_combinations(Client& client,
+                                                                const IncrementalCursor& cursor,
+                                                                const AccountPageSink& sink,
+                                                                int page_size)
+{
+    return read_collection(client, account_collection(), account_query(cursor),
                            parsed_pages(parse_account_page, sink), page_size);
+}
+
+std::expected<ReadStats, http::Error>
+read_account_combinations_by_id(Client& client, const std::vector<std::int64_t>& ids,
+                                const AccountPageSink& sink)
+{
+    return read_by_ids(client, account_collection(), ids, parsed_pages(parse_account_page, sink));
 }
 
 } // namespace mlc::oracle

@@ -45,6 +45,11 @@ std::expected<ReadStats, http::Error> read_account_combinations(Client& client,
                                                                 const AccountPageSink& sink,
                                                                 int page_size = 500);
 
+// Reads the given combinations again, whatever their LastUpdateDate (see read_by_ids).
+std::expected<ReadStats, http::Error>
+read_account_combinations_by_id(Client& client, const std::vector<std::int64_t>& ids,
+                                const AccountPageSink& sink);
+
 // The q expression: incremental_query(cursor, "_CODE_COMBINATION_ID").
 std::string account_query(const IncrementalCursor& cursor);
 

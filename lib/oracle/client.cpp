@@ -67,11 +67,7 @@ std::expected<Probe, http::Error> Client::probe()
         std::chrono::steady_clock::now() - started);
     auto meta = parse_page_meta(result->body);
     if (!meta) {
-        return std::unexpected(http::Error{.kind = http::ErrorKind::status,
-                                           .status = result->status,
-                                           .message = "unexpected response: " + meta.error(),
-                                           .body = {},
-                                           .attempts = 1});
+        return std::unexpected(http::shape_error(result->status, meta.error()));
     }
     probe.items = meta->count;
     return probe;

@@ -1,5 +1,7 @@
 #include "oracle/incremental.hpp"
 
+#include <algorithm>
+
 namespace mlc::oracle {
 
 std::string incremental_query(const IncrementalCursor& cursor, std::string_view key_attribute)
@@ -50,11 +52,7 @@ std::expected<ReadStats, http::Error> read_collection(Client& client, const Coll
         bool stop = false;
         auto meta = on_body(result->body, stop);
         if (!meta) {
-            return std::unexpected(http::Error{.kind = http::ErrorKind::status,
-                                               .status = result->status,
-                                               .message = "unexpected response: " + meta.error(),
-                                               .body = {},
-                                               .attempts = 1});
+            return std::unexpected(http::shape_error(result->status, meta.error()));
         }
         ++stats.pages;
         stats.records += meta->count;
@@ -69,6 +67,26 @@ std::expected<ReadStats, http::Error> read_collection(Client& client, const Coll
         query.limit = limit;
     }
     return stats;
+}
+
+std::expected<ReadStats, http::Error> read_by_ids(Client& client, const CollectionSpec& spec,
+                                                  const std::vector<std::int64_t>& ids,
+                                                  const PageBodyHandler& on_body)
+{
+    constexpr std::size_t k_ids_per_get = 50;
+    ReadStats total;
+    for (std::size_t at = 0; at < ids.size(); at += k_ids_per_get) {
+        const std::vector<std::int64_t> chunk(
+            ids.begin() + static_cast<std::ptrdiff_t>(at),
+            ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), at + k_ids_per_get)));
+        auto read = read_collection(client, spec, ids_query(spec.key_attribute, chunk), on_body);
+        if (!read) {
+            return std::unexpected(read.error());
+        }
+        total.pages += read->pages;
+        total.records += read->records;
+    }
+    return total;
 }
 
 } // namespace mlc::oracle

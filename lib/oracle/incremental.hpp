@@ -77,4 +77,10 @@ std::expected<ReadStats, http::Error> read_collection(Client& client, const Coll
                                                       const PageBodyHandler& on_body,
                                                       int page_size = 500);
 
+// GETs the given records of the collection whatever their LastUpdateDate (a handful: 50 ids per
+// GET, so the URL stays well under any proxy's limit): how a pass re-reads records by id.
+std::expected<ReadStats, http::Error> read_by_ids(Client& client, const CollectionSpec& spec,
+                                                  const std::vector<std::int64_t>& ids,
+                                                  const PageBodyHandler& on_body);
+
 } // namespace mlc::oracle

@@ -164,21 +164,7 @@ std::expected<SupplierReadStats, http::Error>
 read_suppliers_by_id(Client& client, const std::vector<std::int64_t>& ids,
                      const SupplierPageSink& sink)
 {
-    constexpr std::size_t k_ids_per_get = 50; // keeps the URL well under any proxy's limit
-    SupplierReadStats total;
-    for (std::size_t at = 0; at < ids.size(); at += k_ids_per_get) {
-        const std::vector<std::int64_t> chunk(
-            ids.begin() + static_cast<std::ptrdiff_t>(at),
-            ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), at + k_ids_per_get)));
-        auto read = read_collection(client, supplier_collection(), ids_query("SupplierId", chunk),
-                                    parsed_pages(parse_supplier_page, sink));
-        if (!read) {
-            return std::unexpected(read.error());
-        }
-        total.pages += read->pages;
-        total.records += read->records;
-    }
-    return total;
+    return read_by_ids(client, supplier_collection(), ids, parsed_pages(parse_supplier_page, sink));
 }
 
 } // namespace mlc::oracle

@@ -7,19 +7,6 @@
 
 namespace mlc::procore {
 
-namespace {
-
-http::Error unexpected_shape(int status, const std::string& what)
-{
-    return http::Error{.kind = http::ErrorKind::status,
-                       .status = status,
-                       .message = "unexpected response: " + what,
-                       .body = {},
-                       .attempts = 1};
-}
-
-} // namespace
-
 Client::Client(http::Client& http, std::string base_url, std::int64_t company_id)
     : http_(http), base_url_(std::move(base_url)), company_id_(company_id)
 {}
@@ -41,7 +28,7 @@ std::expected<std::vector<Company>, http::Error> Client::companies()
     }
     auto companies = parse_companies(result->body);
     if (!companies) {
-        return std::unexpected(unexpected_shape(result->status, companies.error()));
+        return std::unexpected(http::shape_error(result->status, companies.error()));
     }
     return std::move(*companies);
 }
@@ -70,7 +57,7 @@ std::expected<std::int64_t, http::Error> Client::count_projects()
         }
         auto n = count_array_items(result->body);
         if (!n) {
-            return std::unexpected(unexpected_shape(result->status, n.error()));
+            return std::unexpected(http::shape_error(result->status, n.error()));
         }
         count += *n;
         if (*n < 100) {

@@ -41,6 +41,37 @@ std::string standard_cost_code_sync_body(std::int64_t company_id, std::int64_t l
     return sync_body(company_id, {{"standard_cost_code_list_id", list_id}}, jsons);
 }
 
+std::expected<std::vector<StandardCostCode>, std::string>
+parse_standard_cost_codes(const std::string& body)
+{
+    auto doc = json::parse(body);
+    if (!doc) {
+        return std::unexpected("malformed JSON: " + doc.error().message);
+    }
+    if (!doc->IsArray()) {
+        return std::unexpected(std::string("standard_cost_codes: expected an array"));
+    }
+    std::vector<StandardCostCode> out;
+    for (const auto& item : doc->GetArray()) {
+        const auto id = json::get_id(item, "id");
+        if (!item.IsObject() || !id) {
+            return std::unexpected(std::string("standard_cost_codes: item without an integer id"));
+        }
+        StandardCostCode c;
+        c.id = *id;
+        // origin_id may come as a string or a number.
+        if (auto text = json::get_string(item, "origin_id")) {
+            c.origin_id = *text;
+        } else if (auto n = json::get_id(item, "origin_id")) {
+            c.origin_id = std::to_string(*n);
+        }
+        c.code = json::get_string(item, "code").value_or("");
+        c.name = json::get_string(item, "name").value_or("");
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
 CostCodeApi::CostCodeApi(http::Client& http, std::string base_url, std::int64_t company_id)
     : http_(http), base_url_(std::move(base_url)), company_id_(company_id)
 {
@@ -66,7 +97,7 @@ CostCodeApi::find_list(const std::string& name)
     auto doc = json::parse(listed->body);
     if (!doc || !doc->IsArray()) {
         return std::unexpected(
-            unexpected_response(listed->status, "standard_cost_code_lists: expected an array"));
+            http::shape_error(listed->status, "standard_cost_code_lists: expected an array"));
     }
     for (const auto& l : doc->GetArray()) {
         if (json::get_string(l, "name").value_or("") == name) {
@@ -92,13 +123,38 @@ std::expected<std::int64_t, http::Error> CostCodeApi::create_list(const std::str
     }
     auto cdoc = json::parse(created->body);
     if (!cdoc) {
-        return std::unexpected(unexpected_response(created->status, "malformed JSON"));
+        return std::unexpected(http::shape_error(created->status, "malformed JSON"));
     }
     auto id = json::get_id(*cdoc, "id");
     if (!id) {
-        return std::unexpected(unexpected_response(created->status, "created list has no id"));
+        return std::unexpected(http::shape_error(created->status, "created list has no id"));
     }
     return *id;
+}
+
+std::expected<std::vector<StandardCostCode>, http::Error>
+CostCodeApi::list_codes(std::int64_t list_id)
+{
+    std::vector<StandardCostCode> out;
+    auto listed = list_pages(
+        http_,
+        base_url_ + "/rest/v1.0/standard_cost_codes?company_id=" + std::to_string(company_id_)
+            + "&standard_cost_code_list_id=" + std::to_string(list_id),
+        "/rest/v1.0/standard_cost_codes", 1000,
+        [&out](const std::string& body) -> std::expected<PageCount, std::string> {
+            auto codes = parse_standard_cost_codes(body);
+            if (!codes) {
+                return std::unexpected(codes.error());
+            }
+            PageCount c{static_cast<std::int64_t>(codes->size()),
+                        codes->empty() ? 0 : codes->front().id};
+            out.insert(out.end(), codes->begin(), codes->end());
+            return c;
+        });
+    if (!listed) {
+        return std::unexpected(listed.error());
+    }
+    return out;
 }
 
 std::expected<SyncResult, http::Error>

@@ -19,6 +19,17 @@ struct StandardCostCodeItem {
     std::string origin_data;
 };
 
+// A standard cost code as listed (what the sync wrote, and its Procore id).
+struct StandardCostCode {
+    std::int64_t id = 0;
+    std::string origin_id;
+    std::string code;
+    std::string name;
+};
+
+std::expected<std::vector<StandardCostCode>, std::string>
+parse_standard_cost_codes(const std::string& body);
+
 std::string standard_cost_code_sync_body(std::int64_t company_id, std::int64_t list_id,
                                          const std::vector<StandardCostCodeItem>& items);
 std::string standard_cost_code_item_json(const StandardCostCodeItem& item);
@@ -33,7 +44,9 @@ public:
     // could make a second list), so the client never retries it. The caller records the posting
     // first and, after a failure, looks the list up by name before sending again.
     std::expected<std::int64_t, http::Error> create_list(const std::string& name);
-    // PATCH /rest/v1.0/standard_cost_codes/sync, idempotent (origin_id upsert).
+    // Every code in the list: GET /rest/v1.0/standard_cost_codes?standard_cost_code_list_id=.
+    std::expected<std::vector<StandardCostCode>, http::Error> list_codes(std::int64_t list_id);
+    // PATCH /rest/v1.0/standard_cost_codes/sync (origin_id upsert; resends as send_sync).
     std::expected<SyncResult, http::Error> sync(std::int64_t list_id,
                                                 const std::vector<StandardCostCodeItem>& items);
     // The same with a body already built (standard_cost_code_sync_body / sync_body).

@@ -179,6 +179,37 @@ std::expected<SyncResult, std::string> parse_sync_response(const std::string& bo
     return result;
 }
 
+namespace {
+
+std::expected<Vendor, std::string> vendor_of(const rapidjson::Value& item)
+{
+    const auto id = json::get_id(item, "id");
+    if (!item.IsObject() || !id) {
+        return std::unexpected(std::string("vendors: item without an integer id"));
+    }
+    Vendor v;
+    v.id = *id;
+    v.name = json::get_string(item, "name").value_or("");
+    v.origin_id = origin_id_of(item);
+    v.origin_code = json::get_string(item, "origin_code").value_or("");
+    v.is_active = json::get_bool(item, "is_active").value_or(true);
+    if (const auto* reg = json::find(item, "business_register");
+        reg != nullptr && reg->IsObject()) {
+        v.tax_id = json::get_string(*reg, "identifier").value_or("");
+    }
+    if (v.tax_id.empty()) {
+        v.tax_id = json::get_string(item, "business_id").value_or("");
+    }
+    v.address = json::get_string(item, "address").value_or("");
+    v.city = json::get_string(item, "city").value_or("");
+    v.state_code = json::get_string(item, "state_code").value_or("");
+    v.zip = json::get_string(item, "zip").value_or("");
+    v.country_code = json::get_string(item, "country_code").value_or("");
+    return v;
+}
+
+} // namespace
+
 std::expected<std::vector<Vendor>, std::string> parse_vendor_list(const std::string& body)
 {
     auto doc = json::parse(body);
@@ -191,35 +222,22 @@ std::expected<std::vector<Vendor>, std::string> parse_vendor_list(const std::str
     std::vector<Vendor> out;
     out.reserve(doc->Size());
     for (const auto& item : doc->GetArray()) {
-        const auto id = json::get_id(item, "id");
-        if (!item.IsObject() || !id) {
-            return std::unexpected(std::string("vendors: item without an integer id"));
+        auto v = vendor_of(item);
+        if (!v) {
+            return std::unexpected(v.error());
         }
-        Vendor v;
-        v.id = *id;
-        v.name = json::get_string(item, "name").value_or("");
-        v.origin_id = origin_id_of(item);
-        v.origin_code = json::get_string(item, "origin_code").value_or("");
-        v.is_active = json::get_bool(item, "is_active").value_or(true);
-        if (const auto* reg = json::find(item, "business_register");
-            reg != nullptr && reg->IsObject()) {
-            v.tax_id = json::get_string(*reg, "identifier").value_or("");
-        }
-        if (v.tax_id.empty()) {
-            v.tax_id = json::get_string(item, "business_id").value_or("");
-        }
-        out.push_back(std::move(v));
+        out.push_back(std::move(*v));
     }
     return out;
 }
 
-http::Error unexpected_response(int status, const std::string& what)
+std::expected<Vendor, std::string> parse_vendor(const std::string& body)
 {
-    return http::Error{.kind = http::ErrorKind::status,
-                       .status = status,
-                       .message = "unexpected response: " + what,
-                       .body = {},
-                       .attempts = 1};
+    auto doc = json::parse(body);
+    if (!doc) {
+        return std::unexpected("malformed JSON: " + doc.error().message);
+    }
+    return vendor_of(*doc);
 }
 
 http::Result send_json(http::Client& http, const std::string& method, const std::string& url,
@@ -246,21 +264,42 @@ VendorApi::VendorApi(http::Client& http, std::string base_url, std::int64_t comp
 std::expected<SyncResult, http::Error> send_sync(http::Client& http, const std::string& base_url,
                                                  const std::string& path, const std::string& body)
 {
-    auto result = send_json(http, "PATCH", base_url + path, body, path, /*idempotent=*/true);
+    // Not resent by the HTTP layer after a possible application (a dropped answer, a 5xx): the
+    // engine's outbox looks the items up first, so a lost answer never costs a blind resend.
+    auto result = send_json(http, "PATCH", base_url + path, body, path, /*idempotent=*/false);
     if (!result) {
         return std::unexpected(result.error());
     }
     auto parsed = parse_sync_response(result->body);
     if (!parsed) {
-        return std::unexpected(unexpected_response(result->status, parsed.error()));
+        return std::unexpected(http::shape_error(result->status, parsed.error()));
     }
     return std::move(*parsed);
 }
 
+namespace {
+
+PageHandler vendor_pages(const VendorApi::VendorSink& sink)
+{
+    return [&sink](const std::string& body) -> std::expected<PageCount, std::string> {
+        auto vendors = parse_vendor_list(body);
+        if (!vendors) {
+            return std::unexpected(vendors.error());
+        }
+        PageCount c{static_cast<std::int64_t>(vendors->size()),
+                    vendors->empty() ? 0 : vendors->front().id};
+        sink(*vendors);
+        return c;
+    };
+}
+
+} // namespace
+
 std::expected<std::int64_t, http::Error> VendorApi::list(const VendorSink& sink, int per_page)
 {
-    return list_pages(base_url_ + "/rest/v1.0/vendors?company_id=" + std::to_string(company_id_),
-                      "/rest/v1.0/vendors", sink, per_page);
+    return list_pages(http_,
+                      base_url_ + "/rest/v1.0/vendors?company_id=" + std::to_string(company_id_),
+                      "/rest/v1.0/vendors", per_page, vendor_pages(sink));
 }
 
 std::expected<std::int64_t, http::Error> VendorApi::list_inactive(const VendorSink& sink,
@@ -268,13 +307,13 @@ std::expected<std::int64_t, http::Error> VendorApi::list_inactive(const VendorSi
 {
     const std::string path =
         "/rest/v1.0/companies/" + std::to_string(company_id_) + "/vendors/inactive";
-    return list_pages(base_url_ + path + "?company_id=" + std::to_string(company_id_),
-                      "/rest/v1.0/companies/{id}/vendors/inactive", sink, per_page);
+    return list_pages(http_, base_url_ + path + "?company_id=" + std::to_string(company_id_),
+                      "/rest/v1.0/companies/{id}/vendors/inactive", per_page, vendor_pages(sink));
 }
 
-std::expected<std::int64_t, http::Error> VendorApi::list_pages(const std::string& url,
-                                                               const std::string& path_template,
-                                                               const VendorSink& sink, int per_page)
+std::expected<std::int64_t, http::Error> list_pages(http::Client& http, const std::string& url,
+                                                    const std::string& path_template, int per_page,
+                                                    const PageHandler& on_page)
 {
     std::int64_t total = 0;
     std::int64_t first_of_last_page = 0;
@@ -285,23 +324,22 @@ std::expected<std::int64_t, http::Error> VendorApi::list_pages(const std::string
             url + "&page=" + std::to_string(page) + "&per_page=" + std::to_string(per_page);
         request.headers.set("Accept", "application/json");
         auto result =
-            http_.send(std::move(request), {.path_template = path_template, .idempotent = true});
+            http.send(std::move(request), {.path_template = path_template, .idempotent = true});
         if (!result) {
             return std::unexpected(result.error());
         }
-        auto vendors = parse_vendor_list(result->body);
-        if (!vendors) {
-            return std::unexpected(unexpected_response(result->status, vendors.error()));
+        auto counted = on_page(result->body);
+        if (!counted) {
+            return std::unexpected(http::shape_error(result->status, counted.error()));
         }
         // An endpoint that ignores page/per_page answers the same page again: stop there
         // rather than list it forever.
-        if (!vendors->empty() && page > 1 && vendors->front().id == first_of_last_page) {
+        if (counted->count > 0 && page > 1 && counted->first_id == first_of_last_page) {
             break;
         }
-        first_of_last_page = vendors->empty() ? 0 : vendors->front().id;
-        const auto n = static_cast<std::int64_t>(vendors->size());
+        first_of_last_page = counted->first_id;
+        const auto n = counted->count;
         total += n;
-        sink(*vendors);
         // The server may cap per_page below what we asked: trust Per-Page when it says so.
         std::int64_t page_size = per_page;
         if (auto pp = result->headers.get("Per-Page")) {
@@ -325,6 +363,28 @@ std::expected<std::int64_t, http::Error> VendorApi::list_pages(const std::string
         }
     }
     return total;
+}
+
+std::expected<std::optional<Vendor>, http::Error> VendorApi::get(std::int64_t id)
+{
+    http::Request request;
+    request.method = "GET";
+    request.url = base_url_ + "/rest/v1.0/vendors/" + std::to_string(id)
+                  + "?company_id=" + std::to_string(company_id_);
+    request.headers.set("Accept", "application/json");
+    auto result = http_.send(std::move(request),
+                             {.path_template = "/rest/v1.0/vendors/{id}", .idempotent = true});
+    if (!result) {
+        if (result.error().kind == http::ErrorKind::status && result.error().status == 404) {
+            return std::optional<Vendor>{};
+        }
+        return std::unexpected(result.error());
+    }
+    auto vendor = parse_vendor(result->body);
+    if (!vendor) {
+        return std::unexpected(http::shape_error(result->status, vendor.error()));
+    }
+    return std::optional<Vendor>(std::move(*vendor));
 }
 
 std::expected<SyncResult, http::Error> VendorApi::sync(const std::vector<VendorSyncItem>& items)

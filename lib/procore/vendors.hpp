@@ -22,6 +22,12 @@ struct Vendor {
     std::string origin_code;
     std::string tax_id; // business_register.identifier, else business_id; may be empty
     bool is_active = true;
+    // The address as Procore holds it (what vendors/sync writes), for comparing content.
+    std::string address;
+    std::string city;
+    std::string state_code;
+    std::string zip;
+    std::string country_code;
 };
 
 // One item of a vendors/sync call. Matching: with `id` Procore updates that vendor (and sets
@@ -93,8 +99,10 @@ public:
     std::expected<std::int64_t, http::Error> list_inactive(const VendorSink& sink,
                                                            int per_page = 1000);
 
-    // PATCH /rest/v1.0/vendors/sync with up to 1000 items. Sent as idempotent: the upsert is
-    // keyed by origin_id (or id), so a resend after a dropped connection changes nothing twice.
+    // GET /rest/v1.0/vendors/{id}: the vendor, active or not; nullopt when Procore has none.
+    std::expected<std::optional<Vendor>, http::Error> get(std::int64_t id);
+
+    // PATCH /rest/v1.0/vendors/sync with up to 1000 items (see send_sync on resends).
     std::expected<SyncResult, http::Error> sync(const std::vector<VendorSyncItem>& items);
     // The same with a body already built (vendor_sync_body / sync_body).
     std::expected<SyncResult, http::Error> sync_body_text(const std::string& body);
@@ -102,17 +110,32 @@ public:
     std::int64_t company_id() const { return company_id_; }
 
 private:
-    std::expected<std::int64_t, http::Error> list_pages(const std::string& url,
-                                                        const std::string& path_template,
-                                                        const VendorSink& sink, int per_page);
-
     http::Client& http_;
     std::string base_url_;
     std::int64_t company_id_;
 };
 
-// PATCHes a sync body to base_url + path and parses the {entities, errors} answer. Sent as
-// idempotent: every sync endpoint upserts by origin_id (or id).
+// One page of a list: parses the body and hands its records on; returns how many it held and
+// the first one's id (0 when empty), or why the body is not a page.
+struct PageCount {
+    std::int64_t count = 0;
+    std::int64_t first_id = 0;
+};
+using PageHandler = std::function<std::expected<PageCount, std::string>(const std::string& body)>;
+
+// GETs `url` (which already has a query) page by page (&page=N&per_page=M) until a short or
+// empty page, the Total header, or a server that ignores paging (the same page again); returns
+// the number of records listed. Per-Page is trusted when the server caps below what we asked.
+std::expected<std::int64_t, http::Error> list_pages(http::Client& http, const std::string& url,
+                                                    const std::string& path_template, int per_page,
+                                                    const PageHandler& on_page);
+
+// Parses one vendor object (GET /rest/v1.0/vendors/{id}, or an element of a list).
+std::expected<Vendor, std::string> parse_vendor(const std::string& body);
+
+// PATCHes a sync body to base_url + path and parses the {entities, errors} answer. The HTTP
+// client resends it only when the server refused it before acting (429, 503, 401): after a
+// dropped answer or another 5xx the caller (the engine's outbox) looks the items up instead.
 std::expected<SyncResult, http::Error> send_sync(http::Client& http, const std::string& base_url,
                                                  const std::string& path, const std::string& body);
 
@@ -120,8 +143,5 @@ std::expected<SyncResult, http::Error> send_sync(http::Client& http, const std::
 // sync endpoints. `idempotent` is passed to the retrying client.
 http::Result send_json(http::Client& http, const std::string& method, const std::string& url,
                        const std::string& body, const std::string& path_template, bool idempotent);
-
-// An http::Error for an answer that is not the expected shape.
-http::Error unexpected_response(int status, const std::string& what);
 
 } // namespace mlc::procore

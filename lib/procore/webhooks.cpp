@@ -126,7 +126,7 @@ std::expected<T, http::Error> shaped(const http::Result& result,
                                      const std::expected<T, std::string>& parsed)
 {
     if (!parsed) {
-        return std::unexpected(unexpected_response(result->status, parsed.error()));
+        return std::unexpected(http::shape_error(result->status, parsed.error()));
     }
     return *parsed;
 }
@@ -333,7 +333,7 @@ WebhookApi::list_deliveries(std::int64_t hook_id, const std::string& status,
         }
         auto page = parse_deliveries(result->body);
         if (!page) {
-            return std::unexpected(unexpected_response(result->status, page.error()));
+            return std::unexpected(http::shape_error(result->status, page.error()));
         }
         const auto n = static_cast<std::int64_t>(page->size());
         total += n;

@@ -10,24 +10,33 @@
 namespace mlc::store {
 namespace {
 
-constexpr const char* k_columns = "kind, oracle_key, procore_key, fingerprint, origin, updated_at";
+constexpr const char* k_columns =
+    "id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at";
 
-Link read_row(SQLite::Statement& st)
+struct Row {
+    std::int64_t id = 0;
+    Link link;
+};
+
+Row read_row(SQLite::Statement& st)
 {
-    Link l;
-    l.kind = st.getColumn(0).getString();
-    l.oracle_key = st.getColumn(1).getString();
-    l.procore_key = optional_text(st.getColumn(2));
-    l.fingerprint = st.getColumn(3).getString();
-    l.origin = st.getColumn(4).getString();
-    l.updated_at = st.getColumn(5).getString();
-    return l;
+    Row r;
+    r.id = st.getColumn(0).getInt64();
+    r.link.kind = st.getColumn(1).getString();
+    r.link.oracle_key = optional_text(st.getColumn(2));
+    r.link.procore_key = optional_text(st.getColumn(3));
+    r.link.fingerprint = st.getColumn(4).getString();
+    r.link.origin = st.getColumn(5).getString();
+    r.link.drift = optional_text(st.getColumn(6));
+    r.link.updated_at = st.getColumn(7).getString();
+    return r;
 }
 
-std::optional<Link> find_one(Database& db, const std::string& sql, const std::string& kind,
-                             const std::string& key)
+std::optional<Row> find_row(Database& db, const char* side, const std::string& kind,
+                            const std::string& key)
 {
-    SQLite::Statement st(db.handle(), sql);
+    SQLite::Statement st(db.handle(), fmt::format("SELECT {} FROM links WHERE kind = ? AND {} = ?",
+                                                  k_columns, side));
     st.bind(1, kind);
     st.bind(2, key);
     if (st.executeStep()) {
@@ -36,15 +45,21 @@ std::optional<Link> find_one(Database& db, const std::string& sql, const std::st
     return std::nullopt;
 }
 
+LinkConflict conflict(const Link& link, const char* side, const std::string& key,
+                      const char* other_side, const std::optional<std::string>& other)
+{
+    return LinkConflict{fmt::format("{} {} key {} is already linked to {} key {}", link.kind, side,
+                                    key, other_side, other.value_or("(none)"))};
+}
+
 } // namespace
 
 std::optional<Link> Links::find_by_oracle(const std::string& kind,
                                           const std::string& oracle_key) const
 {
     try {
-        return find_one(
-            db_, fmt::format("SELECT {} FROM links WHERE kind = ? AND oracle_key = ?", k_columns),
-            kind, oracle_key);
+        auto row = find_row(db_, "oracle_key", kind, oracle_key);
+        return row ? std::optional(std::move(row->link)) : std::nullopt;
     } catch (...) {
         rethrow_as_store_error(db_, "reading links");
     }
@@ -54,9 +69,8 @@ std::optional<Link> Links::find_by_procore(const std::string& kind,
                                            const std::string& procore_key) const
 {
     try {
-        return find_one(
-            db_, fmt::format("SELECT {} FROM links WHERE kind = ? AND procore_key = ?", k_columns),
-            kind, procore_key);
+        auto row = find_row(db_, "procore_key", kind, procore_key);
+        return row ? std::optional(std::move(row->link)) : std::nullopt;
     } catch (...) {
         rethrow_as_store_error(db_, "reading links");
     }
@@ -65,36 +79,86 @@ std::optional<Link> Links::find_by_procore(const std::string& kind,
 std::expected<void, LinkConflict> Links::upsert(const Link& link)
 {
     try {
-        if (link.procore_key) {
-            const auto other = find_by_procore(link.kind, *link.procore_key);
-            if (other && other->oracle_key != link.oracle_key) {
-                return std::unexpected(
-                    LinkConflict{fmt::format("{} procore key {} is already linked to oracle key {}",
-                                             link.kind, *link.procore_key, other->oracle_key)});
-            }
+        std::optional<Row> by_oracle;
+        std::optional<Row> by_procore;
+        if (link.oracle_key) {
+            by_oracle = find_row(db_, "oracle_key", link.kind, *link.oracle_key);
         }
-        SQLite::Statement st(
-            db_.handle(),
-            "INSERT INTO links(kind, oracle_key, procore_key, fingerprint, origin, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(kind, oracle_key) DO UPDATE SET "
-            "procore_key = excluded.procore_key, fingerprint = excluded.fingerprint, "
-            "origin = excluded.origin, updated_at = excluded.updated_at");
+        if (link.procore_key) {
+            by_procore = find_row(db_, "procore_key", link.kind, *link.procore_key);
+        }
+        // Two different links, or one whose other side already names another record.
+        if (by_procore && (!by_oracle || by_oracle->id != by_procore->id) && link.oracle_key
+            && by_procore->link.oracle_key) {
+            return std::unexpected(conflict(link, "procore", *link.procore_key, "oracle",
+                                            by_procore->link.oracle_key));
+        }
+        if (by_oracle && (!by_procore || by_oracle->id != by_procore->id) && link.procore_key
+            && by_oracle->link.procore_key) {
+            return std::unexpected(
+                conflict(link, "oracle", *link.oracle_key, "procore", by_oracle->link.procore_key));
+        }
+        if (by_oracle && by_procore && by_oracle->id != by_procore->id) {
+            return std::unexpected(conflict(link, "procore", *link.procore_key, "oracle",
+                                            by_procore->link.oracle_key));
+        }
+        const auto existing = by_oracle ? by_oracle : by_procore;
+        if (existing) {
+            SQLite::Statement st(db_.handle(),
+                                 "UPDATE links SET oracle_key = COALESCE(?, oracle_key), "
+                                 "procore_key = COALESCE(?, procore_key), fingerprint = ?, "
+                                 "origin = ?, drift = ?, updated_at = ? WHERE id = ?");
+            bind_optional(st, 1, link.oracle_key);
+            bind_optional(st, 2, link.procore_key);
+            st.bind(3, link.fingerprint);
+            st.bind(4, link.origin);
+            bind_optional(st, 5, link.drift);
+            st.bind(6, db_.now_text());
+            st.bind(7, existing->id);
+            st.exec();
+            return {};
+        }
+        if (!link.oracle_key && !link.procore_key) {
+            throw StoreError(fmt::format("state {}: a {} link needs an Oracle or a Procore key",
+                                         db_.path().string(), link.kind));
+        }
+        SQLite::Statement st(db_.handle(),
+                             "INSERT INTO links(kind, oracle_key, procore_key, fingerprint, "
+                             "origin, drift, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
         st.bind(1, link.kind);
-        st.bind(2, link.oracle_key);
+        bind_optional(st, 2, link.oracle_key);
         bind_optional(st, 3, link.procore_key);
         st.bind(4, link.fingerprint);
         st.bind(5, link.origin);
-        st.bind(6, db_.now_text());
+        bind_optional(st, 6, link.drift);
+        st.bind(7, db_.now_text());
         st.exec();
         return {};
     } catch (const SQLite::Exception& e) {
         if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) {
-            return std::unexpected(LinkConflict{fmt::format(
-                "{} procore key {} is already linked", link.kind, link.procore_key.value_or(""))});
+            return std::unexpected(LinkConflict{
+                fmt::format("{} link {}/{} is already taken", link.kind,
+                            link.oracle_key.value_or("-"), link.procore_key.value_or("-"))});
         }
         rethrow_as_store_error(db_, "writing a link");
     } catch (...) {
         rethrow_as_store_error(db_, "writing a link");
+    }
+}
+
+void Links::set_drift_by_procore(const std::string& kind, const std::string& procore_key,
+                                 const std::optional<std::string>& drift)
+{
+    try {
+        SQLite::Statement st(db_.handle(), "UPDATE links SET drift = ?, updated_at = ? "
+                                           "WHERE kind = ? AND procore_key = ?");
+        bind_optional(st, 1, drift);
+        st.bind(2, db_.now_text());
+        st.bind(3, kind);
+        st.bind(4, procore_key);
+        st.exec();
+    } catch (...) {
+        rethrow_as_store_error(db_, "recording a drift");
     }
 }
 
@@ -107,6 +171,26 @@ std::int64_t Links::count(const std::string& kind) const
         return st.getColumn(0).getInt64();
     } catch (...) {
         rethrow_as_store_error(db_, "counting links");
+    }
+}
+
+std::vector<Link> Links::drifted(const std::string& kind) const
+{
+    try {
+        SQLite::Statement st(
+            db_.handle(),
+            fmt::format("SELECT {} FROM links WHERE drift IS NOT NULL AND (? = '' OR kind = ?) "
+                        "ORDER BY kind, oracle_key, procore_key",
+                        k_columns));
+        st.bind(1, kind);
+        st.bind(2, kind);
+        std::vector<Link> out;
+        while (st.executeStep()) {
+            out.push_back(read_row(st).link);
+        }
+        return out;
+    } catch (...) {
+        rethrow_as_store_error(db_, "listing drifted links");
     }
 }
 

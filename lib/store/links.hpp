@@ -1,26 +1,31 @@
 #pragma once
-// The id map between the systems: (kind, Oracle key) -> Procore key, with the fingerprint of
-// the version last applied (so an unchanged record is skipped and an echo is recognised) and
-// the system the record came from.
+// The id map between the systems. A link is keyed by either side: a record born in Oracle (a
+// supplier) has its Oracle key from the start and its Procore key once written; a record born
+// in Procore (a commitment, a direct cost) the other way round. Each key is unique per kind
+// when present. A link also holds the fingerprint of the version last applied (so an unchanged
+// record is skipped), the system the record was born in (so it is never echoed back), and any
+// drift: a hand edit on the target that the next pass restores.
 #include <cstdint>
 #include <expected>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mlc::store {
 
 class Database;
 
 struct Link {
-    std::string kind; // "vendor", "cost_code", "purchase_order", …
-    std::string oracle_key;
-    std::optional<std::string> procore_key; // unknown until the remote id comes back
+    std::string kind; // "vendor", "cost_code", "commitment", …
+    std::optional<std::string> oracle_key;
+    std::optional<std::string> procore_key;
     std::string fingerprint;
-    std::string origin = "oracle"; // "oracle" or "procore"
-    std::string updated_at;        // filled on read; stamped on write
+    std::string origin = "oracle";    // "oracle" or "procore": where the record was born
+    std::optional<std::string> drift; // what a hand edit changed, until restored
+    std::string updated_at;           // filled on read; stamped on write
 };
 
-// An upsert that would give a Procore record a second Oracle partner.
+// An upsert that would give a record a second partner on the other side.
 struct LinkConflict {
     std::string message; // "vendor procore key 42 is already linked to oracle key 7"
 };
@@ -33,10 +38,16 @@ public:
                                        const std::string& oracle_key) const;
     std::optional<Link> find_by_procore(const std::string& kind,
                                         const std::string& procore_key) const;
-    // Insert or update by (kind, oracle_key). A Procore key already linked to another Oracle
-    // key of the same kind is a conflict the caller reports per record, not a fatal error.
+    // Inserts or updates the link that either key names. When the Oracle key and the Procore
+    // key name two different links, that is a conflict the caller reports per record (never a
+    // fatal error); a key the link does not give is left as stored. `drift` is written as given.
     std::expected<void, LinkConflict> upsert(const Link& link);
+    // Records (or clears, with nullopt) the drift of the link with this Procore key.
+    void set_drift_by_procore(const std::string& kind, const std::string& procore_key,
+                              const std::optional<std::string>& drift);
     std::int64_t count(const std::string& kind) const;
+    // Every link of `kind` with a drift recorded (all kinds when `kind` is empty), by kind, key.
+    std::vector<Link> drifted(const std::string& kind = {}) const;
 
 private:
     Database& db_;

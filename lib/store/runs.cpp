@@ -37,11 +37,33 @@ void finish_run(Database& db, std::int64_t id, int exit_code, const std::string&
     }
 }
 
+std::vector<std::int64_t> mark_interrupted_runs(Database& db, std::int64_t current)
+{
+    try {
+        std::vector<std::int64_t> ids;
+        SQLite::Statement find(db.handle(), "SELECT id FROM runs WHERE finished_at IS NULL AND "
+                                            "interrupted = 0 AND id <> ? ORDER BY id");
+        find.bind(1, current);
+        while (find.executeStep()) {
+            ids.push_back(find.getColumn(0).getInt64());
+        }
+        for (const auto id : ids) {
+            SQLite::Statement st(db.handle(), "UPDATE runs SET interrupted = 1 WHERE id = ?");
+            st.bind(1, id);
+            st.exec();
+        }
+        return ids;
+    } catch (...) {
+        rethrow_as_store_error(db, "marking interrupted runs");
+    }
+}
+
 std::vector<RunRow> recent_runs(Database& db, int limit)
 {
     try {
         SQLite::Statement st(db.handle(),
-                             "SELECT id, command, started_at, finished_at, exit_code, counts, pid "
+                             "SELECT id, command, started_at, finished_at, exit_code, counts, pid, "
+                             "interrupted "
                              "FROM runs ORDER BY id DESC LIMIT ?");
         st.bind(1, limit);
         std::vector<RunRow> out;
@@ -58,6 +80,7 @@ std::vector<RunRow> recent_runs(Database& db, int limit)
             }
             r.counts_json = st.getColumn(5).getString();
             r.pid = st.getColumn(6).getInt64();
+            r.interrupted = st.getColumn(7).getInt() != 0;
             out.push_back(std::move(r));
         }
         return out;

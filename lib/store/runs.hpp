@@ -1,6 +1,8 @@
 #pragma once
 // The runs table: one row per pass (command, start, end, counts, exit code), begun when the
-// pass starts and finished when it ends, so a row without finished_at is a pass that died.
+// pass starts and finished when it ends with its real exit code. A pass killed before it could
+// finish its row (SIGKILL, power loss) is marked interrupted by the next pass that takes the
+// lock: only one pass runs at a time, so an unfinished row older than the lock holder is dead.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,12 +20,16 @@ struct RunRow {
     std::optional<int> exit_code;
     std::string counts_json; // empty until finished
     std::int64_t pid = 0;
+    bool interrupted = false; // killed before it finished; exit_code unknown (NULL)
 };
 
 // Inserts a row for this process and returns its id.
 std::int64_t begin_run(Database& db, const std::string& command);
 // Records the end: exit code and the JSON summary (records, actions, API calls).
 void finish_run(Database& db, std::int64_t id, int exit_code, const std::string& counts_json);
+// Marks every unfinished run other than `current` interrupted; returns their ids. Call only
+// while holding the run lock.
+std::vector<std::int64_t> mark_interrupted_runs(Database& db, std::int64_t current);
 // The newest `limit` runs, newest first.
 std::vector<RunRow> recent_runs(Database& db, int limit);
 

@@ -6,10 +6,10 @@
 #include "core/json.hpp"
 #include "store/audit_log.hpp"
 #include "store/database.hpp"
-#include "store/due_dates.hpp"
+#include "store/retries.hpp"
 #include "support/e2e_env.hpp"
-#include "sync/connections.hpp"
-#include "sync/suppliers.hpp"
+#include "sync/engine/connections.hpp"
+#include "sync/passes/sync_suppliers.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -180,12 +180,12 @@ TEST_CASE("a supplier whose InactiveDate comes with no other change turns its ve
     oracle_update(env, leaving,
                   fmt::format(R"({{"Status":"ACTIVE","InactiveDate":"{}"}})", inactive_on));
 
-    sync::SyncPassOptions pass;
+    passes::SyncSuppliersOptions pass;
     pass.cost_codes = false;
     auto run = [&] {
-        sync::Connections connections(config, clock);
+        engine::Connections connections(config, clock);
         env.oracle_admin("POST", "/_sim/stats/reset");
-        auto result = sync::run_sync_suppliers(config, connections, clock, pass);
+        auto result = passes::run_sync_suppliers(config, connections, clock, pass);
         REQUIRE(result.exit_code == ExitCode::ok);
         REQUIRE(result.flows.size() == 1);
         return result.flows[0];
@@ -198,10 +198,11 @@ TEST_CASE("a supplier whose InactiveDate comes with no other change turns its ve
     CHECK(vendor_active()); // not yet
     {
         store::Database db(config.state.path);
-        const auto due = store::DueDates(db).all("vendor");
+        const auto due = store::Retries(db).all("oracle.suppliers");
         REQUIRE(due.size() == 1);
-        CHECK(due[0].oracle_key == std::to_string(leaving));
-        CHECK(due[0].due_on == inactive_on);
+        CHECK(due[0].record_key == std::to_string(leaving));
+        CHECK(due[0].reason == "InactiveDate");
+        CHECK(due[0].due_at == inactive_on + "T00:00:00Z");
     }
 
     // A day later nothing is due: one GET, as any pass with nothing changed.
@@ -221,7 +222,7 @@ TEST_CASE("a supplier whose InactiveDate comes with no other change turns its ve
     CHECK_FALSE(vendor_active());
     {
         store::Database db(config.state.path);
-        CHECK(store::DueDates(db).all("vendor").empty());
+        CHECK(store::Retries(db).all("oracle.suppliers").empty());
     }
 
     // And then it is done: nothing re-read, nothing written.

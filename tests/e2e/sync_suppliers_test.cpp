@@ -13,10 +13,11 @@
 #include "store/links.hpp"
 #include "store/lock.hpp"
 #include "store/postings.hpp"
+#include "store/runs.hpp"
 #include "store/watermarks.hpp"
 #include "support/e2e_env.hpp"
-#include "sync/connections.hpp"
-#include "sync/suppliers.hpp"
+#include "sync/engine/connections.hpp"
+#include "sync/passes/sync_suppliers.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -389,7 +390,8 @@ private:
 
 } // namespace
 
-TEST_CASE("a pass killed between two batches is rerun without duplicates or losses",
+TEST_CASE("a batch whose answer is lost stays sent, and the rerun confirms it by lookup without "
+          "a second write",
           "[e2e][suppliers]")
 {
     constexpr int n = 90;
@@ -399,19 +401,19 @@ TEST_CASE("a pass killed between two batches is rerun without duplicates or loss
     for (const auto& [name, value] : env.secret_env()) {
         ::setenv(name.c_str(), value.c_str(), 1);
     }
-    sync::SyncPassOptions options;
+    passes::SyncSuppliersOptions options;
     options.cost_codes = false;
-    options.batch_size = 25;
-    options.page_size = 20; // batches end mid-page, pages end mid-timestamp-cluster
+    options.pass.batch_size = 25;
+    options.pass.page_size = 20; // batches end mid-page, pages end mid-timestamp-cluster
 
     FakeClock clock;
     {
         auto transport = std::make_unique<LosingTransport>(
-            http::make_curl_transport(sync::transport_options(config)), 2);
-        sync::Connections connections(config, clock,
-                                      http::make_curl_transport(sync::transport_options(config)),
-                                      std::move(transport));
-        CHECK_THROWS_AS(sync::run_sync_suppliers(config, connections, clock, options),
+            http::make_curl_transport(engine::transport_options(config)), 2);
+        engine::Connections connections(
+            config, clock, http::make_curl_transport(engine::transport_options(config)),
+            std::move(transport));
+        CHECK_THROWS_AS(passes::run_sync_suppliers(config, connections, clock, options),
                         UnreachableError);
     }
     std::string first_cursor;
@@ -425,23 +427,35 @@ TEST_CASE("a pass killed between two batches is rerun without duplicates or loss
         const auto suppliers = env.suppliers();
         CHECK(first_cursor == suppliers.at(24).last_update);
         CHECK(wm->cursor_key == std::to_string(suppliers.at(24).id));
-        CHECK_FALSE(store::Postings(db).list_by_status("failed").empty());
+        // The second batch: sent, outcome unknown. Never marked failed, never resent blindly.
+        const auto sent = store::Postings(db).list_by_status("sent");
+        REQUIRE(sent.size() == 1);
+        CHECK(sent[0].kind == "vendor_batch");
+        CHECK(sent[0].records.size() == 25);
+        CHECK(store::Postings(db).list_by_status("failed").empty());
+        // The run's row has the real exit code of a pass that could not reach Procore.
+        const auto runs = store::recent_runs(db, 1);
+        REQUIRE(runs.size() == 1);
+        CHECK(runs[0].exit_code == 3);
     }
     // The second batch reached Procore before its answer was lost.
     CHECK(env.vendors_by_origin().size() == 50);
 
-    // Rerun (the binary, as cron would): everything synced once, nothing twice.
-    auto doc = env.sync({"--batch-size", "25", "--page-size", "20"}, 0);
-    // The lost batch's vendors are found by origin_id and linked, the inactive ones too (the
-    // pass lists Procore's inactive vendors, which are kept apart): none is sent again.
+    // Rerun (the binary, as cron would): the lost batch is looked up (the listing includes
+    // Procore's inactive vendors, which are kept apart) and confirmed, never sent again.
     std::int64_t lost_inactive = 0;
     const auto rows = env.suppliers();
     for (std::size_t i = 25; i < 50; ++i) {
         lost_inactive += rows[i].active ? 0 : 1;
     }
     CHECK(lost_inactive > 0); // the seed has some, so the inactive listing is exercised
-    CHECK(applied(doc, "linked") == 25);
-    CHECK(applied(doc, "linked") + applied(doc, "created") == n - 25);
+    env.reset_stats();
+    auto doc = env.sync({"--batch-size", "25", "--page-size", "20"}, 0);
+    CHECK(doc["vendors"]["postings"]["resolved"].GetInt64() == 1);
+    CHECK(doc["vendors"]["postings"]["lost"].GetInt64() == 0);
+    CHECK(applied(doc, "linked") == 0);
+    CHECK(applied(doc, "created") == n - 50);
+    CHECK(env.vendor_syncs() == ceil_div(n - 50, 25)); // only the 40 never sent
     const auto by_origin = env.vendors_by_origin();
     CHECK(by_origin.size() == static_cast<std::size_t>(n)); // every supplier, once
     for (const auto& s : env.suppliers()) {
@@ -449,9 +463,11 @@ TEST_CASE("a pass killed between two batches is rerun without duplicates or loss
     }
     store::Database db(env.state_path());
     CHECK(store::Links(db).count("vendor") == n);
+    CHECK(store::Postings(db).list_by_status("sent").empty());
     auto wm = store::Watermarks(db).get("oracle.suppliers");
     REQUIRE(wm.has_value());
     CHECK(wm->cursor_time == env.suppliers().back().last_update);
+    CHECK(store::AuditLog(db).verify().ok);
 }
 
 TEST_CASE("suppliers sharing a LastUpdateDate across a page boundary are all synced",

@@ -210,17 +210,36 @@ TEST_CASE("a non-idempotent POST is never resent after a transport error or a 5x
         const auto result = h.post(false);
         REQUIRE_FALSE(result.has_value());
         CHECK(result.error().kind == http::ErrorKind::transport);
+        CHECK(result.error().transport == TransportErrorKind::dropped);
         CHECK(result.error().attempts == 1);
     }
-    SECTION("503")
+    SECTION("502")
     {
-        h.transport.push(response(503, "", headers({{"Retry-After", "1"}})));
+        h.transport.push(response(502, "Bad Gateway"));
         const auto result = h.post(false);
         REQUIRE_FALSE(result.has_value());
-        CHECK(result.error().status == 503);
+        CHECK(result.error().status == 502);
+    }
+    SECTION("504")
+    {
+        h.transport.push(response(504, "Gateway Timeout"));
+        const auto result = h.post(false);
+        REQUIRE_FALSE(result.has_value());
+        CHECK(result.error().status == 504);
     }
     CHECK(h.transport.requests.size() == 1);
     CHECK(h.clock.total_slept() == 0ms);
+}
+
+TEST_CASE("a 503, like a 429, was refused before anything was done: any write is resent", "[http]")
+{
+    Harness h;
+    h.transport.push(response(503, "", headers({{"Retry-After", "1"}})));
+    h.transport.push(response(201, R"({"id":1})"));
+    const auto result = h.post(false);
+    REQUIRE(result.has_value());
+    CHECK(h.transport.requests.size() == 2);
+    CHECK(h.clock.total_slept() == 1000ms);
 }
 
 TEST_CASE("a write marked idempotent is retried like a GET", "[http]")

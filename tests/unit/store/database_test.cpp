@@ -122,7 +122,7 @@ TEST_CASE("a full disk becomes a StoreError saying so", "[store]")
     db.handle().exec("PRAGMA max_page_count = " + std::to_string(pages + 1));
     mlc::store::Postings postings(db);
     try {
-        (void)postings.record_pending("big:1", "test", "oracle", std::string(200'000, 'x'));
+        (void)postings.record_pending("big:1", "test", "oracle", std::string(200'000, 'x'), {});
         FAIL("no error on a full database");
     } catch (const mlc::store::StoreError& e) {
         CHECK(e.code() == mlc::ExitCode::usage);

@@ -1,0 +1,93 @@
+#include "sync/engine/names.hpp"
+
+#include <array>
+
+namespace mlc::engine {
+
+namespace {
+
+constexpr std::array<const FlowInfo*, 2> k_flows{&flow::vendors, &flow::cost_codes};
+
+constexpr std::array<WebhookRoute, 5> k_routes{{
+    {"Company Vendors", command::sync_suppliers, flow::vendors.name},
+    {"Purchase Order Contracts", command::pull_pos, ""},
+    {"Requisitions", command::pull_pos, ""},
+    {"Direct Costs", command::post_costs, ""},
+    {"Commitment Change Orders", command::post_costs, ""},
+}};
+
+} // namespace
+
+std::vector<std::string> FlowInfo::posting_kinds() const
+{
+    std::vector<std::string> out{std::string(link_kind)};
+    for (const auto k : {batch_kind, extra_kind}) {
+        if (!k.empty()) {
+            out.emplace_back(k);
+        }
+    }
+    return out;
+}
+
+std::span<const FlowInfo* const> flows()
+{
+    return k_flows;
+}
+
+const FlowInfo* find_flow(std::string_view name)
+{
+    for (const auto* f : k_flows) {
+        if (f->name == name) {
+            return f;
+        }
+    }
+    return nullptr;
+}
+
+const FlowInfo* flow_of_posting_kind(std::string_view kind)
+{
+    for (const auto* f : k_flows) {
+        if (f->link_kind == kind || (!f->batch_kind.empty() && f->batch_kind == kind)
+            || (!f->extra_kind.empty() && f->extra_kind == kind)) {
+            return f;
+        }
+    }
+    return nullptr;
+}
+
+std::span<const WebhookRoute> webhook_routes()
+{
+    return k_routes;
+}
+
+std::string owning_pass(std::string_view resource_name)
+{
+    for (const auto& r : k_routes) {
+        if (r.resource == resource_name) {
+            return std::string(r.command);
+        }
+    }
+    return {};
+}
+
+std::vector<std::string> resources_of_pass(std::string_view pass)
+{
+    std::vector<std::string> out;
+    for (const auto& r : k_routes) {
+        if (r.command == pass) {
+            out.emplace_back(r.resource);
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> consumed_resources()
+{
+    std::vector<std::string> out;
+    for (const auto& r : k_routes) {
+        out.emplace_back(r.resource);
+    }
+    return out;
+}
+
+} // namespace mlc::engine

@@ -1,0 +1,29 @@
+#include "sync/passes/flow_table.hpp"
+
+#include "sync/flows/cost_codes/cost_codes.hpp"
+#include "sync/flows/suppliers/suppliers.hpp"
+
+#include <vector>
+
+namespace mlc::passes {
+
+std::span<const FlowEntry> flow_table()
+{
+    static const std::vector<FlowEntry> table{
+        {&engine::flow::vendors, flows::sync_vendors},
+        {&engine::flow::cost_codes, flows::sync_cost_codes},
+    };
+    return table;
+}
+
+const FlowEntry* flow_entry(std::string_view name)
+{
+    for (const auto& e : flow_table()) {
+        if (e.info->name == name) {
+            return &e;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace mlc::passes
