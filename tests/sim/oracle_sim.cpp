@@ -670,7 +670,7 @@ void OracleSim::State::define_resources()
     address_def.schema.attrs = {
         int_attr("SupplierAddressId", &Address::id),
         str_attr("AddressName", &Address::name),
-        str_attr("CountryCode", &Address::country_code),
+        str_attr("CountryCode", &Address::country_code, true),
         str_attr("Country", &Address::country),
         str_attr("AddressLine1", &Address::line1),
         str_attr("AddressLine2", &Address::line2),
@@ -2411,12 +2411,32 @@ std::pair<int, std::string> OracleSim::mutate(const std::string& body)
     const auto now = clock_.now_ms();
     auto id = json::get_int(doc, "id");
 
+    // A supplier's first address can be changed with "address": {<address attributes>}.
+    rapidjson::Document address_fields(rapidjson::kObjectType);
+    if (auto a = fields.FindMember("address"); a != fields.MemberEnd() && a->value.IsObject()) {
+        address_fields.CopyFrom(a->value, address_fields.GetAllocator());
+        fields.RemoveMember("address");
+    }
+    auto apply_address = [&](auto& row) -> std::pair<int, std::string> {
+        using T = std::remove_reference_t<decltype(row)>;
+        if constexpr (std::is_same_v<T, Supplier>) {
+            if (address_fields.MemberCount() > 0) {
+                if (row.addresses.empty())
+                    return {400, json::object1("error", "the supplier has no address")};
+                return apply_fields(st.address_def, row.addresses.front(), address_fields);
+            }
+        }
+        return {200, {}};
+    };
+
     auto run = [&](auto& def, auto& table, auto make_new,
                    auto deactivate) -> std::pair<int, std::string> {
         using T = typename std::remove_reference_t<decltype(table.rows)>::value_type;
         if (op == "create") {
             T row = make_new();
             auto r = apply_fields(def, row, fields);
+            if (r.first == 200)
+                r = apply_address(row);
             if (r.first != 200)
                 return r;
             table.rows.push_back(row);
@@ -2444,6 +2464,8 @@ std::pair<int, std::string> OracleSim::mutate(const std::string& body)
         T copy = *row;
         if (op == "update") {
             auto r = apply_fields(def, copy, fields);
+            if (r.first == 200)
+                r = apply_address(copy);
             if (r.first != 200)
                 return r;
         } else if (op == "deactivate") {

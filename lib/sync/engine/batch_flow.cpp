@@ -254,6 +254,9 @@ void BatchFlow::resolve_posting(const store::Posting& posting)
         break;
     case PostOutcome::lost:
         ++sum_.lost;
+        if (posting.kind == info_.batch_kind) {
+            lost_batches_.push_back(posting.id);
+        }
         log::warn("{}: posting {} was lost in transit ({} does not have it); its records are "
                   "re-read and sent again",
                   info_.name, posting.id, info_.target);
@@ -272,15 +275,22 @@ void BatchFlow::resolve_posting(const store::Posting& posting)
 
 // ---- replay ----
 
-void BatchFlow::replay(const std::vector<store::Posting>& postings)
+void BatchFlow::replay(const std::vector<store::Posting>& selected)
 {
-    for (const auto& p : postings) {
+    for (const auto& chosen : selected) {
+        // As it stands now: resolve_unconfirmed() may have settled it already.
+        const auto current = outbox_.postings().find(chosen.id);
+        const store::Posting& p = current ? *current : chosen;
         if (!info_.extra_kind.empty() && p.kind == info_.extra_kind) {
             continue; // the flow resolves its own extra postings when it runs
         }
         if (p.status == store::posting_status::confirmed
             || p.status == store::posting_status::superseded) {
-            replayed_[p.id] = fmt::format("already {}; nothing to do", p.status);
+            replayed_[p.id] =
+                p.status != chosen.status && p.status == store::posting_status::confirmed
+                    ? fmt::format("{} already has it: confirmed by lookup, nothing sent",
+                                  info_.target)
+                    : fmt::format("already {}; nothing to do", p.status);
             continue;
         }
         const auto refs = item_refs(p.records);
@@ -774,6 +784,28 @@ void BatchFlow::fail(const FlowRecord& r, std::optional<int> status, const std::
     log::warn("{} {} \"{}\" not synced: {}", info_.record_label, r.key, r.name, message);
 }
 
+void BatchFlow::supersede_resent_batches()
+{
+    // A batch lost in transit has its records queued; once none of them is still queued (each
+    // was sent again in a new batch, or needs nothing any more) the old batch is superseded,
+    // unless the same batch was simply sent again and confirmed under its own key.
+    auto& postings = outbox_.postings();
+    for (const auto id : lost_batches_) {
+        const auto p = postings.find(id);
+        if (!p || p->status != store::posting_status::failed) {
+            continue;
+        }
+        const auto refs = item_refs(p->records);
+        const bool settled = std::none_of(refs.begin(), refs.end(), [&](const ItemRef& r) {
+            return retries_.find(std::string(info_.stream), r.key, store::retry_reason::lost)
+                .has_value();
+        });
+        if (settled) {
+            postings.mark_superseded(id, "lost in transit; its records were sent again");
+        }
+    }
+}
+
 void BatchFlow::set_watermark(const Cursor& c)
 {
     if (c.empty() || !cursor_less(stored_, c)) {
@@ -801,6 +833,9 @@ void BatchFlow::finish(const std::expected<void, http::Error>& read, const std::
         crash_point("flow.watermark");
     }
     sum_.watermark_after = cursor_text(stored_);
+    if (!options_.dry_run) {
+        supersede_resent_batches();
+    }
     for (const auto& [key, old_id] : replay_of_) {
         replayed_[old_id] = "record " + key + " not found in " + std::string(info_.source)
                             + " (deleted?): nothing sent";

@@ -109,7 +109,7 @@ public:
     // `replay`: resolves each posting by lookup (found: confirmed, nothing sent); the records
     // of the others are forced (re-read, re-planned, sent even when unchanged), and each is
     // audited `replayed` with the posting that replaced it once that is known.
-    void replay(const std::vector<store::Posting>& postings);
+    void replay(const std::vector<store::Posting>& selected);
     // Re-read these records by id in this pass although the queue does not say so (replay,
     // drift); with `resend_unchanged` they are sent even when their content is unchanged or
     // failed before.
@@ -171,6 +171,7 @@ private:
     void apply_answers(const ItemAnswers& answers);
     void settle(const std::string& key);
     void resolve_posting(const store::Posting& posting);
+    void supersede_resent_batches();
     void note_replayed(const FlowRecord& r, const std::string& outcome, bool applied);
     store::Link link_of(const std::string& key, const std::string& target_id,
                         const std::string& fingerprint) const;
@@ -200,6 +201,7 @@ private:
     std::map<std::int64_t, int> remaining_;         // replayed posting -> records not yet done
     std::set<std::int64_t> failed_replays_;         // replayed postings a record failed again in
     std::string current_batch_key_;                 // the batch posting being sent
+    std::vector<std::int64_t> lost_batches_;        // batches found lost in this pass
     std::int64_t planned_total_ = 0;
     std::int64_t written_ = 0;
 };
