@@ -147,8 +147,45 @@ std::string BatchFlow::backoff_due(int attempts) const
     return format_iso8601(now + std::chrono::hours{hours});
 }
 
+std::unordered_set<std::string>& BatchFlow::unsettled()
+{
+    // The records with something to settle: a re-read queued for a failure, a lost write or a
+    // drift, or a failed posting. Usually a handful, so the common record (applied, nothing
+    // pending) costs no query at all.
+    if (!unsettled_) {
+        unsettled_.emplace();
+        for (const auto& r : retries_.all(std::string(info_.stream))) {
+            if (r.reason != store::retry_reason::inactive_date) {
+                unsettled_->insert(r.record_key);
+            }
+        }
+        store::PostingFilter f;
+        f.kinds = {std::string(info_.link_kind)};
+        f.statuses = {store::posting_status::failed};
+        for (const auto& p : outbox_.postings().list(f)) {
+            for (const auto& ref : item_refs(p.records)) {
+                unsettled_->insert(ref.key);
+            }
+        }
+    }
+    return *unsettled_;
+}
+
+void BatchFlow::queue(const std::string& key, const std::string& reason,
+                      const std::string& message)
+{
+    retries_.schedule(std::string(info_.stream), key, reason, now_, message);
+    unsettled().insert(key);
+}
+
 void BatchFlow::settle(const std::string& key)
 {
+    auto& pending = unsettled();
+    const auto it = pending.find(key);
+    if (it == pending.end()) {
+        return;
+    }
+    pending.erase(it);
     for (const char* reason : k_settled_reasons) {
         retries_.clear(std::string(info_.stream), key, reason);
     }
@@ -236,8 +273,7 @@ void BatchFlow::resolve_posting(const store::Posting& posting)
                       fmt::format("posting {}: found by lookup after a lost answer", posting.id));
                 continue;
             }
-            retries_.schedule(std::string(info_.stream), ref.key, store::retry_reason::lost, now_,
-                              message);
+            queue(ref.key, store::retry_reason::lost, message);
             FlowRecord r;
             r.key = ref.key;
             r.fingerprint = ref.fingerprint;
@@ -520,7 +556,7 @@ void BatchFlow::write_deferred_audit()
 
 bool BatchFlow::worth_sending(const FlowRecord& r)
 {
-    if (forced(r.key)) {
+    if (forced(r.key) || !unsettled().contains(r.key)) {
         return true;
     }
     const auto p = outbox_.postings().find(item_key(r.key, r.fingerprint));
@@ -777,6 +813,7 @@ void BatchFlow::fail(const FlowRecord& r, std::optional<int> status, const std::
     retries_.schedule(std::string(info_.stream), r.key, store::retry_reason::failed,
                       error_class == store::error_class::retryable ? now_ : backoff_due(attempts),
                       message, /*count_attempt=*/true);
+    unsettled().insert(r.key);
     note_replayed(r, "failed again: " + message, false);
     tx.commit();
     ++sum_.failed;

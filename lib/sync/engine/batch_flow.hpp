@@ -33,6 +33,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace mlc::engine {
@@ -143,6 +144,9 @@ public:
     void finish(const std::expected<void, http::Error>& read, const std::string& what,
                 const std::string& hint);
 
+    // Queues a record for a re-read by id on the next pass (reason: store::retry_reason), due now.
+    void queue(const std::string& key, const std::string& reason, const std::string& message);
+
     // A failed record: a failed posting for it (key and content version), an audit row, a
     // re-read queued with backoff, the report.
     void fail(const FlowRecord& record, std::optional<int> status, const std::string& message,
@@ -170,6 +174,7 @@ private:
                        std::optional<int> status, const std::string& message);
     void apply_answers(const ItemAnswers& answers);
     void settle(const std::string& key);
+    std::unordered_set<std::string>& unsettled();
     void resolve_posting(const store::Posting& posting);
     void supersede_resent_batches();
     void note_replayed(const FlowRecord& r, const std::string& outcome, bool applied);
@@ -202,6 +207,7 @@ private:
     std::set<std::int64_t> failed_replays_;         // replayed postings a record failed again in
     std::string current_batch_key_;                 // the batch posting being sent
     std::vector<std::int64_t> lost_batches_;        // batches found lost in this pass
+    std::optional<std::unordered_set<std::string>> unsettled_; // see unsettled()
     std::int64_t planned_total_ = 0;
     std::int64_t written_ = 0;
 };

@@ -296,8 +296,7 @@ private:
         if (auto up = links_.upsert(l); !up) {
             return {store::inbox_status::failed, up.error().message};
         }
-        retries_.schedule(std::string(k_flow.stream), supplier, store::retry_reason::drift,
-                          flow_.now(), *l.drift);
+        flow_.queue(supplier, store::retry_reason::drift, *l.drift);
         tx.commit();
         flow_.force({supplier}, /*resend_unchanged=*/true);
         return {store::inbox_status::done, "drift: vendor " + e.resource_id + " " + what
