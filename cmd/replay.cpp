@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "sync/engine/connections.hpp"
+#include "sync/engine/names.hpp"
 #include "sync/engine/pass.hpp"
 
 #include <fmt/format.h>
@@ -15,8 +16,9 @@ namespace mlc::cmd {
 
 void set_replay_command(CLI::App& app, Context& ctx)
 {
-    auto* sub = app.add_subcommand(
-        "replay", "Re-resolve and re-post failed, held or selected postings, never twice");
+    auto* sub =
+        app.add_subcommand(std::string(engine::command::replay),
+                           "Re-resolve and re-post failed, held or selected postings, never twice");
     sub->footer("Each selected posting is first looked up in the target system: when it is "
                 "already there it is confirmed and nothing is sent. Otherwise its source "
                 "records are re-read by id (picking up fixes made since), planned again and "

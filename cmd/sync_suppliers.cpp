@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "sync/engine/connections.hpp"
+#include "sync/engine/names.hpp"
 #include "sync/engine/pass.hpp"
 
 #include <fmt/format.h>
@@ -15,8 +16,9 @@ namespace mlc::cmd {
 
 void set_sync_suppliers_command(CLI::App& app, Context& ctx)
 {
-    auto* sub = app.add_subcommand(
-        "sync-suppliers", "Oracle suppliers -> Procore vendors; GL accounts -> cost codes");
+    auto* sub =
+        app.add_subcommand(std::string(engine::command::sync_suppliers),
+                           "Oracle suppliers -> Procore vendors; GL accounts -> cost codes");
     struct Options {
         passes::SyncSuppliersOptions sync;
         bool json = false;

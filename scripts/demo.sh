@@ -117,6 +117,34 @@ echo "spooled: $(ls "$work/state/spool/new" | wc -l) file(s) in state/spool/new"
 step "ml-connector ingest"
 "$mlc" ingest
 
+# --- Drift: a vendor we own is edited by hand in Procore ------------------------------------
+vendor_id="$(curl -s "$procore_url/_sim/data/vendors" | grep -o "\"id\":[0-9]*,[^}]*\"origin_id\":\"$supplier_id\"" | head -n 1 | cut -d, -f1 | cut -d: -f2)"
+if [[ -n "$vendor_id" ]]; then
+  step "(in Procore, someone edits vendor $vendor_id, ours: city and phone; Procore delivers a webhook)"
+  curl -s -X POST "$procore_url/_sim/mutate" -H 'Content-Type: application/json' \
+    -d "{\"op\":\"update\",\"collection\":\"vendors\",\"id\":$vendor_id,\"fields\":{\"city\":\"Gotham\",\"business_phone\":\"555-0100\"}}" >/dev/null
+  curl -s "$procore_url/_sim/webhooks/wait?timeout_ms=10000" >/dev/null
+  step "ml-connector sync-suppliers   (drift: the city is ours and is restored from Oracle; the phone is not ours and stays)"
+  "$mlc" sync-suppliers --vendors-only
+fi
+
+# --- A refused record, fixed at the source and replayed -------------------------------------
+bad_id="$(curl -s "$oracle_url/_sim/data/suppliers" | grep -o '"SupplierId":[0-9]*' | sed -n 2p | cut -d: -f2)"
+step "(in Oracle, supplier $bad_id gets the country code \"USA\", which Procore refuses)"
+curl -s -X POST "$oracle_url/_sim/mutate" -H 'Content-Type: application/json' \
+  -d "{\"op\":\"update\",\"collection\":\"suppliers\",\"id\":$bad_id,\"address\":{\"CountryCode\":\"USA\"}}" >/dev/null
+step "ml-connector sync-suppliers   (the vendor is refused: recorded, audited, queued; exit 1)"
+"$mlc" sync-suppliers --vendors-only || echo "(exit $?)"
+
+step "ml-connector status   (the failed posting, with its error)"
+"$mlc" status
+
+step "(in Oracle, the country code is fixed to \"US\")"
+curl -s -X POST "$oracle_url/_sim/mutate" -H 'Content-Type: application/json' \
+  -d "{\"op\":\"update\",\"collection\":\"suppliers\",\"id\":$bad_id,\"address\":{\"CountryCode\":\"US\"}}" >/dev/null
+step "ml-connector replay --failed   (looked up in Procore first; not there, so re-read from Oracle and sent)"
+"$mlc" replay --failed
+
 step "ml-connector status"
 "$mlc" status
 
