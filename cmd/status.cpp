@@ -12,7 +12,8 @@ namespace mlc::cmd {
 
 void set_status_command(CLI::App& app, Context& ctx)
 {
-    auto* sub = app.add_subcommand("status", "Watermarks, spool, inbox, retry queue, drift, postings per flow, last runs");
+    auto* sub = app.add_subcommand(
+        "status", "Watermarks, spool, inbox, retry queue, drift, postings per flow, last runs");
     struct Options {
         bool json = false;
         int runs = 10;
