@@ -1,7 +1,7 @@
 #include "store/audit_log.hpp"
 
+#include "auth/sha256.hpp"
 #include "core/log.hpp"
-#include "core/sha256.hpp"
 #include "store/columns.hpp"
 #include "store/database.hpp"
 

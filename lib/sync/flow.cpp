@@ -1,8 +1,8 @@
 #include "sync/flow.hpp"
 
+#include "auth/sha256.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "core/sha256.hpp"
 #include "store/database.hpp"
 #include "sync/connections.hpp"
 

@@ -1,6 +1,6 @@
 #include "sync/vendor_plan.hpp"
 
-#include "core/fingerprint.hpp"
+#include "auth/fingerprint.hpp"
 
 #include <algorithm>
 #include <array>

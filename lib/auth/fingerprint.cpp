@@ -1,6 +1,6 @@
-#include "core/fingerprint.hpp"
+#include "auth/fingerprint.hpp"
 
-#include "core/sha256.hpp"
+#include "auth/sha256.hpp"
 
 #include <algorithm>
 
