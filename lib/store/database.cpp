@@ -8,7 +8,10 @@
 
 #include <atomic>
 #include <charconv>
+#include <functional>
 #include <sqlite3.h>
+#include <unordered_map>
+#include <utility>
 
 namespace mlc::store {
 namespace {
@@ -77,8 +80,72 @@ void rethrow_as_store_error(const Database& db, std::string_view doing)
     }
 }
 
+// Keyed by the SQL text; looked up with a string_view, so a hit allocates nothing.
+struct Database::StatementCache {
+    struct Entry {
+        std::unique_ptr<SQLite::Statement> statement;
+        bool in_use = false;
+    };
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const
+        {
+            return std::hash<std::string_view>{}(text);
+        }
+    };
+    std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries;
+};
+
+PreparedStatement::PreparedStatement(SQLite::Statement& cached, bool& in_use)
+    : statement_(&cached), in_use_(&in_use)
+{
+    // The last user may have thrown mid-step; its destructor reset the statement, and this
+    // does it again so nothing depends on that: a reset statement with no bindings.
+    statement_->reset();
+    statement_->clearBindings();
+    *in_use_ = true;
+}
+
+PreparedStatement::PreparedStatement(std::unique_ptr<SQLite::Statement> own)
+    : statement_(own.get()), owned_(std::move(own))
+{}
+
+PreparedStatement::PreparedStatement(PreparedStatement&& other) noexcept
+    : statement_(other.statement_), in_use_(std::exchange(other.in_use_, nullptr)),
+      owned_(std::move(other.owned_))
+{
+    other.statement_ = nullptr;
+}
+
+PreparedStatement::~PreparedStatement()
+{
+    if (statement_ == nullptr) {
+        return; // moved from
+    }
+    // tryReset: a destructor must not throw, and the step's error was already reported.
+    statement_->tryReset();
+    if (in_use_ != nullptr) {
+        *in_use_ = false;
+    }
+}
+
+PreparedStatement Database::prepared(std::string_view sql)
+{
+    auto found = statements_->entries.find(sql);
+    if (found == statements_->entries.end()) {
+        auto statement = std::make_unique<SQLite::Statement>(*db_, std::string(sql));
+        found = statements_->entries.emplace(std::string(sql), StatementCache::Entry{}).first;
+        found->second.statement = std::move(statement);
+    }
+    auto& entry = found->second;
+    if (entry.in_use) {
+        return PreparedStatement(std::make_unique<SQLite::Statement>(*db_, std::string(sql)));
+    }
+    return PreparedStatement(*entry.statement, entry.in_use);
+}
+
 Database::Database(const std::filesystem::path& path, const Clock& clock)
-    : path_(path), clock_(&clock)
+    : path_(path), clock_(&clock), statements_(std::make_unique<StatementCache>())
 {
     try {
         if (path_.has_parent_path()) {
@@ -94,7 +161,10 @@ Database::Database(const std::filesystem::path& path, const Clock& clock)
     }
 }
 
-Database::~Database() = default;
+Database::~Database()
+{
+    statements_.reset(); // finalize every statement while the connection is still open
+}
 
 std::string Database::now_text() const
 {

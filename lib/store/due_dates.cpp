@@ -8,10 +8,11 @@ namespace mlc::store {
 
 namespace {
 
-std::vector<DueDate> select(Database& db, const std::string& sql, const std::string& kind,
+std::vector<DueDate> select(Database& db, const char* sql, const std::string& kind,
                             const std::string* day)
 {
-    SQLite::Statement st(db.handle(), sql);
+    auto prepared = db.prepared(sql);
+    auto& st = *prepared;
     st.bind(1, kind);
     if (day != nullptr) {
         st.bind(2, *day);
@@ -31,17 +32,17 @@ std::vector<DueDate> select(Database& db, const std::string& sql, const std::str
 void DueDates::set(const DueDate& due)
 {
     try {
-        SQLite::Statement st(db_.handle(),
-                             "INSERT INTO due_dates(kind, oracle_key, due_on, reason, updated_at) "
-                             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(kind, oracle_key) DO UPDATE SET "
-                             "due_on = excluded.due_on, reason = excluded.reason, "
-                             "updated_at = excluded.updated_at");
-        st.bind(1, due.kind);
-        st.bind(2, due.oracle_key);
-        st.bind(3, due.due_on);
-        st.bind(4, due.reason);
-        st.bind(5, db_.now_text());
-        st.exec();
+        auto st =
+            db_.prepared("INSERT INTO due_dates(kind, oracle_key, due_on, reason, updated_at) "
+                         "VALUES (?, ?, ?, ?, ?) ON CONFLICT(kind, oracle_key) DO UPDATE SET "
+                         "due_on = excluded.due_on, reason = excluded.reason, "
+                         "updated_at = excluded.updated_at");
+        st->bind(1, due.kind);
+        st->bind(2, due.oracle_key);
+        st->bind(3, due.due_on);
+        st->bind(4, due.reason);
+        st->bind(5, db_.now_text());
+        st->exec();
     } catch (...) {
         rethrow_as_store_error(db_, "writing a due date");
     }
@@ -50,11 +51,10 @@ void DueDates::set(const DueDate& due)
 void DueDates::clear(const std::string& kind, const std::string& oracle_key)
 {
     try {
-        SQLite::Statement st(db_.handle(),
-                             "DELETE FROM due_dates WHERE kind = ? AND oracle_key = ?");
-        st.bind(1, kind);
-        st.bind(2, oracle_key);
-        st.exec();
+        auto st = db_.prepared("DELETE FROM due_dates WHERE kind = ? AND oracle_key = ?");
+        st->bind(1, kind);
+        st->bind(2, oracle_key);
+        st->exec();
     } catch (...) {
         rethrow_as_store_error(db_, "clearing a due date");
     }
