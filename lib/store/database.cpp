@@ -18,6 +18,17 @@ namespace {
 
 constexpr int k_busy_timeout_ms = 5000;
 
+// SQLite's memory statistics take a global mutex on every allocation, and SQLite allocates many
+// times per statement; nothing here reads them (sqlite3_status, sqlite3_memory_used). The
+// setting is process-wide and only takes before SQLite initialises, so it is made once, before
+// the first connection opens; if something initialised SQLite earlier it keeps its statistics
+// (the call answers SQLITE_MISUSE and nothing else changes).
+void turn_off_memory_statistics()
+{
+    static const int done = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)done;
+}
+
 StoreError translate(const std::filesystem::path& path, std::string_view doing, int code,
                      const std::string& detail)
 {
@@ -152,8 +163,11 @@ Database::Database(const std::filesystem::path& path, const Clock& clock)
             std::error_code ec;
             std::filesystem::create_directories(path_.parent_path(), ec);
         }
-        db_ = std::make_unique<SQLite::Database>(path_.string(),
-                                                 SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        turn_off_memory_statistics();
+        // NOMUTEX: a Database is used by one thread at a time (a pass, a command), never shared,
+        // so SQLite's per-connection mutex, taken and released on every API call, buys nothing.
+        db_ = std::make_unique<SQLite::Database>(
+            path_.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
         configure();
         migrate();
     } catch (...) {

@@ -56,6 +56,8 @@ private:
     std::unique_ptr<SQLite::Statement> owned_; // a statement prepared for this use only
 };
 
+// One thread at a time: the connection is opened without SQLite's own locking (see
+// database.cpp), so a Database must not be used from two threads at once.
 class Database {
 public:
     // Opens (creating it and its folder if needed) and migrates. Throws StoreError. The clock
