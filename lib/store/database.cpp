@@ -6,7 +6,6 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
-#include <atomic>
 #include <charconv>
 #include <functional>
 #include <sqlite3.h>
@@ -241,15 +240,20 @@ void Database::migrate()
     version_ = db_->execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt();
 }
 
+// Savepoints are named by their depth (mlc_sp_1 inside the top-level transaction, mlc_sp_2
+// inside that...), not by a counter, so the handful of texts involved stay in the statement
+// cache instead of every BEGIN, SAVEPOINT and RELEASE being parsed again: an audit append opens
+// one. Releasing or rolling back to a name acts on the most recent savepoint with that name,
+// which for nested Transactions is this one.
 Transaction::Transaction(Database& db) : db_(db)
 {
-    static std::atomic<unsigned> counter{0};
     try {
         if (sqlite3_get_autocommit(db_.handle().getHandle()) != 0) {
-            db_.handle().exec("BEGIN IMMEDIATE");
+            db_.prepared("BEGIN IMMEDIATE")->exec();
         } else {
-            savepoint_ = fmt::format("mlc_sp_{}", counter.fetch_add(1));
-            db_.handle().exec("SAVEPOINT " + savepoint_);
+            savepoint_ = fmt::format("mlc_sp_{}", db_.savepoint_depth_ + 1);
+            db_.prepared("SAVEPOINT " + savepoint_)->exec();
+            ++db_.savepoint_depth_;
         }
     } catch (...) {
         rethrow_as_store_error(db_, "starting a transaction");
@@ -259,10 +263,18 @@ Transaction::Transaction(Database& db) : db_(db)
 void Transaction::commit()
 {
     try {
-        db_.handle().exec(savepoint_.empty() ? std::string("COMMIT") : "RELEASE " + savepoint_);
+        db_.prepared(savepoint_.empty() ? std::string("COMMIT") : "RELEASE " + savepoint_)->exec();
         done_ = true;
     } catch (...) {
         rethrow_as_store_error(db_, "committing");
+    }
+    leave();
+}
+
+void Transaction::leave()
+{
+    if (!savepoint_.empty()) {
+        --db_.savepoint_depth_;
     }
 }
 
@@ -273,15 +285,16 @@ Transaction::~Transaction()
     }
     try {
         if (savepoint_.empty()) {
-            db_.handle().exec("ROLLBACK");
+            db_.prepared("ROLLBACK")->exec();
         } else {
-            db_.handle().exec("ROLLBACK TO " + savepoint_);
-            db_.handle().exec("RELEASE " + savepoint_);
+            db_.prepared("ROLLBACK TO " + savepoint_)->exec();
+            db_.prepared("RELEASE " + savepoint_)->exec();
         }
     } catch (const std::exception& e) {
         // A failed rollback leaves SQLite to roll back when the connection closes.
         log::warn("state {}: rollback failed: {}", db_.path().string(), e.what());
     }
+    leave();
 }
 
 } // namespace mlc::store

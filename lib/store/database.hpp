@@ -93,6 +93,7 @@ private:
     void migrate();
 
     struct StatementCache;
+    friend class Transaction;
 
     std::filesystem::path path_;
     const Clock* clock_;
@@ -100,6 +101,7 @@ private:
     // Declared after db_: the statements are finalized before the connection closes.
     std::unique_ptr<StatementCache> statements_;
     int version_ = 0;
+    int savepoint_depth_ = 0; // Transactions open as savepoints, for their names
 };
 
 // The number a migration file name starts with: "002_audit_index.sql" -> 2; 0 if none.
@@ -124,6 +126,8 @@ public:
     void commit();
 
 private:
+    void leave();
+
     Database& db_;
     std::string savepoint_; // empty: a top-level transaction
     bool done_ = false;

@@ -171,6 +171,55 @@ TEST_CASE("Transaction commits, rolls back, and nests as a savepoint", "[store]"
           == 0);
 }
 
+TEST_CASE("Transactions nest three deep and each level rolls back only its own work", "[store]")
+{
+    // Savepoints are named by depth: a rollback at one level must not reach the level above,
+    // and a level's rollback takes what committed levels below it did.
+    TempDir dir;
+    mlc::store::Database db(dir.path / "state.db");
+    const auto insert = [&](const std::string& stream) {
+        db.handle().exec("INSERT INTO watermarks(stream, cursor_time, updated_at) VALUES ('"
+                         + stream + "', 't', 'u')");
+    };
+    {
+        mlc::store::Transaction top(db);
+        insert("top");
+        {
+            mlc::store::Transaction middle(db);
+            insert("middle_kept");
+            {
+                mlc::store::Transaction inner(db);
+                insert("inner_rolled_back");
+            }
+            {
+                mlc::store::Transaction inner(db);
+                insert("inner_kept");
+                inner.commit();
+            }
+            middle.commit();
+        }
+        {
+            mlc::store::Transaction middle(db);
+            insert("middle_rolled_back");
+            {
+                mlc::store::Transaction inner(db);
+                insert("inner_of_rolled_back");
+                inner.commit();
+            }
+        }
+        top.commit();
+    }
+    std::vector<std::string> streams;
+    SQLite::Statement st(db.handle(), "SELECT stream FROM watermarks ORDER BY stream");
+    while (st.executeStep()) {
+        streams.push_back(st.getColumn(0).getString());
+    }
+    CHECK(streams == std::vector<std::string>{"inner_kept", "middle_kept", "top"});
+    // Every level was closed: a new Transaction is a top-level one again.
+    mlc::store::Transaction again(db);
+    CHECK(db.handle().execAndGet("SELECT COUNT(*) FROM watermarks").getInt() == 3);
+}
+
 namespace {
 
 // A scratch table with three rows, for the prepared-statement cache tests.
