@@ -86,16 +86,17 @@ run_pass() {
   curl -s -d '' "$pro/_sim/stats/reset" >/dev/null
   local t0 t1 rc=0
   t0=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$tm" "$cli" --config "$work/config.json" -q sync-suppliers --vendors-only --json >"$out" || rc=$?
+  /usr/bin/time -f "%M %U %S" -o "$tm" "$cli" --config "$work/config.json" -q sync-suppliers --vendors-only --json >"$out" || rc=$?
   t1=$(date +%s.%N)
   wall=$(echo "$t1 - $t0" | bc -l)
-  local gets writes read rss
+  local gets writes read rss cpu
   gets=$(jq '.api_calls["GET /suppliers"] // 0' "$out")
   writes=$(jq '[.api_calls | to_entries[] | select(.key | startswith("GET") or contains("oauth") or contains("token") | not) | .value] | add // 0' "$out")
   read=$(jq '.vendors.read' "$out")
-  rss=$(tail -n1 "$tm")
-  printf "  %-14s exit %d  oracle GETs %-4s procore writes %-4s read %-6s %7.2f s  %8.0f rec/s  peak RSS %6d KiB\n" \
-    "$name" "$rc" "$gets" "$writes" "$read" "$wall" "$(echo "$read / $wall" | bc -l)" "$rss"
+  read -r rss cpu_user cpu_sys < <(tail -n1 "$tm")
+  cpu=$(echo "$cpu_user + $cpu_sys" | bc -l)
+  printf "  %-14s exit %d  oracle GETs %-4s procore writes %-4s read %-6s %7.2f s (cpu %5.2f s)  %8.0f rec/s  peak RSS %6d KiB\n" \
+    "$name" "$rc" "$gets" "$writes" "$read" "$wall" "$cpu" "$(echo "$read / $wall" | bc -l)" "$rss"
   last_rss="$rss"
 }
 
@@ -155,6 +156,8 @@ write_floor_config() {
   } >"$cfg"
 }
 
+# Wall times move with whatever else runs on the machine; the tool's CPU seconds much less.
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A first_rss
 for n in "${sizes[@]}"; do
   echo "== $n suppliers"
