@@ -3,7 +3,7 @@
 // secretbox (XSalsa20-Poly1305) under a random nonce, in one 0600 file in the state folder.
 // The 32-byte key comes from ML_CONNECTOR_KEY (base64) or the 0600 key file that `init`
 // creates. A wrong key is a Fatal, never garbage: secretbox authenticates what it decrypts.
-// Only vault.cpp includes libsodium.
+// libsodium's one home is lib/auth: vault.cpp, and sha256.cpp for the plain digest.
 #include "core/config.hpp"
 #include "core/secret.hpp"
 

@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <charconv>
+#include <cstring>
 
 namespace mlc::json {
 
@@ -24,11 +25,11 @@ std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size
     return {line, column};
 }
 
-std::expected<rapidjson::Document, ParseError> parse(std::string_view text)
+namespace {
+
+std::expected<rapidjson::Document, ParseError> checked(rapidjson::Document doc,
+                                                       std::string_view text)
 {
-    rapidjson::Document doc;
-    // kParseFullPrecisionFlag: decimals parsed exactly as written, not via a fast approximation.
-    doc.Parse<rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
     if (doc.HasParseError()) {
         ParseError err;
         err.offset = doc.GetErrorOffset();
@@ -39,6 +40,29 @@ std::expected<rapidjson::Document, ParseError> parse(std::string_view text)
         return std::unexpected(std::move(err));
     }
     return doc;
+}
+
+} // namespace
+
+std::expected<rapidjson::Document, ParseError> parse(std::string_view text)
+{
+    rapidjson::Document doc;
+    // kParseFullPrecisionFlag: decimals parsed exactly as written, not via a fast approximation.
+    doc.Parse<rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
+    return checked(std::move(doc), text);
+}
+
+std::expected<rapidjson::Document, ParseError> parse_in_place(std::string_view text)
+{
+    rapidjson::Document doc;
+    // The text is copied once into the document's own pool and parsed in situ there: strings
+    // are unescaped in place instead of each being copied out on its own. A NUL byte ends the
+    // input here as it does for the copying parse, so errors are the same.
+    auto* buffer = static_cast<char*>(doc.GetAllocator().Malloc(text.size() + 1));
+    std::memcpy(buffer, text.data(), text.size());
+    buffer[text.size()] = '\0';
+    doc.ParseInsitu<rapidjson::kParseFullPrecisionFlag>(buffer);
+    return checked(std::move(doc), text);
 }
 
 const rapidjson::Value* find(const rapidjson::Value& obj, const char* key)

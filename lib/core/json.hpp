@@ -28,6 +28,15 @@ struct ParseError {
 // Parses `text` into a document (numbers kept exact: int64 when they fit, never rounded).
 std::expected<rapidjson::Document, ParseError> parse(std::string_view text);
 
+// The same parse, the same errors, for large bodies read straight into plain structs (a
+// supplier page, a vendors/sync answer): the text is copied once into the document's pool and
+// parsed in place, instead of every string being copied out on its own. Its strings are
+// RapidJSON "const" strings pointing into that pool, which a copy made with CopyFrom or the
+// Value(value, allocator) constructor shares rather than copies: such a copy dangles once the
+// document is gone. Keep the document inside the function that parsed it, and take strings
+// out as std::string (get_string).
+std::expected<rapidjson::Document, ParseError> parse_in_place(std::string_view text);
+
 // Typed member getters: nullopt when the member is absent or has another type.
 std::optional<std::string> get_string(const rapidjson::Value& obj, const char* key);
 std::optional<std::int64_t> get_int64(const rapidjson::Value& obj, const char* key);

@@ -78,7 +78,7 @@ const rapidjson::Value* child_items(const rapidjson::Value& item, const char* ch
 
 std::expected<SupplierPage, std::string> parse_supplier_page(const std::string& body)
 {
-    auto doc = json::parse(body);
+    auto doc = json::parse_in_place(body); // the document does not leave this function
     if (!doc) {
         return std::unexpected("malformed JSON at line " + std::to_string(doc.error().line) + ": "
                                + doc.error().message);

@@ -132,7 +132,7 @@ std::string vendor_sync_body(std::int64_t company_id, const std::vector<VendorSy
 
 std::expected<SyncResult, std::string> parse_sync_response(const std::string& body)
 {
-    auto doc = json::parse(body);
+    auto doc = json::parse_in_place(body); // the document does not leave this function
     if (!doc) {
         return std::unexpected("malformed JSON: " + doc.error().message);
     }

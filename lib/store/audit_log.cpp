@@ -1,7 +1,7 @@
 #include "store/audit_log.hpp"
 
+#include "auth/sha256.hpp"
 #include "core/log.hpp"
-#include "core/sha256.hpp"
 #include "store/columns.hpp"
 #include "store/database.hpp"
 
@@ -13,6 +13,12 @@ namespace {
 constexpr const char* k_columns =
     "id, at, run_id, command, record_kind, oracle_key, procore_key, action, before_fp, after_fp, "
     "remote_status, remote_id, message, prev_hash, hash";
+
+constexpr const char* k_head_sql = "SELECT hash FROM audit ORDER BY id DESC LIMIT 1";
+constexpr const char* k_insert_sql =
+    "INSERT INTO audit (at, run_id, command, record_kind, oracle_key, procore_key, action, "
+    "before_fp, after_fp, remote_status, remote_id, message, prev_hash, hash) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
 void put(std::string& out, const char* name, const std::optional<std::string>& value)
 {
@@ -93,32 +99,18 @@ std::string audit_row_hash(const AuditEntry& e)
     return to_hex(h.finish());
 }
 
+// The statements come from the Database's cache, so they outlive this object and are shared
+// by every AuditLog on the same Database.
 struct AuditLog::Impl {
-    Impl(Database& database, const Clock& c)
-        : db(database), clock(c),
-          head(db.handle(), "SELECT hash FROM audit ORDER BY id DESC LIMIT 1"),
-          insert(db.handle(),
-                 "INSERT INTO audit (at, run_id, command, record_kind, oracle_key, procore_key, "
-                 "action, before_fp, after_fp, remote_status, remote_id, message, prev_hash, hash) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")
-    {}
+    Impl(Database& database, const Clock& c) : db(database), clock(c) {}
 
     Database& db;
     const Clock& clock;
-    SQLite::Statement head;
-    SQLite::Statement insert;
 };
 
 AuditLog::AuditLog(Database& db) : AuditLog(db, db.clock()) {}
 
-AuditLog::AuditLog(Database& db, const Clock& clock)
-{
-    try {
-        impl_ = std::make_unique<Impl>(db, clock);
-    } catch (const SQLite::Exception&) {
-        rethrow_as_store_error(db, "preparing the audit statements");
-    }
-}
+AuditLog::AuditLog(Database& db, const Clock& clock) : impl_(std::make_unique<Impl>(db, clock)) {}
 
 AuditLog::~AuditLog() = default;
 
@@ -143,15 +135,14 @@ std::int64_t AuditLog::append(AuditEntry e)
 
 std::int64_t AuditLog::insert_row(AuditEntry& e)
 {
-    auto& head = impl_->head;
-    head.reset();
-    e.prev_hash = head.executeStep() ? head.getColumn(0).getString() : k_audit_genesis_hash;
-    head.reset();
+    {
+        auto head = impl_->db.prepared(k_head_sql);
+        e.prev_hash = head->executeStep() ? head->getColumn(0).getString() : k_audit_genesis_hash;
+    }
     e.hash = audit_row_hash(e);
 
-    auto& st = impl_->insert;
-    st.reset();
-    st.clearBindings();
+    auto prepared = impl_->db.prepared(k_insert_sql);
+    auto& st = *prepared;
     st.bind(1, e.at);
     if (e.run_id) {
         st.bind(2, *e.run_id);
@@ -171,7 +162,6 @@ std::int64_t AuditLog::insert_row(AuditEntry& e)
     st.bind(13, e.prev_hash);
     st.bind(14, e.hash);
     st.exec();
-    st.reset();
     return impl_->db.handle().getLastInsertRowid();
 }
 
@@ -242,7 +232,9 @@ std::vector<AuditEntry> AuditLog::query(const Filter& f)
 std::vector<AuditEntry> AuditLog::run_query(const std::string& sql,
                                             const std::vector<std::string>& params, const Filter& f)
 {
-    SQLite::Statement st(impl_->db.handle(), sql);
+    // One text per combination of filters: a few dozen at most, so caching each is fine.
+    auto prepared = impl_->db.prepared(sql);
+    auto& st = *prepared;
     int index = 1;
     for (const auto& p : params) {
         st.bind(index++, p);
@@ -271,8 +263,9 @@ AuditLog::Verification AuditLog::verify()
 AuditLog::Verification AuditLog::verify_chain()
 {
     Verification v;
-    SQLite::Statement st(impl_->db.handle(),
-                         fmt::format("SELECT {} FROM audit ORDER BY id", k_columns));
+    static const std::string sql = fmt::format("SELECT {} FROM audit ORDER BY id", k_columns);
+    auto prepared = impl_->db.prepared(sql);
+    auto& st = *prepared;
     std::string expected_prev = k_audit_genesis_hash;
     std::optional<std::int64_t> prev_id;
     while (st.executeStep()) {

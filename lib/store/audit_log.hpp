@@ -67,11 +67,11 @@ public:
 
     // Appends one row and returns its id. Fills `at` (if empty), prev_hash and hash; passes
     // `message` through log::redact(). Callers writing many rows wrap them in a Transaction:
-    // the statements are prepared once per AuditLog, so an append is one indexed read of the
-    // chain head plus one insert, inside a savepoint. The head is read from the table on every
-    // append rather than kept in memory, so a rolled-back transaction, a second AuditLog or a
-    // second process on the same file can never fork the chain (the read and the insert are
-    // one write transaction). Throws StoreError on a database error.
+    // the statements come from the Database's cache of prepared statements, so an append is
+    // one indexed read of the chain head plus one insert, inside a savepoint. The head is read from
+    // the table on every append rather than kept in memory, so a rolled-back transaction, a second
+    // AuditLog or a second process on the same file can never fork the chain (the read and the
+    // insert are one write transaction). Throws StoreError on a database error.
     std::int64_t append(AuditEntry e);
 
     struct Filter {

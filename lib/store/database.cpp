@@ -6,14 +6,27 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
-#include <atomic>
 #include <charconv>
+#include <functional>
 #include <sqlite3.h>
+#include <unordered_map>
+#include <utility>
 
 namespace mlc::store {
 namespace {
 
 constexpr int k_busy_timeout_ms = 5000;
+
+// SQLite's memory statistics take a global mutex on every allocation, and SQLite allocates many
+// times per statement; nothing here reads them (sqlite3_status, sqlite3_memory_used). The
+// setting is process-wide and only takes before SQLite initialises, so it is made once, before
+// the first connection opens; if something initialised SQLite earlier it keeps its statistics
+// (the call answers SQLITE_MISUSE and nothing else changes).
+void turn_off_memory_statistics()
+{
+    static const int done = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)done;
+}
 
 StoreError translate(const std::filesystem::path& path, std::string_view doing, int code,
                      const std::string& detail)
@@ -77,16 +90,83 @@ void rethrow_as_store_error(const Database& db, std::string_view doing)
     }
 }
 
+// Keyed by the SQL text; looked up with a string_view, so a hit allocates nothing.
+struct Database::StatementCache {
+    struct Entry {
+        std::unique_ptr<SQLite::Statement> statement;
+        bool in_use = false;
+    };
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const
+        {
+            return std::hash<std::string_view>{}(text);
+        }
+    };
+    std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries;
+};
+
+PreparedStatement::PreparedStatement(SQLite::Statement& cached, bool& in_use)
+    : statement_(&cached), in_use_(&in_use)
+{
+    // The last user may have thrown mid-step; its destructor reset the statement, and this
+    // does it again so nothing depends on that: a reset statement with no bindings.
+    statement_->reset();
+    statement_->clearBindings();
+    *in_use_ = true;
+}
+
+PreparedStatement::PreparedStatement(std::unique_ptr<SQLite::Statement> own)
+    : statement_(own.get()), owned_(std::move(own))
+{}
+
+PreparedStatement::PreparedStatement(PreparedStatement&& other) noexcept
+    : statement_(other.statement_), in_use_(std::exchange(other.in_use_, nullptr)),
+      owned_(std::move(other.owned_))
+{
+    other.statement_ = nullptr;
+}
+
+PreparedStatement::~PreparedStatement()
+{
+    if (statement_ == nullptr) {
+        return; // moved from
+    }
+    // tryReset: a destructor must not throw, and the step's error was already reported.
+    statement_->tryReset();
+    if (in_use_ != nullptr) {
+        *in_use_ = false;
+    }
+}
+
+PreparedStatement Database::prepared(std::string_view sql)
+{
+    auto found = statements_->entries.find(sql);
+    if (found == statements_->entries.end()) {
+        auto statement = std::make_unique<SQLite::Statement>(*db_, std::string(sql));
+        found = statements_->entries.emplace(std::string(sql), StatementCache::Entry{}).first;
+        found->second.statement = std::move(statement);
+    }
+    auto& entry = found->second;
+    if (entry.in_use) {
+        return PreparedStatement(std::make_unique<SQLite::Statement>(*db_, std::string(sql)));
+    }
+    return PreparedStatement(*entry.statement, entry.in_use);
+}
+
 Database::Database(const std::filesystem::path& path, const Clock& clock)
-    : path_(path), clock_(&clock)
+    : path_(path), clock_(&clock), statements_(std::make_unique<StatementCache>())
 {
     try {
         if (path_.has_parent_path()) {
             std::error_code ec;
             std::filesystem::create_directories(path_.parent_path(), ec);
         }
-        db_ = std::make_unique<SQLite::Database>(path_.string(),
-                                                 SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        turn_off_memory_statistics();
+        // NOMUTEX: a Database is used by one thread at a time (a pass, a command), never shared,
+        // so SQLite's per-connection mutex, taken and released on every API call, buys nothing.
+        db_ = std::make_unique<SQLite::Database>(
+            path_.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
         configure();
         migrate();
     } catch (...) {
@@ -94,7 +174,10 @@ Database::Database(const std::filesystem::path& path, const Clock& clock)
     }
 }
 
-Database::~Database() = default;
+Database::~Database()
+{
+    statements_.reset(); // finalize every statement while the connection is still open
+}
 
 std::string Database::now_text() const
 {
@@ -157,15 +240,20 @@ void Database::migrate()
     version_ = db_->execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt();
 }
 
+// Savepoints are named by their depth (mlc_sp_1 inside the top-level transaction, mlc_sp_2
+// inside that...), not by a counter, so the handful of texts involved stay in the statement
+// cache instead of every BEGIN, SAVEPOINT and RELEASE being parsed again: an audit append opens
+// one. Releasing or rolling back to a name acts on the most recent savepoint with that name,
+// which for nested Transactions is this one.
 Transaction::Transaction(Database& db) : db_(db)
 {
-    static std::atomic<unsigned> counter{0};
     try {
         if (sqlite3_get_autocommit(db_.handle().getHandle()) != 0) {
-            db_.handle().exec("BEGIN IMMEDIATE");
+            db_.prepared("BEGIN IMMEDIATE")->exec();
         } else {
-            savepoint_ = fmt::format("mlc_sp_{}", counter.fetch_add(1));
-            db_.handle().exec("SAVEPOINT " + savepoint_);
+            savepoint_ = fmt::format("mlc_sp_{}", db_.savepoint_depth_ + 1);
+            db_.prepared("SAVEPOINT " + savepoint_)->exec();
+            ++db_.savepoint_depth_;
         }
     } catch (...) {
         rethrow_as_store_error(db_, "starting a transaction");
@@ -175,10 +263,18 @@ Transaction::Transaction(Database& db) : db_(db)
 void Transaction::commit()
 {
     try {
-        db_.handle().exec(savepoint_.empty() ? std::string("COMMIT") : "RELEASE " + savepoint_);
+        db_.prepared(savepoint_.empty() ? std::string("COMMIT") : "RELEASE " + savepoint_)->exec();
         done_ = true;
     } catch (...) {
         rethrow_as_store_error(db_, "committing");
+    }
+    leave();
+}
+
+void Transaction::leave()
+{
+    if (!savepoint_.empty()) {
+        --db_.savepoint_depth_;
     }
 }
 
@@ -189,15 +285,16 @@ Transaction::~Transaction()
     }
     try {
         if (savepoint_.empty()) {
-            db_.handle().exec("ROLLBACK");
+            db_.prepared("ROLLBACK")->exec();
         } else {
-            db_.handle().exec("ROLLBACK TO " + savepoint_);
-            db_.handle().exec("RELEASE " + savepoint_);
+            db_.prepared("ROLLBACK TO " + savepoint_)->exec();
+            db_.prepared("RELEASE " + savepoint_)->exec();
         }
     } catch (const std::exception& e) {
         // A failed rollback leaves SQLite to roll back when the connection closes.
         log::warn("state {}: rollback failed: {}", db_.path().string(), e.what());
     }
+    leave();
 }
 
 } // namespace mlc::store

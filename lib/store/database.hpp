@@ -1,8 +1,9 @@
 #pragma once
 // The state database: one SQLite file (WAL, synchronous=FULL, foreign keys on) opened through
 // SQLiteCpp, with the embedded migrations (schemas/sql/NNN_name.sql) applied in order and
-// recorded in schema_migrations. Every table helper in lib/store works on a Database. Only
-// lib/store includes SQLiteCpp; this header only forward-declares it.
+// recorded in schema_migrations. Every table helper in lib/store works on a Database, and gets
+// its statements from the Database's cache of prepared statements (prepared()). Only lib/store
+// includes SQLiteCpp; this header only forward-declares it.
 #include "core/clock.hpp"
 #include "core/error.hpp"
 
@@ -13,7 +14,8 @@
 
 namespace SQLite {
 class Database;
-}
+class Statement;
+} // namespace SQLite
 
 namespace mlc::store {
 
@@ -26,6 +28,36 @@ public:
     {}
 };
 
+class Database;
+
+// A statement from Database::prepared(), for as long as this object lives: reset, with no
+// bindings, ready to bind and step. Destroying it resets the statement (so a SELECT that was
+// not stepped to the end does not keep a read transaction open, which would hide other
+// processes' writes from this connection and hold back WAL checkpoints) and hands it back to
+// the cache. Keep it in a local variable of the helper that uses it; never store it.
+class PreparedStatement {
+public:
+    PreparedStatement(PreparedStatement&& other) noexcept;
+    PreparedStatement& operator=(PreparedStatement&&) = delete;
+    PreparedStatement(const PreparedStatement&) = delete;
+    PreparedStatement& operator=(const PreparedStatement&) = delete;
+    ~PreparedStatement();
+
+    SQLite::Statement& operator*() const { return *statement_; }
+    SQLite::Statement* operator->() const { return statement_; }
+
+private:
+    friend class Database;
+    PreparedStatement(SQLite::Statement& cached, bool& in_use);
+    explicit PreparedStatement(std::unique_ptr<SQLite::Statement> own);
+
+    SQLite::Statement* statement_;
+    bool* in_use_ = nullptr;                   // the cache entry's flag; null when not cached
+    std::unique_ptr<SQLite::Statement> owned_; // a statement prepared for this use only
+};
+
+// One thread at a time: the connection is opened without SQLite's own locking (see
+// database.cpp), so a Database must not be used from two threads at once.
 class Database {
 public:
     // Opens (creating it and its folder if needed) and migrates. Throws StoreError. The clock
@@ -37,6 +69,18 @@ public:
 
     // For store-internal code (table helpers, audit log): the open connection.
     SQLite::Database& handle() { return *db_; }
+    // For store-internal code: the statement for `sql`, prepared on first use and kept for the
+    // life of the Database (one per distinct SQL text), so a helper called once per record
+    // does not run SQLite's parser once per record. The rules that make reuse safe:
+    // - a cached statement serves one user at a time. While a PreparedStatement for `sql` is
+    //   alive (a helper iterating rows calls another helper with the same SQL), a second call
+    //   gets a statement prepared for that use alone, not the one in use;
+    // - it always comes reset and with its bindings cleared, even when its last user threw
+    //   in the middle of a step;
+    // - SQL built from data belongs in bound parameters, never in the text: each distinct
+    //   text is kept until the Database closes.
+    // Throws SQLite::Exception when the SQL does not prepare, like SQLite::Statement.
+    PreparedStatement prepared(std::string_view sql);
     // The highest applied migration number (1 for 001_initial.sql).
     int schema_version() const { return version_; }
     const std::filesystem::path& path() const { return path_; }
@@ -48,10 +92,16 @@ private:
     void configure();
     void migrate();
 
+    struct StatementCache;
+    friend class Transaction;
+
     std::filesystem::path path_;
     const Clock* clock_;
     std::unique_ptr<SQLite::Database> db_;
+    // Declared after db_: the statements are finalized before the connection closes.
+    std::unique_ptr<StatementCache> statements_;
     int version_ = 0;
+    int savepoint_depth_ = 0; // Transactions open as savepoints, for their names
 };
 
 // The number a migration file name starts with: "002_audit_index.sql" -> 2; 0 if none.
@@ -76,6 +126,8 @@ public:
     void commit();
 
 private:
+    void leave();
+
     Database& db_;
     std::string savepoint_; // empty: a top-level transaction
     bool done_ = false;

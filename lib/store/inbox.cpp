@@ -13,6 +13,14 @@ constexpr const char* k_columns =
     "id, event_id, resource_name, event_type, resource_id, project_id, "
     "company_id, received_at, payload, status, processed_at, message";
 
+// The SQL texts built from k_columns, once: Database::prepared() keys its cache by the text.
+const std::string& select_by_event_id_sql()
+{
+    static const std::string sql =
+        fmt::format("SELECT {} FROM inbox WHERE event_id = ?", k_columns);
+    return sql;
+}
+
 InboxEvent read_row(SQLite::Statement& st)
 {
     InboxEvent e;
@@ -36,10 +44,11 @@ InboxEvent read_row(SQLite::Statement& st)
 bool Inbox::insert(const InboxEvent& event)
 {
     try {
-        SQLite::Statement st(db_.handle(),
-                             "INSERT OR IGNORE INTO inbox(event_id, resource_name, event_type, "
-                             "resource_id, project_id, company_id, received_at, payload, status, "
-                             "processed_at, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        auto prepared =
+            db_.prepared("INSERT OR IGNORE INTO inbox(event_id, resource_name, event_type, "
+                         "resource_id, project_id, company_id, received_at, payload, status, "
+                         "processed_at, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        auto& st = *prepared;
         st.bind(1, event.event_id);
         st.bind(2, event.resource_name);
         st.bind(3, event.event_type);
@@ -61,11 +70,10 @@ bool Inbox::insert(const InboxEvent& event)
 std::optional<InboxEvent> Inbox::find(const std::string& event_id) const
 {
     try {
-        SQLite::Statement st(db_.handle(),
-                             fmt::format("SELECT {} FROM inbox WHERE event_id = ?", k_columns));
-        st.bind(1, event_id);
-        if (st.executeStep()) {
-            return read_row(st);
+        auto st = db_.prepared(select_by_event_id_sql());
+        st->bind(1, event_id);
+        if (st->executeStep()) {
+            return read_row(*st);
         }
         return std::nullopt;
     } catch (...) {
@@ -76,14 +84,14 @@ std::optional<InboxEvent> Inbox::find(const std::string& event_id) const
 bool Inbox::contains_any(const std::vector<std::string>& event_ids) const
 {
     try {
-        SQLite::Statement st(db_.handle(), "SELECT 1 FROM inbox WHERE event_id = ?");
+        auto st = db_.prepared("SELECT 1 FROM inbox WHERE event_id = ?");
         for (const auto& id : event_ids) {
             if (id.empty()) {
                 continue;
             }
-            st.reset();
-            st.bind(1, id);
-            if (st.executeStep()) {
+            st->reset();
+            st->bind(1, id);
+            if (st->executeStep()) {
                 return true;
             }
         }
@@ -105,8 +113,10 @@ std::vector<InboxEvent> Inbox::list(const std::string& status,
             resource_names.empty()
                 ? "status = ?"
                 : fmt::format("status = ? AND resource_name IN ({})", placeholders);
-        SQLite::Statement st(db_.handle(), fmt::format("SELECT {} FROM inbox WHERE {} ORDER BY id",
-                                                       k_columns, where));
+        // One text per number of resource names: a handful, so caching each is fine.
+        auto prepared = db_.prepared(
+            fmt::format("SELECT {} FROM inbox WHERE {} ORDER BY id", k_columns, where));
+        auto& st = *prepared;
         st.bind(1, status);
         int index = 2;
         for (const auto& name : resource_names) {
@@ -126,14 +136,13 @@ void Inbox::set_status(std::int64_t id, const std::string& status,
                        const std::optional<std::string>& message)
 {
     try {
-        SQLite::Statement st(
-            db_.handle(),
-            "UPDATE inbox SET status = ?, processed_at = ?, message = ? WHERE id = ?");
-        st.bind(1, status);
-        st.bind(2, db_.now_text());
-        bind_optional(st, 3, message ? std::optional(log::redact(*message)) : std::nullopt);
-        st.bind(4, id);
-        st.exec();
+        auto st =
+            db_.prepared("UPDATE inbox SET status = ?, processed_at = ?, message = ? WHERE id = ?");
+        st->bind(1, status);
+        st->bind(2, db_.now_text());
+        bind_optional(*st, 3, message ? std::optional(log::redact(*message)) : std::nullopt);
+        st->bind(4, id);
+        st->exec();
     } catch (...) {
         rethrow_as_store_error(db_, "updating a webhook event");
     }
@@ -142,13 +151,12 @@ void Inbox::set_status(std::int64_t id, const std::string& status,
 std::vector<InboxCount> Inbox::counts() const
 {
     try {
-        SQLite::Statement st(db_.handle(),
-                             "SELECT status, resource_name, COUNT(*) FROM inbox "
-                             "GROUP BY status, resource_name ORDER BY status, resource_name");
+        auto st = db_.prepared("SELECT status, resource_name, COUNT(*) FROM inbox "
+                               "GROUP BY status, resource_name ORDER BY status, resource_name");
         std::vector<InboxCount> out;
-        while (st.executeStep()) {
-            out.push_back(InboxCount{st.getColumn(0).getString(), st.getColumn(1).getString(),
-                                     st.getColumn(2).getInt64()});
+        while (st->executeStep()) {
+            out.push_back(InboxCount{st->getColumn(0).getString(), st->getColumn(1).getString(),
+                                     st->getColumn(2).getInt64()});
         }
         return out;
     } catch (...) {
@@ -159,11 +167,11 @@ std::vector<InboxCount> Inbox::counts() const
 std::vector<StatusCount> count_postings_by_status(Database& db)
 {
     try {
-        SQLite::Statement st(
-            db.handle(), "SELECT status, COUNT(*) FROM postings GROUP BY status ORDER BY status");
+        auto st =
+            db.prepared("SELECT status, COUNT(*) FROM postings GROUP BY status ORDER BY status");
         std::vector<StatusCount> out;
-        while (st.executeStep()) {
-            out.push_back(StatusCount{st.getColumn(0).getString(), st.getColumn(1).getInt64()});
+        while (st->executeStep()) {
+            out.push_back(StatusCount{st->getColumn(0).getString(), st->getColumn(1).getInt64()});
         }
         return out;
     } catch (...) {

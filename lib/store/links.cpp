@@ -32,15 +32,24 @@ Row read_row(SQLite::Statement& st)
     return r;
 }
 
-std::optional<Row> find_row(Database& db, const char* side, const std::string& kind,
+constexpr const char* k_by_oracle =
+    "SELECT id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at FROM links "
+    "WHERE kind = ? AND oracle_key = ?";
+constexpr const char* k_by_procore =
+    "SELECT id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at FROM links "
+    "WHERE kind = ? AND procore_key = ?";
+constexpr const char* k_by_either =
+    "SELECT id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at FROM links "
+    "WHERE kind = ? AND (oracle_key = ? OR procore_key = ?)";
+
+std::optional<Row> find_row(Database& db, const char* sql, const std::string& kind,
                             const std::string& key)
 {
-    SQLite::Statement st(db.handle(), fmt::format("SELECT {} FROM links WHERE kind = ? AND {} = ?",
-                                                  k_columns, side));
-    st.bind(1, kind);
-    st.bind(2, key);
-    if (st.executeStep()) {
-        return read_row(st);
+    auto st = db.prepared(sql);
+    st->bind(1, kind);
+    st->bind(2, key);
+    if (st->executeStep()) {
+        return read_row(*st);
     }
     return std::nullopt;
 }
@@ -58,7 +67,7 @@ std::optional<Link> Links::find_by_oracle(const std::string& kind,
                                           const std::string& oracle_key) const
 {
     try {
-        auto row = find_row(db_, "oracle_key", kind, oracle_key);
+        auto row = find_row(db_, k_by_oracle, kind, oracle_key);
         return row ? std::optional(std::move(row->link)) : std::nullopt;
     } catch (...) {
         rethrow_as_store_error(db_, "reading links");
@@ -69,7 +78,7 @@ std::optional<Link> Links::find_by_procore(const std::string& kind,
                                            const std::string& procore_key) const
 {
     try {
-        auto row = find_row(db_, "procore_key", kind, procore_key);
+        auto row = find_row(db_, k_by_procore, kind, procore_key);
         return row ? std::optional(std::move(row->link)) : std::nullopt;
     } catch (...) {
         rethrow_as_store_error(db_, "reading links");
@@ -79,13 +88,27 @@ std::optional<Link> Links::find_by_procore(const std::string& kind,
 std::expected<void, LinkConflict> Links::upsert(const Link& link)
 {
     try {
+        // The rows either key names, in one query when both are given.
         std::optional<Row> by_oracle;
         std::optional<Row> by_procore;
-        if (link.oracle_key) {
-            by_oracle = find_row(db_, "oracle_key", link.kind, *link.oracle_key);
-        }
-        if (link.procore_key) {
-            by_procore = find_row(db_, "procore_key", link.kind, *link.procore_key);
+        if (link.oracle_key && link.procore_key) {
+            auto st = db_.prepared(k_by_either);
+            st->bind(1, link.kind);
+            st->bind(2, *link.oracle_key);
+            st->bind(3, *link.procore_key);
+            while (st->executeStep()) {
+                auto row = read_row(*st);
+                if (row.link.oracle_key == link.oracle_key) {
+                    by_oracle = row;
+                }
+                if (row.link.procore_key == link.procore_key) {
+                    by_procore = std::move(row);
+                }
+            }
+        } else if (link.oracle_key) {
+            by_oracle = find_row(db_, k_by_oracle, link.kind, *link.oracle_key);
+        } else if (link.procore_key) {
+            by_procore = find_row(db_, k_by_procore, link.kind, *link.procore_key);
         }
         // Two different links, or one whose other side already names another record.
         if (by_procore && (!by_oracle || by_oracle->id != by_procore->id) && link.oracle_key
@@ -104,35 +127,33 @@ std::expected<void, LinkConflict> Links::upsert(const Link& link)
         }
         const auto existing = by_oracle ? by_oracle : by_procore;
         if (existing) {
-            SQLite::Statement st(db_.handle(),
-                                 "UPDATE links SET oracle_key = COALESCE(?, oracle_key), "
-                                 "procore_key = COALESCE(?, procore_key), fingerprint = ?, "
-                                 "origin = ?, drift = ?, updated_at = ? WHERE id = ?");
-            bind_optional(st, 1, link.oracle_key);
-            bind_optional(st, 2, link.procore_key);
-            st.bind(3, link.fingerprint);
-            st.bind(4, link.origin);
-            bind_optional(st, 5, link.drift);
-            st.bind(6, db_.now_text());
-            st.bind(7, existing->id);
-            st.exec();
+            auto st = db_.prepared("UPDATE links SET oracle_key = COALESCE(?, oracle_key), "
+                                   "procore_key = COALESCE(?, procore_key), fingerprint = ?, "
+                                   "origin = ?, drift = ?, updated_at = ? WHERE id = ?");
+            bind_optional(*st, 1, link.oracle_key);
+            bind_optional(*st, 2, link.procore_key);
+            st->bind(3, link.fingerprint);
+            st->bind(4, link.origin);
+            bind_optional(*st, 5, link.drift);
+            st->bind(6, db_.now_text());
+            st->bind(7, existing->id);
+            st->exec();
             return {};
         }
         if (!link.oracle_key && !link.procore_key) {
             throw StoreError(fmt::format("state {}: a {} link needs an Oracle or a Procore key",
                                          db_.path().string(), link.kind));
         }
-        SQLite::Statement st(db_.handle(),
-                             "INSERT INTO links(kind, oracle_key, procore_key, fingerprint, "
-                             "origin, drift, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        st.bind(1, link.kind);
-        bind_optional(st, 2, link.oracle_key);
-        bind_optional(st, 3, link.procore_key);
-        st.bind(4, link.fingerprint);
-        st.bind(5, link.origin);
-        bind_optional(st, 6, link.drift);
-        st.bind(7, db_.now_text());
-        st.exec();
+        auto st = db_.prepared("INSERT INTO links(kind, oracle_key, procore_key, fingerprint, "
+                               "origin, drift, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        st->bind(1, link.kind);
+        bind_optional(*st, 2, link.oracle_key);
+        bind_optional(*st, 3, link.procore_key);
+        st->bind(4, link.fingerprint);
+        st->bind(5, link.origin);
+        bind_optional(*st, 6, link.drift);
+        st->bind(7, db_.now_text());
+        st->exec();
         return {};
     } catch (const SQLite::Exception& e) {
         if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) {

@@ -12,6 +12,8 @@ namespace {
 constexpr const char* k_columns = "id, source_key, kind, target, status, attempts, remote_id, "
                                   "request, last_error, error_class, records, run_id, "
                                   "created_at, updated_at";
+const std::string k_by_key = fmt::format("SELECT {} FROM postings WHERE source_key = ?", k_columns);
+const std::string k_by_id = fmt::format("SELECT {} FROM postings WHERE id = ?", k_columns);
 
 Posting read_row(SQLite::Statement& st)
 {
@@ -77,11 +79,10 @@ std::vector<std::string> split_records(const std::string& text)
 std::optional<Posting> Postings::find(const std::string& source_key) const
 {
     try {
-        SQLite::Statement st(
-            db_.handle(), fmt::format("SELECT {} FROM postings WHERE source_key = ?", k_columns));
-        st.bind(1, source_key);
-        if (st.executeStep()) {
-            return read_row(st);
+        auto st = db_.prepared(k_by_key);
+        st->bind(1, source_key);
+        if (st->executeStep()) {
+            return read_row(*st);
         }
         return std::nullopt;
     } catch (...) {
@@ -92,11 +93,10 @@ std::optional<Posting> Postings::find(const std::string& source_key) const
 std::optional<Posting> Postings::find(std::int64_t id) const
 {
     try {
-        SQLite::Statement st(db_.handle(),
-                             fmt::format("SELECT {} FROM postings WHERE id = ?", k_columns));
-        st.bind(1, id);
-        if (st.executeStep()) {
-            return read_row(st);
+        auto st = db_.prepared(k_by_id);
+        st->bind(1, id);
+        if (st->executeStep()) {
+            return read_row(*st);
         }
         return std::nullopt;
     } catch (...) {
@@ -111,26 +111,25 @@ Posting Postings::record_pending(const std::string& source_key, const std::strin
 {
     try {
         const std::string now = db_.now_text();
-        SQLite::Statement st(
-            db_.handle(),
+        auto st = db_.prepared(
             "INSERT INTO postings(source_key, kind, target, status, request, records, run_id, "
             "created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?) "
             "ON CONFLICT(source_key) DO UPDATE SET status = 'pending', request = excluded.request, "
             "run_id = excluded.run_id, updated_at = excluded.updated_at "
             "WHERE postings.status = 'superseded' AND postings.attempts = 0");
-        st.bind(1, source_key);
-        st.bind(2, kind);
-        st.bind(3, target);
-        st.bind(4, request);
-        st.bind(5, join_records(records));
+        st->bind(1, source_key);
+        st->bind(2, kind);
+        st->bind(3, target);
+        st->bind(4, request);
+        st->bind(5, join_records(records));
         if (run_id) {
-            st.bind(6, *run_id);
+            st->bind(6, *run_id);
         } else {
-            st.bind(6);
+            st->bind(6);
         }
-        st.bind(7, now);
-        st.bind(8, now);
-        st.exec();
+        st->bind(7, now);
+        st->bind(8, now);
+        st->exec();
     } catch (...) {
         rethrow_as_store_error(db_, "recording posting " + source_key);
     }
@@ -146,18 +145,17 @@ void Postings::update_status(std::int64_t id, const char* status, const char* ex
                              const std::vector<std::string>& extra_values)
 {
     try {
-        SQLite::Statement st(
-            db_.handle(),
-            fmt::format("UPDATE postings SET status = ?, updated_at = ?{} WHERE id = ?",
-                        extra_sql));
+        // extra_sql is one of a handful of constant texts, so each shape is prepared once.
+        auto st = db_.prepared(fmt::format(
+            "UPDATE postings SET status = ?, updated_at = ?{} WHERE id = ?", extra_sql));
         int index = 1;
-        st.bind(index++, status);
-        st.bind(index++, db_.now_text());
+        st->bind(index++, status);
+        st->bind(index++, db_.now_text());
         for (const auto& v : extra_values) {
-            st.bind(index++, v);
+            st->bind(index++, v);
         }
-        st.bind(index, id);
-        if (st.exec() != 1) {
+        st->bind(index, id);
+        if (st->exec() != 1) {
             throw StoreError(
                 fmt::format("state {}: no posting with id {}", db_.path().string(), id));
         }

@@ -29,20 +29,19 @@ void Retries::schedule(const std::string& stream, const std::string& record_key,
                        const std::optional<std::string>& error, bool count_attempt)
 {
     try {
-        SQLite::Statement st(
-            db_.handle(),
+        auto st = db_.prepared(
             "INSERT INTO retries(stream, record_key, reason, due_at, attempts, last_error, "
             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(stream, record_key, reason) "
             "DO UPDATE SET due_at = excluded.due_at, last_error = excluded.last_error, "
             "attempts = retries.attempts + excluded.attempts, updated_at = excluded.updated_at");
-        st.bind(1, stream);
-        st.bind(2, record_key);
-        st.bind(3, reason);
-        st.bind(4, due_at);
-        st.bind(5, count_attempt ? 1 : 0);
-        bind_optional(st, 6, error ? std::optional(log::redact(*error)) : std::nullopt);
-        st.bind(7, db_.now_text());
-        st.exec();
+        st->bind(1, stream);
+        st->bind(2, record_key);
+        st->bind(3, reason);
+        st->bind(4, due_at);
+        st->bind(5, count_attempt ? 1 : 0);
+        bind_optional(*st, 6, error ? std::optional(log::redact(*error)) : std::nullopt);
+        st->bind(7, db_.now_text());
+        st->exec();
     } catch (...) {
         rethrow_as_store_error(db_, "queueing a re-read");
     }

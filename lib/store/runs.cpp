@@ -10,12 +10,11 @@ namespace mlc::store {
 std::int64_t begin_run(Database& db, const std::string& command)
 {
     try {
-        SQLite::Statement st(db.handle(),
-                             "INSERT INTO runs(command, started_at, pid) VALUES (?, ?, ?)");
-        st.bind(1, command);
-        st.bind(2, db.now_text());
-        st.bind(3, static_cast<std::int64_t>(::getpid()));
-        st.exec();
+        auto st = db.prepared("INSERT INTO runs(command, started_at, pid) VALUES (?, ?, ?)");
+        st->bind(1, command);
+        st->bind(2, db.now_text());
+        st->bind(3, static_cast<std::int64_t>(::getpid()));
+        st->exec();
         return db.handle().getLastInsertRowid();
     } catch (...) {
         rethrow_as_store_error(db, "recording the start of a run");
@@ -25,13 +24,13 @@ std::int64_t begin_run(Database& db, const std::string& command)
 void finish_run(Database& db, std::int64_t id, int exit_code, const std::string& counts_json)
 {
     try {
-        SQLite::Statement st(
-            db.handle(), "UPDATE runs SET finished_at = ?, exit_code = ?, counts = ? WHERE id = ?");
-        st.bind(1, db.now_text());
-        st.bind(2, exit_code);
-        st.bind(3, counts_json);
-        st.bind(4, id);
-        st.exec();
+        auto st =
+            db.prepared("UPDATE runs SET finished_at = ?, exit_code = ?, counts = ? WHERE id = ?");
+        st->bind(1, db.now_text());
+        st->bind(2, exit_code);
+        st->bind(3, counts_json);
+        st->bind(4, id);
+        st->exec();
     } catch (...) {
         rethrow_as_store_error(db, "recording the end of a run");
     }
@@ -61,10 +60,9 @@ std::vector<std::int64_t> mark_interrupted_runs(Database& db, std::int64_t curre
 std::vector<RunRow> recent_runs(Database& db, int limit)
 {
     try {
-        SQLite::Statement st(db.handle(),
-                             "SELECT id, command, started_at, finished_at, exit_code, counts, pid, "
-                             "interrupted "
-                             "FROM runs ORDER BY id DESC LIMIT ?");
+        auto prepared = db.prepared("SELECT id, command, started_at, finished_at, exit_code, "
+                                    "counts, pid, interrupted FROM runs ORDER BY id DESC LIMIT ?");
+        auto& st = *prepared;
         st.bind(1, limit);
         std::vector<RunRow> out;
         while (st.executeStep()) {

@@ -18,12 +18,11 @@ Watermark read_row(SQLite::Statement& st)
 std::optional<Watermark> Watermarks::get(const std::string& stream) const
 {
     try {
-        SQLite::Statement st(
-            db_.handle(),
+        auto st = db_.prepared(
             "SELECT stream, cursor_time, cursor_key, updated_at FROM watermarks WHERE stream = ?");
-        st.bind(1, stream);
-        if (st.executeStep()) {
-            return read_row(st);
+        st->bind(1, stream);
+        if (st->executeStep()) {
+            return read_row(*st);
         }
         return std::nullopt;
     } catch (...) {
@@ -34,16 +33,16 @@ std::optional<Watermark> Watermarks::get(const std::string& stream) const
 void Watermarks::set(const Watermark& w)
 {
     try {
-        SQLite::Statement st(
-            db_.handle(), "INSERT INTO watermarks(stream, cursor_time, cursor_key, updated_at) "
-                          "VALUES (?, ?, ?, ?) "
-                          "ON CONFLICT(stream) DO UPDATE SET cursor_time = excluded.cursor_time, "
-                          "cursor_key = excluded.cursor_key, updated_at = excluded.updated_at");
-        st.bind(1, w.stream);
-        st.bind(2, w.cursor_time);
-        st.bind(3, w.cursor_key);
-        st.bind(4, db_.now_text());
-        st.exec();
+        auto st =
+            db_.prepared("INSERT INTO watermarks(stream, cursor_time, cursor_key, updated_at) "
+                         "VALUES (?, ?, ?, ?) "
+                         "ON CONFLICT(stream) DO UPDATE SET cursor_time = excluded.cursor_time, "
+                         "cursor_key = excluded.cursor_key, updated_at = excluded.updated_at");
+        st->bind(1, w.stream);
+        st->bind(2, w.cursor_time);
+        st->bind(3, w.cursor_key);
+        st->bind(4, db_.now_text());
+        st->exec();
     } catch (...) {
         rethrow_as_store_error(db_, "writing watermark " + w.stream);
     }
@@ -52,12 +51,11 @@ void Watermarks::set(const Watermark& w)
 std::vector<Watermark> Watermarks::list() const
 {
     try {
-        SQLite::Statement st(
-            db_.handle(),
+        auto st = db_.prepared(
             "SELECT stream, cursor_time, cursor_key, updated_at FROM watermarks ORDER BY stream");
         std::vector<Watermark> out;
-        while (st.executeStep()) {
-            out.push_back(read_row(st));
+        while (st->executeStep()) {
+            out.push_back(read_row(*st));
         }
         return out;
     } catch (...) {

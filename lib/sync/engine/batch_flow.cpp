@@ -3,7 +3,7 @@
 #include "core/crash_point.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "core/sha256.hpp"
+#include "auth/sha256.hpp"
 #include "store/database.hpp"
 #include "sync/engine/errors.hpp"
 

@@ -1,6 +1,6 @@
 // Tests of the Oracle Fusion simulator over HTTP, against in-process Simulators on port 0:
 // token endpoint, REST query rules, errors, faults, stats, invoices, draft POs, Journal
-// Import through erpintegrations, admin mutate, sample shapes and a timing printout.
+// Import through erpintegrations, admin mutate, sample shapes and pages at 100,000 suppliers.
 #include "oracle_sim.hpp"
 #include "sample_shape.hpp"
 #include "simulators.hpp"
@@ -9,7 +9,6 @@
 #include <httplib.h>
 #include <rapidjson/document.h>
 
-#include <chrono>
 #include <fstream>
 #include <map>
 #include <set>
@@ -758,29 +757,23 @@ TEST_CASE("oracle samples have the simulator's keys and types", "[sim][oracle]")
     }
 }
 
-TEST_CASE("oracle timing: a 500-row page at 100,000 suppliers", "[sim][oracle][perf]")
+TEST_CASE("oracle suppliers: full 500-row pages at offset 0 and 99,000 of 100,000 suppliers",
+          "[sim][oracle]")
 {
+    // How long these take is measured by scripts/bench-sim.sh, not asserted here.
     Sim s(Sim::opts(100000));
-    auto c = s.client();
     const std::string q =
         "/suppliers?limit=500&onlyData=true&orderBy=LastUpdateDate:asc,SupplierId:asc&q="
         + enc("LastUpdateDate>='2000-01-01T00:00:00+00:00'") + "&offset=";
-    auto t0 = std::chrono::steady_clock::now();
     auto first = s.get(q + "0");
-    auto t1 = std::chrono::steady_clock::now();
     auto deep = s.get(q + "99000");
-    auto t2 = std::chrono::steady_clock::now();
     auto sorted = s.get("/suppliers?limit=500&onlyData=true&orderBy=Supplier:asc");
-    auto t3 = std::chrono::steady_clock::now();
     REQUIRE(first->status == 200);
+    REQUIRE(deep->status == 200);
     CHECK(parse(first->body)["count"].GetInt() == 500);
-    CHECK(parse(deep->body)["count"].GetInt() == 500);
+    auto deep_page = parse(deep->body);
+    CHECK(deep_page["count"].GetInt() == 500);
+    CHECK(deep_page["hasMore"].GetBool());
     CHECK(sorted->status == 200);
-    auto ms = [](auto d) {
-        return static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(d).count())
-               / 1000.0;
-    };
-    WARN("500-row page at 100k suppliers: first " << ms(t1 - t0) << " ms, offset 99000 "
-                                                  << ms(t2 - t1) << " ms, non-natural orderBy "
-                                                  << ms(t3 - t2) << " ms");
+    CHECK(parse(sorted->body)["count"].GetInt() == 500);
 }

@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <set>
 
 using namespace mlc::sim;
@@ -376,8 +375,10 @@ TEST_CASE("procore vendors/sync: create, update by id and origin_id, item errors
     CHECK(missing->status == 400);
 }
 
-TEST_CASE("procore vendors/sync: 1000 items at 100,000 vendors is fast", "[sim][procore][perf]")
+TEST_CASE("procore vendors/sync: 1000 items at 100,000 vendors, and a 1000-row page",
+          "[sim][procore]")
 {
+    // How long these take is measured by scripts/bench-sim.sh, not asserted here.
     SimOptions o = procore_test_options();
     o.projects = 1;
     ProcoreFixture f(o);
@@ -387,28 +388,18 @@ TEST_CASE("procore vendors/sync: 1000 items at 100,000 vendors is fast", "[sim][
         body += fmt::format(R"({}{{"origin_id":"SUP-{}","name":"Renamed {}","city":"Reno"}})",
                             i ? "," : "", 50000 + i * 7, i);
     body += "]}";
-    auto start = std::chrono::steady_clock::now();
     auto r = f.patch("/rest/v1.0/vendors/sync", body);
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now()
-                                                                    - start)
-                  .count();
     REQUIRE(r);
     REQUIRE(r->status == 200);
     auto d = parse_json(r->body);
     CHECK(d["entities"].Size() == 1000);
     CHECK(d["errors"].Size() == 0);
-    WARN("1000-item vendors/sync at 100k vendors took " << ms << " ms");
-    CHECK(ms < 200); // ~10 ms in RelWithDebInfo including the client; generous for debug and
-                     // sanitizer builds
 
-    auto page_start = std::chrono::steady_clock::now();
     auto page = f.get("/rest/v1.0/vendors?company_id=" + f.company() + "&per_page=1000&page=50");
-    auto page_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::steady_clock::now() - page_start)
-                       .count();
     REQUIRE(page);
+    REQUIRE(page->status == 200);
     CHECK(page->get_header_value("Total") == "100008");
-    CHECK(page_ms < 500);
+    CHECK(parse_json(page->body).Size() == 1000);
 }
 
 TEST_CASE("procore standard cost codes: lists, sync into a list, parents, project cost codes",

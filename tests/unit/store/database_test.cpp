@@ -9,6 +9,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -167,4 +169,163 @@ TEST_CASE("Transaction commits, rolls back, and nests as a savepoint", "[store]"
               .execAndGet("SELECT COUNT(*) FROM watermarks WHERE stream = 'inner_rolled_back'")
               .getInt()
           == 0);
+}
+
+TEST_CASE("Transactions nest three deep and each level rolls back only its own work", "[store]")
+{
+    // Savepoints are named by depth: a rollback at one level must not reach the level above,
+    // and a level's rollback takes what committed levels below it did.
+    TempDir dir;
+    mlc::store::Database db(dir.path / "state.db");
+    const auto insert = [&](const std::string& stream) {
+        db.handle().exec("INSERT INTO watermarks(stream, cursor_time, updated_at) VALUES ('"
+                         + stream + "', 't', 'u')");
+    };
+    {
+        mlc::store::Transaction top(db);
+        insert("top");
+        {
+            mlc::store::Transaction middle(db);
+            insert("middle_kept");
+            {
+                mlc::store::Transaction inner(db);
+                insert("inner_rolled_back");
+            }
+            {
+                mlc::store::Transaction inner(db);
+                insert("inner_kept");
+                inner.commit();
+            }
+            middle.commit();
+        }
+        {
+            mlc::store::Transaction middle(db);
+            insert("middle_rolled_back");
+            {
+                mlc::store::Transaction inner(db);
+                insert("inner_of_rolled_back");
+                inner.commit();
+            }
+        }
+        top.commit();
+    }
+    std::vector<std::string> streams;
+    SQLite::Statement st(db.handle(), "SELECT stream FROM watermarks ORDER BY stream");
+    while (st.executeStep()) {
+        streams.push_back(st.getColumn(0).getString());
+    }
+    CHECK(streams == std::vector<std::string>{"inner_kept", "middle_kept", "top"});
+    // Every level was closed: a new Transaction is a top-level one again.
+    mlc::store::Transaction again(db);
+    CHECK(db.handle().execAndGet("SELECT COUNT(*) FROM watermarks").getInt() == 3);
+}
+
+namespace {
+
+// A scratch table with three rows, for the prepared-statement cache tests.
+void make_numbers(mlc::store::Database& db)
+{
+    db.handle().exec("CREATE TABLE numbers (n INTEGER PRIMARY KEY, label TEXT)");
+    db.handle().exec("INSERT INTO numbers VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+}
+
+} // namespace
+
+TEST_CASE("prepared() keeps one statement per SQL text", "[store]")
+{
+    TempDir dir;
+    mlc::store::Database db(dir.path / "state.db");
+    make_numbers(db);
+    const char* sql = "SELECT label FROM numbers WHERE n = ?";
+    const SQLite::Statement* first = nullptr;
+    {
+        auto st = db.prepared(sql);
+        first = &*st;
+        st->bind(1, 2);
+        REQUIRE(st->executeStep());
+        CHECK(st->getColumn(0).getString() == "two");
+    }
+    {
+        auto st = db.prepared(std::string(sql)); // the same text from another buffer
+        CHECK(&*st == first);
+    }
+    auto other = db.prepared("SELECT COUNT(*) FROM numbers");
+    CHECK(&*other != first);
+}
+
+TEST_CASE("prepared() hands a statement back reset and with no bindings", "[store]")
+{
+    TempDir dir;
+    mlc::store::Database db(dir.path / "state.db");
+    make_numbers(db);
+    const char* sql = "SELECT n, ? FROM numbers ORDER BY n";
+    {
+        auto st = db.prepared(sql);
+        st->bind(1, "left over");
+        REQUIRE(st->executeStep());
+        REQUIRE(st->executeStep()); // stopped at row 2 of 3
+    }
+    auto st = db.prepared(sql);
+    REQUIRE(st->executeStep());
+    CHECK(st->getColumn(0).getInt() == 1); // from the start again
+    CHECK(st->getColumn(1).isNull());      // the old binding is gone
+}
+
+TEST_CASE("prepared() statement that threw mid-step is usable again", "[store]")
+{
+    TempDir dir;
+    mlc::store::Database db(dir.path / "state.db");
+    make_numbers(db);
+    const char* sql = "INSERT INTO numbers(n, label) VALUES (?, ?)";
+    {
+        auto st = db.prepared(sql);
+        st->bind(1, 1); // already there: the step throws
+        st->bind(2, "uno");
+        CHECK_THROWS_AS(st->exec(), SQLite::Exception);
+    }
+    auto st = db.prepared(sql);
+    st->bind(1, 4);
+    st->bind(2, "four");
+    CHECK(st->exec() == 1);
+    CHECK(count_rows(db, "numbers") == 4);
+}
+
+TEST_CASE("prepared() gives a second user of the same SQL its own statement", "[store]")
+{
+    TempDir dir;
+    mlc::store::Database db(dir.path / "state.db");
+    make_numbers(db);
+    const char* sql = "SELECT n FROM numbers WHERE n >= ? ORDER BY n";
+    auto outer = db.prepared(sql);
+    outer->bind(1, 1);
+    std::vector<int> seen;
+    while (outer->executeStep()) {
+        seen.push_back(outer->getColumn(0).getInt());
+        // A helper called from inside the loop that runs the same SQL must not reset `outer`.
+        auto inner = db.prepared(sql);
+        CHECK(&*inner != &*outer);
+        inner->bind(1, 3);
+        REQUIRE(inner->executeStep());
+        CHECK(inner->getColumn(0).getInt() == 3);
+    }
+    CHECK(seen == std::vector<int>{1, 2, 3});
+}
+
+TEST_CASE("a prepared() SELECT not stepped to the end does not hide later writes", "[store]")
+{
+    // Left unreset, a SELECT that returned a row keeps its read transaction, and the
+    // connection goes on reading that snapshot: another process's writes stay invisible.
+    TempDir dir;
+    mlc::store::Database db(dir.path / "state.db");
+    make_numbers(db);
+    const char* sql = "SELECT n FROM numbers ORDER BY n";
+    {
+        auto st = db.prepared(sql);
+        REQUIRE(st->executeStep()); // one row of three, then dropped
+    }
+    mlc::store::Database other(dir.path / "state.db");
+    other.handle().exec("INSERT INTO numbers VALUES (4, 'four')");
+    auto count = db.prepared("SELECT COUNT(*) FROM numbers");
+    REQUIRE(count->executeStep());
+    CHECK(count->getColumn(0).getInt() == 4);
 }

@@ -1,7 +1,7 @@
 #include "sync/flows/cost_codes/cost_codes.hpp"
 
+#include "auth/fingerprint.hpp"
 #include "core/error.hpp"
-#include "core/fingerprint.hpp"
 #include "core/json_writer.hpp"
 #include "core/log.hpp"
 #include "store/database.hpp"

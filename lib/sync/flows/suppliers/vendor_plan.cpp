@@ -1,6 +1,6 @@
 #include "sync/flows/suppliers/vendor_plan.hpp"
 
-#include "core/fingerprint.hpp"
+#include "auth/fingerprint.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "core/sha256.hpp"
+#include "auth/sha256.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -6,7 +6,7 @@
 
 using mlc::sha256_hex;
 
-TEST_CASE("sha256 matches the FIPS 180-2 vectors", "[core][sha256]")
+TEST_CASE("sha256 matches the FIPS 180-2 vectors", "[auth][sha256]")
 {
     CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
@@ -16,7 +16,7 @@ TEST_CASE("sha256 matches the FIPS 180-2 vectors", "[core][sha256]")
           == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
-TEST_CASE("sha256 gives the same digest however the input is split", "[core][sha256]")
+TEST_CASE("sha256 gives the same digest however the input is split", "[auth][sha256]")
 {
     const std::string text(1'000, 'x');
     const std::string whole = sha256_hex(text);

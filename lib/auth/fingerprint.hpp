@@ -8,6 +8,9 @@
 // it independent of the order the caller lists the fields in. The fingerprint is the lowercase
 // SHA-256 hex of that text. Changing this form changes every stored fingerprint (a full
 // resend), so it is frozen.
+//
+// It lives in auth/ beside sha256.hpp, whose digest comes from libsodium (auth/ is that
+// library's one home), because core/ must not depend on auth/.
 #include <string>
 #include <utility>
 #include <vector>
