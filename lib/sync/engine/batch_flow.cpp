@@ -1,9 +1,9 @@
 #include "sync/engine/batch_flow.hpp"
 
+#include "auth/sha256.hpp"
 #include "core/crash_point.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "auth/sha256.hpp"
 #include "store/database.hpp"
 #include "sync/engine/errors.hpp"
 
@@ -171,8 +171,7 @@ std::unordered_set<std::string>& BatchFlow::unsettled()
     return *unsettled_;
 }
 
-void BatchFlow::queue(const std::string& key, const std::string& reason,
-                      const std::string& message)
+void BatchFlow::queue(const std::string& key, const std::string& reason, const std::string& message)
 {
     retries_.schedule(std::string(info_.stream), key, reason, now_, message);
     unsettled().insert(key);
