@@ -33,6 +33,7 @@ declare -A home=(
   ["sqlite3.h"]="store"
   ["httplib.h"]="listen"
   ["sodium"]="auth"
+  ["openssl/"]="auth"
   ["zip.h"]="oracle"
 )
 

@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake make pkg-config
-  libcurl4-openssl-dev rapidjson-dev libcli11-dev libsqlitecpp-dev libfmt-dev catch2
+  libcurl4-openssl-dev libssl-dev rapidjson-dev libcli11-dev libsqlitecpp-dev libfmt-dev catch2
   libsodium-dev libcpp-httplib-dev libzip-dev
   curl
 )

@@ -1,8 +1,9 @@
 #pragma once
 // SHA-256 for the audit chain, content fingerprints and batch keys: a plain digest for tamper
-// evidence and change detection, not for passwords or keys. It is libsodium's
-// crypto_hash_sha256, so it lives in auth/, the one folder allowed to include libsodium (it
-// holds the vault); this header does not include it, so callers do not either.
+// evidence and change detection, not for passwords or keys. It is OpenSSL's (libcrypto, the
+// library our libcurl already uses for TLS), which runs on the CPU's SHA extensions: hashing is
+// per record, so it counts. It lives in auth/, the one folder that includes cryptography
+// libraries (libsodium for the vault, libcrypto for this); this header includes neither.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -16,17 +17,16 @@ public:
     using Digest = std::array<std::uint8_t, 32>;
 
     Sha256();
+    ~Sha256();
+    Sha256(const Sha256&) = delete;
+    Sha256& operator=(const Sha256&) = delete;
     // Feed bytes; may be called any number of times before finish().
     void update(std::string_view data);
     // Pads and returns the digest. The object must not be updated afterwards.
     Digest finish();
 
-    // The size of libsodium's crypto_hash_sha256_state, checked where it is defined. Kept
-    // inline rather than behind a pointer: the audit log hashes every row it appends.
-    static constexpr std::size_t k_state_bytes = 104;
-
 private:
-    alignas(8) std::array<unsigned char, k_state_bytes> state_;
+    void* ctx_; // an EVP_MD_CTX
 };
 
 // The lowercase hex digest of `data` (64 characters).
