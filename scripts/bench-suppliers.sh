@@ -7,17 +7,20 @@
 # this API can beat here: the requests alone, nothing parsed or stored). Figures are printed,
 # not asserted.
 #
-#   scripts/bench-suppliers.sh [--quick] [--build DIR]
-#     --quick   500 and 2,000 suppliers instead of 2,000 and 20,000
+#   scripts/bench-suppliers.sh [--quick] [--reps N] [--build DIR]
+#     --quick   500 and 2,000 suppliers instead of 2,000 and 20,000, best of 2
+#     --reps    first syncs and floors measured per size, best one kept (default 3)
 #     --build   the CMake build folder holding cmd/ml-connector and tests/sim/ml-connector-sim
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
 build="${BUILD_DIR:-$here/build}"
 sizes=(2000 20000)
+reps=3
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --quick) sizes=(500 2000); shift ;;
+    --quick) sizes=(500 2000); reps=2; shift ;;
+    --reps) reps="$2"; shift 2 ;;
     --build) build="$2"; shift 2 ;;
     -h|--help) sed -n 2,12p "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
@@ -164,7 +167,7 @@ for n in "${sizes[@]}"; do
   start_sim "$n"
   write_config "$work/config.json" "$work/state-$n.db"
   echo "  budget: first sync <= $(( (n + 499) / 500 + 1 )) supplier GETs, <= $(( (n + 999) / 1000 )) vendor writes; rerun <= 2 GETs, 0 writes; 10 changed: 1 write"
-  run_pass first-sync;  first_wall="$wall"; first_rss[$n]="$last_rss"
+  run_pass first-sync;  first_walls=("$wall"); first_rss[$n]="$last_rss"
   run_pass no-change
   ids=$(curl -s "$ora/_sim/data/suppliers" | jq -r '.[].SupplierId' | shuf -n 10 --random-source=<(yes))
   for id in $ids; do
@@ -172,28 +175,43 @@ for n in "${sizes[@]}"; do
   done
   run_pass 10-changed
   stop_sim
+  # The first sync again on fresh simulators and fresh state: wall times on a shared 2-core
+  # machine vary by tens of percent from run to run, so the ratio compares best with best.
+  for ((rep = 2; rep <= reps; rep++)); do
+    start_sim "$n"
+    write_config "$work/config.json" "$work/state-$n-$rep.db"
+    run_pass "first-sync #$rep"; first_walls+=("$wall")
+    stop_sim
+  done
 
   # The I/O floor on a fresh simulator of the same size: the first sync's requests made by ONE
   # curl process over kept-alive connections (one to each listener), so that neither a process
   # start nor a TCP handshake per request is counted. The two token requests come before the
   # clock starts; only the supplier pages and the vendor batches are timed.
   floor_bodies "$n"
-  start_sim "$n"
-  write_floor_config "$n" "$work/floor.curl"
-  t0=$(date +%s.%N)
-  curl -K "$work/floor.curl" >"$work/floor.out"
-  t1=$(date +%s.%N)
-  floor=$(echo "$t1 - $t0" | bc -l)
-  stop_sim
+  floors=()
+  for ((rep = 1; rep <= reps; rep++)); do
+    start_sim "$n"
+    write_floor_config "$n" "$work/floor.curl"
+    t0=$(date +%s.%N)
+    curl -K "$work/floor.curl" >"$work/floor.out"
+    t1=$(date +%s.%N)
+    floors+=("$(echo "$t1 - $t0" | bc -l)")
+    stop_sim
+  done
+  floor=$(printf '%s\n' "${floors[@]}" | sort -g | head -n1)
+  first_wall=$(printf '%s\n' "${first_walls[@]}" | sort -g | head -n1)
   floor_gets=$(grep -c '^GET 200 ' "$work/floor.out" || true)
   floor_patches=$(grep -c '^PATCH 200 ' "$work/floor.out" || true)
   floor_failed=$(grep -vc ' 200 ' "$work/floor.out" || true)
   floor_connects=$(awk '{ c += $3 } END { print c + 0 }' "$work/floor.out")
-  printf "  I/O floor (one keep-alive curl, %d connections): %d GETs + %d PATCHes%s in %.2f s\n" \
+  printf "  I/O floor (one keep-alive curl, %d connections): %d GETs + %d PATCHes%s in %s s\n" \
     "$floor_connects" "$floor_gets" "$floor_patches" \
-    "$([[ "$floor_failed" -gt 0 ]] && echo ", $floor_failed NOT 200")" "$floor"
-  printf "  first sync %.2f s / floor %.2f s = %.2fx (target <= 2)\n" \
-    "$first_wall" "$floor" "$(echo "$first_wall / $floor" | bc -l)"
+    "$([[ "$floor_failed" -gt 0 ]] && echo ", $floor_failed NOT 200")" \
+    "$(printf '%.2f ' "${floors[@]}")"
+  printf "  first sync %s s\n" "$(printf '%.2f ' "${first_walls[@]}")"
+  printf "  first sync / floor, best of %d each: %.2f s / %.2f s = %.2fx (target <= 2)\n" \
+    "$reps" "$first_wall" "$floor" "$(echo "$first_wall / $floor" | bc -l)"
 done
 
 if [[ ${#sizes[@]} -ge 2 ]]; then
