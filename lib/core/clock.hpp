@@ -3,6 +3,7 @@
 // expiry, backoff and watermarks are tested without sleeping.
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 
 namespace mlc {
@@ -22,21 +23,37 @@ public:
     void sleep_for(std::chrono::milliseconds d) override;
 };
 
+// Thread-safe: a pass reads a source on a worker thread (engine/read_ahead.hpp), and both
+// threads ask the clock.
 class FakeClock final : public Clock {
 public:
     explicit FakeClock(time_point start = time_point{std::chrono::seconds{1'800'000'000}})
         : now_(start)
     {}
-    time_point now() const override { return now_; }
+    time_point now() const override
+    {
+        std::lock_guard lock(mutex_);
+        return now_;
+    }
     void sleep_for(std::chrono::milliseconds d) override
     {
+        std::lock_guard lock(mutex_);
         slept_ += d;
         now_ += d;
     }
-    void advance(std::chrono::milliseconds d) { now_ += d; }
-    std::chrono::milliseconds total_slept() const { return slept_; }
+    void advance(std::chrono::milliseconds d)
+    {
+        std::lock_guard lock(mutex_);
+        now_ += d;
+    }
+    std::chrono::milliseconds total_slept() const
+    {
+        std::lock_guard lock(mutex_);
+        return slept_;
+    }
 
 private:
+    mutable std::mutex mutex_;
     time_point now_;
     std::chrono::milliseconds slept_{0};
 };

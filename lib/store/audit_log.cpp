@@ -133,12 +133,45 @@ std::int64_t AuditLog::append(AuditEntry e)
     }
 }
 
+std::string AuditLog::head_hash()
+{
+    auto head = impl_->db.prepared(k_head_sql);
+    return head->executeStep() ? head->getColumn(0).getString() : k_audit_genesis_hash;
+}
+
+void AuditLog::append_many(std::vector<AuditEntry> entries)
+{
+    if (entries.empty()) {
+        return;
+    }
+    try {
+        Transaction tx(impl_->db);
+        std::string prev = head_hash();
+        for (auto& e : entries) {
+            if (e.at.empty()) {
+                e.at = format_iso8601(impl_->clock.now());
+            }
+            if (e.message) {
+                e.message = log::redact(*e.message);
+            }
+            e.prev_hash = std::move(prev);
+            write_row(e);
+            prev = e.hash;
+        }
+        tx.commit();
+    } catch (const SQLite::Exception&) {
+        rethrow_as_store_error(impl_->db, "appending to the audit trail");
+    }
+}
+
 std::int64_t AuditLog::insert_row(AuditEntry& e)
 {
-    {
-        auto head = impl_->db.prepared(k_head_sql);
-        e.prev_hash = head->executeStep() ? head->getColumn(0).getString() : k_audit_genesis_hash;
-    }
+    e.prev_hash = head_hash();
+    return write_row(e);
+}
+
+std::int64_t AuditLog::write_row(AuditEntry& e)
+{
     e.hash = audit_row_hash(e);
 
     auto prepared = impl_->db.prepared(k_insert_sql);

@@ -73,6 +73,9 @@ public:
     // AuditLog or a second process on the same file can never fork the chain (the read and the
     // insert are one write transaction). Throws StoreError on a database error.
     std::int64_t append(AuditEntry e);
+    // Appends rows in this order in one transaction (the caller's, when one is open), reading
+    // the chain head once: how a batch's rows are written.
+    void append_many(std::vector<AuditEntry> entries);
 
     struct Filter {
         std::optional<std::string> record_kind; // exact kind
@@ -101,6 +104,8 @@ public:
 
 private:
     std::int64_t insert_row(AuditEntry& e);
+    std::int64_t write_row(AuditEntry& e); // e.prev_hash set: hashes and inserts
+    std::string head_hash();
     std::vector<AuditEntry> run_query(const std::string& sql,
                                       const std::vector<std::string>& params, const Filter& f);
     Verification verify_chain();

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <sqlite3.h>
 
 namespace mlc::store {
@@ -85,9 +86,58 @@ std::optional<Link> Links::find_by_procore(const std::string& kind,
     }
 }
 
+std::unordered_map<std::string, Link>
+Links::find_many_by_oracle(const std::string& kind, const std::vector<std::string>& keys) const
+{
+    // 100 keys per statement: a handful of prepared shapes, far below SQLite's variable limit.
+    constexpr std::size_t k_chunk = 100;
+    std::unordered_map<std::string, Link> out;
+    try {
+        for (std::size_t at = 0; at < keys.size(); at += k_chunk) {
+            const std::size_t n = std::min(k_chunk, keys.size() - at);
+            std::string sql = std::string("SELECT ") + k_columns
+                              + " FROM links WHERE kind = ? AND oracle_key IN (";
+            for (std::size_t i = 0; i < n; ++i) {
+                sql += i == 0 ? "?" : ", ?";
+            }
+            sql += ")";
+            auto st = db_.prepared(sql);
+            st->bind(1, kind);
+            for (std::size_t i = 0; i < n; ++i) {
+                st->bind(static_cast<int>(i + 2), keys[at + i]);
+            }
+            while (st->executeStep()) {
+                auto row = read_row(*st);
+                const auto key = *row.link.oracle_key;
+                out.emplace(key, std::move(row.link));
+            }
+        }
+        return out;
+    } catch (...) {
+        rethrow_as_store_error(db_, "reading links");
+    }
+}
+
 std::expected<void, LinkConflict> Links::upsert(const Link& link)
 {
     try {
+        // The common case first: a new link, one statement. Any existing key (either side)
+        // makes the insert a no-op and the full path below decides.
+        if (link.oracle_key || link.procore_key) {
+            auto insert = db_.prepared(
+                "INSERT OR IGNORE INTO links(kind, oracle_key, procore_key, fingerprint, origin, "
+                "drift, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+            insert->bind(1, link.kind);
+            bind_optional(*insert, 2, link.oracle_key);
+            bind_optional(*insert, 3, link.procore_key);
+            insert->bind(4, link.fingerprint);
+            insert->bind(5, link.origin);
+            bind_optional(*insert, 6, link.drift);
+            insert->bind(7, db_.now_text());
+            if (insert->exec() == 1) {
+                return {};
+            }
+        }
         // The rows either key names, in one query when both are given.
         std::optional<Row> by_oracle;
         std::optional<Row> by_procore;

@@ -9,6 +9,7 @@
 #include <expected>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace mlc::store {
@@ -38,6 +39,10 @@ public:
                                        const std::string& oracle_key) const;
     std::optional<Link> find_by_procore(const std::string& kind,
                                         const std::string& procore_key) const;
+    // The links of these Oracle keys, in a few queries (a page of records at once): key -> link;
+    // keys without a link are absent.
+    std::unordered_map<std::string, Link>
+    find_many_by_oracle(const std::string& kind, const std::vector<std::string>& keys) const;
     // Inserts or updates the link that either key names. When the Oracle key and the Procore
     // key name two different links, that is a conflict the caller reports per record (never a
     // fatal error); a key the link does not give is left as stored. `drift` is written as given.

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <set>
 #include <utility>
 
@@ -416,7 +417,7 @@ void BatchFlow::note_replayed(const FlowRecord& r, const std::string& outcome, b
     const std::string message =
         fmt::format("posting {} replayed: {}{}", old_id, outcome,
                     new_id ? fmt::format(" (posting {})", *new_id) : std::string{});
-    ctx_.audit().append(entry(r, action::replayed, std::nullopt, message));
+    audit_row(entry(r, action::replayed, std::nullopt, message));
     auto& text = replayed_[old_id];
     text = message;
     if (!applied) {
@@ -598,6 +599,15 @@ FlowRecord* BatchFlow::queued(const std::string& key)
     return it == batch_pos_.end() ? nullptr : &batch_[it->second];
 }
 
+void BatchFlow::audit_row(store::AuditEntry e)
+{
+    if (collecting_ != nullptr) {
+        collecting_->push_back(std::move(e));
+    } else {
+        ctx_.audit().append(std::move(e));
+    }
+}
+
 void BatchFlow::apply_written(const FlowRecord& r, const std::string& target_id,
                               std::string_view action, std::optional<int> status,
                               const std::string& message)
@@ -608,7 +618,7 @@ void BatchFlow::apply_written(const FlowRecord& r, const std::string& target_id,
     }
     FlowRecord applied = r;
     applied.target_id = target_id;
-    ctx_.audit().append(entry(applied, action, status, message));
+    audit_row(entry(applied, action, status, message));
     settle(r.key);
     if (action != engine::action::replayed) {
         note_replayed(applied, "applied", true);
@@ -625,9 +635,18 @@ void BatchFlow::apply_written(const FlowRecord& r, const std::string& target_id,
     }
 }
 
-void BatchFlow::apply_answers(const ItemAnswers& answers)
+void BatchFlow::apply_answers(const std::vector<FlowRecord>& batch, const ItemAnswers& answers)
 {
-    for (const auto& r : batch_) {
+    // The batch's audit rows go in with one chain-head read (AuditLog::append_many), in the
+    // transaction that confirms the posting.
+    std::vector<store::AuditEntry> rows;
+    rows.reserve(batch.size());
+    collecting_ = &rows;
+    struct Stop {
+        std::vector<store::AuditEntry>*& target;
+        ~Stop() { target = nullptr; }
+    } stop_collecting{collecting_};
+    for (const auto& r : batch) {
         if (const auto it = answers.written.find(r.key); it != answers.written.end()) {
             apply_written(r, it->second, applied_action(r.action), 200, r.message);
             continue;
@@ -639,6 +658,29 @@ void BatchFlow::apply_answers(const ItemAnswers& answers)
                  : std::string(info_.endpoint) + " returned no entity and no error for this item",
              store::error_class::data);
     }
+    collecting_ = nullptr;
+    ctx_.audit().append_many(std::move(rows));
+}
+
+// A batch sent on a worker thread while the next one is planned. Its future is declared last,
+// so destroying an InFlight (an exception unwinding the pass) waits for the send to end before
+// the records it points into go: the answer is then simply never stored, the posting stays
+// sent, and the next pass looks it up.
+struct BatchFlow::InFlight {
+    std::vector<FlowRecord> batch;
+    std::vector<ItemRef> refs;
+    Cursor cursor; // where the watermark may move once this batch is applied
+    std::string key;
+    std::string body;
+    store::Posting posting;
+    std::future<std::expected<ItemAnswers, http::Error>> answer;
+};
+
+BatchFlow::~BatchFlow() = default;
+
+void BatchFlow::quiesce()
+{
+    complete_in_flight();
 }
 
 void BatchFlow::flush()
@@ -646,150 +688,212 @@ void BatchFlow::flush()
     if (batch_.empty() || options_.dry_run) {
         return;
     }
+    // One batch in flight at a time, and the next one goes out as soon as the previous answer
+    // is in (so Procore applies them in order); the previous answer is then stored while the
+    // next request is on its way. Only when this batch may need a lookup (an earlier attempt of
+    // the same content) is the previous answer stored first, so that nothing runs ahead of it.
+    std::unique_ptr<InFlight> previous = std::move(in_flight_);
+    std::optional<std::expected<ItemAnswers, http::Error>> previous_answer;
+    if (previous) {
+        previous_answer = previous->answer.get(); // see InFlight on an exception here
+    }
+    auto store_previous = [&] {
+        if (previous) {
+            auto landed = std::move(previous);
+            store_answer(*landed, std::move(*previous_answer));
+        }
+    };
     write_deferred_audit();
+    auto flight = std::make_unique<InFlight>();
+    flight->batch = std::move(batch_);
+    batch_.clear();
+    batch_pos_.clear();
+    flight->cursor = processed_;
     std::vector<const FlowRecord*> items;
-    std::vector<ItemRef> refs;
-    items.reserve(batch_.size());
-    refs.reserve(batch_.size());
-    std::string key_material;
-    for (const auto& r : batch_) {
+    items.reserve(flight->batch.size());
+    flight->refs.reserve(flight->batch.size());
+    // The same content over the same prior state is the same write: a rerun after a crash
+    // finds this row again (and looks it up) instead of recording a second one. The key names
+    // the write by what it changes: each record's key, its content and the content it replaces,
+    // plus the target's scope (a cost code list). Hashing these rather than the request body
+    // (300 KB for 1000 vendors) gives the same identity for a tenth of the work.
+    std::string key_material = target_.scope_text();
+    key_material += '\n';
+    for (const auto& r : flight->batch) {
         items.push_back(&r);
-        refs.push_back(ItemRef{r.key, r.fingerprint});
+        flight->refs.push_back(ItemRef{r.key, r.fingerprint});
+        key_material += r.key;
+        key_material += ' ';
+        key_material += r.fingerprint;
+        key_material += ' ';
         key_material += r.before_fp.value_or("-");
         key_material += '\n';
     }
-    const std::string body = target_.body(items);
-    key_material += body;
-    // The same content over the same prior state is the same write: a rerun after a crash
-    // finds this row again (and looks it up) instead of recording a second one.
-    PostingSpec spec{.key = std::string(info_.batch_kind) + ":" + sha256_hex(key_material),
+    flight->body = target_.body(items);
+    flight->key = std::string(info_.batch_kind) + ":" + sha256_hex(key_material);
+    PostingSpec spec{.key = flight->key,
                      .kind = std::string(info_.batch_kind),
                      .target = std::string(info_.target),
-                     .request = body,
-                     .records = record_lines(refs)};
+                     .request = flight->body,
+                     .records = record_lines(flight->refs)};
 
-    ItemAnswers answers;
     std::map<std::string, std::string> found;
     PostHandlers h;
-    h.send = [&]() -> std::expected<std::string, http::Error> {
-        target_.before_write();
-        ++sum_.write_calls;
-        auto a = target_.send(items, body);
-        target_.after_write();
-        if (!a) {
-            return std::unexpected(a.error());
-        }
-        answers = std::move(*a);
-        return fmt::format("{} written, {} refused", answers.written.size(),
-                           batch_.size() - answers.written.size());
-    };
     h.lookup = [&]() -> LookupResult {
-        auto f = target_.find(refs);
+        auto f = target_.find(flight->refs);
         if (!f) {
             return std::unexpected(f.error());
         }
         found = std::move(*f);
-        const bool all = std::all_of(refs.begin(), refs.end(),
+        const bool all = std::all_of(flight->refs.begin(), flight->refs.end(),
                                      [&](const ItemRef& r) { return found.contains(r.key); });
         if (!all) {
             return std::optional<Found>{};
         }
-        return std::optional<Found>{Found{fmt::format("{} items found by lookup", refs.size())}};
+        return std::optional<Found>{
+            Found{fmt::format("{} items found by lookup", flight->refs.size())}};
     };
-    h.confirmed = [&](const std::string&, bool by_lookup) {
-        if (by_lookup) {
-            for (const auto& r : batch_) {
-                apply_written(r, found.at(r.key), applied_action(r.action), std::nullopt,
-                              "written by an earlier attempt; found by lookup, not sent again");
-            }
-        } else {
-            apply_answers(answers);
+    h.confirmed = [&](const std::string&, bool) {
+        // Only a lookup confirms in begin(): an earlier attempt's write is there.
+        for (const auto& r : flight->batch) {
+            apply_written(r, found.at(r.key), applied_action(r.action), std::nullopt,
+                          "written by an earlier attempt; found by lookup, not sent again");
         }
-        set_watermark(processed_);
-    };
-    h.failed = [&](const std::string& cls, const std::string& message) {
-        for (const auto& r : batch_) {
-            fail(r, std::nullopt, fmt::format("{} refused the batch: {}", info_.endpoint, message),
-                 cls);
-        }
-        set_watermark(processed_);
+        set_watermark(flight->cursor);
     };
 
-    current_batch_key_ = spec.key;
-    const auto result = outbox_.post(spec, h);
+    // An error answer (the system failing, a refusal) is dealt with before anything else goes
+    // out; so is a batch an earlier attempt may have sent (its lookup must not run ahead).
+    if (previous_answer && !*previous_answer) {
+        store_previous();
+    }
+    if (const auto known = outbox_.postings().find(flight->key);
+        known && known->status != store::posting_status::confirmed) {
+        store_previous();
+    }
+    current_batch_key_ = flight->key;
+    const auto begun = outbox_.begin(spec, h);
     current_batch_key_.clear();
-    switch (result.outcome) {
-    case PostOutcome::sent:
+    if (begun.outcome != PostOutcome::send) {
+        store_previous();
+    }
+    switch (begun.outcome) {
+    case PostOutcome::send: {
+        flight->posting = begun.posting;
+        ++sum_.write_calls;
+        InFlight* f = flight.get();
+        flight->answer = std::async(std::launch::async, [this, f, items] {
+            target_.before_write();
+            auto a = target_.send(items, f->body);
+            target_.after_write();
+            return a;
+        });
+        in_flight_ = std::move(flight);
+        store_previous();
+        return;
+    }
     case PostOutcome::found:
-    case PostOutcome::refused:
-        break;
+        return;
     case PostOutcome::already: {
         // Confirmed before, yet its records were planned again (their links are gone): adopt
         // what the target holds, queue the rest, send nothing twice.
-        auto f = target_.find(refs);
+        auto f = target_.find(flight->refs);
         if (!f) {
             stop(info_.target, "looking up an applied batch", f.error());
         }
         found = std::move(*f);
         store::Transaction tx(ctx_.db());
-        for (const auto& r : batch_) {
+        for (const auto& r : flight->batch) {
             if (found.contains(r.key)) {
                 apply_written(r, found.at(r.key), action::confirmed, std::nullopt,
                               "applied by an earlier pass; linked again by lookup");
             } else {
-                retries_.schedule(std::string(info_.stream), r.key, store::retry_reason::lost, now_,
-                                  "applied earlier but not found by lookup");
+                queue(r.key, store::retry_reason::lost, "applied earlier but not found by lookup");
             }
         }
-        set_watermark(processed_);
+        set_watermark(flight->cursor);
         tx.commit();
-        break;
+        return;
     }
+    case PostOutcome::unknown:
+        // The lookup owed before a resend could not tell: nothing is sent.
+        stop(info_.target, fmt::format("looking up posting {} before a resend", begun.posting.id),
+             begun.error.value_or(http::Error{}),
+             "nothing is sent twice: the next pass looks this batch up again");
+    default:
+        log::warn("{}: posting {} is {}; its records were not sent", info_.name, begun.posting.id,
+                  to_string(begun.outcome));
+        return;
+    }
+}
+
+void BatchFlow::complete_in_flight()
+{
+    if (!in_flight_) {
+        return;
+    }
+    auto flight = std::move(in_flight_);
+    auto answer = flight->answer.get(); // an exception here leaves the posting sent: see InFlight
+    store_answer(*flight, std::move(answer));
+}
+
+void BatchFlow::store_answer(InFlight& landed, std::expected<ItemAnswers, http::Error> answer)
+{
+    InFlight* flight = &landed;
+    std::expected<std::string, http::Error> summary = std::unexpected(http::Error{});
+    ItemAnswers answers;
+    if (answer) {
+        answers = std::move(*answer);
+        summary = fmt::format("{} written, {} refused", answers.written.size(),
+                              flight->batch.size() - answers.written.size());
+    } else {
+        summary = std::unexpected(answer.error());
+    }
+    PostHandlers h;
+    h.confirmed = [&](const std::string&, bool) {
+        apply_answers(flight->batch, answers);
+        set_watermark(flight->cursor);
+    };
+    h.failed = [&](const std::string& cls, const std::string& message) {
+        for (const auto& r : flight->batch) {
+            fail(r, std::nullopt, fmt::format("{} refused the batch: {}", info_.endpoint, message),
+                 cls);
+        }
+        set_watermark(flight->cursor);
+    };
+    current_batch_key_ = flight->key;
+    const auto result = outbox_.complete(flight->posting, summary, h);
+    current_batch_key_.clear();
+    switch (result.outcome) {
     case PostOutcome::unknown: {
         const http::Error err = result.error.value_or(http::Error{});
         if (!is_fatal(err)) {
             // A 2xx we could not read: the write may well be there. Ask at once.
             log::warn("{}: {} answered with a body we cannot read ({}); looking the batch up",
                       info_.name, info_.endpoint, describe(err));
-            const auto posting = outbox_.postings().find(result.posting.id);
-            resolve_posting(*posting);
-            {
-                store::Transaction tx(ctx_.db());
-                set_watermark(processed_);
-                tx.commit();
-            }
-            break;
-        }
-        {
+            resolve_posting(result.posting);
             store::Transaction tx(ctx_.db());
-            for (const auto& r : batch_) {
-                ctx_.audit().append(entry(
-                    r, action::failed, err.status == 0 ? std::nullopt : std::optional(err.status),
-                    fmt::format("{} failed, outcome unknown (posting {} stays sent until a "
-                                "lookup settles it): {}",
-                                info_.endpoint, result.posting.id, describe(err))));
-            }
+            set_watermark(flight->cursor);
             tx.commit();
+            return;
         }
-        batch_.clear();
-        batch_pos_.clear();
+        store::Transaction tx(ctx_.db());
+        for (const auto& r : flight->batch) {
+            ctx_.audit().append(
+                entry(r, action::failed, err.status == 0 ? std::nullopt : std::optional(err.status),
+                      fmt::format("{} failed, outcome unknown (posting {} stays sent until a "
+                                  "lookup settles it): {}",
+                                  info_.endpoint, result.posting.id, describe(err))));
+        }
+        tx.commit();
         stop(info_.target, info_.endpoint, err,
              "nothing is sent twice: the next pass looks this batch up before any resend");
     }
-    case PostOutcome::not_sent: {
-        batch_.clear();
-        batch_pos_.clear();
+    case PostOutcome::not_sent:
         stop(info_.target, info_.endpoint, result.error.value_or(http::Error{}));
+    default:
+        return;
     }
-    case PostOutcome::lost:
-    case PostOutcome::held:
-    case PostOutcome::superseded:
-        log::warn("{}: posting {} is {}; its records were not sent", info_.name, result.posting.id,
-                  to_string(result.outcome));
-        break;
-    }
-    batch_.clear();
-    batch_pos_.clear();
 }
 
 void BatchFlow::fail(const FlowRecord& r, std::optional<int> status, const std::string& message,
@@ -805,7 +909,7 @@ void BatchFlow::fail(const FlowRecord& r, std::optional<int> status, const std::
         postings.mark_sent(posting.id);
         postings.mark_failed(posting.id, error_class, message);
     }
-    ctx_.audit().append(entry(r, action::failed, status, message));
+    audit_row(entry(r, action::failed, status, message));
     const auto queued =
         retries_.find(std::string(info_.stream), r.key, store::retry_reason::failed);
     const int attempts = queued ? queued->attempts + 1 : 1;
@@ -860,6 +964,7 @@ void BatchFlow::finish(const std::expected<void, http::Error>& read, const std::
     // Whatever was planned before a read error is still applied: the watermark then stops at
     // the last record applied, and the rerun resumes there.
     flush();
+    complete_in_flight();
     write_deferred_audit();
     progress_.done();
     if (!options_.dry_run) {

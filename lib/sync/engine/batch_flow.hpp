@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <expected>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -81,6 +82,8 @@ public:
     virtual ~BatchTarget() = default;
     // The request body for these items (at most the pass's batch size).
     virtual std::string body(const std::vector<const FlowRecord*>& items) = 0;
+    // What, besides the items, a write's identity depends on (e.g. the list it writes into).
+    virtual std::string scope_text() { return {}; }
     // Sends the body; the per-item answer. An item the answer does not mention is refused.
     virtual std::expected<ItemAnswers, http::Error>
     send(const std::vector<const FlowRecord*>& items, const std::string& body) = 0;
@@ -98,6 +101,9 @@ class BatchFlow {
 public:
     BatchFlow(const FlowInfo& info, Context& ctx, const PassOptions& options, BatchTarget& target,
               int overlap_seconds);
+    ~BatchFlow();
+    BatchFlow(const BatchFlow&) = delete;
+    BatchFlow& operator=(const BatchFlow&) = delete;
 
     // Resolves what earlier passes left (see the header comment). Stops the pass (exit 3) when
     // a lookup cannot tell whether a write was applied.
@@ -136,8 +142,13 @@ public:
     void enqueue(FlowRecord record);
     // The record with this key in the open batch, to replace its content; null if none.
     FlowRecord* queued(const std::string& key);
-    // Sends the open batch as one posting.
+    // Sends the open batch as one posting. The request goes out on a worker thread while the
+    // next batch is planned; its answer is stored (links, audit, watermark) before the next
+    // batch is recorded, or by finish(). One batch is in flight at most.
     void flush();
+    // Waits for the batch in flight and stores its answer. A flow calls it before it uses the
+    // target's client itself (listing vendors for matching), which the send is using.
+    void quiesce();
 
     // Ends the flow: sends the rest, writes the audit, advances the watermark past what was
     // applied; when `read` failed, stops the pass (exit 3) with `what` after that.
@@ -172,7 +183,11 @@ private:
     void set_watermark(const Cursor& c);
     void apply_written(const FlowRecord& r, const std::string& target_id, std::string_view action,
                        std::optional<int> status, const std::string& message);
-    void apply_answers(const ItemAnswers& answers);
+    void apply_answers(const std::vector<FlowRecord>& batch, const ItemAnswers& answers);
+    void audit_row(store::AuditEntry e);
+    void complete_in_flight();
+    struct InFlight;
+    void store_answer(InFlight& landed, std::expected<ItemAnswers, http::Error> answer);
     void settle(const std::string& key);
     std::unordered_set<std::string>& unsettled();
     void resolve_posting(const store::Posting& posting);
@@ -208,6 +223,8 @@ private:
     std::string current_batch_key_;                 // the batch posting being sent
     std::vector<std::int64_t> lost_batches_;        // batches found lost in this pass
     std::optional<std::unordered_set<std::string>> unsettled_; // see unsettled()
+    std::vector<store::AuditEntry>* collecting_ = nullptr; // a batch's audit rows, see audit_row
+    std::unique_ptr<InFlight> in_flight_; // declared last: destroyed (and waited for) first
     std::int64_t planned_total_ = 0;
     std::int64_t written_ = 0;
 };

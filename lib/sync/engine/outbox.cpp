@@ -30,6 +30,8 @@ std::string_view to_string(PostOutcome outcome)
         return "held";
     case PostOutcome::superseded:
         return "superseded";
+    case PostOutcome::send:
+        return "send";
     }
     return "unknown";
 }
@@ -84,7 +86,7 @@ PostResult Outbox::look_up(store::Posting posting, const PostHandlers& h, bool r
     return r;
 }
 
-PostResult Outbox::post(const PostingSpec& spec, const PostHandlers& h)
+PostResult Outbox::begin(const PostingSpec& spec, const PostHandlers& h)
 {
     store::Posting p;
     {
@@ -123,18 +125,28 @@ PostResult Outbox::post(const PostingSpec& spec, const PostHandlers& h)
 
     postings_.mark_sent(p.id);
     crash_point("outbox.marked_sent");
-    auto answer = h.send();
-    crash_point("outbox.answered");
+    ++p.attempts;
+    p.status = store::posting_status::sent;
+    r.outcome = PostOutcome::send;
+    r.posting = std::move(p);
+    return r;
+}
 
+PostResult Outbox::complete(const store::Posting& sent,
+                            const std::expected<std::string, http::Error>& answer,
+                            const PostHandlers& h)
+{
+    crash_point("outbox.answered");
+    PostResult r;
     if (answer) {
         store::Transaction tx(db_);
         h.confirmed(*answer, false);
-        postings_.mark_confirmed(p.id, *answer);
+        postings_.mark_confirmed(sent.id, *answer);
         tx.commit();
         crash_point("outbox.confirmed");
         r.outcome = PostOutcome::sent;
         r.remote_id = *answer;
-        r.posting = *postings_.find(p.id);
+        r.posting = *postings_.find(sent.id);
         return r;
     }
 
@@ -142,26 +154,35 @@ PostResult Outbox::post(const PostingSpec& spec, const PostHandlers& h)
     r.error = err;
     if (outcome_unknown(err)) {
         // It may have been applied: it stays sent, and only a lookup may decide a resend.
-        postings_.note_error(p.id, describe(err));
+        postings_.note_error(sent.id, describe(err));
         r.outcome = PostOutcome::unknown;
     } else if (is_fatal(err)) {
         // Refused before anything was done (a refused connection, 401, 403, 429): as if never
         // sent, so no lookup is owed before the next send.
-        postings_.mark_unsent(p.id, describe(err));
+        postings_.mark_unsent(sent.id, describe(err));
         r.outcome = PostOutcome::not_sent;
     } else {
         const std::string cls = error_class_of(err);
         const std::string message = describe(err);
         store::Transaction tx(db_);
-        postings_.mark_failed(p.id, cls, message);
+        postings_.mark_failed(sent.id, cls, message);
         if (h.failed) {
             h.failed(cls, message);
         }
         tx.commit();
         r.outcome = PostOutcome::refused;
     }
-    r.posting = *postings_.find(p.id);
+    r.posting = *postings_.find(sent.id);
     return r;
+}
+
+PostResult Outbox::post(const PostingSpec& spec, const PostHandlers& h)
+{
+    auto begun = begin(spec, h);
+    if (begun.outcome != PostOutcome::send) {
+        return begun;
+    }
+    return complete(begun.posting, h.send(), h);
 }
 
 PostResult Outbox::resolve(const store::Posting& posting, const PostHandlers& h, bool mark_lost)

@@ -70,6 +70,7 @@ enum class PostOutcome {
     not_sent,   // a fatal error before the target acted (connect, 401, 403, 429): pending again
     held,       // waiting on a person: not sent
     superseded, // replaced by a newer version: never sent again
+    send,       // begin() only: recorded and marked sent; the caller sends, then complete()s
 };
 std::string_view to_string(PostOutcome outcome);
 
@@ -85,8 +86,18 @@ public:
     Outbox(store::Database& db, std::optional<std::int64_t> run_id);
 
     // Records, then (lookup first when an earlier attempt may have reached the remote) sends,
-    // then stores the answer. See the header comment for every path.
+    // then stores the answer. See the header comment for every path. The same as begin(), the
+    // send, then complete().
     PostResult post(const PostingSpec& spec, const PostHandlers& handlers);
+    // The two halves of post(), for a caller that sends on another thread while it goes on
+    // with its own work (a batch in flight while the next one is planned). begin() records,
+    // looks up when owed, and either settles the posting (any outcome but `send`) or marks it
+    // sent and answers `send`: the caller then makes the request and hands its answer to
+    // complete(), on this thread, which stores it exactly as post() would.
+    PostResult begin(const PostingSpec& spec, const PostHandlers& handlers);
+    PostResult complete(const store::Posting& sent,
+                        const std::expected<std::string, http::Error>& answer,
+                        const PostHandlers& handlers);
     // Resolves a posting an earlier attempt left `sent` (or any posting that may have reached the
     // remote): lookup; found -> confirmed; absent -> failed (retryable, "lost"), for the caller
     // to send its records again (with `mark_lost` false, `replay`'s case, the posting is left

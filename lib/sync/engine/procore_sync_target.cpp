@@ -30,6 +30,17 @@ std::string ProcoreSyncTarget::body(const std::vector<const FlowRecord*>& items)
     return procore::sync_body(company_id_, scope, jsons);
 }
 
+std::string ProcoreSyncTarget::scope_text()
+{
+    std::string out = path_ + " company " + std::to_string(company_id_);
+    if (scope_) {
+        for (const auto& [name, value] : scope_()) {
+            out += " " + name + " " + std::to_string(value);
+        }
+    }
+    return out;
+}
+
 std::expected<ItemAnswers, http::Error>
 ProcoreSyncTarget::send(const std::vector<const FlowRecord*>& items, const std::string& body)
 {

@@ -38,6 +38,7 @@ public:
                       std::string path, Scope scope, Lister lister, Clock& clock);
 
     std::string body(const std::vector<const FlowRecord*>& items) override;
+    std::string scope_text() override;
     std::expected<ItemAnswers, http::Error> send(const std::vector<const FlowRecord*>& items,
                                                  const std::string& body) override;
     // Lists once (cached until the next write) and matches by origin_id and fingerprint; an item

@@ -11,6 +11,7 @@
 #include "sync/engine/errors.hpp"
 #include "sync/engine/outbox.hpp"
 #include "sync/engine/procore_sync_target.hpp"
+#include "sync/engine/read_ahead.hpp"
 
 #include <fmt/format.h>
 
@@ -166,6 +167,11 @@ public:
             }
         }
         flow_.force(scope_.keys, scope_.resend_unchanged);
+        // The records due for a re-read by id; only these are remembered as seen (so a record
+        // the incremental read just brought is not read twice), which keeps memory flat.
+        for (auto& key : flow_.due_keys(scope_.incremental)) {
+            due_.insert(std::move(key));
+        }
         const auto from = flow_.start();
         auto sink = [this](bool advance) {
             return [this, advance](oracle::AccountPage& page) {
@@ -178,10 +184,13 @@ public:
         };
         std::expected<void, http::Error> read;
         if (scope_.incremental) {
-            auto changed = oracle::read_account_combinations(
-                ctx_.connections.oracle(),
-                oracle::IncrementalCursor{from.since, from.after.time, from.after.key}, sink(true),
-                options_.page_size);
+            const oracle::IncrementalCursor cursor{from.since, from.after.time, from.after.key};
+            auto changed = engine::read_ahead<oracle::AccountPage, oracle::ReadStats>(
+                [&](const std::function<bool(oracle::AccountPage&)>& ahead) {
+                    return oracle::read_account_combinations(ctx_.connections.oracle(), cursor,
+                                                             ahead, options_.page_size);
+                },
+                [&](oracle::AccountPage& page) { sink(true)(page); });
             if (!changed) {
                 read = std::unexpected(changed.error());
             }
@@ -200,7 +209,7 @@ private:
     std::expected<void, http::Error> read_due(const oracle::AccountPageSink& sink)
     {
         std::vector<std::int64_t> ids;
-        for (const auto& key : flow_.due_keys(scope_.incremental)) {
+        for (const auto& key : due_) {
             if (seen_.contains(key)) {
                 continue;
             }
@@ -226,7 +235,9 @@ private:
         if (!advance && seen_.contains(key)) {
             return;
         }
-        seen_.insert(key);
+        if (due_.contains(key)) {
+            seen_.insert(key);
+        }
         flow_.saw(engine::Cursor{a.last_update_date, key}, advance);
         std::optional<engine::LinkState> link;
         if (auto l = links_.find_by_oracle(std::string(k_flow.link_kind), key)) {
@@ -371,7 +382,8 @@ private:
     engine::ProcoreSyncTarget target_;
     engine::BatchFlow flow_;
     std::string today_;
-    std::set<std::string> seen_;
+    std::set<std::string> due_;  // combinations due for a re-read by id
+    std::set<std::string> seen_; // … of those, the ones read in this pass
     std::int64_t list_id_ = 0;
 };
 

@@ -10,12 +10,14 @@
 #include "sync/engine/connections.hpp"
 #include "sync/engine/errors.hpp"
 #include "sync/engine/procore_sync_target.hpp"
+#include "sync/engine/read_ahead.hpp"
 #include "sync/flows/suppliers/vendor_plan.hpp"
 
 #include <fmt/format.h>
 
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace mlc::flows {
 
@@ -34,8 +36,14 @@ engine::FlowRecord record_of(const VendorDecision& d)
         .before_fp = d.before_fp,
         .name = d.item.name,
         .message = d.message,
-        .item_json = procore::vendor_sync_item_json(d.item)};
+        .item_json = d.item_json.empty() ? procore::vendor_sync_item_json(d.item) : d.item_json};
 }
+
+// A page of suppliers with each one already mapped (on the reader thread).
+struct MappedPage {
+    oracle::SupplierPage page;
+    std::vector<MappedVendor> mapped;
+};
 
 // Suppliers -> vendors: read, plan each with plan_vendor, apply through the engine.
 class VendorFlow {
@@ -61,6 +69,11 @@ public:
         }
         flow_.replay(scope_.replay);
         flow_.force(scope_.keys, scope_.resend_unchanged);
+        // The records due for a re-read by id; only these are remembered as seen (so a record
+        // the incremental read just brought is not read twice), which keeps memory flat.
+        for (auto& key : flow_.due_keys(scope_.incremental)) {
+            due_.insert(std::move(key));
+        }
         for (const auto& r :
              retries_.all(std::string(k_flow.stream), store::retry_reason::inactive_date)) {
             pending_due_.insert(r.record_key);
@@ -68,19 +81,45 @@ public:
         const auto from = flow_.start();
         auto sink = [this](bool advance) {
             return [this, advance](oracle::SupplierPage& page) {
+                prefetch_links(page);
                 for (const auto& supplier : page.suppliers) {
-                    on_supplier(supplier, advance);
+                    on_supplier(supplier, map_vendor(supplier, today_), advance);
                 }
+                page_links_.clear();
                 flow_.page_done();
                 return true;
             };
         };
         std::expected<void, http::Error> read;
         if (scope_.incremental) {
-            auto changed = oracle::read_suppliers(
-                ctx_.connections.oracle(),
-                oracle::IncrementalCursor{from.since, from.after.time, from.after.key}, sink(true),
-                options_.page_size);
+            // Oracle's pages are fetched and parsed on a worker thread while this one plans and
+            // writes the pages already read (engine/read_ahead.hpp).
+            const oracle::IncrementalCursor cursor{from.since, from.after.time, from.after.key};
+            // Mapping each supplier to its vendor item and fingerprint needs no state, so it
+            // is done there too; this thread only decides and writes.
+            auto changed = engine::read_ahead<MappedPage, oracle::ReadStats>(
+                [&](const std::function<bool(MappedPage&)>& ahead) {
+                    return oracle::read_suppliers(
+                        ctx_.connections.oracle(), cursor,
+                        [&](oracle::SupplierPage& page) {
+                            MappedPage mp;
+                            mp.mapped.reserve(page.suppliers.size());
+                            for (const auto& supplier : page.suppliers) {
+                                mp.mapped.push_back(map_vendor(supplier, today_));
+                            }
+                            mp.page = std::move(page);
+                            return ahead(mp);
+                        },
+                        options_.page_size);
+                },
+                [&](MappedPage& mp) {
+                    prefetch_links(mp.page);
+                    for (std::size_t i = 0; i < mp.page.suppliers.size(); ++i) {
+                        on_supplier(mp.page.suppliers[i], std::move(mp.mapped[i]), true);
+                    }
+                    page_links_.clear();
+                    flow_.page_done();
+                });
             if (!changed) {
                 read = std::unexpected(changed.error());
             }
@@ -119,7 +158,7 @@ private:
     std::expected<void, http::Error> read_due(const oracle::SupplierPageSink& sink)
     {
         std::vector<std::int64_t> ids;
-        for (const auto& key : flow_.due_keys(scope_.incremental)) {
+        for (const auto& key : due_) {
             if (seen_.contains(key)) {
                 continue;
             }
@@ -161,14 +200,25 @@ private:
         }
     }
 
-    std::optional<VendorLinkState> link_state(std::int64_t supplier_id)
+    // The page's links in a few queries instead of one per supplier.
+    void prefetch_links(const oracle::SupplierPage& page)
     {
-        auto link =
-            links_.find_by_oracle(std::string(k_flow.link_kind), std::to_string(supplier_id));
-        if (!link) {
+        std::vector<std::string> keys;
+        keys.reserve(page.suppliers.size());
+        for (const auto& s : page.suppliers) {
+            keys.push_back(std::to_string(s.id));
+        }
+        page_links_ = links_.find_many_by_oracle(std::string(k_flow.link_kind), keys);
+    }
+
+    std::optional<VendorLinkState> link_state(const std::string& key) const
+    {
+        const auto it = page_links_.find(key);
+        if (it == page_links_.end()) {
             return std::nullopt;
         }
-        return VendorLinkState{link->procore_key, link->fingerprint, link->origin};
+        const auto& link = it->second;
+        return VendorLinkState{link.procore_key, link.fingerprint, link.origin};
     }
 
     // Every Procore vendor, active and inactive (Procore lists them apart).
@@ -196,6 +246,8 @@ private:
     const VendorIndex* index_for_matching()
     {
         if (!index_) {
+            flow_.quiesce(); // the batch in flight is using the Procore client
+
             auto all = list_vendors();
             if (!all) {
                 engine::stop("procore", "listing vendors", all.error());
@@ -334,31 +386,33 @@ private:
 
     // ---- planning ----
 
-    void on_supplier(const oracle::Supplier& supplier, bool advance)
+    void on_supplier(const oracle::Supplier& supplier, MappedVendor mapped, bool advance)
     {
         const std::string key = std::to_string(supplier.id);
         if (!advance && seen_.contains(key)) {
             return; // the incremental read brought it already
         }
-        seen_.insert(key);
+        if (due_.contains(key)) {
+            seen_.insert(key);
+        }
         flow_.saw(engine::Cursor{supplier.last_update_date, key}, advance);
         note_due(supplier, key);
         // Seen again while this batch is still open (updated while we paged): the newer
         // content replaces the queued item, keeping the decision already taken.
         if (auto* queued = flow_.queued(key)) {
-            auto item = map_supplier(supplier, today_);
+            auto item = std::move(mapped.item);
             item.id = queued->sent_id;
-            queued->fingerprint = vendor_fingerprint(item);
+            queued->fingerprint = std::move(mapped.fingerprint);
             queued->name = item.name;
             queued->item_json = procore::vendor_sync_item_json(item);
             return;
         }
-        const auto link = link_state(supplier.id);
+        const auto link = link_state(key);
         const VendorIndex* index = nullptr;
         if (!link || !link->target_key) {
             index = index_for_matching();
         }
-        VendorDecision d = plan_vendor(supplier, link, index, today_);
+        VendorDecision d = plan_vendor(supplier, std::move(mapped), link, index);
         if (d.action == VendorAction::link && d.procore_id && index_) {
             index_->claim(*d.procore_id);
         }
@@ -402,8 +456,10 @@ private:
     engine::BatchFlow flow_;
     std::string today_;
     std::optional<VendorIndex> index_;
+    std::unordered_map<std::string, store::Link> page_links_; // links of the page being planned
     std::set<std::string> pending_due_;    // suppliers with an InactiveDate due stored
-    std::set<std::string> seen_;           // suppliers read in this pass
+    std::set<std::string> due_;            // suppliers due for a re-read by id
+    std::set<std::string> seen_;           // … of those, the ones read in this pass
     std::map<std::string, bool> to_clear_; // key -> forget every reason (else InactiveDate)
     std::map<std::string, std::optional<procore::VendorSyncItem>> drifted_; // supplier -> held
     std::map<std::int64_t, std::string> replayed_;

@@ -250,14 +250,30 @@ VendorIndex::free_by_name(const std::string& normalized_name) const
     return out;
 }
 
+MappedVendor map_vendor(const oracle::Supplier& supplier, std::string_view today)
+{
+    MappedVendor m;
+    m.item = map_supplier(supplier, today);
+    m.fingerprint = vendor_fingerprint(m.item);
+    m.item_json = procore::vendor_sync_item_json(m.item);
+    return m;
+}
+
 VendorDecision plan_vendor(const oracle::Supplier& supplier,
                            const std::optional<VendorLinkState>& link, const VendorIndex* index,
                            std::string_view today)
 {
+    return plan_vendor(supplier, map_vendor(supplier, today), link, index);
+}
+
+VendorDecision plan_vendor(const oracle::Supplier& supplier, MappedVendor mapped,
+                           const std::optional<VendorLinkState>& link, const VendorIndex* index)
+{
     VendorDecision d;
     d.supplier_id = supplier.id;
-    d.item = map_supplier(supplier, today);
-    d.fingerprint = vendor_fingerprint(d.item);
+    d.item = std::move(mapped.item);
+    d.fingerprint = std::move(mapped.fingerprint);
+    d.item_json = std::move(mapped.item_json);
 
     if (link && link->origin == "procore") {
         d.action = VendorAction::echo;
@@ -287,6 +303,7 @@ VendorDecision plan_vendor(const oracle::Supplier& supplier,
         d.action = VendorAction::link;
         d.procore_id = own->id;
         d.item.id = own->id;
+        d.item_json.clear(); // the item now carries an id
         d.message = "vendor " + std::to_string(own->id) + " already carries this origin_id";
         return d;
     }
@@ -313,6 +330,7 @@ VendorDecision plan_vendor(const oracle::Supplier& supplier,
         d.action = VendorAction::link;
         d.procore_id = candidates.front()->id;
         d.item.id = candidates.front()->id;
+        d.item_json.clear(); // the item now carries an id
         d.message = "matched pre-existing vendor " + std::to_string(candidates.front()->id) + " \""
                     + candidates.front()->name + "\" by name";
         if (!tax.empty() && normalize_tax_id(candidates.front()->tax_id) == tax) {

@@ -98,6 +98,7 @@ struct VendorDecision {
     std::optional<std::string> before_fp;   // from the link, if any
     std::optional<std::int64_t> procore_id; // known vendor id (link, update, skip)
     std::string message;                    // why (ambiguous: the candidates)
+    std::string item_json; // the item's JSON when it carries no `id` (else empty: build it)
 };
 
 // One supplier's decision. `index` may be null when the caller knows there is nothing to match
@@ -108,6 +109,19 @@ struct VendorDecision {
 VendorDecision plan_vendor(const oracle::Supplier& supplier,
                            const std::optional<VendorLinkState>& link, const VendorIndex* index,
                            std::string_view today);
+
+// A supplier as the vendor it maps to, with its fingerprint and its sync item's JSON: pure and
+// independent of the links, so a pass computes it on the thread that reads the pages, and
+// plan_vendor below only decides.
+struct MappedVendor {
+    procore::VendorSyncItem item;
+    std::string fingerprint;
+    std::string item_json; // vendor_sync_item_json(item), without an `id`
+};
+MappedVendor map_vendor(const oracle::Supplier& supplier, std::string_view today);
+// plan_vendor for a supplier already mapped.
+VendorDecision plan_vendor(const oracle::Supplier& supplier, MappedVendor mapped,
+                           const std::optional<VendorLinkState>& link, const VendorIndex* index);
 
 // Counts and the first rows per action, for --dry-run and --json.
 struct VendorPlanSummary {
