@@ -141,11 +141,21 @@ TEST_CASE("a lost answer to the list-creating POST never makes a second list", "
     configure(env, name);
     REQUIRE(lists_named(env, name) == 0);
 
-    SECTION("Procore made the list, the answer was dropped: found by name, not sent again")
+    SECTION("Procore made the list, the answer was dropped: the pass stops, the next one finds "
+            "it by name and sends nothing again")
     {
         env.procore_admin(
             "POST", "/_sim/faults",
             R"({"path": "^/rest/v1.0/standard_cost_code_lists$", "method": "POST", "drop": true})");
+        // Procore may still be making the list when the connection drops, so a lookup at once
+        // could miss it: the pass stops with the posting sent.
+        const auto dropped = env.run({"sync-suppliers", "--cost-codes-only", "--json"});
+        CHECK(dropped.exit_code == 3);
+        CHECK(dropped.err.find("looks the list up by name") != std::string::npos);
+        {
+            store::Database db(env.state_path());
+            CHECK(store::Postings(db).find("cost_code_list:" + name)->status == "sent");
+        }
         const auto pass = codes_pass(env, {});
         CHECK(count_of(pass, "applied", "created") > 0);
         CHECK(env.sims().procore().stats().count("POST", "/rest/v1.0/standard_cost_code_lists")

@@ -424,3 +424,119 @@ TEST_CASE("a pass that cannot reach Oracle records exit 3 in its runs row", "[e2
     REQUIRE(runs.size() == 1);
     CHECK(runs[0].counts_json.find("suppliers") != std::string::npos);
 }
+TEST_CASE("a second hand edit of the same vendor is restored too", "[e2e][engine]")
+{
+    constexpr int n = 20;
+    Env env(n);
+    env.run_json(env.sync_args(), 0);
+    const auto supplier = env.suppliers().at(3);
+    const auto before = env.vendors_by_origin().at(std::to_string(supplier.id));
+    env.procore_mutate(fmt::format(
+        R"({{"op":"update","collection":"vendors","id":{},"fields":{{"city":"Gotham"}}}})",
+        before.id));
+    env.spool_event("Company Vendors", before.id, 5001);
+    env.run_json(env.sync_args(), 0);
+    CHECK(env.vendors_by_origin().at(std::to_string(supplier.id)).city == before.city);
+    // A second hand edit, weeks later.
+    env.procore_mutate(fmt::format(
+        R"({{"op":"update","collection":"vendors","id":{},"fields":{{"city":"Metropolis"}}}})",
+        before.id));
+    env.spool_event("Company Vendors", before.id, 5002);
+    env.reset_stats();
+    auto doc = env.run_json(env.sync_args(), 0);
+    INFO(doc["vendors"]["postings"].IsObject());
+    CHECK(env.vendor_syncs() == 1);
+    CHECK(env.vendors_by_origin().at(std::to_string(supplier.id)).city == before.city);
+    env.reset_stats();
+    env.run_json(env.sync_args(), 0);
+    CHECK(env.vendors_by_origin().at(std::to_string(supplier.id)).city == before.city);
+}
+
+TEST_CASE("a supplier renamed A -> B -> A -> B ends as B in Procore", "[e2e][engine]")
+{
+    constexpr int n = 10;
+    Env env(n);
+    env.run_json(env.sync_args(), 0);
+    const auto s = env.suppliers().at(2);
+    const auto a = s.name;
+    for (const auto* name : {"Bee Co", a.c_str(), "Bee Co"}) {
+        env.oracle_mutate(fmt::format(
+            R"({{"op":"update","collection":"suppliers","id":{},"fields":{{"Supplier":"{}"}}}})",
+            s.id, name));
+        env.run_json(env.sync_args(), 0);
+        INFO("after renaming to " << name);
+        CHECK(env.vendors_by_origin().at(std::to_string(s.id)).name == name);
+    }
+    env.run_json(env.sync_args(), 0);
+    CHECK(env.vendors_by_origin().at(std::to_string(s.id)).name == "Bee Co");
+}
+
+TEST_CASE("a superseded lost batch's key coming back does not drop the record", "[e2e][engine]")
+{
+    constexpr int n = 10;
+    Env env(n);
+    env.run_json(env.sync_args(), 0);
+    const auto s = env.suppliers().at(2);
+    const auto t = env.suppliers().at(5);
+    const auto a = s.name;
+    auto rename = [&](std::int64_t id, const std::string& name) {
+        env.oracle_mutate(fmt::format(
+            R"({{"op":"update","collection":"suppliers","id":{},"fields":{{"Supplier":"{}"}}}})",
+            id, name));
+    };
+    rename(s.id, "Bee Co");
+    env.procore_admin(
+        "POST", "/_sim/faults",
+        R"({"path": "/vendors/sync$", "method": "PATCH", "status": 500, "count": 1})");
+    REQUIRE(env.run(env.sync_args()).exit_code == 3);
+    rename(t.id, "Tee Co");
+    env.run_json(env.sync_args(), 0);
+    CHECK(env.vendors_by_origin().at(std::to_string(s.id)).name == "Bee Co");
+    {
+        store::Database db(env.state_path());
+        const auto sup = store::Postings(db).list_by_status("superseded");
+        INFO("superseded postings: " << sup.size());
+        for (const auto& p : sup) {
+            INFO(p.source_key << " attempts " << p.attempts);
+        }
+    }
+    rename(s.id, a);
+    env.run_json(env.sync_args(), 0);
+    CHECK(env.vendors_by_origin().at(std::to_string(s.id)).name == a);
+    rename(s.id, "Bee Co");
+    auto last = env.run(env.sync_args({}));
+    INFO(last.out << last.err);
+    CHECK(env.vendors_by_origin().at(std::to_string(s.id)).name == "Bee Co");
+    env.run_json(env.sync_args(), 0);
+    CHECK(env.vendors_by_origin().at(std::to_string(s.id)).name == "Bee Co");
+}
+
+TEST_CASE("a batch refused as a whole is a config failure: not held back as bad content, and "
+          "replay sends it once the cause is gone",
+          "[e2e][engine]")
+{
+    constexpr int n = 12;
+    Env env(n);
+    env.procore_admin(
+        "POST", "/_sim/faults",
+        R"({"path": "/vendors/sync$", "method": "PATCH", "status": 422, "count": 1})");
+    auto first = env.run_json(env.sync_args(), 1);
+    CHECK(first["vendors"]["applied"]["failed"].GetInt64() == n);
+    std::vector<std::int64_t> failed_ids;
+    {
+        store::Database db(env.state_path());
+        for (const auto& p : store::Postings(db).list_by_status("failed")) {
+            if (p.kind == "vendor") {
+                CHECK(p.error_class == "config"); // about the request, not the record
+            }
+            failed_ids.push_back(p.id);
+        }
+    }
+    CHECK(failed_ids.size() == static_cast<std::size_t>(n) + 1); // the batch and its records
+    env.reset_stats();
+    auto replay = env.run_json({"replay", "--failed", "--json"}, 0);
+    CHECK(env.vendor_syncs() == 1);
+    CHECK(env.vendors_by_origin().size() == static_cast<std::size_t>(n));
+    env.run_json(env.sync_args(), 0);
+    check_invariants(env, n);
+}

@@ -266,6 +266,9 @@ TEST_CASE("every ambiguous vendor match is listed and audited, and the pass stil
         f.action = "ambiguous";
         f.limit = 0;
         CHECK(audit.query(f).size() == static_cast<std::size_t>(k_ambiguous));
+        // Waiting on a person, not on Oracle: each is re-read daily until it is linked.
+        const auto queued = store::Retries(db).all("oracle.suppliers", "ambiguous");
+        CHECK(queued.size() == static_cast<std::size_t>(k_ambiguous));
     }
     // The text summary names every one of them, not "… and 2 more".
     const auto text = env.run({"sync-suppliers", "--vendors-only", "--dry-run", "--full"});

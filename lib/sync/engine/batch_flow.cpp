@@ -26,7 +26,8 @@ bool is_write_action(std::string_view action)
 
 // The reasons a re-read by id settles once the record is applied or needs nothing any more.
 // (InactiveDate belongs to the flow that set it.)
-constexpr const char* k_settled_reasons[] = {store::retry_reason::failed, store::retry_reason::lost,
+constexpr const char* k_settled_reasons[] = {store::retry_reason::ambiguous,
+                                             store::retry_reason::failed, store::retry_reason::lost,
                                              store::retry_reason::drift};
 
 } // namespace
@@ -172,9 +173,16 @@ std::unordered_set<std::string>& BatchFlow::unsettled()
     return *unsettled_;
 }
 
-void BatchFlow::queue(const std::string& key, const std::string& reason, const std::string& message)
+void BatchFlow::queue(const std::string& key, const std::string& reason, const std::string& message,
+                      std::chrono::hours delay)
 {
-    retries_.schedule(std::string(info_.stream), key, reason, now_, message);
+    std::string due = now_;
+    if (delay.count() > 0) {
+        Clock::time_point now{};
+        parse_iso8601(now_, now);
+        due = format_iso8601(now + delay);
+    }
+    retries_.schedule(std::string(info_.stream), key, reason, due, message);
     unsettled().insert(key);
 }
 
@@ -223,6 +231,7 @@ void BatchFlow::resolve_unconfirmed()
         sum_.superseded += postings.supersede_unsent(kinds);
         tx.commit();
     }
+    supersede_settled_batches();
     for (const auto& p : postings.list(filter)) {
         if (p.attempts > 0) {
             resolve_posting(p);
@@ -290,9 +299,6 @@ void BatchFlow::resolve_posting(const store::Posting& posting)
         break;
     case PostOutcome::lost:
         ++sum_.lost;
-        if (posting.kind == info_.batch_kind) {
-            lost_batches_.push_back(posting.id);
-        }
         log::warn("{}: posting {} was lost in transit ({} does not have it); its records are "
                   "re-read and sent again",
                   info_.name, posting.id, info_.target);
@@ -360,6 +366,14 @@ void BatchFlow::replay(const std::vector<store::Posting>& selected)
             FlowRecord r;
             r.key = ref.key;
             r.fingerprint = ref.fingerprint;
+            // Already linked with exactly this content (this pass's resolution adopted it):
+            // nothing to record twice.
+            const auto link = info_.source == "oracle"
+                                  ? links_.find_by_oracle(std::string(info_.link_kind), ref.key)
+                                  : links_.find_by_procore(std::string(info_.link_kind), ref.key);
+            if (link && link->fingerprint == ref.fingerprint) {
+                return;
+            }
             apply_written(r, found.at(ref.key), action::replayed, std::nullopt,
                           fmt::format("posting {}: {} already has it; confirmed, nothing sent",
                                       p.id, info_.target));
@@ -383,7 +397,7 @@ void BatchFlow::replay(const std::vector<store::Posting>& selected)
                     adopt(ref);
                 } else {
                     again.push_back(ref.key);
-                    replay_of_[ref.key] = p.id;
+                    replay_of_[ref.key].push_back(p.id);
                 }
             }
             tx.commit();
@@ -406,7 +420,7 @@ void BatchFlow::note_replayed(const FlowRecord& r, const std::string& outcome, b
     if (it == replay_of_.end()) {
         return;
     }
-    const std::int64_t old_id = it->second;
+    const std::vector<std::int64_t> old_ids = std::move(it->second);
     replay_of_.erase(it);
     std::optional<std::int64_t> new_id;
     if (!current_batch_key_.empty()) {
@@ -414,22 +428,25 @@ void BatchFlow::note_replayed(const FlowRecord& r, const std::string& outcome, b
             new_id = p->id;
         }
     }
-    const std::string message =
-        fmt::format("posting {} replayed: {}{}", old_id, outcome,
-                    new_id ? fmt::format(" (posting {})", *new_id) : std::string{});
-    audit_row(entry(r, action::replayed, std::nullopt, message));
-    auto& text = replayed_[old_id];
-    text = message;
-    if (!applied) {
-        failed_replays_.insert(old_id);
-    }
-    if (--remaining_[old_id] <= 0 && !failed_replays_.contains(old_id)) {
-        const auto old = outbox_.postings().find(old_id);
-        if (old && old->status != store::posting_status::confirmed
-            && old->status != store::posting_status::superseded) {
-            outbox_.postings().mark_superseded(
-                old_id,
-                new_id ? fmt::format("replayed as posting {}", *new_id) : std::string("replayed"));
+    // One row per replayed posting the record belonged to (a failed batch and a failed
+    // single-record posting can share it).
+    for (const auto old_id : old_ids) {
+        const std::string message =
+            fmt::format("posting {} replayed: {}{}", old_id, outcome,
+                        new_id ? fmt::format(" (posting {})", *new_id) : std::string{});
+        audit_row(entry(r, action::replayed, std::nullopt, message));
+        replayed_[old_id] = message;
+        if (!applied) {
+            failed_replays_.insert(old_id);
+        }
+        if (--remaining_[old_id] <= 0 && !failed_replays_.contains(old_id)) {
+            const auto old = outbox_.postings().find(old_id);
+            if (old && old->status != store::posting_status::confirmed
+                && old->status != store::posting_status::superseded) {
+                outbox_.postings().mark_superseded(
+                    old_id, new_id ? fmt::format("replayed as posting {}", *new_id)
+                                   : std::string("replayed"));
+            }
         }
     }
 }
@@ -559,9 +576,12 @@ bool BatchFlow::worth_sending(const FlowRecord& r)
     if (forced(r.key) || !unsettled().contains(r.key)) {
         return true;
     }
+    // Only a refusal of this very content (`data`) holds it back: a batch refused as a whole
+    // (a wrong list, a bad URL: `config`) or a lost write is worth sending once its re-read
+    // comes due.
     const auto p = outbox_.postings().find(item_key(r.key, r.fingerprint));
     if (!p || p->status != store::posting_status::failed
-        || p->error_class.value_or("") == store::error_class::retryable) {
+        || p->error_class.value_or("") != store::error_class::data) {
         return true;
     }
     // Exactly this content was refused before: sending it again unchanged would be refused
@@ -730,7 +750,13 @@ void BatchFlow::flush()
         key_material += '\n';
     }
     flight->body = target_.body(items);
-    flight->key = std::string(info_.batch_kind) + ":" + sha256_hex(key_material);
+    // Unique per batch (the run and its sequence, then the content): the same content can
+    // legitimately be written again later (A -> B -> A -> B, a second hand edit), and must not
+    // meet an old posting of the same name. Nothing relies on finding a batch again by its
+    // content: a batch left sent is found by the next pass's resolution, and one never sent is
+    // superseded and its records planned afresh.
+    flight->key = fmt::format("{}:{}.{}:{}", info_.batch_kind, ctx_.run.run_id().value_or(0),
+                              ++batch_seq_, sha256_hex(key_material).substr(0, 16));
     PostingSpec spec{.key = flight->key,
                      .kind = std::string(info_.batch_kind),
                      .target = std::string(info_.target),
@@ -820,10 +846,19 @@ void BatchFlow::flush()
         stop(info_.target, fmt::format("looking up posting {} before a resend", begun.posting.id),
              begun.error.value_or(http::Error{}),
              "nothing is sent twice: the next pass looks this batch up again");
-    default:
-        log::warn("{}: posting {} is {}; its records were not sent", info_.name, begun.posting.id,
-                  to_string(begun.outcome));
+    default: {
+        // Not sent (held, superseded): its records must not be lost behind the watermark.
+        log::warn("{}: posting {} is {}; its records are queued for a re-read", info_.name,
+                  begun.posting.id, to_string(begun.outcome));
+        store::Transaction tx(ctx_.db());
+        for (const auto& r : flight->batch) {
+            queue(r.key, store::retry_reason::lost,
+                  fmt::format("posting {} is {}", begun.posting.id, to_string(begun.outcome)));
+        }
+        set_watermark(flight->cursor);
+        tx.commit();
         return;
+    }
     }
 }
 
@@ -855,9 +890,13 @@ void BatchFlow::store_answer(InFlight& landed, std::expected<ItemAnswers, http::
         set_watermark(flight->cursor);
     };
     h.failed = [&](const std::string& cls, const std::string& message) {
+        // A refusal of the whole request is about the request (the list, the URL, the scope),
+        // not about any one record's content: `config`, re-read with backoff, resent once due.
+        const std::string record_class =
+            cls == store::error_class::data ? std::string(store::error_class::config) : cls;
         for (const auto& r : flight->batch) {
             fail(r, std::nullopt, fmt::format("{} refused the batch: {}", info_.endpoint, message),
-                 cls);
+                 record_class);
         }
         set_watermark(flight->cursor);
     };
@@ -924,24 +963,23 @@ void BatchFlow::fail(const FlowRecord& r, std::optional<int> status, const std::
     log::warn("{} {} \"{}\" not synced: {}", info_.record_label, r.key, r.name, message);
 }
 
-void BatchFlow::supersede_resent_batches()
+void BatchFlow::supersede_settled_batches()
 {
-    // A batch lost in transit has its records queued; once none of them is still queued (each
-    // was sent again in a new batch, or needs nothing any more) the old batch is superseded,
-    // unless the same batch was simply sent again and confirmed under its own key.
+    // A failed batch (lost in transit, or refused as a whole) has its records queued or failed
+    // one by one; once none of them has anything pending any more (each was written again, or
+    // needs nothing), the batch itself is done with: superseded, so that `status` and `replay`
+    // no longer show it.
     auto& postings = outbox_.postings();
-    for (const auto id : lost_batches_) {
-        const auto p = postings.find(id);
-        if (!p || p->status != store::posting_status::failed) {
-            continue;
-        }
-        const auto refs = item_refs(p->records);
-        const bool settled = std::none_of(refs.begin(), refs.end(), [&](const ItemRef& r) {
-            return retries_.find(std::string(info_.stream), r.key, store::retry_reason::lost)
-                .has_value();
-        });
+    store::PostingFilter f;
+    f.kinds = {std::string(info_.batch_kind)};
+    f.statuses = {store::posting_status::failed};
+    auto& pending = unsettled();
+    for (const auto& p : postings.list(f)) {
+        const auto refs = item_refs(p.records);
+        const bool settled = std::none_of(
+            refs.begin(), refs.end(), [&](const ItemRef& r) { return pending.contains(r.key); });
         if (settled) {
-            postings.mark_superseded(id, "lost in transit; its records were sent again");
+            postings.mark_superseded(p.id, "its records were written or settled since");
         }
     }
 }
@@ -975,11 +1013,13 @@ void BatchFlow::finish(const std::expected<void, http::Error>& read, const std::
     }
     sum_.watermark_after = cursor_text(stored_);
     if (!options_.dry_run) {
-        supersede_resent_batches();
+        supersede_settled_batches();
     }
-    for (const auto& [key, old_id] : replay_of_) {
-        replayed_[old_id] = "record " + key + " not found in " + std::string(info_.source)
-                            + " (deleted?): nothing sent";
+    for (const auto& [key, old_ids] : replay_of_) {
+        for (const auto old_id : old_ids) {
+            replayed_[old_id] = "record " + key + " not found in " + std::string(info_.source)
+                                + " (deleted?): nothing sent";
+        }
     }
     if (!read) {
         throw UnreachableError(

@@ -25,6 +25,7 @@
 #include "sync/engine/pass.hpp"
 #include "sync/engine/summary.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <map>
@@ -155,8 +156,10 @@ public:
     void finish(const std::expected<void, http::Error>& read, const std::string& what,
                 const std::string& hint);
 
-    // Queues a record for a re-read by id on the next pass (reason: store::retry_reason), due now.
-    void queue(const std::string& key, const std::string& reason, const std::string& message);
+    // Queues a record for a re-read by id (reason: store::retry_reason), due after `delay`
+    // (the next pass by default).
+    void queue(const std::string& key, const std::string& reason, const std::string& message,
+               std::chrono::hours delay = std::chrono::hours{0});
 
     // A failed record: a failed posting for it (key and content version), an audit row, a
     // re-read queued with backoff, the report.
@@ -191,7 +194,7 @@ private:
     void settle(const std::string& key);
     std::unordered_set<std::string>& unsettled();
     void resolve_posting(const store::Posting& posting);
-    void supersede_resent_batches();
+    void supersede_settled_batches();
     void note_replayed(const FlowRecord& r, const std::string& outcome, bool applied);
     store::Link link_of(const std::string& key, const std::string& target_id,
                         const std::string& fingerprint) const;
@@ -215,13 +218,14 @@ private:
     std::vector<FlowRecord> batch_;
     std::unordered_map<std::string, std::size_t> batch_pos_;
     std::vector<store::AuditEntry> deferred_;
-    std::map<std::string, bool> forced_;            // key -> resend even when unchanged
-    std::map<std::string, std::int64_t> replay_of_; // record key -> the posting it replays
-    std::map<std::int64_t, std::string> replayed_;  // posting id -> outcome
-    std::map<std::int64_t, int> remaining_;         // replayed posting -> records not yet done
-    std::set<std::int64_t> failed_replays_;         // replayed postings a record failed again in
-    std::string current_batch_key_;                 // the batch posting being sent
-    std::vector<std::int64_t> lost_batches_;        // batches found lost in this pass
+    std::map<std::string, bool> forced_; // key -> resend even when unchanged
+    std::map<std::string, std::vector<std::int64_t>>
+        replay_of_;                                // record key -> postings it replays
+    std::map<std::int64_t, std::string> replayed_; // posting id -> outcome
+    std::map<std::int64_t, int> remaining_;        // replayed posting -> records not yet done
+    std::set<std::int64_t> failed_replays_;        // replayed postings a record failed again in
+    std::string current_batch_key_;                // the batch posting being sent
+    std::int64_t batch_seq_ = 0;                   // batches posted by this flow in this run
     std::optional<std::unordered_set<std::string>> unsettled_; // see unsettled()
     std::vector<store::AuditEntry>* collecting_ = nullptr; // a batch's audit rows, see audit_row
     std::unique_ptr<InFlight> in_flight_; // declared last: destroyed (and waited for) first

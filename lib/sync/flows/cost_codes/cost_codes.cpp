@@ -7,6 +7,7 @@
 #include "store/database.hpp"
 #include "store/links.hpp"
 #include "store/postings.hpp"
+#include "store/retries.hpp"
 #include "sync/engine/connections.hpp"
 #include "sync/engine/errors.hpp"
 #include "sync/engine/outbox.hpp"
@@ -160,12 +161,21 @@ public:
     engine::FlowSummary run()
     {
         flow_.resolve_unconfirmed();
-        flow_.replay(scope_.replay);
-        for (const auto& p : scope_.replay) {
-            if (p.kind == k_flow.extra_kind && !options_.dry_run) {
-                list_id(); // looked up by name first; created only when not there
+        // A list creation an earlier pass left unconfirmed is resolved now, like any posting
+        // (looked up by name; created only when it is not there), and so is one replayed.
+        if (!options_.dry_run) {
+            store::PostingFilter unresolved;
+            unresolved.kinds = {std::string(k_flow.extra_kind)};
+            unresolved.statuses = {store::posting_status::sent, store::posting_status::failed};
+            bool replayed = false;
+            for (const auto& p : scope_.replay) {
+                replayed = replayed || p.kind == k_flow.extra_kind;
+            }
+            if (replayed || !store::Postings(ctx_.db()).list(unresolved).empty()) {
+                list_id();
             }
         }
+        flow_.replay(scope_.replay);
         flow_.force(scope_.keys, scope_.resend_unchanged);
         // The records due for a re-read by id; only these are remembered as seen (so a record
         // the incremental read just brought is not read twice), which keeps memory flat.
@@ -225,6 +235,15 @@ private:
         auto read = oracle::read_account_combinations_by_id(ctx_.connections.oracle(), ids, sink);
         if (!read) {
             return std::unexpected(read.error());
+        }
+        // Gone from Oracle (or never a combination id): nothing left to re-read later.
+        if (!options_.dry_run) {
+            store::Retries retries(ctx_.db());
+            for (const auto& key : due_) {
+                if (!seen_.contains(key)) {
+                    retries.clear_all(std::string(k_flow.stream), key);
+                }
+            }
         }
         return {};
     }
@@ -318,15 +337,19 @@ private:
                                        .target = "procore",
                                        .request = "{\"name\":" + json::quote(name) + "}",
                                        .records = {name}};
-        if (const auto existing = outbox.postings().find(spec.key);
-            !existing || existing->status == store::posting_status::confirmed) {
-            // Nothing in flight: the list may simply exist (made by hand, or by a pass whose
-            // state was lost). One GET tells.
+        {
+            // The list may simply exist (made by hand, by an earlier pass, or by a request whose
+            // answer was lost): one GET tells, before anything is recorded or sent.
             auto found = lookup();
             if (!found) {
                 engine::stop("procore", "listing standard cost code lists", found.error());
             }
             if (*found) {
+                if (const auto existing = outbox.postings().find(spec.key);
+                    existing && existing->status != store::posting_status::confirmed
+                    && existing->status != store::posting_status::superseded) {
+                    outbox.postings().mark_confirmed(existing->id, (*found)->remote_id);
+                }
                 return list_id_ = std::stoll((*found)->remote_id);
             }
         }
@@ -353,11 +376,10 @@ private:
                               : "");
                 return list_id_ = std::stoll(r.remote_id);
             case engine::PostOutcome::unknown:
-                // The answer was lost: ask at once (one GET), then send only if it is not there.
+                // A 2xx we could not read: the list is there, ask at once (one GET). After a
+                // transport error or a 5xx Procore may still be making it, so a lookup now could
+                // miss it: the pass stops and the next one looks it up before anything else.
                 if (r.error && !engine::is_fatal(*r.error) && attempt == 1) {
-                    continue;
-                }
-                if (attempt == 1 && r.error && r.error->kind == http::ErrorKind::transport) {
                     continue;
                 }
                 engine::stop("procore", "creating the standard cost code list \"" + name + "\"",

@@ -343,7 +343,7 @@ private:
         // keep it due until restored, and re-read it in this pass.
         store::Transaction tx(ctx_.db());
         auto l = *link;
-        l.fingerprint = "drift";
+        l.fingerprint = "drift:" + e.event_id; // never the fingerprint of real content
         l.drift = fmt::format("{} (event {} {})", what, e.event_type, e.event_id);
         if (auto up = links_.upsert(l); !up) {
             return {store::inbox_status::failed, up.error().message};
@@ -431,6 +431,12 @@ private:
         case VendorAction::ambiguous:
             if (d.action == VendorAction::ambiguous) {
                 log::warn("supplier {} \"{}\": {}", supplier.id, supplier.name, d.message);
+                // Waiting on a person (link one by hand): re-read daily until that is done, as
+                // the supplier may not change in Oracle again.
+                if (!options_.dry_run) {
+                    flow_.queue(key, store::retry_reason::ambiguous, d.message,
+                                std::chrono::hours{24});
+                }
             }
             flow_.audit_later(record, engine::applied_action(record.action),
                               d.action == VendorAction::skip ? std::string("unchanged")
