@@ -20,7 +20,7 @@ inline constexpr const char* failed = "failed"; // its write was refused; re-rea
 inline constexpr const char* lost = "lost";     // its answer was lost and the remote lacks it
 inline constexpr const char* drift = "drift";   // its target was edited by hand: restore
 inline constexpr const char* inactive_date = "InactiveDate"; // turns inactive on the day
-inline constexpr const char* ambiguous = "ambiguous"; // waiting on a person; re-read daily
+inline constexpr const char* ambiguous = "ambiguous";        // waiting on a person; re-read daily
 } // namespace retry_reason
 
 struct Retry {
