@@ -61,6 +61,9 @@ std::optional<CostCodeMappingConfig> parse_cost_code_mapping(const rapidjson::Va
     }
     CostCodeMappingConfig m;
     const auto* nat = json::find(*cc, "natural_account_segment");
+    if (nat == nullptr && cc->MemberCount() == 1 && json::find(*cc, "accounts") != nullptr) {
+        return std::nullopt; // only accounts for hand-made cost codes: no GL -> cost code flow
+    }
     if (nat == nullptr) {
         throw ConfigError("/mapping/cost_codes/natural_account_segment: missing",
                           "name the segment that holds the natural account, e.g. 4");
@@ -115,6 +118,122 @@ std::optional<CostCodeMappingConfig> parse_cost_code_mapping(const rapidjson::Va
 
 // Replaces // comments outside strings with spaces, so offsets (and line:column in parse
 // errors) still point at the user's text.
+std::string string_or(const rapidjson::Value& obj, const char* key, std::string fallback)
+{
+    auto v = json::get_string(obj, key);
+    return v ? *v : std::move(fallback);
+}
+
+std::map<std::string, std::string> string_map(const rapidjson::Value* obj)
+{
+    std::map<std::string, std::string> out;
+    if (obj != nullptr && obj->IsObject()) {
+        for (const auto& m : obj->GetObject()) {
+            if (m.value.IsString()) {
+                out.emplace(m.name.GetString(), m.value.GetString());
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> string_list(const rapidjson::Value* arr)
+{
+    std::vector<std::string> out;
+    if (arr != nullptr && arr->IsArray()) {
+        for (const auto& v : arr->GetArray()) {
+            if (v.IsString()) {
+                out.emplace_back(v.GetString());
+            }
+        }
+    }
+    return out;
+}
+
+// The parts of the mapping the schema already checked for shape; what it cannot say (a segment
+// past the chart's end) is checked here, naming the pointer.
+void parse_mapping(const rapidjson::Value& m, MappingConfig& out)
+{
+    if (const auto* chart = json::find(m, "chart"); chart != nullptr) {
+        if (auto d = json::get_string(*chart, "delimiter"); d && d->size() == 1) {
+            out.chart.delimiter = (*d)[0];
+        }
+        out.chart.cost_center_segment =
+            json::get_int(*chart, "cost_center_segment").value_or(out.chart.cost_center_segment);
+        out.chart.segments = string_list(json::find(*chart, "segments"));
+        if (!out.chart.segments.empty()
+            && out.chart.cost_center_segment > static_cast<int>(out.chart.segments.size())) {
+            throw ConfigError(fmt::format("/mapping/chart/cost_center_segment: {} is past the {} "
+                                          "segments named in /mapping/chart/segments",
+                                          out.chart.cost_center_segment, out.chart.segments.size()),
+                              k_hint);
+        }
+    }
+    if (const auto* projects = json::find(m, "projects"); projects != nullptr) {
+        for (const auto& p : projects->GetObject()) {
+            const std::string key = p.name.GetString();
+            if (key != "default"
+                && (key.empty() || key.size() > 18
+                    || key.find_first_not_of("0123456789") != std::string::npos)) {
+                throw ConfigError("/mapping/projects/" + key
+                                      + ": expected a Procore project id or \"default\"",
+                                  k_hint);
+            }
+            const auto& v = p.value;
+            ProjectMapping pm;
+            pm.procurement_bu = string_or(v, "procurement_bu", "");
+            pm.requisitioning_bu = string_or(v, "requisitioning_bu", "");
+            pm.business_unit = string_or(v, "business_unit", "");
+            pm.bill_to_bu = string_or(v, "bill_to_bu", "");
+            pm.ship_to_location = string_or(v, "ship_to_location", "");
+            pm.buyer_email = string_or(v, "buyer_email", "");
+            pm.currency = string_or(v, "currency", "");
+            pm.cost_center = string_or(v, "cost_center", "");
+            out.projects.emplace(p.name.GetString(), std::move(pm));
+        }
+    }
+    if (const auto* c = json::find(m, "commitments"); c != nullptr) {
+        auto& cm = out.commitments;
+        if (const auto* st = json::find(*c, "statuses"); st != nullptr) {
+            cm.statuses = string_list(st);
+        }
+        if (const auto* types = json::find(*c, "types"); types != nullptr) {
+            const auto list = string_list(types);
+            cm.purchase_orders = std::ranges::find(list, "purchase_order") != list.end();
+            cm.work_orders = std::ranges::find(list, "work_order") != list.end();
+        }
+        if (auto site = json::get_string(*c, "supplier_site"); site) {
+            cm.supplier_site = *site;
+        }
+        cm.category = string_or(*c, "category", cm.category);
+        cm.uom = string_or(*c, "uom", cm.uom);
+        cm.goods_line_type = string_or(*c, "goods_line_type", cm.goods_line_type);
+        cm.services_line_type = string_or(*c, "services_line_type", cm.services_line_type);
+        cm.reference_dff = string_or(*c, "reference_dff", "");
+        cm.need_by_days = json::get_int(*c, "need_by_days").value_or(0);
+    }
+    if (const auto* cc = json::find(m, "cost_codes"); cc != nullptr) {
+        out.cost_code_accounts = string_map(json::find(*cc, "accounts"));
+    }
+    out.cost_types = string_map(json::find(m, "cost_types"));
+}
+
+// "24h" -> 86400.
+std::int64_t duration_seconds(const std::string& text)
+{
+    const std::int64_t n = std::stoll(text.substr(0, text.size() - 1));
+    switch (text.back()) {
+    case 'd':
+        return n * 86400;
+    case 'h':
+        return n * 3600;
+    case 'm':
+        return n * 60;
+    default:
+        return n;
+    }
+}
+
 std::string strip_comments(const std::string& text)
 {
     std::string out = text;
@@ -441,6 +560,9 @@ Config parse_config(const std::string& json_text, const std::filesystem::path& o
     cfg.procore.token_url = get_string_or(p, "token_url", cfg.procore.token_url);
     cfg.procore.client_id = get_string_or(p, "client_id", "");
     cfg.procore.company_id = json::get_int64(p, "company_id").value_or(0);
+    if (auto every = json::get_string(p, "sweep_every"); every) {
+        cfg.procore.sweep_every_seconds = duration_seconds(*every);
+    }
     while (cfg.procore.base_url.ends_with('/')) {
         cfg.procore.base_url.pop_back();
     }
@@ -479,8 +601,46 @@ Config parse_config(const std::string& json_text, const std::filesystem::path& o
     if (const auto* m = json::find(doc, "mapping"); m != nullptr) {
         cfg.mapping_json = json::to_string(*m);
         cfg.mapping.cost_codes = parse_cost_code_mapping(*m);
+        parse_mapping(*m, cfg.mapping);
     }
     return cfg;
+}
+
+std::optional<ProjectMapping> MappingConfig::project(std::int64_t project_id) const
+{
+    const auto own = projects.find(std::to_string(project_id));
+    const auto def = projects.find("default");
+    if (own == projects.end() && def == projects.end()) {
+        return std::nullopt;
+    }
+    ProjectMapping out = def != projects.end() ? def->second : ProjectMapping{};
+    if (own != projects.end()) {
+        const auto& o = own->second;
+        for (auto [field, value] :
+             {std::pair{&out.procurement_bu, &o.procurement_bu},
+              std::pair{&out.requisitioning_bu, &o.requisitioning_bu},
+              std::pair{&out.business_unit, &o.business_unit},
+              std::pair{&out.bill_to_bu, &o.bill_to_bu},
+              std::pair{&out.ship_to_location, &o.ship_to_location},
+              std::pair{&out.buyer_email, &o.buyer_email}, std::pair{&out.currency, &o.currency},
+              std::pair{&out.cost_center, &o.cost_center}}) {
+            if (!value->empty()) {
+                *field = *value;
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<std::int64_t> MappingConfig::project_ids() const
+{
+    std::vector<std::int64_t> ids;
+    for (const auto& [key, _] : projects) {
+        if (key != "default") {
+            ids.push_back(std::stoll(key));
+        }
+    }
+    return ids;
 }
 
 Config load_config(const std::filesystem::path& file)

@@ -27,6 +27,9 @@ struct ProcoreConfig {
     std::string token_url = "https://login.procore.com/oauth/token";
     std::string client_id;
     std::int64_t company_id = 0;
+    // How old the last sweep (filters[updated_at] per project) may be before a pass sweeps
+    // again; webhooks drive the reads in between. procore.sweep_every, "24h" by default.
+    std::int64_t sweep_every_seconds = 24 * 3600;
 };
 
 struct StateConfig {
@@ -70,10 +73,56 @@ struct CostCodeMappingConfig {
     std::string list_name = "ERP Standard Cost Code List";
 };
 
+// mapping.chart: how a concatenated account is split, and which segment is the cost center.
+struct ChartConfig {
+    char delimiter = '-';
+    int cost_center_segment = 2;       // 1-based
+    std::vector<std::string> segments; // attribute names in order; empty: Segment1..
+};
+
+// One project's Oracle side (mapping.projects["<id>"] over mapping.projects.default). A field
+// left empty is not configured.
+struct ProjectMapping {
+    std::string procurement_bu;
+    std::string requisitioning_bu;
+    std::string business_unit;
+    std::string bill_to_bu;
+    std::string ship_to_location;
+    std::string buyer_email;
+    std::string currency;
+    std::string cost_center;
+};
+
+// mapping.commitments: Procore commitments -> Oracle purchase orders.
+struct CommitmentMappingConfig {
+    std::vector<std::string> statuses{"Approved"};
+    bool purchase_orders = true; // types: purchase_order
+    bool work_orders = true;     // types: work_order
+    std::optional<std::string> supplier_site;
+    std::string category;
+    std::string uom = "Each";
+    std::string goods_line_type = "Goods";
+    std::string services_line_type = "Fixed Price Services";
+    std::string reference_dff;
+    int need_by_days = 0;
+};
+
 // The mapping section. Parts a flow owns are parsed into plain structs here, so no flow reads
 // JSON; mapping_json keeps the validated text of the whole section for parts not modelled yet.
 struct MappingConfig {
-    std::optional<CostCodeMappingConfig> cost_codes; // nullopt: no cost_codes section
+    std::optional<CostCodeMappingConfig> cost_codes; // nullopt: no natural_account_segment
+    ChartConfig chart;
+    // Procore project id (or "default") -> its mapping as written (unmerged).
+    std::map<std::string, ProjectMapping> projects;
+    CommitmentMappingConfig commitments;
+    std::map<std::string, std::string> cost_code_accounts; // full code -> combination
+    std::map<std::string, std::string> cost_types;         // type name or code -> natural account
+
+    // The project's mapping: its own entry over `default`, field by field; nullopt when neither
+    // exists (the project is not mapped).
+    std::optional<ProjectMapping> project(std::int64_t project_id) const;
+    // The projects named explicitly (not `default`).
+    std::vector<std::int64_t> project_ids() const;
 };
 
 struct Config {

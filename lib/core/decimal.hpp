@@ -11,6 +11,9 @@
 
 namespace mlc {
 
+// GCC and Clang's 128-bit integer; __extension__ keeps -Wpedantic quiet about it.
+__extension__ using Int128 = __int128;
+
 class Decimal {
 public:
     Decimal() = default;
@@ -42,10 +45,10 @@ public:
     }
 
 private:
-    Decimal(__int128 units, int scale) : units_(units), scale_(scale) {}
+    Decimal(Int128 units, int scale) : units_(units), scale_(scale) {}
     static Decimal rescaled(const Decimal& d, int scale);
 
-    __int128 units_ = 0;
+    Int128 units_ = 0;
     int scale_ = 0;
 };
 

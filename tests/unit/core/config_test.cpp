@@ -254,3 +254,111 @@ TEST_CASE("mapping.cost_codes is read into its struct and bad values are named b
         Catch::Contains("/mapping/cost_codes/account_ranges/0"));
     CHECK_THROWS_AS(parse_cost_code_mapping(R"({"cost_codes":[]})"), ConfigError);
 }
+
+namespace {
+
+mlc::Config with_mapping(const std::string& mapping_json, const std::string& procore_extra = "")
+{
+    auto text = k_minimal;
+    text.insert(text.rfind('}'), R"(, "mapping": )" + mapping_json);
+    if (!procore_extra.empty()) {
+        text = replace(text, R"("company_id": 6452)", R"("company_id": 6452, )" + procore_extra);
+    }
+    return mlc::parse_config(text, "/etc/mlc/ml-connector.json");
+}
+
+std::string mapping_error(const std::string& mapping_json)
+{
+    auto text = k_minimal;
+    text.insert(text.rfind('}'), R"(, "mapping": )" + mapping_json);
+    return error_of(text);
+}
+
+} // namespace
+
+TEST_CASE("mapping.projects: a project's entry over the default, field by field",
+          "[config][mapping]")
+{
+    const auto cfg = with_mapping(R"({
+        "projects": {"default": {"procurement_bu": "US1 BU", "requisitioning_bu": "US1 BU",
+                                 "ship_to_location": "US1 HQ", "buyer_email": "b@x.com",
+                                 "currency": "USD", "cost_center": "1000"},
+                     "219542": {"cost_center": "2100", "currency": "CAD"}}})");
+    const auto p = cfg.mapping.project(219542);
+    REQUIRE(p.has_value());
+    CHECK(p->cost_center == "2100");
+    CHECK(p->currency == "CAD");
+    CHECK(p->procurement_bu == "US1 BU");
+    CHECK(p->ship_to_location == "US1 HQ");
+    const auto other = cfg.mapping.project(7);
+    REQUIRE(other.has_value());
+    CHECK(other->cost_center == "1000");
+    CHECK(cfg.mapping.project_ids() == std::vector<std::int64_t>{219542});
+
+    const auto none = with_mapping(R"({"projects": {"5": {"cost_center": "5000"}}})");
+    CHECK_FALSE(none.mapping.project(6).has_value());
+    CHECK(none.mapping.project(5)->cost_center == "5000");
+
+    CHECK_THAT(mapping_error(R"({"projects": {"acme": {}}})"),
+               Catch::Contains("/mapping/projects/acme"));
+    CHECK_THAT(mapping_error(R"({"projects": {"5": {"cost_centre": "1"}}})"),
+               Catch::Contains("/mapping/projects/5/cost_centre: unknown key"));
+    CHECK_THAT(mapping_error(R"({"projects": {"5": {"currency": "usd"}}})"),
+               Catch::Contains("/mapping/projects/5/currency"));
+}
+
+TEST_CASE("mapping.commitments, chart, cost types and accounts: defaults and values",
+          "[config][mapping]")
+{
+    const auto defaults = with_mapping("{}");
+    const auto& c = defaults.mapping.commitments;
+    CHECK(c.statuses == std::vector<std::string>{"Approved"});
+    CHECK(c.purchase_orders);
+    CHECK(c.work_orders);
+    CHECK_FALSE(c.supplier_site.has_value());
+    CHECK(c.uom == "Each");
+    CHECK(c.goods_line_type == "Goods");
+    CHECK(c.services_line_type == "Fixed Price Services");
+    CHECK(defaults.mapping.chart.delimiter == '-');
+    CHECK(defaults.mapping.chart.cost_center_segment == 2);
+    CHECK(defaults.procore.sweep_every_seconds == 86400);
+
+    const auto cfg = with_mapping(R"({
+        "chart": {"delimiter": ".", "cost_center_segment": 3,
+                  "segments": ["company", "lob", "department", "account"]},
+        "commitments": {"statuses": ["Approved", "Complete"], "types": ["work_order"],
+                        "supplier_site": "MAIN", "category": "Construction Materials",
+                        "uom": "EA", "reference_dff": "procoreRef", "need_by_days": 14},
+        "cost_codes": {"accounts": {"01-100": "101-1000-5110-000-000"}},
+        "cost_types": {"Labor": "5100"}})",
+                                  R"("sweep_every": "30m")");
+    const auto& m = cfg.mapping;
+    CHECK(m.chart.delimiter == '.');
+    CHECK(m.chart.cost_center_segment == 3);
+    CHECK(m.chart.segments.size() == 4);
+    CHECK(m.commitments.statuses == std::vector<std::string>{"Approved", "Complete"});
+    CHECK_FALSE(m.commitments.purchase_orders);
+    CHECK(m.commitments.work_orders);
+    CHECK(m.commitments.supplier_site == "MAIN");
+    CHECK(m.commitments.category == "Construction Materials");
+    CHECK(m.commitments.reference_dff == "procoreRef");
+    CHECK(m.commitments.need_by_days == 14);
+    CHECK(m.cost_code_accounts.at("01-100") == "101-1000-5110-000-000");
+    CHECK(m.cost_types.at("Labor") == "5100");
+    CHECK_FALSE(m.cost_codes.has_value()); // accounts alone: no GL account -> cost code flow
+    CHECK(cfg.procore.sweep_every_seconds == 1800);
+
+    CHECK_THAT(mapping_error(R"({"chart": {"cost_center_segment": 5, "segments": ["a", "b"]}})"),
+               Catch::Contains("/mapping/chart/cost_center_segment"));
+    CHECK_THAT(mapping_error(R"({"commitments": {"types": ["subcontract"]}})"),
+               Catch::Contains("/mapping/commitments/types/0"));
+    CHECK_THAT(mapping_error(R"({"commitments": {"statuses": "Approved"}})"),
+               Catch::Contains("/mapping/commitments/statuses: expected array, got string"));
+    CHECK_THAT(mapping_error(R"({"cost_types": {"Labor": 5100}})"),
+               Catch::Contains("/mapping/cost_types/Labor"));
+    CHECK_THAT(mapping_error(R"({"comitments": {}})"),
+               Catch::Contains("/mapping/comitments: unknown key"));
+    auto text = k_minimal;
+    text = replace(text, R"("company_id": 6452)", R"("company_id": 6452, "sweep_every": "1 day")");
+    CHECK_THAT(error_of(text), Catch::Contains("/procore/sweep_every"));
+}
