@@ -12,7 +12,7 @@ namespace mlc::store {
 namespace {
 
 constexpr const char* k_columns =
-    "id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at";
+    "id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at, summary";
 
 struct Row {
     std::int64_t id = 0;
@@ -30,17 +30,21 @@ Row read_row(SQLite::Statement& st)
     r.link.origin = st.getColumn(5).getString();
     r.link.drift = optional_text(st.getColumn(6));
     r.link.updated_at = st.getColumn(7).getString();
+    r.link.summary = optional_text(st.getColumn(8));
     return r;
 }
 
 constexpr const char* k_by_oracle =
-    "SELECT id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at FROM links "
+    "SELECT id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at, summary "
+    "FROM links "
     "WHERE kind = ? AND oracle_key = ?";
 constexpr const char* k_by_procore =
-    "SELECT id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at FROM links "
+    "SELECT id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at, summary "
+    "FROM links "
     "WHERE kind = ? AND procore_key = ?";
 constexpr const char* k_by_either =
-    "SELECT id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at FROM links "
+    "SELECT id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at, summary "
+    "FROM links "
     "WHERE kind = ? AND (oracle_key = ? OR procore_key = ?)";
 
 std::optional<Row> find_row(Database& db, const char* sql, const std::string& kind,
@@ -126,7 +130,7 @@ std::expected<void, LinkConflict> Links::upsert(const Link& link)
         if (link.oracle_key || link.procore_key) {
             auto insert = db_.prepared(
                 "INSERT OR IGNORE INTO links(kind, oracle_key, procore_key, fingerprint, origin, "
-                "drift, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                "drift, updated_at, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
             insert->bind(1, link.kind);
             bind_optional(*insert, 2, link.oracle_key);
             bind_optional(*insert, 3, link.procore_key);
@@ -134,6 +138,7 @@ std::expected<void, LinkConflict> Links::upsert(const Link& link)
             insert->bind(5, link.origin);
             bind_optional(*insert, 6, link.drift);
             insert->bind(7, db_.now_text());
+            bind_optional(*insert, 8, link.summary);
             if (insert->exec() == 1) {
                 return {};
             }
@@ -179,14 +184,16 @@ std::expected<void, LinkConflict> Links::upsert(const Link& link)
         if (existing) {
             auto st = db_.prepared("UPDATE links SET oracle_key = COALESCE(?, oracle_key), "
                                    "procore_key = COALESCE(?, procore_key), fingerprint = ?, "
-                                   "origin = ?, drift = ?, updated_at = ? WHERE id = ?");
+                                   "origin = ?, drift = ?, updated_at = ?, "
+                                   "summary = COALESCE(?, summary) WHERE id = ?");
             bind_optional(*st, 1, link.oracle_key);
             bind_optional(*st, 2, link.procore_key);
             st->bind(3, link.fingerprint);
             st->bind(4, link.origin);
             bind_optional(*st, 5, link.drift);
             st->bind(6, db_.now_text());
-            st->bind(7, existing->id);
+            bind_optional(*st, 7, link.summary);
+            st->bind(8, existing->id);
             st->exec();
             return {};
         }
@@ -195,7 +202,7 @@ std::expected<void, LinkConflict> Links::upsert(const Link& link)
                                          db_.path().string(), link.kind));
         }
         auto st = db_.prepared("INSERT INTO links(kind, oracle_key, procore_key, fingerprint, "
-                               "origin, drift, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                               "origin, drift, updated_at, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         st->bind(1, link.kind);
         bind_optional(*st, 2, link.oracle_key);
         bind_optional(*st, 3, link.procore_key);
@@ -203,6 +210,7 @@ std::expected<void, LinkConflict> Links::upsert(const Link& link)
         st->bind(5, link.origin);
         bind_optional(*st, 6, link.drift);
         st->bind(7, db_.now_text());
+        bind_optional(*st, 8, link.summary);
         st->exec();
         return {};
     } catch (const SQLite::Exception& e) {

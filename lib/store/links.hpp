@@ -23,6 +23,9 @@ struct Link {
     std::string fingerprint;
     std::string origin = "oracle";    // "oracle" or "procore": where the record was born
     std::optional<std::string> drift; // what a hand edit changed, until restored
+    // A short summary of the version last applied, for reporting what a later change differs
+    // in; nullopt on write keeps the stored one.
+    std::optional<std::string> summary;
     std::string updated_at;           // filled on read; stamped on write
 };
 

@@ -6,11 +6,13 @@ namespace mlc::engine {
 
 namespace {
 
-constexpr std::array<const FlowInfo*, 2> k_flows{&flow::vendors, &flow::cost_codes};
+constexpr std::array<const FlowInfo*, 3> k_flows{&flow::vendors, &flow::cost_codes,
+                                                &flow::commitments};
 
-constexpr std::array<WebhookRoute, 5> k_routes{{
+constexpr std::array<WebhookRoute, 6> k_routes{{
     {"Company Vendors", command::sync_suppliers, flow::vendors.name},
-    {"Purchase Order Contracts", command::pull_pos, ""},
+    {"Purchase Order Contracts", command::pull_pos, flow::commitments.name},
+    {"Work Order Contracts", command::pull_pos, flow::commitments.name},
     {"Requisitions", command::pull_pos, ""},
     {"Direct Costs", command::post_costs, ""},
     {"Commitment Change Orders", command::post_costs, ""},

@@ -83,6 +83,18 @@ inline constexpr FlowInfo cost_codes{.name = "cost_codes",
                                      .target = "procore",
                                      .endpoint = "standard_cost_codes/sync",
                                      .title = "GL accounts -> cost codes"};
+inline constexpr FlowInfo commitments{.name = "commitments",
+                                      .command = command::pull_pos,
+                                      .stream = "procore.commitments",
+                                      .link_kind = "commitment",
+                                      .batch_kind = "",
+                                      .extra_kind = "",
+                                      .audit_kind = "commitment",
+                                      .record_label = "commitment",
+                                      .source = "procore",
+                                      .target = "oracle",
+                                      .endpoint = "draftPurchaseOrders",
+                                      .title = "commitments -> Oracle POs"};
 } // namespace flow
 
 // Every flow, in the order passes run them.
