@@ -23,6 +23,9 @@ int main(int argc, char** argv)
     app.add_option("--commitments-per-project", o.commitments_per_project)
         ->check(CLI::NonNegativeNumber);
     app.add_option("--costs-per-project", o.costs_per_project)->check(CLI::NonNegativeNumber);
+    app.add_option("--subcontracts-per-project", o.subcontracts_per_project,
+                   "Procore work order contracts to seed per project (default 0)")
+        ->check(CLI::NonNegativeNumber);
     app.add_option("--oracle-port", o.oracle_port, "0 = any free port")
         ->check(CLI::Range(0, 65535));
     app.add_option("--procore-port", o.procore_port, "0 = any free port")

@@ -79,10 +79,18 @@ struct Account {
     }
 };
 
+// Money to the cent, so JSON shows 1234.5 and never 1234.4999999999998.
+double cents(double v)
+{
+    return std::round(v * 100) / 100;
+}
+
+// Quantities are null on amount-based (Fixed Price Services) rows.
 struct PoDistribution {
     std::int64_t id = 0;
     std::int64_t number = 1;
-    double quantity = 0;
+    double quantity = 0, amount = 0;
+    bool amount_based = false;
     std::string charge_account;
 };
 
@@ -90,16 +98,21 @@ struct PoSchedule {
     std::int64_t id = 0;
     std::int64_t number = 1;
     std::string ship_to_location, ship_to_org, need_by, promised;
-    double quantity = 0;
+    double quantity = 0, amount = 0;
+    bool amount_based = false;
     std::vector<PoDistribution> distributions;
 };
 
+// LineType "Goods" is quantity based (Amount = Quantity x Price); "Fixed Price Services" is
+// amount based (Amount given; Quantity and Price null unless sent).
 struct PoLine {
     std::int64_t id = 0;
     std::int64_t number = 1;
     std::string line_type = "Goods", item, description, category, uom = "Each";
-    double quantity = 0, price = 0;
+    double quantity = 0, price = 0, amount = 0;
+    bool amount_based = false, has_quantity = true, has_price = true;
     std::vector<PoSchedule> schedules;
+    double line_amount() const { return amount_based ? cents(amount) : cents(quantity * price); }
 };
 
 struct PurchaseOrder {
@@ -112,12 +125,13 @@ struct PurchaseOrder {
     std::string payment_terms = "Net 30";
     std::int64_t created = 0, updated = 0;
     std::vector<PoLine> lines;
+    std::vector<std::pair<std::string, std::string>> dff; // header DFF attributes, as sent
     double ordered() const
     {
         double sum = 0;
         for (const auto& l : lines)
-            sum += l.quantity * l.price;
-        return std::round(sum * 100) / 100;
+            sum += l.line_amount();
+        return cents(sum);
     }
 };
 
@@ -321,6 +335,82 @@ oq::ChildDef<P> child(const std::string& name, const oq::ResourceDef<C>& def,
         for (const auto& r : parent.*member)
             rows.push_back(&r);
         return oq::serve_collection(def, rows, {}, req, href);
+    };
+    return c;
+}
+
+// The header DFF child: one row of the string attributes sent on POST (none if none were).
+// Its attributes are the customer's flexfield segments, so it has no fixed schema and no `q`.
+void write_dff_rows(json::Writer& w, const PurchaseOrder& p, bool only_data,
+                    const std::string& href)
+{
+    w.StartArray();
+    if (!p.dff.empty()) {
+        w.StartObject();
+        w.Key("POHeaderId");
+        w.Int64(p.id);
+        for (const auto& [name, value] : p.dff) {
+            json::key(w, name);
+            if (value.empty())
+                w.Null();
+            else
+                json::write_string(w, value);
+        }
+        if (!only_data) {
+            w.Key("links");
+            w.StartArray();
+            oq::write_link(w, "self", href + "/" + std::to_string(p.id), "DFF", "item");
+            w.EndArray();
+        }
+        w.EndObject();
+    }
+    w.EndArray();
+}
+
+void write_dff_envelope_tail(json::Writer& w, const PurchaseOrder& p, bool only_data,
+                             const std::string& href)
+{
+    const std::int64_t n = p.dff.empty() ? 0 : 1;
+    w.Key("count");
+    w.Int64(n);
+    w.Key("hasMore");
+    w.Bool(false);
+    w.Key("limit");
+    w.Int64(25);
+    w.Key("offset");
+    w.Int64(0);
+    if (!only_data) {
+        w.Key("links");
+        w.StartArray();
+        oq::write_link(w, "self", href, "DFF", "collection");
+        w.EndArray();
+    }
+}
+
+oq::ChildDef<PurchaseOrder> dff_child()
+{
+    oq::ChildDef<PurchaseOrder> c;
+    c.name = "DFF";
+    c.write = [](json::Writer& w, const PurchaseOrder& p, const oq::Ctx& ctx,
+                 const std::string& href, const std::string&) {
+        if (ctx.version < 3)
+            return write_dff_rows(w, p, ctx.only_data, href);
+        w.StartObject();
+        w.Key("items");
+        write_dff_rows(w, p, ctx.only_data, href);
+        write_dff_envelope_tail(w, p, ctx.only_data, href);
+        w.EndObject();
+    };
+    c.serve = [](const PurchaseOrder& p, const httplib::Request& req, const std::string& href) {
+        const oq::Ctx ctx = oq::make_ctx(req);
+        rapidjson::StringBuffer buf;
+        json::Writer w(buf);
+        w.StartObject();
+        w.Key("items");
+        write_dff_rows(w, p, ctx.only_data, href);
+        write_dff_envelope_tail(w, p, ctx.only_data, href);
+        w.EndObject();
+        return std::string(buf.GetString(), buf.GetSize());
     };
     return c;
 }
@@ -649,6 +739,8 @@ struct OracleSim::State {
                      const std::vector<std::string>& segs, const std::string& base);
     void create_draft_po(const httplib::Request& req, httplib::Response& res,
                          const std::string& href);
+    std::vector<PoLine> parse_po_lines(const rapidjson::Value& lines);
+    bool supplier_inactive(const Supplier& s) const;
     void submit_draft_po(const httplib::Request& req, httplib::Response& res,
                          const std::string& key, const std::string& base);
     void create_requisition(const httplib::Request& req, httplib::Response& res,
@@ -763,34 +855,41 @@ void OracleSim::State::define_resources()
 
     po_dist_def.name = "distributions";
     po_dist_def.key = [](const PoDistribution& d) { return id_key(d.id); };
-    po_dist_def.schema.attrs = {int_attr("PODistributionId", &PoDistribution::id),
-                                int_attr("DistributionNumber", &PoDistribution::number),
-                                num_attr("Quantity", &PoDistribution::quantity),
-                                str_attr("POChargeAccount", &PoDistribution::charge_account)};
+    po_dist_def.schema.attrs = {
+        int_attr("PODistributionId", &PoDistribution::id),
+        int_attr("DistributionNumber", &PoDistribution::number),
+        {"Quantity", Kind::Num,
+         [](const PoDistribution& d) { return d.amount_based ? v_null() : v_num(d.quantity); }},
+        {"Amount", Kind::Num, [](const PoDistribution& d) { return v_num(cents(d.amount)); }},
+        str_attr("POChargeAccount", &PoDistribution::charge_account)};
     po_sched_def.name = "schedules";
     po_sched_def.key = [](const PoSchedule& s) { return id_key(s.id); };
-    po_sched_def.schema.attrs = {int_attr("LineLocationId", &PoSchedule::id),
-                                 int_attr("ScheduleNumber", &PoSchedule::number),
-                                 str_attr("ShipToLocation", &PoSchedule::ship_to_location),
-                                 str_attr("ShipToOrganization", &PoSchedule::ship_to_org),
-                                 num_attr("Quantity", &PoSchedule::quantity),
-                                 date_attr("NeedByDate", &PoSchedule::need_by),
-                                 date_attr("PromisedDate", &PoSchedule::promised)};
+    po_sched_def.schema.attrs = {
+        int_attr("LineLocationId", &PoSchedule::id),
+        int_attr("ScheduleNumber", &PoSchedule::number),
+        str_attr("ShipToLocation", &PoSchedule::ship_to_location),
+        str_attr("ShipToOrganization", &PoSchedule::ship_to_org),
+        {"Quantity", Kind::Num,
+         [](const PoSchedule& sc) { return sc.amount_based ? v_null() : v_num(sc.quantity); }},
+        {"Amount", Kind::Num, [](const PoSchedule& sc) { return v_num(cents(sc.amount)); }},
+        date_attr("NeedByDate", &PoSchedule::need_by),
+        date_attr("PromisedDate", &PoSchedule::promised)};
     po_sched_def.children = {child("distributions", po_dist_def, &PoSchedule::distributions)};
     po_line_def.name = "lines";
     po_line_def.key = [](const PoLine& l) { return id_key(l.id); };
-    po_line_def.schema.attrs = {int_attr("POLineId", &PoLine::id),
-                                int_attr("LineNumber", &PoLine::number),
-                                str_attr("LineType", &PoLine::line_type),
-                                str_attr("Item", &PoLine::item),
-                                str_attr("ItemDescription", &PoLine::description),
-                                str_attr("CategoryName", &PoLine::category),
-                                num_attr("Quantity", &PoLine::quantity),
-                                str_attr("UOM", &PoLine::uom),
-                                num_attr("Price", &PoLine::price),
-                                {"Amount", Kind::Num, [](const PoLine& l) {
-                                     return v_num(std::round(l.quantity * l.price * 100) / 100);
-                                 }}};
+    po_line_def.schema.attrs = {
+        int_attr("POLineId", &PoLine::id),
+        int_attr("LineNumber", &PoLine::number),
+        str_attr("LineType", &PoLine::line_type),
+        str_attr("Item", &PoLine::item),
+        str_attr("ItemDescription", &PoLine::description),
+        str_attr("CategoryName", &PoLine::category),
+        {"Quantity", Kind::Num,
+         [](const PoLine& l) { return l.has_quantity ? v_num(l.quantity) : v_null(); }},
+        str_attr("UOM", &PoLine::uom),
+        {"Price", Kind::Num,
+         [](const PoLine& l) { return l.has_price ? v_num(l.price) : v_null(); }},
+        {"Amount", Kind::Num, [](const PoLine& l) { return v_num(l.line_amount()); }}};
     po_line_def.children = {child("schedules", po_sched_def, &PoLine::schedules)};
     po_def.name = "purchaseOrders";
     po_def.key = [](const PurchaseOrder& p) { return id_key(p.id); };
@@ -801,27 +900,27 @@ void OracleSim::State::define_resources()
         str_attr("Supplier", &PurchaseOrder::supplier),
         int_attr("SupplierSiteId", &PurchaseOrder::supplier_site_id),
         str_attr("SupplierSite", &PurchaseOrder::supplier_site),
-        str_attr("ProcurementBU", &PurchaseOrder::procurement_bu),
-        str_attr("RequisitioningBU", &PurchaseOrder::requisitioning_bu),
+        str_attr("ProcurementBU", &PurchaseOrder::procurement_bu, true),
+        str_attr("RequisitioningBU", &PurchaseOrder::requisitioning_bu, true),
         str_attr("SoldToLegalEntity", &PurchaseOrder::sold_to_le),
-        str_attr("BillToBU", &PurchaseOrder::bill_to_bu),
-        str_attr("Buyer", &PurchaseOrder::buyer),
-        str_attr("BuyerEmail", &PurchaseOrder::buyer_email),
+        str_attr("BillToBU", &PurchaseOrder::bill_to_bu, true),
+        str_attr("Buyer", &PurchaseOrder::buyer, true),
+        str_attr("BuyerEmail", &PurchaseOrder::buyer_email, true),
         {"Currency", Kind::Str,
          [](const PurchaseOrder& p) {
              return v_str(p.currency_code == "USD" ? "US Dollar" : p.currency_code);
          }},
-        str_attr("CurrencyCode", &PurchaseOrder::currency_code),
+        str_attr("CurrencyCode", &PurchaseOrder::currency_code, true),
         str_attr("Status", &PurchaseOrder::status, true),
         str_attr("StatusCode", &PurchaseOrder::status),
         str_attr("Description", &PurchaseOrder::description, true),
-        str_attr("PaymentTerms", &PurchaseOrder::payment_terms),
+        str_attr("PaymentTerms", &PurchaseOrder::payment_terms, true),
         {"Ordered", Kind::Num, [](const PurchaseOrder& p) { return v_num(p.ordered()); }},
         {"TotalTax", Kind::Num, [](const PurchaseOrder&) { return v_num(0); }},
         time_attr("CreationDate", &PurchaseOrder::created),
         time_attr("LastUpdateDate", &PurchaseOrder::updated),
     };
-    po_def.children = {child("lines", po_line_def, &PurchaseOrder::lines)};
+    po_def.children = {child("lines", po_line_def, &PurchaseOrder::lines), dff_child()};
     draft_def = po_def;
     draft_def.name = "draftPurchaseOrders";
 
@@ -1133,10 +1232,12 @@ void OracleSim::State::seed(const SimOptions& o, std::int64_t now)
             sch.ship_to_location = "Austin Yard";
             sch.ship_to_org = "US1 Inventory Org";
             sch.quantity = line.quantity;
+            sch.amount = line.line_amount();
             sch.need_by = date_of(now + rng.between(5, 60) * k_day_ms);
             PoDistribution d;
             d.id = new_id();
             d.quantity = line.quantity;
+            d.amount = sch.amount;
             d.charge_account = accounts.rows.front().concatenated();
             sch.distributions.push_back(d);
             line.schedules.push_back(std::move(sch));
@@ -1524,6 +1625,128 @@ void OracleSim::State::handle_rest(const httplib::Request& req, httplib::Respons
 // ---------------------------------------------------------------------------------------
 // draftPurchaseOrders, purchaseRequisitions
 
+// Lines -> schedules -> distributions of a draftPurchaseOrders POST (and of an Oracle-born PO
+// made through /_sim/mutate). Throws BadRequest naming the attribute and the line.
+std::vector<PoLine> OracleSim::State::parse_po_lines(const rapidjson::Value& lines)
+{
+    auto& st = *this;
+    if (!lines.IsArray() || lines.Empty())
+        throw BadRequest{
+            "The attribute lines is required: a draft purchase order needs at least one line."};
+    std::vector<PoLine> out;
+    std::int64_t line_no = 0;
+    for (const auto& l : lines.GetArray()) {
+        ++line_no;
+        const auto where = fmt::format(" on line {}", line_no);
+        if (!l.IsObject())
+            throw BadRequest{"The line is not a JSON object" + where + "."};
+        PoLine line;
+        line.id = st.new_id();
+        line.number = json::get_int(l, "LineNumber").value_or(line_no);
+        line.line_type = need_string(l, "LineType", where);
+        if (line.line_type != "Goods" && line.line_type != "Fixed Price Services")
+            throw BadRequest{"The value " + line.line_type
+                             + " of the attribute LineType is not valid" + where
+                             + ". Use Goods or Fixed Price Services."};
+        line.amount_based = line.line_type == "Fixed Price Services";
+        line.item = json::get_string(l, "Item").value_or("");
+        line.description = json::get_string(l, "ItemDescription").value_or("");
+        if (line.item.empty() && line.description.empty())
+            throw BadRequest{"The attribute ItemDescription or Item is required" + where + "."};
+        line.category = json::get_string(l, "CategoryName").value_or("");
+        if (line.amount_based) {
+            line.amount = cents(need_number(l, "Amount", where));
+            if (line.amount <= 0)
+                throw BadRequest{"The attribute Amount must be greater than zero" + where + "."};
+            auto qty = json::get_number(l, "Quantity");
+            auto price = json::get_number(l, "Price");
+            line.has_quantity = qty.has_value();
+            line.has_price = price.has_value();
+            line.quantity = qty.value_or(0);
+            line.price = price.value_or(0);
+            line.uom = json::get_string(l, "UOM").value_or("");
+        } else {
+            line.quantity = need_number(l, "Quantity", where);
+            if (line.quantity <= 0)
+                throw BadRequest{"The attribute Quantity must be greater than zero" + where + "."};
+            line.uom = need_string(l, "UOM", where);
+            line.price = need_number(l, "Price", where);
+            if (line.price < 0)
+                throw BadRequest{"The attribute Price must not be negative" + where + "."};
+        }
+        auto schedules = l.FindMember("schedules");
+        if (schedules == l.MemberEnd() || !schedules->value.IsArray() || schedules->value.Empty())
+            throw BadRequest{"The attribute schedules is required" + where + "."};
+        std::int64_t sch_no = 0;
+        const std::size_t n_schedules = schedules->value.Size();
+        for (const auto& s : schedules->value.GetArray()) {
+            ++sch_no;
+            const auto swhere = fmt::format("{}, schedule {}", where, sch_no);
+            PoSchedule sch;
+            sch.id = st.new_id();
+            sch.amount_based = line.amount_based;
+            sch.number = json::get_int(s, "ScheduleNumber").value_or(sch_no);
+            sch.ship_to_location = need_string(s, "ShipToLocation", swhere);
+            sch.ship_to_org = json::get_string(s, "ShipToOrganization").value_or("");
+            sch.need_by = json::get_string(s, "NeedByDate").value_or("");
+            sch.promised = json::get_string(s, "PromisedDate").value_or("");
+            if (sch.need_by.empty() && sch.promised.empty())
+                throw BadRequest{"The attribute NeedByDate or PromisedDate is required" + swhere
+                                 + "."};
+            std::int64_t ms = 0;
+            if ((!sch.need_by.empty() && !parse_timestamp(sch.need_by, ms))
+                || (!sch.promised.empty() && !parse_timestamp(sch.promised, ms)))
+                throw BadRequest{"The date value is not valid" + swhere + "; use YYYY-MM-DD."};
+            if (line.amount_based) {
+                sch.amount = cents(
+                    json::get_number(s, "Amount").value_or(n_schedules == 1 ? line.amount : 0));
+            } else {
+                sch.quantity = json::get_number(s, "Quantity").value_or(line.quantity);
+                sch.amount = cents(sch.quantity * line.price);
+            }
+            auto dists = s.FindMember("distributions");
+            if (dists != s.MemberEnd() && dists->value.IsArray()) {
+                std::int64_t d_no = 0;
+                const std::size_t n_dists = dists->value.Size();
+                for (const auto& d : dists->value.GetArray()) {
+                    ++d_no;
+                    PoDistribution dist;
+                    dist.id = st.new_id();
+                    dist.amount_based = line.amount_based;
+                    dist.number = json::get_int(d, "DistributionNumber").value_or(d_no);
+                    if (line.amount_based) {
+                        dist.amount = cents(
+                            json::get_number(d, "Amount").value_or(n_dists == 1 ? sch.amount : 0));
+                    } else {
+                        dist.quantity = json::get_number(d, "Quantity").value_or(sch.quantity);
+                        dist.amount = cents(dist.quantity * line.price);
+                    }
+                    dist.charge_account = json::get_string(d, "POChargeAccount").value_or("");
+                    if (!dist.charge_account.empty()) {
+                        const Account* a = st.find_account(dist.charge_account);
+                        if (!a || a->enabled != "Y" || a->posting != "Y")
+                            throw BadRequest{
+                                "The value " + dist.charge_account
+                                + " of the attribute POChargeAccount is not a valid account"
+                                + swhere + "."};
+                    }
+                    sch.distributions.push_back(std::move(dist));
+                }
+            }
+            line.schedules.push_back(std::move(sch));
+        }
+        out.push_back(std::move(line));
+    }
+    return out;
+}
+
+// A supplier is inactive when its Status says so or its InactiveDate has come.
+bool OracleSim::State::supplier_inactive(const Supplier& s) const
+{
+    return s.status != "ACTIVE"
+           || (!s.inactive_date.empty() && s.inactive_date <= date_of(clock.now_ms()));
+}
+
 void OracleSim::State::create_draft_po(const httplib::Request& req, httplib::Response& res,
                                        const std::string& href)
 {
@@ -1551,17 +1774,27 @@ void OracleSim::State::create_draft_po(const httplib::Request& req, httplib::Res
     } else {
         throw BadRequest{"The attribute Supplier or SupplierId is required."};
     }
-    if (sup->status != "ACTIVE")
-        throw BadRequest{"The supplier " + sup->name + " is inactive."};
+    if (supplier_inactive(*sup))
+        throw BadRequest{"The value " + sup->name
+                         + " of the attribute Supplier is not valid: the supplier is inactive."};
+    // The site must belong to the supplier, be a purchasing site of the PO's procurement BU, and
+    // be active.
     auto site_name = need_string(doc, "SupplierSite", "");
     const Site* site = nullptr;
     for (const auto& s : sup->sites)
         if (s.name == site_name)
             site = &s;
+    const std::string bad_site =
+        "The value " + site_name + " of the attribute SupplierSite is not valid";
     if (!site)
-        throw BadRequest{"The value " + site_name
-                         + " of the attribute SupplierSite is not valid for the supplier "
-                         + sup->name + "."};
+        throw BadRequest{bad_site + " for the supplier " + sup->name + "."};
+    if (site->procurement_bu != p.procurement_bu)
+        throw BadRequest{bad_site + ": the site belongs to the procurement business unit "
+                         + site->procurement_bu + ", not " + p.procurement_bu + "."};
+    if (!site->purchasing)
+        throw BadRequest{bad_site + ": the site is not a purchasing site."};
+    if (!site->inactive_date.empty() && site->inactive_date <= date_of(clock.now_ms()))
+        throw BadRequest{bad_site + ": the site is inactive."};
     p.currency_code = need_string(doc, "CurrencyCode", "");
     p.buyer_email = json::get_string(doc, "BuyerEmail").value_or("");
     p.buyer = json::get_string(doc, "Buyer").value_or("");
@@ -1572,77 +1805,27 @@ void OracleSim::State::create_draft_po(const httplib::Request& req, httplib::Res
     p.supplier = sup->name;
     p.supplier_site_id = site->id;
     p.supplier_site = site->name;
+    if (auto dff = doc.FindMember("DFF"); dff != doc.MemberEnd()) {
+        const std::string bad_dff =
+            "The attribute DFF is not valid: send an array of one object of string attributes.";
+        if (!dff->value.IsArray() || dff->value.Size() > 1)
+            throw BadRequest{bad_dff};
+        for (const auto& row : dff->value.GetArray()) {
+            if (!row.IsObject())
+                throw BadRequest{bad_dff};
+            for (const auto& m : row.GetObject()) {
+                if (!m.value.IsString() && !m.value.IsNull())
+                    throw BadRequest{bad_dff};
+                p.dff.emplace_back(m.name.GetString(),
+                                   m.value.IsString() ? m.value.GetString() : "");
+            }
+        }
+    }
     auto lines = doc.FindMember("lines");
-    if (lines == doc.MemberEnd() || !lines->value.IsArray() || lines->value.Empty())
+    if (lines == doc.MemberEnd())
         throw BadRequest{
             "The attribute lines is required: a draft purchase order needs at least one line."};
-    std::int64_t line_no = 0;
-    for (const auto& l : lines->value.GetArray()) {
-        ++line_no;
-        const auto where = fmt::format(" on line {}", line_no);
-        PoLine line;
-        line.id = st.new_id();
-        line.number = json::get_int(l, "LineNumber").value_or(line_no);
-        line.line_type = need_string(l, "LineType", where);
-        line.item = json::get_string(l, "Item").value_or("");
-        line.description = json::get_string(l, "ItemDescription").value_or("");
-        if (line.item.empty() && line.description.empty())
-            throw BadRequest{"The attribute ItemDescription or Item is required" + where + "."};
-        line.category = json::get_string(l, "CategoryName").value_or("");
-        line.quantity = need_number(l, "Quantity", where);
-        if (line.quantity <= 0)
-            throw BadRequest{"The attribute Quantity must be greater than zero" + where + "."};
-        line.uom = need_string(l, "UOM", where);
-        line.price = need_number(l, "Price", where);
-        if (line.price < 0)
-            throw BadRequest{"The attribute Price must not be negative" + where + "."};
-        auto schedules = l.FindMember("schedules");
-        if (schedules == l.MemberEnd() || !schedules->value.IsArray() || schedules->value.Empty())
-            throw BadRequest{"The attribute schedules is required" + where + "."};
-        std::int64_t sch_no = 0;
-        for (const auto& s : schedules->value.GetArray()) {
-            ++sch_no;
-            const auto swhere = fmt::format("{}, schedule {}", where, sch_no);
-            PoSchedule sch;
-            sch.id = st.new_id();
-            sch.number = json::get_int(s, "ScheduleNumber").value_or(sch_no);
-            sch.ship_to_location = need_string(s, "ShipToLocation", swhere);
-            sch.ship_to_org = json::get_string(s, "ShipToOrganization").value_or("");
-            sch.need_by = json::get_string(s, "NeedByDate").value_or("");
-            sch.promised = json::get_string(s, "PromisedDate").value_or("");
-            if (sch.need_by.empty() && sch.promised.empty())
-                throw BadRequest{"The attribute NeedByDate or PromisedDate is required" + swhere
-                                 + "."};
-            std::int64_t ms = 0;
-            if ((!sch.need_by.empty() && !parse_timestamp(sch.need_by, ms))
-                || (!sch.promised.empty() && !parse_timestamp(sch.promised, ms)))
-                throw BadRequest{"The date value is not valid" + swhere + "; use YYYY-MM-DD."};
-            sch.quantity = json::get_number(s, "Quantity").value_or(line.quantity);
-            auto dists = s.FindMember("distributions");
-            if (dists != s.MemberEnd() && dists->value.IsArray()) {
-                std::int64_t d_no = 0;
-                for (const auto& d : dists->value.GetArray()) {
-                    ++d_no;
-                    PoDistribution dist;
-                    dist.id = st.new_id();
-                    dist.number = json::get_int(d, "DistributionNumber").value_or(d_no);
-                    dist.quantity = json::get_number(d, "Quantity").value_or(sch.quantity);
-                    dist.charge_account = json::get_string(d, "POChargeAccount").value_or("");
-                    if (!dist.charge_account.empty()) {
-                        const Account* a = st.find_account(dist.charge_account);
-                        if (!a || a->enabled != "Y" || a->posting != "Y")
-                            throw BadRequest{
-                                "The value " + dist.charge_account
-                                + " of the attribute POChargeAccount is not a valid account"
-                                + swhere + "."};
-                    }
-                    sch.distributions.push_back(std::move(dist));
-                }
-            }
-            line.schedules.push_back(std::move(sch));
-        }
-        p.lines.push_back(std::move(line));
-    }
+    p.lines = parse_po_lines(lines->value);
     p.id = st.new_id();
     p.number = std::to_string(st.next_order_number++);
     p.status = "INCOMPLETE";
@@ -2411,19 +2594,118 @@ std::pair<int, std::string> OracleSim::mutate(const std::string& body)
     const auto now = clock_.now_ms();
     auto id = json::get_int(doc, "id");
 
-    // A supplier's first address can be changed with "address": {<address attributes>}.
-    rapidjson::Document address_fields(rapidjson::kObjectType);
-    if (auto a = fields.FindMember("address"); a != fields.MemberEnd() && a->value.IsObject()) {
-        address_fields.CopyFrom(a->value, address_fields.GetAllocator());
-        fields.RemoveMember("address");
+    // Children and references that are not plain attributes, taken out of `fields`:
+    // a supplier's first address ("address": {…}) and a site to add or change ("site": {…});
+    // a purchase order's supplier (SupplierId or Supplier, SupplierSite) and its "lines".
+    auto take = [&](const char* name) {
+        auto doc_part = std::make_unique<rapidjson::Document>();
+        if (auto m = fields.FindMember(name); m != fields.MemberEnd()) {
+            doc_part->CopyFrom(m->value, doc_part->GetAllocator());
+            fields.RemoveMember(name);
+        }
+        return doc_part;
+    };
+    auto address_fields = take("address");
+    auto site_fields = take("site");
+    std::unique_ptr<rapidjson::Document> po_supplier_id, po_supplier, po_site, po_lines;
+    if (collection == "purchase_orders") {
+        po_supplier_id = take("SupplierId");
+        po_supplier = take("Supplier");
+        po_site = take("SupplierSite");
+        po_lines = take("lines");
     }
-    auto apply_address = [&](auto& row) -> std::pair<int, std::string> {
+    auto apply_extra = [&](auto& row, bool creating) -> std::pair<int, std::string> {
         using T = std::remove_reference_t<decltype(row)>;
+        auto bad = [](const std::string& m) {
+            return std::make_pair(400, json::object1("error", m));
+        };
         if constexpr (std::is_same_v<T, Supplier>) {
-            if (address_fields.MemberCount() > 0) {
+            if (address_fields->IsObject() && address_fields->MemberCount() > 0) {
                 if (row.addresses.empty())
-                    return {400, json::object1("error", "the supplier has no address")};
-                return apply_fields(st.address_def, row.addresses.front(), address_fields);
+                    return bad("the supplier has no address");
+                auto r = apply_fields(st.address_def, row.addresses.front(), *address_fields);
+                if (r.first != 200)
+                    return r;
+            }
+            if (!site_fields->IsNull()) {
+                if (!site_fields->IsObject())
+                    return bad("site must be an object");
+                auto name = json::get_string(*site_fields, "SupplierSite");
+                if (!name || name->empty())
+                    return bad("site needs SupplierSite (its name)");
+                Site* site = nullptr;
+                for (auto& existing : row.sites)
+                    if (existing.name == *name)
+                        site = &existing;
+                if (!site) {
+                    Site fresh;
+                    fresh.id = st.new_id();
+                    fresh.name = *name;
+                    if (!row.addresses.empty()) {
+                        fresh.address_id = row.addresses.front().id;
+                        fresh.address_name = row.addresses.front().name;
+                    }
+                    fresh.created = now;
+                    row.sites.push_back(fresh);
+                    site = &row.sites.back();
+                }
+                for (const auto& m : site_fields->GetObject()) {
+                    const std::string_view n(m.name.GetString(), m.name.GetStringLength());
+                    const auto& v = m.value;
+                    if (n == "SupplierSite")
+                        continue;
+                    if (n == "ProcurementBU" && v.IsString())
+                        site->procurement_bu = v.GetString();
+                    else if (n == "ProcurementBUId" && v.IsInt64())
+                        site->procurement_bu_id = v.GetInt64();
+                    else if (n == "SitePurposePurchasingFlag" && v.IsBool())
+                        site->purchasing = v.GetBool();
+                    else if (n == "SitePurposePayFlag" && v.IsBool())
+                        site->pay = v.GetBool();
+                    else if (n == "InactiveDate" && (v.IsNull() || v.IsString()))
+                        site->inactive_date =
+                            v.IsNull() ? "" : std::string(v.GetString()).substr(0, 10);
+                    else
+                        return bad("unknown or bad site attribute " + std::string(n));
+                }
+                site->updated = now;
+            }
+        }
+        if constexpr (std::is_same_v<T, PurchaseOrder>) {
+            const Supplier* sup = nullptr;
+            if (!po_supplier_id->IsNull()) {
+                sup = po_supplier_id->IsInt64() ? st.suppliers.find(po_supplier_id->GetInt64())
+                                                : nullptr;
+                if (!sup)
+                    return bad("SupplierId names no supplier");
+            } else if (!po_supplier->IsNull()) {
+                for (const auto& sp : st.suppliers.rows)
+                    if (po_supplier->IsString() && sp.name == po_supplier->GetString())
+                        sup = &sp;
+                if (!sup)
+                    return bad("Supplier names no supplier");
+            } else if (creating) {
+                return bad("a purchase order needs SupplierId or Supplier");
+            }
+            if (sup) {
+                row.supplier_id = sup->id;
+                row.supplier = sup->name;
+                const Site* site = nullptr;
+                for (const auto& si : sup->sites)
+                    if (po_site->IsString() ? si.name == po_site->GetString()
+                                            : site == nullptr && si.purchasing)
+                        site = &si;
+                if (!site)
+                    return bad("SupplierSite names no site of the supplier");
+                row.supplier_site_id = site->id;
+                row.supplier_site = site->name;
+            }
+            if (!po_lines->IsNull()) {
+                try {
+                    row.lines = st.parse_po_lines(*po_lines);
+                } catch (const BadRequest& e) {
+                    return bad(e.message);
+                }
             }
         }
         return {200, {}};
@@ -2436,7 +2718,7 @@ std::pair<int, std::string> OracleSim::mutate(const std::string& body)
             T row = make_new();
             auto r = apply_fields(def, row, fields);
             if (r.first == 200)
-                r = apply_address(row);
+                r = apply_extra(row, true);
             if (r.first != 200)
                 return r;
             table.rows.push_back(row);
@@ -2465,7 +2747,7 @@ std::pair<int, std::string> OracleSim::mutate(const std::string& body)
         if (op == "update") {
             auto r = apply_fields(def, copy, fields);
             if (r.first == 200)
-                r = apply_address(copy);
+                r = apply_extra(copy, false);
             if (r.first != 200)
                 return r;
         } else if (op == "deactivate") {
@@ -2538,9 +2820,13 @@ std::pair<int, std::string> OracleSim::mutate(const std::string& body)
         return run(
             st.po_def, st.purchase_orders,
             [&] {
+                // An Oracle-born PO (made in Oracle, not from a Procore draft): OPEN.
                 PurchaseOrder p;
                 p.id = st.new_id();
                 p.number = std::to_string(st.next_order_number++);
+                p.procurement_bu = p.requisitioning_bu = p.bill_to_bu = "US1 Business Unit";
+                p.buyer = "Calvin Roth";
+                p.buyer_email = "calvin.roth@example.com";
                 p.created = p.updated = now;
                 return p;
             },

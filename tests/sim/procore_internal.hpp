@@ -49,6 +49,16 @@ struct Collection {
     std::unordered_map<std::string, std::int64_t> by_origin; // "<scope>:<origin_id>" -> id
 };
 
+// Purchase order contracts and work order contracts (subcontracts): the two commitment kinds,
+// same shape and rules.
+inline bool is_commitment(const Collection& c)
+{
+    return c.name == "purchase_order_contracts" || c.name == "work_order_contracts";
+}
+
+// The answer to any change of an Approved or Complete commitment's lines or vendor.
+constexpr const char* k_sov_locked = "The schedule of values of an approved commitment is locked";
+
 // Per-item validation errors: field -> messages, as Rails renders them.
 using FieldErrors = std::vector<std::pair<std::string, std::string>>;
 
@@ -136,6 +146,7 @@ struct ProcoreSim::Impl {
     std::unordered_map<std::string, procore::Bucket> buckets;
     std::int64_t erp_list_id = 0;
     std::int64_t default_user_id = 0;
+    bool seeding = false; // the seed writes Approved commitments with their lines
 
     // Webhooks: hooks, triggers, deliveries and the delivery queue.
     std::mutex wmu;
@@ -172,6 +183,14 @@ struct ProcoreSim::Impl {
     // The sync rules shared by every .../sync endpoint; returns the {entities, errors} body.
     std::string sync(procore::Collection& c, std::int64_t scope, const rapidjson::Value& updates,
                      const std::optional<std::string>& app, const rapidjson::Value* extra);
+    // PATCH …/{commitment}/line_items/sync: `updates` against the lines of commitment `r`;
+    // returns the {entities: [line items], errors} body.
+    std::string line_items_sync(procore::Collection& c, procore::Record& r,
+                                const rapidjson::Value& updates,
+                                const std::optional<std::string>& app);
+    // A record's line_items as GET shows them (commitment lines carry their cost_code).
+    void write_line_items(const procore::Collection& c, const procore::Record& r,
+                          json::Writer& w) const;
     void write_record(procore::Collection& c, const procore::Record& r, json::Writer& w,
                       bool compact) const;
     std::string record_json(procore::Collection& c, const procore::Record& r,

@@ -873,58 +873,104 @@ void ProcoreSim::mount(httplib::Server& server)
                        list(req, res, im.coll("cost_codes"), *pid, false);
                }));
 
-    // ---- purchase order contracts (commitments) ----
-    server.Get("/rest/v1.0/purchase_order_contracts",
-               rest([&im, list, project_param](Req req, Res res, const Ctx&) {
-                   auto pid = project_param(req, res, nullptr);
-                   if (pid)
-                       list(req, res, im.coll("purchase_order_contracts"), *pid, true);
-               }));
-    server.Patch("/rest/v1.0/purchase_order_contracts/sync",
-                 rest([&im, sync, project_param](Req req, Res res, const Ctx& ctx) {
-                     rapidjson::Document body;
-                     if (!parse_body(req, res, body))
-                         return;
-                     auto pid = project_param(req, res, &body);
-                     if (pid)
-                         sync(res, im.coll("purchase_order_contracts"), *pid, body, nullptr, ctx);
-                 }));
-    server.Post("/rest/v1.0/purchase_order_contracts",
-                rest([&im, create, project_param](Req req, Res res, const Ctx& ctx) {
-                    rapidjson::Document body;
-                    if (!parse_body(req, res, body))
-                        return;
-                    auto pid = project_param(req, res, &body);
-                    if (pid)
-                        create(req, res, im.coll("purchase_order_contracts"), *pid, body,
-                               "purchase_order_contract", ctx);
-                }));
-    server.Get(R"(/rest/v1\.0/purchase_order_contracts/(\d+))",
-               rest([&im, show, id_of, project_param](Req req, Res res, const Ctx&) {
-                   auto pid = project_param(req, res, nullptr);
-                   if (pid)
-                       show(res, im.coll("purchase_order_contracts"), id_of(req, 1), *pid);
-               }));
-    server.Patch(R"(/rest/v1\.0/purchase_order_contracts/(\d+))",
-                 rest([&im, patch, id_of, project_param](Req req, Res res, const Ctx& ctx) {
-                     rapidjson::Document body;
-                     if (!parse_body(req, res, body))
-                         return;
-                     auto pid = project_param(req, res, &body);
-                     if (pid)
-                         patch(req, res, im.coll("purchase_order_contracts"), id_of(req, 1), *pid,
-                               body, "purchase_order_contract", ctx);
-                 }));
-    server.Get(R"(/rest/v1\.0/purchase_order_contracts/(\d+)/line_items)",
-               rest([&im, id_of, project_param](Req req, Res res, const Ctx&) {
-                   auto pid = project_param(req, res, nullptr);
-                   if (!pid)
-                       return;
-                   auto* r = im.find(im.coll("purchase_order_contracts"), id_of(req, 1));
-                   if (r == nullptr || r->scope != *pid)
-                       return error_json(res, 404, "Resource not found");
-                   set_json(res, 200, rval_json(r->obj["line_items"]));
-               }));
+    // ---- commitments: purchase order contracts and work order contracts (subcontracts) ----
+    struct CommitmentKind {
+        const char* collection; // "purchase_order_contracts", also the path segment
+        const char* wrapper;    // "purchase_order_contract", the body's object
+    };
+    for (const CommitmentKind kind :
+         {CommitmentKind{"purchase_order_contracts", "purchase_order_contract"},
+          CommitmentKind{"work_order_contracts", "work_order_contract"}}) {
+        const std::string path = std::string("/rest/v1.0/") + kind.collection;
+        const std::string item = std::string(R"(/rest/v1\.0/)") + kind.collection + R"(/(\d+))";
+        server.Get(path, rest([&im, list, project_param, kind](Req req, Res res, const Ctx&) {
+                       auto pid = project_param(req, res, nullptr);
+                       if (pid)
+                           list(req, res, im.coll(kind.collection), *pid, true);
+                   }));
+        server.Patch(path + "/sync",
+                     rest([&im, sync, project_param, kind](Req req, Res res, const Ctx& ctx) {
+                         rapidjson::Document body;
+                         if (!parse_body(req, res, body))
+                             return;
+                         auto pid = project_param(req, res, &body);
+                         if (pid)
+                             sync(res, im.coll(kind.collection), *pid, body, nullptr, ctx);
+                     }));
+        server.Post(
+            path, rest([&im, create, project_param, kind](Req req, Res res, const Ctx& ctx) {
+                rapidjson::Document body;
+                if (!parse_body(req, res, body))
+                    return;
+                auto pid = project_param(req, res, &body);
+                if (pid)
+                    create(req, res, im.coll(kind.collection), *pid, body, kind.wrapper, ctx);
+            }));
+        server.Get(item,
+                   rest([&im, show, id_of, project_param, kind](Req req, Res res, const Ctx&) {
+                       auto pid = project_param(req, res, nullptr);
+                       if (pid)
+                           show(res, im.coll(kind.collection), id_of(req, 1), *pid);
+                   }));
+        // PATCH takes {"<wrapper>": {…}} or the bare attributes (the ERP write-back of
+        // origin_id/origin_code is often sent bare).
+        server.Patch(
+            item, rest([&im, patch, id_of, project_param, kind](Req req, Res res, const Ctx& ctx) {
+                rapidjson::Document body;
+                if (!parse_body(req, res, body))
+                    return;
+                auto pid = project_param(req, res, &body);
+                if (!pid)
+                    return;
+                if (!body.HasMember(kind.wrapper)) {
+                    rapidjson::Document wrapped(rapidjson::kObjectType);
+                    rapidjson::Value attrs(body, wrapped.GetAllocator());
+                    attrs.RemoveMember("project_id");
+                    wrapped.AddMember(rapidjson::StringRef(kind.wrapper), attrs,
+                                      wrapped.GetAllocator());
+                    body.Swap(wrapped);
+                }
+                patch(req, res, im.coll(kind.collection), id_of(req, 1), *pid, body, kind.wrapper,
+                      ctx);
+            }));
+        server.Get(item + "/line_items",
+                   rest([&im, id_of, project_param, kind](Req req, Res res, const Ctx&) {
+                       auto pid = project_param(req, res, nullptr);
+                       if (!pid)
+                           return;
+                       auto& c = im.coll(kind.collection);
+                       auto* r = im.find(c, id_of(req, 1));
+                       if (r == nullptr || r->scope != *pid)
+                           return error_json(res, 404, "Resource not found");
+                       rapidjson::StringBuffer buf;
+                       json::Writer w(buf);
+                       im.write_line_items(c, *r, w);
+                       set_json(res, 200, {buf.GetString(), buf.GetSize()});
+                   }));
+        server.Patch(
+            item + "/line_items/sync",
+            rest([&im, id_of, project_param, kind](Req req, Res res, const Ctx& ctx) {
+                rapidjson::Document body;
+                if (!parse_body(req, res, body))
+                    return;
+                auto pid = project_param(req, res, &body);
+                if (!pid)
+                    return;
+                auto& c = im.coll(kind.collection);
+                auto* r = im.find(c, id_of(req, 1));
+                if (r == nullptr || r->scope != *pid)
+                    return error_json(res, 404, "Resource not found");
+                auto it = body.FindMember("updates");
+                if (it == body.MemberEnd() || !it->value.IsArray())
+                    return error_json(res, 400, "param is missing or the value is empty: updates");
+                if (it->value.Size() > k_max_sync_items)
+                    return error_json(
+                        res, 400,
+                        fmt::format("updates holds {} items; a sync request takes at most {}",
+                                    it->value.Size(), k_max_sync_items));
+                set_json(res, 200, im.line_items_sync(c, *r, it->value, ctx.client_id));
+            }));
+    }
 
     // ---- requisitions (subcontractor invoices) ----
     server.Get("/rest/v1.0/requisitions",
@@ -1086,12 +1132,13 @@ std::optional<std::string> ProcoreSim::data_json(const std::string& collection)
 //   {"op": "update",     "collection": C, "id": N, "fields": {…}}
 //   {"op": "delete",     "collection": C, "id": N}   (soft delete: deleted_at, hidden from lists)
 //   {"op": "deactivate", "collection": "vendors"|"projects", "id": N}
-// C is one of vendors, projects, standard_cost_code_lists, standard_cost_codes, cost_codes,
-// purchase_order_contracts, requisitions, direct_costs, commitment_change_orders,
-// contract_payments. Fields are written as given (read-only and locked fields too; money is
-// normalized to decimal strings, vendor_id and line_items are resolved as on the API).
-// Every op bumps updated_at to the virtual clock and fires the matching webhooks.
-// Answers 201/200 {"id": N, "record": {…}}, 400 for a bad body, 404 for an unknown id,
+// (fields may also sit at the top level). C is one of vendors, projects,
+// standard_cost_code_lists, standard_cost_codes, cost_codes (full_code, standard_cost_code_id
+// and origin_id as given), purchase_order_contracts, work_order_contracts, requisitions,
+// direct_costs, commitment_change_orders, contract_payments. Fields are written as given (read-only
+// and locked fields too; money is normalized to decimal strings, vendor_id and line_items are
+// resolved as on the API). Every op bumps updated_at to the virtual clock and fires the matching
+// webhooks. Answers 201/200 {"id": N, "record": {…}}, 400 for a bad body, 404 for an unknown id,
 // 422 {"errors": {…}} when the fields fail validation.
 std::pair<int, std::string> ProcoreSim::mutate(const std::string& body)
 {
@@ -1107,8 +1154,15 @@ std::pair<int, std::string> ProcoreSim::mutate(const std::string& body)
     if (it == im.collections.end() || name == "line_items")
         return {400, json::object1("error", "unknown collection '" + name + "'")};
     Collection& c = it->second;
-    rapidjson::Value empty(rapidjson::kObjectType);
-    const rapidjson::Value* fields = &empty;
+    // Fields under "fields", or at the top level (minus op, collection, id, project_id).
+    rapidjson::Document top(rapidjson::kObjectType);
+    for (auto m = d.MemberBegin(); m != d.MemberEnd(); ++m) {
+        const std::string_view n(m->name.GetString(), m->name.GetStringLength());
+        if (n != "op" && n != "collection" && n != "id" && n != "project_id" && n != "fields")
+            top.AddMember(rapidjson::Value(m->name, top.GetAllocator()),
+                          rapidjson::Value(m->value, top.GetAllocator()), top.GetAllocator());
+    }
+    const rapidjson::Value* fields = &top;
     if (d.HasMember("fields")) {
         if (!d["fields"].IsObject())
             return {400, json::object1("error", "fields must be an object")};

@@ -206,6 +206,10 @@ const std::vector<FieldSpec> k_payment_fields = {
 
 const std::set<std::string> k_po_statuses = {
     "Draft", "Processing", "Submitted", "Partially Received", "Received", "Approved", "Closed"};
+// Work order contract statuses: the reference does not list them (unconfirmed); these are the
+// subcontract statuses of the web UI.
+const std::set<std::string> k_wo_statuses = {
+    "Draft", "Out For Bid", "Out For Signature", "Approved", "Complete", "Terminated", "Void"};
 const std::set<std::string> k_direct_cost_types = {"invoice", "expense", "payroll",
                                                    "subcontractor_invoice"};
 const std::set<std::string> k_direct_cost_statuses = {"draft", "pending", "revise_and_resubmit",
@@ -406,32 +410,28 @@ RVal stage_line_item(ProcoreSim::Impl& impl, std::int64_t scope, const rapidjson
     li.AddMember("id", RVal(id), g_alloc);
     auto desc = json::get_string(in, "description");
     li.AddMember("description", desc ? str_val(*desc) : RVal(rapidjson::kNullType), g_alloc);
-    std::string amount = "0.0";
-    auto am = in.FindMember("amount");
-    if (am != in.MemberEnd()) {
-        if (am->value.IsString() && valid_money(am->value.GetString())) {
-            amount = cents_to_money(*to_cents(am->value.GetString()));
-        } else if (am->value.IsNumber()) {
-            amount = money(am->value.GetDouble());
-        } else {
-            err("amount", "is not a number");
-        }
-    }
-    li.AddMember("amount", str_val(amount), g_alloc);
-    auto qty = in.FindMember("quantity");
-    li.AddMember("quantity",
-                 qty != in.MemberEnd() && qty->value.IsNumber()
-                     ? str_val(money(qty->value.GetDouble()))
-                 : qty != in.MemberEnd() && qty->value.IsString() ? str_val(qty->value.GetString())
-                                                                  : str_val("1.0"),
-                 g_alloc);
-    auto uc = in.FindMember("unit_cost");
-    li.AddMember("unit_cost",
-                 uc != in.MemberEnd() && uc->value.IsString() && valid_money(uc->value.GetString())
-                     ? str_val(cents_to_money(*to_cents(uc->value.GetString())))
-                 : uc != in.MemberEnd() && uc->value.IsNumber()
-                     ? str_val(money(uc->value.GetDouble()))
-                     : str_val(amount),
+    // Money and quantities: decimal strings or numbers. Without an amount, a line with both a
+    // quantity and a unit cost is worth their product.
+    auto decimal = [&](const char* field) -> std::optional<std::int64_t> { // in cents
+        auto it = in.FindMember(field);
+        if (it == in.MemberEnd() || it->value.IsNull())
+            return std::nullopt;
+        if (it->value.IsString() && valid_money(it->value.GetString()))
+            return to_cents(it->value.GetString());
+        if (it->value.IsNumber())
+            return static_cast<std::int64_t>(std::llround(it->value.GetDouble() * 100.0));
+        err(field, "is not a number");
+        return std::nullopt;
+    };
+    auto amount = decimal("amount");
+    auto quantity = decimal("quantity");
+    auto unit_cost = decimal("unit_cost");
+    if (!amount && quantity && unit_cost && !in.HasMember("amount"))
+        amount = static_cast<std::int64_t>(
+            std::llround(static_cast<double>(*quantity) * static_cast<double>(*unit_cost) / 100.0));
+    li.AddMember("amount", str_val(cents_to_money(amount.value_or(0))), g_alloc);
+    li.AddMember("quantity", str_val(cents_to_money(quantity.value_or(100))), g_alloc);
+    li.AddMember("unit_cost", str_val(cents_to_money(unit_cost.value_or(amount.value_or(0)))),
                  g_alloc);
     auto uom = json::get_string(in, "uom");
     li.AddMember("uom", uom ? str_val(*uom) : str_val("LS"), g_alloc);
@@ -470,6 +470,39 @@ RVal vendor_ref(const RVal& vendor)
     return v;
 }
 
+bool sov_locked_status(const RVal& obj)
+{
+    auto status = member_str(obj, "status");
+    return status && (*status == "Approved" || *status == "Complete");
+}
+
+std::optional<std::int64_t> current_vendor_id(const RVal& obj)
+{
+    auto v = obj.FindMember("vendor");
+    if (v == obj.MemberEnd() || !v->value.IsObject())
+        return std::nullopt;
+    return member_int(v->value, "id");
+}
+
+// grand_total (and a commitment's contract sums) from the line items.
+void recompute_totals(const Collection& c, Record& r)
+{
+    auto lit = r.obj.FindMember("line_items");
+    if (lit == r.obj.MemberEnd() || !lit->value.IsArray() || !r.obj.HasMember("grand_total"))
+        return;
+    std::int64_t total = 0;
+    for (auto& li : lit->value.GetArray())
+        if (li.HasMember("amount") && li["amount"].IsString())
+            total += to_cents(li["amount"].GetString()).value_or(0);
+    std::string t = cents_to_money(total);
+    set_member(r.obj, "grand_total", str_val(t));
+    if (is_commitment(c)) {
+        set_member(r.obj, "revised_contract", str_val(t));
+        set_member(r.obj, "pending_revised_contract", str_val(t));
+        set_member(r.obj, "remaining_balance_outstanding", str_val(t));
+    }
+}
+
 } // namespace
 
 // Validates and stages `attrs` against the collection's fields, then writes them into `r`.
@@ -488,16 +521,22 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r,
         errors.emplace_back("base", "is invalid");
         return false;
     }
+    // Approved or Complete commitments lock their lines and vendor (procore.md §5); the seed and
+    // /_sim/mutate (raw) write as given.
+    const bool lock_applies = is_commitment(c) && !raw && !impl.seeding;
+    const bool was_locked = lock_applies && !creating && sov_locked_status(r.obj);
     for (auto m = attrs.MemberBegin(); m != attrs.MemberEnd(); ++m) {
         std::string name(m->name.GetString(), m->name.GetStringLength());
         const rapidjson::Value& v = m->value;
         if (name == "id")
             continue;
         if (name == "vendor_id"
-            && (c.name == "purchase_order_contracts" || c.name == "direct_costs"
-                || c.name == "requisitions")) {
+            && (is_commitment(c) || c.name == "direct_costs" || c.name == "requisitions")) {
             if (v.IsNull()) {
-                staged.push_back({"vendor", RVal(rapidjson::kNullType)});
+                if (was_locked && current_vendor_id(r.obj))
+                    errors.emplace_back("base", k_sov_locked);
+                else
+                    staged.push_back({"vendor", RVal(rapidjson::kNullType)});
                 continue;
             }
             auto vid = json::get_int(attrs, "vendor_id");
@@ -506,12 +545,16 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r,
                 errors.emplace_back("vendor_id", "is invalid");
                 continue;
             }
+            if (was_locked && current_vendor_id(r.obj) != vid) {
+                errors.emplace_back("base", k_sov_locked);
+                continue;
+            }
             staged.push_back({"vendor", vendor_ref(vendor->obj)});
             continue;
         }
         if (name == "line_items"
-            && (c.name == "purchase_order_contracts" || c.name == "direct_costs"
-                || c.name == "commitment_change_orders" || c.name == "requisitions")) {
+            && (is_commitment(c) || c.name == "direct_costs" || c.name == "commitment_change_orders"
+                || c.name == "requisitions")) {
             if (!v.IsArray()) {
                 errors.emplace_back("line_items", "is invalid");
                 continue;
@@ -579,6 +622,8 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r,
                 const std::set<std::string>* allowed = nullptr;
                 if (c.name == "purchase_order_contracts")
                     allowed = &k_po_statuses;
+                if (c.name == "work_order_contracts")
+                    allowed = &k_wo_statuses;
                 if (c.name == "direct_costs")
                     allowed = &k_direct_cost_statuses;
                 if (c.name == "requisitions")
@@ -630,7 +675,8 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r,
                 break;
             }
             if (name == "commitment_id"
-                && impl.find(impl.coll("purchase_order_contracts"), *iv) == nullptr) {
+                && impl.find(impl.coll("purchase_order_contracts"), *iv) == nullptr
+                && impl.find(impl.coll("work_order_contracts"), *iv) == nullptr) {
                 errors.emplace_back(name, "is invalid");
                 break;
             }
@@ -695,6 +741,19 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r,
         }
     }
 
+    // Lines change only while the commitment is neither Approved/Complete now nor becomes so in
+    // the same write: sync it unapproved, put its lines in, then set the status.
+    if (lock_applies && lines_given) {
+        std::string after = member_str(r.obj, "status").value_or("");
+        for (const auto& st : staged)
+            if (st.name == "status" && st.value.IsString())
+                after = st.value.GetString();
+        if ((was_locked || after == "Approved" || after == "Complete")
+            && std::none_of(errors.begin(), errors.end(),
+                            [](const auto& e) { return e.second == k_sov_locked; }))
+            errors.emplace_back("base", k_sov_locked);
+    }
+
     // origin_id is unique per company (per project for project resources).
     if (origin_given && new_origin) {
         auto* other = impl.find_by_origin(c, r.scope, *new_origin);
@@ -723,7 +782,8 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r,
         if (name)
             set_member(r.obj, c.name == "vendors" ? "legal_name" : "display_name", str_val(*name));
     }
-    if (c.name == "standard_cost_codes" || c.name == "cost_codes") {
+    const bool full_code_given = raw && attrs.HasMember("full_code");
+    if ((c.name == "standard_cost_codes" || c.name == "cost_codes") && !full_code_given) {
         std::string full = member_str(r.obj, "code").value_or("");
         if (auto pid = member_int(r.obj, "parent_id")) {
             if (auto* parent = impl.find(c, *pid))
@@ -731,20 +791,8 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r,
         }
         set_member(r.obj, "full_code", str_val(full));
     }
+    recompute_totals(c, r);
     auto lit = r.obj.FindMember("line_items");
-    if (lit != r.obj.MemberEnd() && lit->value.IsArray() && r.obj.HasMember("grand_total")) {
-        std::int64_t total = 0;
-        for (auto& li : lit->value.GetArray())
-            if (li.HasMember("amount") && li["amount"].IsString())
-                total += to_cents(li["amount"].GetString()).value_or(0);
-        std::string t = cents_to_money(total);
-        set_member(r.obj, "grand_total", str_val(t));
-        if (c.name == "purchase_order_contracts") {
-            set_member(r.obj, "revised_contract", str_val(t));
-            set_member(r.obj, "pending_revised_contract", str_val(t));
-            set_member(r.obj, "remaining_balance_outstanding", str_val(t));
-        }
-    }
     if (c.name == "requisitions" && lit != r.obj.MemberEnd() && lit->value.IsArray()) {
         std::int64_t total = 0;
         for (auto& li : lit->value.GetArray())
@@ -775,7 +823,7 @@ std::int64_t ProcoreSim::Impl::create(Collection& c, std::int64_t scope,
     r.obj["created_at"] = str_val(procore_timestamp(now));
     if (r.obj.HasMember("project_id"))
         r.obj["project_id"] = RVal(scope);
-    if (c.name == "purchase_order_contracts") {
+    if (is_commitment(c)) {
         if (auto* p = find(coll("projects"), scope)) {
             RVal proj(rapidjson::kObjectType);
             proj.AddMember("id", RVal(scope), g_alloc);
@@ -808,18 +856,218 @@ bool ProcoreSim::Impl::update(Collection& c, Record& r, const rapidjson::Value& 
     return apply_attrs(*this, c, r, attrs, errors, raw, false);
 }
 
-void ProcoreSim::Impl::write_record(Collection&, const Record& r, json::Writer& w,
+void ProcoreSim::Impl::write_line_items(const Collection& c, const Record& r, json::Writer& w) const
+{
+    auto lit = r.obj.FindMember("line_items");
+    if (lit == r.obj.MemberEnd() || !lit->value.IsArray()) {
+        w.StartArray();
+        w.EndArray();
+        return;
+    }
+    if (!is_commitment(c)) {
+        lit->value.Accept(w);
+        return;
+    }
+    // Commitment lines also show their cost code, read now so a renamed code shows its new name.
+    const auto& codes = collections.at("cost_codes").records;
+    w.StartArray();
+    for (const auto& li : lit->value.GetArray()) {
+        w.StartObject();
+        for (auto m = li.MemberBegin(); m != li.MemberEnd(); ++m) {
+            w.Key(m->name.GetString(), m->name.GetStringLength());
+            m->value.Accept(w);
+            if (std::string_view(m->name.GetString(), m->name.GetStringLength()) != "cost_code_id")
+                continue;
+            w.Key("cost_code");
+            auto code = m->value.IsInt64() ? codes.find(m->value.GetInt64()) : codes.end();
+            if (code == codes.end()) {
+                w.Null();
+                continue;
+            }
+            w.StartObject();
+            for (const char* field :
+                 {"id", "full_code", "name", "origin_id", "standard_cost_code_id"}) {
+                w.Key(field);
+                auto f = code->second.obj.FindMember(field);
+                if (f == code->second.obj.MemberEnd())
+                    w.Null();
+                else
+                    f->value.Accept(w);
+            }
+            w.EndObject();
+        }
+        w.EndObject();
+    }
+    w.EndArray();
+}
+
+void ProcoreSim::Impl::write_record(Collection& c, const Record& r, json::Writer& w,
                                     bool compact) const
 {
     w.StartObject();
     for (auto m = r.obj.MemberBegin(); m != r.obj.MemberEnd(); ++m) {
-        if (compact
-            && std::string_view(m->name.GetString(), m->name.GetStringLength()) == "line_items")
+        const std::string_view name(m->name.GetString(), m->name.GetStringLength());
+        if (compact && name == "line_items")
             continue;
         w.Key(m->name.GetString(), m->name.GetStringLength());
-        m->value.Accept(w);
+        if (name == "line_items")
+            write_line_items(c, r, w);
+        else
+            m->value.Accept(w);
     }
     w.EndObject();
+}
+
+namespace {
+
+// Writes one sync error item: the supplied attributes plus "errors": {field: [messages]}.
+void write_error_item(json::Writer& ew, const rapidjson::Value& item, const FieldErrors& errors)
+{
+    ew.StartObject();
+    if (item.IsObject()) {
+        for (auto m = item.MemberBegin(); m != item.MemberEnd(); ++m) {
+            if (std::string_view(m->name.GetString()) == "errors")
+                continue;
+            ew.Key(m->name.GetString(), m->name.GetStringLength());
+            m->value.Accept(ew);
+        }
+    }
+    ew.Key("errors");
+    ew.StartObject();
+    std::vector<std::string> seen;
+    for (const auto& e : errors) {
+        if (std::find(seen.begin(), seen.end(), e.first) != seen.end())
+            continue;
+        seen.push_back(e.first);
+        json::key(ew, e.first);
+        ew.StartArray();
+        for (const auto& e2 : errors)
+            if (e2.first == e.first)
+                json::write_string(ew, e2.second);
+        ew.EndArray();
+    }
+    ew.EndObject();
+    ew.EndObject();
+}
+
+} // namespace
+
+// The sync rules applied to one commitment's lines: `id` -> update that line (unknown id is an
+// item error); else `origin_id` -> update the line with it or create one; neither -> create.
+// Lines of an Approved or Complete commitment are locked. One update event for the commitment.
+std::string ProcoreSim::Impl::line_items_sync(Collection& c, Record& r,
+                                              const rapidjson::Value& updates,
+                                              const std::optional<std::string>& app)
+{
+    const std::int64_t now = clock.now_ms();
+    if (!r.obj.HasMember("line_items") || !r.obj["line_items"].IsArray())
+        set_member(r.obj, "line_items", RVal(rapidjson::kArrayType));
+    RVal& lines = r.obj["line_items"];
+    const bool locked = sov_locked_status(r.obj);
+    auto& counter = coll("line_items");
+    auto find_line = [&](const char* field,
+                         const rapidjson::Value& want) -> std::optional<rapidjson::SizeType> {
+        for (rapidjson::SizeType i = 0; i < lines.Size(); ++i) {
+            auto f = lines[i].FindMember(field);
+            if (f != lines[i].MemberEnd() && f->value == want)
+                return i;
+        }
+        return std::nullopt;
+    };
+
+    rapidjson::StringBuffer buf;
+    json::Writer w(buf);
+    rapidjson::StringBuffer err_buf;
+    json::Writer ew(err_buf);
+    ew.StartArray();
+    w.StartObject();
+    w.Key("entities");
+    w.StartArray();
+    bool changed = false;
+    std::size_t index = 0;
+    for (const auto& item : updates.GetArray()) {
+        FieldErrors errors;
+        std::optional<rapidjson::SizeType> pos;
+        if (!item.IsObject()) {
+            errors.emplace_back("base", "is invalid");
+        } else if (locked) {
+            errors.emplace_back("base", k_sov_locked);
+        } else if (item.HasMember("id") && !item["id"].IsNull()) {
+            pos = find_line("id", item["id"]);
+            if (!pos)
+                errors.emplace_back("id", "Entity with this ID not found");
+        } else if (item.HasMember("origin_id") && item["origin_id"].IsString()) {
+            pos = find_line("origin_id", item["origin_id"]);
+        }
+        RVal staged;
+        if (errors.empty()) {
+            // An update starts from the stored line; a new amount without quantity and unit cost
+            // (or a new quantity or unit cost without amount) recomputes the others.
+            rapidjson::Document merged(rapidjson::kObjectType);
+            auto& a = merged.GetAllocator();
+            if (pos)
+                merged.CopyFrom(lines[*pos], a);
+            const bool has_amount = item.HasMember("amount");
+            const bool has_qty = item.HasMember("quantity") || item.HasMember("unit_cost");
+            if (has_amount && !has_qty) {
+                merged.RemoveMember("quantity");
+                merged.RemoveMember("unit_cost");
+            } else if (has_qty && !has_amount) {
+                merged.RemoveMember("amount");
+            }
+            for (auto m = item.MemberBegin(); m != item.MemberEnd(); ++m) {
+                if (std::string_view(m->name.GetString()) == "id")
+                    continue;
+                merged.RemoveMember(m->name);
+                merged.AddMember(rapidjson::Value(m->name, a), rapidjson::Value(m->value, a), a);
+            }
+            const std::int64_t id = pos ? lines[*pos]["id"].GetInt64() : counter.next_id;
+            staged = stage_line_item(*this, r.scope, merged, index, id, now, errors);
+            for (auto& e : errors) // "line_items[0].amount" -> "amount"
+                if (auto dot = e.first.find("]."); dot != std::string::npos)
+                    e.first = e.first.substr(dot + 2);
+            if (auto oid = json::get_string(item, "origin_id")) {
+                auto other = find_line("origin_id", item["origin_id"]);
+                if (other && other != pos)
+                    errors.emplace_back("origin_id", "has already been taken");
+            }
+        }
+        if (errors.empty()) {
+            if (pos) {
+                set_member(staged, "created_at", RVal(lines[*pos]["created_at"], g_alloc));
+                lines[*pos] = staged;
+            } else {
+                ++counter.next_id;
+                lines.PushBack(staged, g_alloc);
+            }
+            const auto& written = pos ? lines[*pos] : lines[lines.Size() - 1];
+            // Reuse the record writer's line shape (with cost_code) through a one-line record.
+            Record one;
+            one.obj.AddMember("line_items", RVal(rapidjson::kArrayType), g_alloc);
+            one.obj["line_items"].PushBack(RVal(written, g_alloc), g_alloc);
+            rapidjson::StringBuffer lb;
+            json::Writer lw(lb);
+            write_line_items(c, one, lw);
+            std::string arr(lb.GetString(), lb.GetSize()); // "[{…}]"
+            w.RawValue(arr.c_str() + 1, arr.size() - 2, rapidjson::kObjectType);
+            changed = true;
+        } else {
+            write_error_item(ew, item, errors);
+        }
+        ++index;
+    }
+    w.EndArray();
+    ew.EndArray();
+    w.Key("errors");
+    w.RawValue(err_buf.GetString(), err_buf.GetSize(), rapidjson::kArrayType);
+    w.EndObject();
+    if (changed) {
+        recompute_totals(c, r);
+        r.updated_ms = now;
+        set_member(r.obj, "updated_at", str_val(procore_timestamp(now)));
+        fire(c, "update", member_int(r.obj, "id").value_or(0), r.scope, app);
+    }
+    return {buf.GetString(), buf.GetSize()};
 }
 
 std::string ProcoreSim::Impl::record_json(Collection& c, const Record& r, bool compact) const
@@ -894,31 +1142,7 @@ std::string ProcoreSim::Impl::sync(Collection& c, std::int64_t scope,
             write_record(c, rec, w, false);
             fire(c, event, id, scope, app);
         } else {
-            ew.StartObject();
-            if (item.IsObject()) {
-                for (auto m = item.MemberBegin(); m != item.MemberEnd(); ++m) {
-                    if (std::string_view(m->name.GetString()) == "errors")
-                        continue;
-                    ew.Key(m->name.GetString(), m->name.GetStringLength());
-                    m->value.Accept(ew);
-                }
-            }
-            ew.Key("errors");
-            ew.StartObject();
-            std::vector<std::string> seen;
-            for (const auto& e : errors) {
-                if (std::find(seen.begin(), seen.end(), e.first) != seen.end())
-                    continue;
-                seen.push_back(e.first);
-                json::key(ew, e.first);
-                ew.StartArray();
-                for (const auto& e2 : errors)
-                    if (e2.first == e.first)
-                        json::write_string(ew, e2.second);
-                ew.EndArray();
-            }
-            ew.EndObject();
-            ew.EndObject();
+            write_error_item(ew, item, errors);
         }
     }
     w.EndArray();
@@ -1005,6 +1229,7 @@ void ProcoreSim::Impl::seed()
     make("cost_codes", "Cost Codes", true, false, 800'001, &k_cost_code_fields);
     make("purchase_order_contracts", "Purchase Order Contracts", true, false, 4'500'000'001,
          &k_po_fields);
+    make("work_order_contracts", "Work Order Contracts", true, false, 5'300'000'001, &k_po_fields);
     make("requisitions", "Requisitions", true, true, 5'100'000'001, &k_requisition_fields);
     make("direct_costs", "Direct Costs", true, true, 4'600'000'001, &k_direct_cost_fields);
     make("commitment_change_orders", "Commitment Change Orders", true, false, 5'000'000'001,
@@ -1013,6 +1238,7 @@ void ProcoreSim::Impl::seed()
     make("line_items", "", true, false, 900'001,
          &k_list_fields); // only an id counter for line items
 
+    seeding = true;
     company_name = "Meridian Ridge Builders, Inc.";
     default_user_id = 987'654'321;
     const std::int64_t company = options.company_id;
@@ -1145,9 +1371,10 @@ void ProcoreSim::Impl::seed()
     // Per project: cost codes copied from the standard list, commitments with line items,
     // requisitions, change orders, direct costs.
     std::int64_t req_number = 1;
+    std::vector<std::vector<std::int64_t>> leaf_codes_of(projects.size());
     for (std::size_t pi = 0; pi < projects.size(); ++pi) {
         const std::int64_t project = projects[pi];
-        std::vector<std::int64_t> leaf_codes;
+        std::vector<std::int64_t>& leaf_codes = leaf_codes_of[pi];
         std::map<std::string, std::int64_t> proj_divisions;
         for (std::size_t k = 0; k < k_cost_codes.size(); ++k) {
             const auto& cc = k_cost_codes[k];
@@ -1324,6 +1551,60 @@ void ProcoreSim::Impl::seed()
             at(dcs, id, ms);
         }
     }
+
+    // Work order contracts (subcontracts), last and from their own random stream, so everything
+    // above is the same whatever subcontracts_per_project says.
+    Rng wrng(options.seed * 6151 + 29);
+    static const std::vector<std::string> wo_statuses = {
+        "Approved", "Approved", "Draft", "Out For Bid", "Out For Signature", "Complete"};
+    auto& wos = coll("work_order_contracts");
+    for (std::size_t pi = 0; pi < projects.size(); ++pi) {
+        for (int wi = 0; wi < options.subcontracts_per_project; ++wi) {
+            rapidjson::Document d(rapidjson::kObjectType);
+            auto& a = d.GetAllocator();
+            const std::int64_t vendor = wrng.pick(vendors);
+            const std::string status = wi == 0 ? "Approved" : wrng.pick(wo_statuses);
+            const std::int64_t ms = k_seed_base_ms
+                                    + (12 + static_cast<std::int64_t>(pi) * 3 + wi) * 86'400'000
+                                    + wrng.between(0, 36'000) * 1000;
+            d.AddMember("number", rapidjson::Value(fmt::format("SC-{:03}", wi + 1).c_str(), a), a);
+            d.AddMember(
+                "title",
+                rapidjson::Value(
+                    fmt::format("{} subcontract - {}",
+                                k_cost_codes[static_cast<std::size_t>(wrng.between(0, 19))][2],
+                                coll("vendors").records.at(vendor).obj["name"].GetString())
+                        .c_str(),
+                    a),
+                a);
+            d.AddMember("status", rapidjson::Value(status.c_str(), a), a);
+            d.AddMember("accounting_method", "amount", a);
+            d.AddMember("executed", status == "Approved" || status == "Complete", a);
+            d.AddMember("vendor_id", vendor, a);
+            d.AddMember("retainage_percent", "10.0", a);
+            d.AddMember("contract_date", rapidjson::Value(date_of(ms).c_str(), a), a);
+            rapidjson::Value lines(rapidjson::kArrayType);
+            const auto n_lines = wrng.between(1, 4);
+            for (std::int64_t l = 0; l < n_lines; ++l) {
+                rapidjson::Value li(rapidjson::kObjectType);
+                std::int64_t cents = wrng.between(5'000, 400'000) * 100 + wrng.between(0, 99);
+                li.AddMember(
+                    "description",
+                    rapidjson::Value(fmt::format("Subcontract scope, item {}", l + 1).c_str(), a),
+                    a);
+                li.AddMember("amount", rapidjson::Value(cents_to_money(cents).c_str(), a), a);
+                li.AddMember("cost_code_id", wrng.pick(leaf_codes_of[pi]), a);
+                lines.PushBack(li, a);
+            }
+            d.AddMember("line_items", lines, a);
+            FieldErrors errors;
+            std::int64_t id = create(wos, projects[pi], d, errors, false);
+            if (id == 0)
+                throw std::logic_error("procore seed: work order " + errors[0].first);
+            at(wos, id, ms);
+        }
+    }
+    seeding = false;
 }
 
 void ProcoreSim::Impl::add_bulk_vendors(int count, bool with_origin_id)

@@ -26,6 +26,8 @@ const std::vector<std::string> k_resources = {
     "Cost Codes",
     "Purchase Order Contracts",
     "Purchase Order Contract Line Items",
+    "Work Order Contracts",
+    "Work Order Contract Line Items",
     "Requisitions",
     "Direct Costs",
     "Direct Cost Line Items",

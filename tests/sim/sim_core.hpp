@@ -26,6 +26,7 @@ struct SimOptions {
     int projects = 3;
     int commitments_per_project = 5;
     int costs_per_project = 10;
+    int subcontracts_per_project = 0; // work order contracts per project (first one Approved)
 
     std::string bind = "127.0.0.1";
     int oracle_port = 0; // 0 = any free port

@@ -6,6 +6,7 @@
 #include "simulators.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <httplib.h>
 #include <rapidjson/document.h>
 
@@ -776,4 +777,380 @@ TEST_CASE("oracle suppliers: full 500-row pages at offset 0 and 99,000 of 100,00
     CHECK(deep_page["hasMore"].GetBool());
     CHECK(sorted->status == 200);
     CHECK(parse(sorted->body)["count"].GetInt() == 500);
+}
+
+namespace {
+
+struct PurchasingSite {
+    std::int64_t supplier_id = 0;
+    std::string supplier, site;
+};
+
+// The first ACTIVE supplier (with two sites when asked: a purchasing one and a pay-only one).
+PurchasingSite active_supplier(const Sim& s, bool two_sites = false)
+{
+    auto sups = s.data("suppliers");
+    for (const auto& sp : sups.GetArray())
+        if (std::string(sp["Status"].GetString()) == "ACTIVE" && sp["InactiveDate"].IsNull()
+            && (!two_sites || sp["sites"].Size() == 2))
+            return {sp["SupplierId"].GetInt64(), sp["Supplier"].GetString(),
+                    sp["sites"][0]["SupplierSite"].GetString()};
+    FAIL("no active supplier");
+    return {};
+}
+
+std::string charge_account(const Sim& s)
+{
+    auto seg = first_account(s);
+    return seg[0] + "-" + seg[1] + "-" + seg[2] + "-" + seg[3] + "-" + seg[4];
+}
+
+// A draft body with one Goods line and one Fixed Price Services line.
+std::string draft_body(const PurchasingSite& sup, const std::string& combo,
+                       const std::string& description, const std::string& extra = "")
+{
+    return R"({"ProcurementBU":"US1 Business Unit","RequisitioningBU":"US1 Business Unit","Supplier":")"
+           + sup.supplier + R"(","SupplierSite":")" + sup.site
+           + R"(","CurrencyCode":"USD","BuyerEmail":"buyer@example.com","Description":")"
+           + description + "\"," + extra
+           + R"("lines":[{"LineNumber":1,"LineType":"Goods","ItemDescription":"Rebar","UOM":"Each","Quantity":3,"Price":0.1,)"
+           + R"("schedules":[{"ShipToLocation":"Austin Yard","NeedByDate":"2026-09-01","distributions":[{"POChargeAccount":")"
+           + combo + R"("}]}]},)"
+           + R"({"LineNumber":2,"LineType":"Fixed Price Services","ItemDescription":"Steel erection","Amount":1234.5,"CategoryName":"Construction Services",)"
+           + R"("schedules":[{"ShipToLocation":"Austin Yard","NeedByDate":"2026-09-15","distributions":[{"POChargeAccount":")"
+           + combo + R"("}]}]}]})";
+}
+
+httplib::Result post_v(const Sim& s, const std::string& path, const std::string& body)
+{
+    return s.client().Post((k_root + path).c_str(), s.auth(), body,
+                           "application/vnd.oracle.adf.resourceitem+json");
+}
+
+} // namespace
+
+TEST_CASE("oracle draft purchase orders: services lines, exact money, DFF, links", "[sim][oracle]")
+{
+    Sim s;
+    const auto sup = active_supplier(s);
+    const auto combo = charge_account(s);
+    auto created =
+        s.post("/draftPurchaseOrders", draft_body(sup, combo, "Procore PO 4500000001",
+                                                  R"("DFF":[{"procoreReference":"4500000001"}],)"));
+    REQUIRE(created);
+    INFO(created->body);
+    REQUIRE(created->status == 201);
+    CHECK(created->body.find("0.30000000000000004") == std::string::npos);
+    CHECK(created->body.find("\"Ordered\":1234.8") != std::string::npos);
+    auto po = parse(created->body);
+    CHECK(std::string(po["Status"].GetString()) == "INCOMPLETE");
+    CHECK(po["OrderNumber"].IsString());
+    const auto id = std::to_string(po["POHeaderId"].GetInt64());
+    bool self = false;
+    for (const auto& l : po["links"].GetArray())
+        self = self
+               || (std::string(l["rel"].GetString()) == "self"
+                   && std::string(l["href"].GetString()).ends_with("/draftPurchaseOrders/" + id));
+    CHECK(self);
+    const auto& goods = po["lines"][0];
+    CHECK(goods["Amount"].GetDouble() == 0.3);
+    const auto& services = po["lines"][1];
+    CHECK(std::string(services["LineType"].GetString()) == "Fixed Price Services");
+    CHECK(services["Amount"].GetDouble() == 1234.5);
+    CHECK(services["Quantity"].IsNull());
+    CHECK(services["Price"].IsNull());
+    CHECK(std::string(services["CategoryName"].GetString()) == "Construction Services");
+    CHECK(services["schedules"][0]["Amount"].GetDouble() == 1234.5);
+    CHECK(services["schedules"][0]["distributions"][0]["Amount"].GetDouble() == 1234.5);
+    CHECK(services["schedules"][0]["distributions"][0]["Quantity"].IsNull());
+    REQUIRE(po["DFF"].IsArray());
+    CHECK(std::string(po["DFF"][0]["procoreReference"].GetString()) == "4500000001");
+
+    // DFF only with expand: a bare array before framework 3, a collection object from 3.
+    auto plain = parse(s.get("/draftPurchaseOrders/" + id)->body);
+    CHECK_FALSE(plain.HasMember("DFF"));
+    auto v1 = parse(s.get("/draftPurchaseOrders/" + id + "?expand=DFF")->body);
+    REQUIRE(v1["DFF"].IsArray());
+    CHECK(std::string(v1["DFF"][0]["procoreReference"].GetString()) == "4500000001");
+    auto v3 = parse(s.get("/draftPurchaseOrders/" + id + "?expand=DFF", 3)->body);
+    REQUIRE(v3["DFF"].IsObject());
+    CHECK(v3["DFF"]["count"].GetInt() == 1);
+    auto child = parse(s.get("/draftPurchaseOrders/" + id + "/child/DFF")->body);
+    CHECK(child["items"].Size() == 1);
+    CHECK(s.get("/draftPurchaseOrders?q=" + enc("procoreReference='4500000001'"))->status == 400);
+
+    auto bad_type =
+        s.post("/draftPurchaseOrders",
+               draft_body(sup, combo, "x")
+                   .replace(draft_body(sup, combo, "x").find("\"Goods\""), 7, "\"Services\""));
+    REQUIRE(bad_type->status == 400);
+    CHECK(bad_type->body.find("LineType") != std::string::npos);
+    CHECK(bad_type->body.find("Services") != std::string::npos);
+    std::string no_amount = draft_body(sup, combo, "x");
+    no_amount.replace(no_amount.find("\"Amount\":1234.5,"), 16, "");
+    auto missing_amount = s.post("/draftPurchaseOrders", no_amount);
+    REQUIRE(missing_amount->status == 400);
+    CHECK(missing_amount->body.find("Amount") != std::string::npos);
+    auto bad_dff = s.post("/draftPurchaseOrders",
+                          draft_body(sup, combo, "x", R"("DFF":{"procoreReference":"1"},)"));
+    REQUIRE(bad_dff->status == 400);
+    CHECK(bad_dff->body.find("DFF") != std::string::npos);
+    std::string bad_account = draft_body(sup, "101-9999-5110-000-000", "x");
+    auto unknown_account = s.post("/draftPurchaseOrders", bad_account);
+    REQUIRE(unknown_account->status == 400);
+    CHECK(unknown_account->body.find("POChargeAccount") != std::string::npos);
+}
+
+TEST_CASE("oracle draft purchase orders: supplier active, site a purchasing site of the BU",
+          "[sim][oracle]")
+{
+    Sim s;
+    auto c = s.client();
+    const auto combo = charge_account(s);
+    const auto two = active_supplier(s, true);
+    auto mutate = [&](const std::string& body) {
+        auto r = c.Post("/_sim/mutate", body, "application/json");
+        REQUIRE(r);
+        INFO(r->body);
+        CHECK(r->status == 200);
+        return r->status;
+    };
+    auto post_with_site = [&](const PurchasingSite& sup) {
+        return s.post("/draftPurchaseOrders", draft_body(sup, combo, "site check"));
+    };
+
+    // The seeded second site is pay-only.
+    auto sites = parse(s.get(fmt::format("/suppliers/{}/child/sites", two.supplier_id))->body);
+    REQUIRE(sites["items"].Size() == 2);
+    PurchasingSite pay = two;
+    pay.site = sites["items"][1]["SupplierSite"].GetString();
+    CHECK_FALSE(sites["items"][1]["SitePurposePurchasingFlag"].GetBool());
+    auto r = post_with_site(pay);
+    REQUIRE(r->status == 400);
+    CHECK(r->body.find("SupplierSite") != std::string::npos);
+
+    // A purchasing site of another procurement BU, and an inactive one.
+    mutate(fmt::format(
+        R"({{"op":"update","collection":"suppliers","id":{},"site":{{"SupplierSite":"CA-PUR","ProcurementBU":"CA1 Business Unit","SitePurposePurchasingFlag":true}}}})",
+        two.supplier_id));
+    PurchasingSite other_bu = two;
+    other_bu.site = "CA-PUR";
+    r = post_with_site(other_bu);
+    REQUIRE(r->status == 400);
+    CHECK(r->body.find("SupplierSite") != std::string::npos);
+    mutate(fmt::format(
+        R"({{"op":"update","collection":"suppliers","id":{},"site":{{"SupplierSite":"OLD-PUR","ProcurementBU":"US1 Business Unit","InactiveDate":"2020-01-01"}}}})",
+        two.supplier_id));
+    PurchasingSite old_site = two;
+    old_site.site = "OLD-PUR";
+    r = post_with_site(old_site);
+    REQUIRE(r->status == 400);
+    CHECK(r->body.find("SupplierSite") != std::string::npos);
+
+    // A second purchasing site in the same BU makes the supplier ambiguous; either site works.
+    mutate(fmt::format(
+        R"({{"op":"update","collection":"suppliers","id":{},"site":{{"SupplierSite":"YARD-PUR","ProcurementBU":"US1 Business Unit","SitePurposePurchasingFlag":true}}}})",
+        two.supplier_id));
+    auto purchasing = parse(s.get(fmt::format("/suppliers/{}/child/sites?q={}", two.supplier_id,
+                                              enc("ProcurementBU='US1 Business Unit'")))
+                                ->body);
+    int in_bu = 0;
+    for (const auto& site : purchasing["items"].GetArray())
+        in_bu +=
+            site["SitePurposePurchasingFlag"].GetBool() && site["InactiveDate"].IsNull() ? 1 : 0;
+    CHECK(in_bu == 2);
+    PurchasingSite yard = two;
+    yard.site = "YARD-PUR";
+    CHECK(post_with_site(yard)->status == 201);
+    CHECK(post_with_site(two)->status == 201);
+
+    // Inactive suppliers: by Status, or by an InactiveDate that has come.
+    auto sups = s.data("suppliers");
+    for (const auto& sp : sups.GetArray()) {
+        if (std::string(sp["Status"].GetString()) != "INACTIVE")
+            continue;
+        PurchasingSite inactive{sp["SupplierId"].GetInt64(), sp["Supplier"].GetString(),
+                                sp["sites"][0]["SupplierSite"].GetString()};
+        r = post_with_site(inactive);
+        REQUIRE(r->status == 400);
+        CHECK(r->body.find("Supplier") != std::string::npos);
+        CHECK(r->body.find("inactive") != std::string::npos);
+        break;
+    }
+    mutate(fmt::format(
+        R"({{"op":"update","collection":"suppliers","id":{},"InactiveDate":"2021-06-30"}})",
+        two.supplier_id));
+    r = post_with_site(two);
+    REQUIRE(r->status == 400);
+    CHECK(r->body.find("attribute Supplier ") != std::string::npos);
+}
+
+TEST_CASE("oracle purchase orders: q on Description LIKE, SupplierId, OrderNumber, dates; expand "
+          "to distributions",
+          "[sim][oracle]")
+{
+    Sim s;
+    const auto sup = active_supplier(s);
+    const auto combo = charge_account(s);
+    auto created =
+        s.post("/draftPurchaseOrders", draft_body(sup, combo, "Procore PO 4500000777 Rebar"));
+    REQUIRE(created->status == 201);
+    auto po = parse(created->body);
+    const auto id = po["POHeaderId"].GetInt64();
+    const std::string number = po["OrderNumber"].GetString();
+    const std::string created_at = po["CreationDate"].GetString();
+    const auto like = enc("Description LIKE '%4500000777%'");
+    for (const auto& q :
+         {like,
+          enc("SupplierId=" + std::to_string(sup.supplier_id) + ";OrderNumber='" + number + "'"),
+          enc("CreationDate>='" + created_at + "'"), enc("LastUpdateDate>='" + created_at + "'")}) {
+        auto found = parse(s.get("/draftPurchaseOrders?q=" + q)->body);
+        INFO(q);
+        REQUIRE(found["count"].GetInt() == 1);
+        CHECK(found["items"][0]["POHeaderId"].GetInt64() == id);
+    }
+    CHECK(parse(s.get("/draftPurchaseOrders?q=" + enc("Description LIKE '%4500000778%'"))
+                    ->body)["count"]
+              .GetInt()
+          == 0);
+    REQUIRE(s.post("/draftPurchaseOrders/" + std::to_string(id) + "/action/submit", "{}")->status
+            == 200);
+    CHECK(parse(s.get("/draftPurchaseOrders?q=" + like)->body)["count"].GetInt() == 0);
+    auto open = parse(s.get("/purchaseOrders?q=" + like)->body);
+    REQUIRE(open["count"].GetInt() == 1);
+    CHECK(std::string(open["items"][0]["Status"].GetString()) == "OPEN");
+    CHECK(std::string(open["items"][0]["OrderNumber"].GetString()) == number);
+    CHECK(parse(s.get("/purchaseOrders?q=" + enc("OrderNumber='" + number + "'"))->body)["count"]
+              .GetInt()
+          == 1);
+
+    // Every PO (seeded ones too) expands to distributions with a real charge account.
+    std::set<std::string> cost_centers;
+    const auto accounts = s.data("account_combinations");
+    for (const auto& a : accounts.GetArray())
+        cost_centers.insert(a["Segment2"].GetString());
+    for (const std::string expand :
+         {"lines,lines.schedules,lines.schedules.distributions", "all"}) {
+        auto all = parse(
+            s.get("/purchaseOrders?limit=100&orderBy=LastUpdateDate:asc,POHeaderId:asc&expand="
+                  + enc(expand))
+                ->body);
+        REQUIRE(all["count"].GetInt() >= 2);
+        for (const auto& p : all["items"].GetArray()) {
+            REQUIRE(p["lines"].Size() >= 1);
+            for (const auto& l : p["lines"].GetArray()) {
+                REQUIRE(l["schedules"].Size() >= 1);
+                const auto& sch = l["schedules"][0];
+                CHECK(sch["ShipToLocation"].IsString());
+                CHECK(sch["NeedByDate"].IsString());
+                REQUIRE(sch["distributions"].Size() >= 1);
+                const auto& d = sch["distributions"][0];
+                CHECK(d["DistributionNumber"].GetInt64() == 1);
+                CHECK(d["Amount"].IsNumber());
+                CHECK(d.HasMember("Quantity"));
+                const std::string acct = d["POChargeAccount"].GetString();
+                const auto first = acct.find('-');
+                const auto second = acct.find('-', first + 1);
+                CHECK(cost_centers.count(acct.substr(first + 1, second - first - 1)) == 1);
+            }
+        }
+    }
+    auto v3 = parse(s.get("/purchaseOrders/" + std::to_string(id) + "?expand=all", 3)->body);
+    CHECK(v3["lines"]["items"][0]["schedules"]["items"][0]["distributions"]["items"].Size() == 1);
+}
+
+TEST_CASE("oracle mutate: an Oracle-born purchase order shows in an incremental read",
+          "[sim][oracle]")
+{
+    Sim s;
+    auto c = s.client();
+    const auto sup = active_supplier(s);
+    const auto combo = charge_account(s);
+    auto latest =
+        parse(s.get("/purchaseOrders?limit=1&orderBy=LastUpdateDate:desc&onlyData=true")->body);
+    const std::string watermark = latest["items"][0]["LastUpdateDate"].GetString();
+    REQUIRE(c.Post("/_sim/clock", R"({"advance_seconds":60})", "application/json")->status == 200);
+    const std::string body = fmt::format(
+        R"({{"op":"create","collection":"purchase_orders","SupplierId":{},"Description":"Crane rental, Oracle-born",)"
+        R"("lines":[{{"LineType":"Goods","ItemDescription":"Crane","UOM":"Day","Quantity":4,"Price":1250.25,)"
+        R"("schedules":[{{"ShipToLocation":"Austin Yard","NeedByDate":"2026-10-01","distributions":[{{"POChargeAccount":"{}"}}]}}]}}]}})",
+        sup.supplier_id, combo);
+    const auto before = s.sims.clock().now_ms();
+    auto made = c.Post("/_sim/mutate", body, "application/json");
+    const auto after = s.sims.clock().now_ms();
+    REQUIRE(made);
+    INFO(made->body);
+    REQUIRE(made->status == 201);
+    auto po = parse(made->body);
+    const auto id = po["POHeaderId"].GetInt64();
+    CHECK(std::string(po["Status"].GetString()) == "OPEN");
+    CHECK(po["OrderNumber"].IsString());
+    CHECK(std::string(po["SupplierSite"].GetString()) == sup.site);
+
+    const std::string incremental = "/purchaseOrders?q=" + enc("LastUpdateDate>'" + watermark + "'")
+                                    + "&orderBy=LastUpdateDate:asc,POHeaderId:asc&expand="
+                                    + enc("lines,lines.schedules,lines.schedules.distributions");
+    auto fresh = parse(s.get(incremental)->body);
+    REQUIRE(fresh["count"].GetInt() == 1);
+    const auto& item = fresh["items"][0];
+    CHECK(item["POHeaderId"].GetInt64() == id);
+    std::int64_t stamped = 0;
+    REQUIRE(parse_timestamp(item["LastUpdateDate"].GetString(), stamped));
+    CHECK(stamped >= before);
+    CHECK(stamped <= after); // the virtual clock at the mutation
+    CHECK(item["Ordered"].GetDouble() == 5001.0);
+    CHECK(std::string(
+              item["lines"][0]["schedules"][0]["distributions"][0]["POChargeAccount"].GetString())
+          == combo);
+
+    const std::string seen = item["LastUpdateDate"].GetString();
+    REQUIRE(c.Post("/_sim/clock", R"({"advance_seconds":60})", "application/json")->status == 200);
+    auto up = c.Post(
+        "/_sim/mutate",
+        fmt::format(
+            R"({{"op":"update","collection":"purchase_orders","id":{},"Description":"Changed"}})",
+            id),
+        "application/json");
+    REQUIRE(up->status == 200);
+    auto again = parse(s.get("/purchaseOrders?q=" + enc("LastUpdateDate>'" + seen + "'"))->body);
+    REQUIRE(again["count"].GetInt() == 1);
+    CHECK(std::string(again["items"][0]["Description"].GetString()) == "Changed");
+
+    CHECK(
+        c.Post(
+             "/_sim/mutate",
+             fmt::format(
+                 R"({{"op":"create","collection":"purchase_orders","SupplierId":{},"lines":[{{"LineType":"Goods"}}]}})",
+                 sup.supplier_id),
+             "application/json")
+            ->status
+        == 400);
+    CHECK(c.Post("/_sim/mutate",
+                 R"({"op":"create","collection":"purchase_orders","Description":"no supplier"})",
+                 "application/json")
+              ->status
+          == 400);
+}
+
+TEST_CASE("oracle drop fault on POST draftPurchaseOrders: the draft exists, the answer is lost",
+          "[sim][oracle]")
+{
+    Sim s;
+    auto c = s.client();
+    const auto sup = active_supplier(s);
+    REQUIRE(c.Post("/_sim/faults", R"({"path":"draftPurchaseOrders$","method":"POST","drop":true})",
+                   "application/json")
+                ->status
+            == 201);
+    auto lost = post_v(s, "/draftPurchaseOrders",
+                       draft_body(sup, charge_account(s), "Procore PO 4500000999"));
+    CHECK((!lost || lost->body.empty()));
+    auto found =
+        parse(s.get("/draftPurchaseOrders?q=" + enc("Description LIKE '%4500000999%'"))->body);
+    CHECK(found["count"].GetInt() == 1);
+    // The fault was used once: a retry creates a second draft (the client must look up first).
+    CHECK(
+        s.post("/draftPurchaseOrders", draft_body(sup, charge_account(s), "Procore PO 4500000999"))
+            ->status
+        == 201);
 }

@@ -371,3 +371,70 @@ TEST_CASE("procore webhooks: a trigger in another scope than its hook never fire
     REQUIRE(f.sim->wait_idle(std::chrono::seconds(5)));
     CHECK(rx.count() == 0);
 }
+
+TEST_CASE("procore webhooks: work order contracts fire create and update, like purchase orders",
+          "[sim][procore][webhooks]")
+{
+    ProcoreFixture f;
+    Receiver rx;
+    auto resources = f.get("/rest/v1.0/webhooks/resources")->body;
+    CHECK(resources.find("\"Work Order Contracts\"") != std::string::npos);
+    CHECK(resources.find("\"Purchase Order Contracts\"") != std::string::npos);
+    auto hook = make_hook(f, rx.url(), "Work Order Contracts", "create");
+    for (const auto& [resource, event] : {std::pair{"Work Order Contracts", "update"},
+                                          std::pair{"Purchase Order Contracts", "update"}}) {
+        auto t = f.post(
+            fmt::format("/rest/v1.0/webhooks/hooks/{}/triggers", hook),
+            fmt::format(
+                R"({{"company_id":{},"api_version":"v2","trigger":{{"resource_name":"{}","event_type":"{}"}}}})",
+                f.company(), resource, event));
+        REQUIRE(t);
+        REQUIRE(t->status == 201);
+    }
+    const auto p = f.project();
+    auto vendor =
+        parse_json(f.get("/rest/v1.0/vendors?company_id=" + f.company())->body)[0]["id"].GetInt64();
+    auto created = f.post(
+        "/rest/v1.0/work_order_contracts",
+        fmt::format(
+            R"({{"project_id":{},"work_order_contract":{{"title":"Framing","vendor_id":{},"status":"Draft"}}}})",
+            p, vendor));
+    REQUIRE(created);
+    REQUIRE(created->status == 201);
+    const auto wo = parse_json(created->body)["id"].GetInt64();
+    REQUIRE(f.patch(fmt::format("/rest/v1.0/work_order_contracts/{}/line_items/sync?project_id={}",
+                                wo, p),
+                    R"({"updates":[{"description":"Studs","amount":"10"}]})")
+                ->status
+            == 200);
+    REQUIRE(
+        f.cli
+            ->Post(
+                "/_sim/mutate",
+                fmt::format(
+                    R"({{"op":"update","collection":"work_order_contracts","id":{},"fields":{{"title":"Framing II"}}}})",
+                    wo),
+                "application/json")
+            ->status
+        == 200);
+    auto po = parse_json(f.get(fmt::format("/rest/v1.0/purchase_order_contracts?project_id={}", p))
+                             ->body)[0]["id"]
+                  .GetInt64();
+    REQUIRE(f.patch(fmt::format("/rest/v1.0/purchase_order_contracts/{}?project_id={}", po, p),
+                    R"({"origin_code":"104020"})")
+                ->status
+            == 200);
+    REQUIRE(f.sim->wait_idle(std::chrono::seconds(10)));
+    REQUIRE(rx.count() == 4);
+    std::vector<std::string> seen;
+    for (const auto& body : rx.bodies) {
+        auto ev = parse_json(body);
+        CHECK(ev["project_id"].GetInt64() == p);
+        seen.push_back(fmt::format("{} {} {}", ev["resource_name"].GetString(),
+                                   ev["event_type"].GetString(), ev["resource_id"].GetInt64()));
+    }
+    CHECK(seen[0] == fmt::format("Work Order Contracts create {}", wo));
+    CHECK(seen[1] == fmt::format("Work Order Contracts update {}", wo));
+    CHECK(seen[2] == fmt::format("Work Order Contracts update {}", wo));
+    CHECK(seen[3] == fmt::format("Purchase Order Contracts update {}", po));
+}
