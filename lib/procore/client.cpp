@@ -1,6 +1,8 @@
 #include "procore/client.hpp"
 
+#include "core/json.hpp"
 #include "procore/mapping.hpp"
+#include "procore/vendors.hpp"
 
 #include <charconv>
 #include <utility>
@@ -64,6 +66,35 @@ std::expected<std::int64_t, http::Error> Client::count_projects()
             return count;
         }
     }
+}
+
+std::expected<std::vector<std::int64_t>, http::Error> Client::project_ids()
+{
+    std::vector<std::int64_t> ids;
+    auto listed = list_pages(
+        http_, base_url_ + "/rest/v1.0/projects?company_id=" + std::to_string(company_id_),
+        "/rest/v1.0/projects", 1000, [&](const std::string& body) -> std::expected<PageCount, std::string> {
+            auto doc = json::parse(body);
+            if (!doc || !doc->IsArray()) {
+                return std::unexpected("expected a JSON array of projects");
+            }
+            PageCount page;
+            for (const auto& p : doc->GetArray()) {
+                const auto id = json::get_id(p, "id");
+                if (!id) {
+                    return std::unexpected("a project without an integer id");
+                }
+                if (page.count++ == 0) {
+                    page.first_id = *id;
+                }
+                ids.push_back(*id);
+            }
+            return page;
+        });
+    if (!listed) {
+        return std::unexpected(listed.error());
+    }
+    return ids;
 }
 
 } // namespace mlc::procore

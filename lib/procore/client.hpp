@@ -27,6 +27,8 @@ public:
     // Number of projects this app may see in the company: one call with per_page=1,
     // reading the Total header (paging through when a server omits it).
     std::expected<std::int64_t, http::Error> count_projects();
+    // The ids of the company's (active) projects, listed 1000 a page.
+    std::expected<std::vector<std::int64_t>, http::Error> project_ids();
 
     std::int64_t company_id() const { return company_id_; }
     http::Client& http() { return http_; }

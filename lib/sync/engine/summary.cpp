@@ -74,6 +74,7 @@ void write_json(json::Writer& w, const FlowSummary& f)
     w.field("lost", f.lost);
     w.field("superseded", f.superseded);
     w.field("still_failing", f.still_failing);
+    w.field("held", f.held);
     w.end_object();
     w.field("drift", f.drift);
     w.field("write_calls", f.write_calls);
@@ -121,6 +122,9 @@ std::string to_text(const FlowSummary& f, bool dry_run)
             f.retired > 0 || f.flow == "cost_codes" ? fmt::format("{} retired, ", f.retired) : "",
             f.failed, f.write_calls, f.write_calls == 1 ? "" : "s",
             f.watermark_after.empty() ? "(none)" : f.watermark_after);
+    }
+    if (f.held > 0) {
+        out += fmt::format("  held: {} (changed after post: not sent; see status)\n", f.held);
     }
     if (f.resolved + f.lost + f.superseded + f.still_failing + f.drift > 0) {
         out += fmt::format("  postings: {} resolved by lookup, {} lost and sent again, {} never "

@@ -47,6 +47,7 @@ struct FlowSummary {
     std::int64_t superseded = 0;    // postings recorded but never sent (an interrupted pass)
     std::int64_t still_failing = 0; // records whose unchanged content failed before: not resent
     std::int64_t drift = 0;         // hand edits on the target found (and to be restored)
+    std::int64_t held = 0;          // records held for a person (changed after post): not sent
     std::string watermark_before;   // "time|key", empty when none
     std::string watermark_after;
     std::map<std::string, std::vector<PlanRow>> samples; // first rows per action

@@ -1,5 +1,6 @@
 #include "sync/passes/flow_table.hpp"
 
+#include "sync/flows/commitments/commitments.hpp"
 #include "sync/flows/cost_codes/cost_codes.hpp"
 #include "sync/flows/suppliers/suppliers.hpp"
 
@@ -12,6 +13,9 @@ std::span<const FlowEntry> flow_table()
     static const std::vector<FlowEntry> table{
         {&engine::flow::vendors, flows::sync_vendors},
         {&engine::flow::cost_codes, flows::sync_cost_codes},
+        {&engine::flow::commitments,
+         [](engine::Context& ctx, const engine::PassOptions& options,
+            const engine::FlowScope& scope) { return flows::sync_commitments(ctx, options, scope); }},
     };
     return table;
 }

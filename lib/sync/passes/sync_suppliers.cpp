@@ -14,7 +14,7 @@ namespace mlc::passes {
 ExitCode exit_code_of(const std::vector<engine::FlowSummary>& flows)
 {
     for (const auto& f : flows) {
-        if (f.failed > 0) {
+        if (f.failed > 0 || f.held > 0) {
             return ExitCode::partial;
         }
     }

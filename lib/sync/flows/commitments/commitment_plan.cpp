@@ -124,7 +124,7 @@ void describe(const procore::Commitment& c, CommitmentPlan& plan)
                                money(l.unit_cost).value_or(Decimal{}).str(),
                                money(l.amount).value_or(Decimal{}).fixed(2));
     }
-    plan.fingerprint = auth::fingerprint(fields);
+    plan.fingerprint = fingerprint(fields);
     plan.summary = std::move(summary);
 }
 

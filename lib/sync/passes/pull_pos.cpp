@@ -1,0 +1,31 @@
+#include "sync/passes/pull_pos.hpp"
+
+#include "sync/engine/connections.hpp"
+#include "sync/engine/names.hpp"
+#include "sync/engine/pass.hpp"
+#include "sync/flows/commitments/commitments.hpp"
+
+namespace mlc::passes {
+
+PassResult run_pull_pos(const Config& config, engine::Connections& connections, Clock& clock,
+                        const PullPosOptions& options)
+{
+    engine::PassRun run(config, engine::command::pull_pos, options.pass.dry_run, clock);
+    return run.guard([&] {
+        engine::Context ctx{config, connections, clock, run};
+        PassResult result;
+        result.command = std::string(engine::command::pull_pos);
+        result.dry_run = options.pass.dry_run;
+        result.run_id = run.run_id();
+        result.interrupted_runs = run.interrupted_runs();
+        const engine::FlowScope scope;
+        result.flows.push_back(flows::sync_commitments(ctx, options.pass, scope,
+                                                       flows::CommitmentScope{options.projects}));
+        result.api_calls = connections.calls().snapshot();
+        result.exit_code = exit_code_of(result.flows);
+        run.finish(result.exit_code, to_json(result));
+        return result;
+    });
+}
+
+} // namespace mlc::passes
