@@ -8,9 +8,9 @@ namespace {
 
 constexpr int k_max_scale = 18;
 
-__int128 pow10(int n)
+DecimalUnits pow10(int n)
 {
-    __int128 p = 1;
+    DecimalUnits p = 1;
     for (int i = 0; i < n; ++i) {
         p *= 10;
     }
@@ -27,7 +27,7 @@ std::optional<Decimal> Decimal::parse(std::string_view text)
         negative = text[i] == '-';
         ++i;
     }
-    __int128 units = 0;
+    DecimalUnits units = 0;
     int scale = 0;
     int digits = 0;
     bool point = false;
@@ -70,9 +70,9 @@ Decimal Decimal::rounded(int places) const
     if (places >= scale_) {
         return *this;
     }
-    const __int128 div = pow10(scale_ - places);
-    __int128 q = units_ / div;
-    const __int128 r = units_ % div;
+    const DecimalUnits div = pow10(scale_ - places);
+    DecimalUnits q = units_ / div;
+    const DecimalUnits r = units_ % div;
     if (r * 2 >= div) {
         ++q;
     } else if (r * 2 <= -div) {
@@ -102,15 +102,15 @@ Decimal operator*(const Decimal& a, const Decimal& b)
 std::strong_ordering operator<=>(const Decimal& a, const Decimal& b)
 {
     const int s = std::max(a.scale_, b.scale_);
-    const __int128 x = Decimal::rescaled(a, s).units_;
-    const __int128 y = Decimal::rescaled(b, s).units_;
+    const DecimalUnits x = Decimal::rescaled(a, s).units_;
+    const DecimalUnits y = Decimal::rescaled(b, s).units_;
     return x < y ? std::strong_ordering::less
                  : (x > y ? std::strong_ordering::greater : std::strong_ordering::equal);
 }
 
 namespace {
 
-std::string digits_of(__int128 v)
+std::string digits_of(DecimalUnits v)
 {
     if (v == 0) {
         return "0";
@@ -124,7 +124,7 @@ std::string digits_of(__int128 v)
     return s;
 }
 
-std::string render(__int128 units, int scale, bool trim)
+std::string render(DecimalUnits units, int scale, bool trim)
 {
     const bool negative = units < 0;
     std::string digits = digits_of(negative ? -units : units);
@@ -138,9 +138,8 @@ std::string render(__int128 units, int scale, bool trim)
             frac.pop_back();
         }
     }
-    std::string out = negative && (whole != "0" || frac.find_first_not_of('0') != std::string::npos)
-                          ? "-"
-                          : "";
+    std::string out =
+        negative && (whole != "0" || frac.find_first_not_of('0') != std::string::npos) ? "-" : "";
     out += whole;
     if (!frac.empty()) {
         out += '.';
@@ -151,7 +150,10 @@ std::string render(__int128 units, int scale, bool trim)
 
 } // namespace
 
-std::string Decimal::str() const { return render(units_, scale_, true); }
+std::string Decimal::str() const
+{
+    return render(units_, scale_, true);
+}
 
 std::string Decimal::fixed(int places) const
 {

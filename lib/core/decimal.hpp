@@ -11,6 +11,9 @@
 
 namespace mlc {
 
+// The 128-bit integer GCC and Clang provide; __extension__ keeps -Wpedantic quiet about it.
+__extension__ typedef __int128 DecimalUnits;
+
 class Decimal {
 public:
     Decimal() = default;
@@ -42,10 +45,10 @@ public:
     }
 
 private:
-    Decimal(__int128 units, int scale) : units_(units), scale_(scale) {}
+    Decimal(DecimalUnits units, int scale) : units_(units), scale_(scale) {}
     static Decimal rescaled(const Decimal& d, int scale);
 
-    __int128 units_ = 0;
+    DecimalUnits units_ = 0;
     int scale_ = 0;
 };
 
