@@ -8,9 +8,9 @@ namespace {
 
 constexpr int k_max_scale = 18;
 
-Int128 pow10(int n)
+DecimalUnits pow10(int n)
 {
-    Int128 p = 1;
+    DecimalUnits p = 1;
     for (int i = 0; i < n; ++i) {
         p *= 10;
     }
@@ -27,7 +27,7 @@ std::optional<Decimal> Decimal::parse(std::string_view text)
         negative = text[i] == '-';
         ++i;
     }
-    Int128 units = 0;
+    DecimalUnits units = 0;
     int scale = 0;
     int digits = 0;
     bool point = false;
@@ -70,9 +70,9 @@ Decimal Decimal::rounded(int places) const
     if (places >= scale_) {
         return *this;
     }
-    const Int128 div = pow10(scale_ - places);
-    Int128 q = units_ / div;
-    const Int128 r = units_ % div;
+    const DecimalUnits div = pow10(scale_ - places);
+    DecimalUnits q = units_ / div;
+    const DecimalUnits r = units_ % div;
     if (r * 2 >= div) {
         ++q;
     } else if (r * 2 <= -div) {
@@ -102,15 +102,15 @@ Decimal operator*(const Decimal& a, const Decimal& b)
 std::strong_ordering operator<=>(const Decimal& a, const Decimal& b)
 {
     const int s = std::max(a.scale_, b.scale_);
-    const Int128 x = Decimal::rescaled(a, s).units_;
-    const Int128 y = Decimal::rescaled(b, s).units_;
+    const DecimalUnits x = Decimal::rescaled(a, s).units_;
+    const DecimalUnits y = Decimal::rescaled(b, s).units_;
     return x < y ? std::strong_ordering::less
                  : (x > y ? std::strong_ordering::greater : std::strong_ordering::equal);
 }
 
 namespace {
 
-std::string digits_of(Int128 v)
+std::string digits_of(DecimalUnits v)
 {
     if (v == 0) {
         return "0";
@@ -124,7 +124,7 @@ std::string digits_of(Int128 v)
     return s;
 }
 
-std::string render(Int128 units, int scale, bool trim)
+std::string render(DecimalUnits units, int scale, bool trim)
 {
     const bool negative = units < 0;
     std::string digits = digits_of(negative ? -units : units);

@@ -11,8 +11,8 @@
 
 namespace mlc {
 
-// GCC and Clang's 128-bit integer; __extension__ keeps -Wpedantic quiet about it.
-__extension__ using Int128 = __int128;
+// The 128-bit integer GCC and Clang provide; __extension__ keeps -Wpedantic quiet about it.
+__extension__ typedef __int128 DecimalUnits;
 
 class Decimal {
 public:
@@ -45,10 +45,10 @@ public:
     }
 
 private:
-    Decimal(Int128 units, int scale) : units_(units), scale_(scale) {}
+    Decimal(DecimalUnits units, int scale) : units_(units), scale_(scale) {}
     static Decimal rescaled(const Decimal& d, int scale);
 
-    Int128 units_ = 0;
+    DecimalUnits units_ = 0;
     int scale_ = 0;
 };
 

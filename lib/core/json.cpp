@@ -1,9 +1,12 @@
 #include "core/json.hpp"
 
+#include "core/decimal.hpp"
+
 #include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <array>
 #include <charconv>
 #include <cstring>
 
@@ -62,6 +65,16 @@ std::expected<rapidjson::Document, ParseError> parse_in_place(std::string_view t
     std::memcpy(buffer, text.data(), text.size());
     buffer[text.size()] = '\0';
     doc.ParseInsitu<rapidjson::kParseFullPrecisionFlag>(buffer);
+    return checked(std::move(doc), text);
+}
+
+std::expected<rapidjson::Document, ParseError> parse_numbers_as_text(std::string_view text)
+{
+    rapidjson::Document doc;
+    // kParseNumbersAsStringsFlag: the handler is given each number's text (RawNumber), which
+    // the document keeps as a string value.
+    doc.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseNumbersAsStringsFlag>(
+        text.data(), text.size());
     return checked(std::move(doc), text);
 }
 
@@ -136,6 +149,112 @@ std::optional<std::int64_t> get_id(const rapidjson::Value& obj, const char* key)
         if (ec == std::errc{} && ptr == last && first != last) {
             return out;
         }
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+bool all_digits(std::string_view s)
+{
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// "1.5E3" -> "1500", "-2.5e-3" -> "-0.0025": a JSON number's exponent form as plain decimal
+// text, by moving the point (exact, no arithmetic). nullopt when `text` is not of that form or
+// the exponent is beyond any amount or quantity (the text would be absurdly long).
+std::optional<std::string> expand_exponent(std::string_view text)
+{
+    const auto e = text.find_first_of("eE");
+    if (e == std::string_view::npos) {
+        return std::nullopt;
+    }
+    std::string_view mantissa = text.substr(0, e);
+    std::string_view exponent = text.substr(e + 1);
+    std::string sign;
+    if (!mantissa.empty() && (mantissa.front() == '-' || mantissa.front() == '+')) {
+        if (mantissa.front() == '-') {
+            sign = "-";
+        }
+        mantissa.remove_prefix(1);
+    }
+    const auto point = mantissa.find('.');
+    const std::string_view whole = mantissa.substr(0, point);
+    const std::string_view frac =
+        point == std::string_view::npos ? std::string_view{} : mantissa.substr(point + 1);
+    if (!all_digits(whole) || (point != std::string_view::npos && !all_digits(frac))) {
+        return std::nullopt;
+    }
+    bool negative_exp = false;
+    if (!exponent.empty() && (exponent.front() == '-' || exponent.front() == '+')) {
+        negative_exp = exponent.front() == '-';
+        exponent.remove_prefix(1);
+    }
+    int exp = 0;
+    const auto [ptr, ec] = std::from_chars(exponent.data(), exponent.data() + exponent.size(), exp);
+    if (!all_digits(exponent) || ec != std::errc{} || ptr != exponent.data() + exponent.size()
+        || exp > 40) {
+        return std::nullopt;
+    }
+    const std::string digits = std::string(whole) + std::string(frac);
+    // Where the point goes, counted in digits from the left.
+    const long at = static_cast<long>(whole.size()) + (negative_exp ? -exp : exp);
+    std::string int_part;
+    std::string frac_part;
+    if (at <= 0) {
+        int_part = "0";
+        frac_part = std::string(static_cast<std::size_t>(-at), '0') + digits;
+    } else if (static_cast<std::size_t>(at) >= digits.size()) {
+        int_part = digits + std::string(static_cast<std::size_t>(at) - digits.size(), '0');
+    } else {
+        int_part = digits.substr(0, static_cast<std::size_t>(at));
+        frac_part = digits.substr(static_cast<std::size_t>(at));
+    }
+    const auto first = int_part.find_first_not_of('0');
+    int_part = first == std::string::npos ? "0" : int_part.substr(first);
+    return sign + int_part + (frac_part.empty() ? "" : "." + frac_part);
+}
+
+std::optional<std::string> decimal_text(std::string_view text)
+{
+    if (Decimal::parse(text)) {
+        return std::string(text);
+    }
+    auto expanded = expand_exponent(text);
+    if (expanded && Decimal::parse(*expanded)) {
+        return expanded;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<std::string> get_decimal_text(const rapidjson::Value& obj, const char* key)
+{
+    const auto* v = find(obj, key);
+    if (v == nullptr) {
+        return std::nullopt;
+    }
+    if (v->IsString()) {
+        return decimal_text(std::string_view(v->GetString(), v->GetStringLength()));
+    }
+    if (v->IsInt64()) {
+        return std::to_string(v->GetInt64());
+    }
+    if (v->IsUint64()) {
+        return std::to_string(v->GetUint64());
+    }
+    if (v->IsDouble()) {
+        // Shortest text that reads back as the same double, in plain notation: the sender's
+        // digits whenever it sent at most 15 significant ones.
+        std::array<char, 400> buffer{};
+        const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(),
+                                             v->GetDouble(), std::chars_format::fixed);
+        if (ec != std::errc{}) {
+            return std::nullopt;
+        }
+        return decimal_text(
+            std::string_view(buffer.data(), static_cast<std::size_t>(end - buffer.data())));
     }
     return std::nullopt;
 }

@@ -37,6 +37,13 @@ std::expected<rapidjson::Document, ParseError> parse(std::string_view text);
 // out as std::string (get_string).
 std::expected<rapidjson::Document, ParseError> parse_in_place(std::string_view text);
 
+// The same parse for bodies that carry money and quantities as JSON numbers (Oracle's
+// Ordered, Quantity, Price): every number is kept as the text it was sent as, in a string
+// value, so 0.1 stays "0.1" instead of passing through a double. Read such numbers with
+// get_decimal_text, ids with get_id (it takes digit strings); get_int, get_int64 and
+// get_double see no numbers in such a document, and get_string reads a number's text.
+std::expected<rapidjson::Document, ParseError> parse_numbers_as_text(std::string_view text);
+
 // Typed member getters: nullopt when the member is absent or has another type.
 std::optional<std::string> get_string(const rapidjson::Value& obj, const char* key);
 std::optional<std::int64_t> get_int64(const rapidjson::Value& obj, const char* key);
@@ -45,6 +52,13 @@ std::optional<double> get_double(const rapidjson::Value& obj, const char* key);
 std::optional<bool> get_bool(const rapidjson::Value& obj, const char* key);
 // An id that a system may send either as a JSON integer or as a string of digits.
 std::optional<std::int64_t> get_id(const rapidjson::Value& obj, const char* key);
+// The decimal text of a member sent as a number or as a string ("1234.56", "-0.25", "250.0"),
+// as written, for Decimal::parse; an exponent form ("1.5E3", which a number may take) is
+// rewritten exactly as plain decimal text ("1500"). nullopt when the member is absent, null,
+// of another type, or not a decimal number. A number that parse() read as a double is given
+// in its shortest exact round-trip form: parse with parse_numbers_as_text when the sender's
+// text matters.
+std::optional<std::string> get_decimal_text(const rapidjson::Value& obj, const char* key);
 // The member itself, or nullptr when absent (or `obj` is not an object).
 const rapidjson::Value* find(const rapidjson::Value& obj, const char* key);
 

@@ -72,7 +72,8 @@ const CollectionSpec& account_collection()
     static const CollectionSpec spec{.resource = "accountCombinationsLOV",
                                      .path_template = "/accountCombinationsLOV",
                                      .key_attribute = "_CODE_COMBINATION_ID",
-                                     .fields = {}};
+                                     .fields = {},
+                                     .expand = {}};
     return spec;
 }
 

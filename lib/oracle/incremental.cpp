@@ -40,6 +40,7 @@ std::expected<ReadStats, http::Error> read_collection(Client& client, const Coll
     query.q = q;
     query.order_by = "LastUpdateDate:asc," + spec.key_attribute + ":asc";
     query.fields = spec.fields;
+    query.expand = spec.expand;
     query.limit = page_size;
     query.only_data = true;
 

@@ -40,6 +40,9 @@ struct CollectionSpec {
     std::string path_template; // "/suppliers", the call counter's name
     std::string key_attribute; // "SupplierId": the tie-breaker after LastUpdateDate
     std::string fields;        // projection; empty = every attribute
+    // Children to expand ("lines,lines.schedules"); Oracle ignores expand when fields is set,
+    // so a spec has one or the other.
+    std::string expand;
 };
 
 // Parses one page body and hands its records on. Returns the page's paging attributes, or why

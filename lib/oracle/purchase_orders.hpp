@@ -21,10 +21,11 @@
 namespace mlc::oracle {
 
 struct PoDistribution {
-    int number = 1;             // DistributionNumber
-    std::string charge_account; // POChargeAccount: the concatenated segments ("101-2100-5110-000-000")
-    std::string quantity;       // QuantityOrdered (goods), decimal text; may be empty
-    std::string amount;         // Amount (services), decimal text; may be empty
+    int number = 1; // DistributionNumber
+    // POChargeAccount: the concatenated segments ("101-2100-5110-000-000").
+    std::string charge_account;
+    std::string quantity; // QuantityOrdered (goods), decimal text; may be empty
+    std::string amount;   // Amount (services), decimal text; may be empty
 };
 
 struct PoSchedule {
@@ -37,15 +38,15 @@ struct PoSchedule {
 };
 
 struct PoLine {
-    int number = 1;           // LineNumber
-    std::string line_type;    // LineType: "Goods" (quantity x price) or "Fixed Price Services"
+    int number = 1;            // LineNumber
+    std::string line_type;     // LineType: "Goods" (quantity x price) or "Fixed Price Services"
     bool amount_based = false; // how this line is written: Amount instead of Quantity/UOM/Price
-    std::string description;  // ItemDescription
-    std::string category;     // CategoryName (may be empty: then not sent)
-    std::string uom;          // UOM (goods)
-    std::string quantity;     // Quantity (goods), decimal text
-    std::string price;        // Price (goods), decimal text
-    std::string amount;       // Amount: services lines; on read, the line total when sent
+    std::string description;   // ItemDescription
+    std::string category;      // CategoryName (may be empty: then not sent)
+    std::string uom;           // UOM (goods)
+    std::string quantity;      // Quantity (goods), decimal text
+    std::string price;         // Price (goods), decimal text
+    std::string amount;        // Amount: services lines; on read, the line total when sent
     std::vector<PoSchedule> schedules;
 };
 
@@ -81,21 +82,21 @@ std::string po_reference_tag(const std::string& reference);
 
 // A PO as read back (a draft or a submitted one).
 struct PurchaseOrder {
-    std::int64_t id = 0;           // POHeaderId
-    std::string number;            // OrderNumber
-    std::string status;            // Status / StatusCode (INCOMPLETE, PENDING APPROVAL, OPEN …)
-    std::int64_t supplier_id = 0;  // SupplierId
-    std::string supplier;          // Supplier
-    std::string supplier_site;     // SupplierSite
-    std::string procurement_bu;    // ProcurementBU
-    std::string currency;          // CurrencyCode
-    std::string description;       // Description
-    std::string ordered;           // Ordered (total), decimal text; may be empty
-    std::string creation_date;     // CreationDate
-    std::string last_update_date;  // LastUpdateDate
-    std::string self_href;         // links[rel=self].href when present (the item URL to act on)
-    bool draft = false;            // read from draftPurchaseOrders
-    std::vector<PoLine> lines;     // with schedules and distributions when expanded
+    std::int64_t id = 0;          // POHeaderId
+    std::string number;           // OrderNumber
+    std::string status;           // Status / StatusCode (INCOMPLETE, PENDING APPROVAL, OPEN …)
+    std::int64_t supplier_id = 0; // SupplierId
+    std::string supplier;         // Supplier
+    std::string supplier_site;    // SupplierSite
+    std::string procurement_bu;   // ProcurementBU
+    std::string currency;         // CurrencyCode
+    std::string description;      // Description
+    std::string ordered;          // Ordered (total), decimal text; may be empty
+    std::string creation_date;    // CreationDate
+    std::string last_update_date; // LastUpdateDate
+    std::string self_href;        // links[rel=self].href when present (the item URL to act on)
+    bool draft = false;           // read from draftPurchaseOrders
+    std::vector<PoLine> lines;    // with schedules and distributions when expanded
 };
 
 struct PurchaseOrderPage {

@@ -145,7 +145,8 @@ const CollectionSpec& supplier_collection()
     static const CollectionSpec spec{.resource = "suppliers",
                                      .path_template = "/suppliers",
                                      .key_attribute = "SupplierId",
-                                     .fields = supplier_fields()};
+                                     .fields = supplier_fields(),
+                                     .expand = {}};
     return spec;
 }
 

@@ -48,17 +48,17 @@ struct Commitment {
     std::int64_t project_id = 0;
     std::string number;
     std::string title;
-    std::string status; // "Approved", "Draft" …
-    std::int64_t vendor_id = 0;   // vendor.id (or vendor_id); 0 when none
+    std::string status;         // "Approved", "Draft" …
+    std::int64_t vendor_id = 0; // vendor.id (or vendor_id); 0 when none
     std::string vendor_name;
     std::string vendor_origin_id; // vendor.origin_id when present
     std::string origin_id;        // our POHeaderId once written back (or another integration's)
     std::string origin_code;
-    std::string grand_total; // decimal text
-    std::string contract_date;  // YYYY-MM-DD or empty
-    std::string delivery_date;  // YYYY-MM-DD or empty
+    std::string grand_total;   // decimal text
+    std::string contract_date; // YYYY-MM-DD or empty
+    std::string delivery_date; // YYYY-MM-DD or empty
     std::string updated_at;
-    bool deleted = false;       // deleted_at set
+    bool deleted = false;              // deleted_at set
     std::vector<CommitmentLine> lines; // filled by get(), empty in lists
 };
 
@@ -115,11 +115,9 @@ public:
 
     // The project's commitments of `type` updated in [since, until] (ISO-8601; filters[updated_at]
     // as a range, since Procore refuses a single value), page by page, compact (no lines).
-    std::expected<std::int64_t, http::Error> list_updated(CommitmentType type,
-                                                          std::int64_t project_id,
-                                                          const std::string& since,
-                                                          const std::string& until,
-                                                          const CommitmentSink& sink);
+    std::expected<std::int64_t, http::Error>
+    list_updated(CommitmentType type, std::int64_t project_id, const std::string& since,
+                 const std::string& until, const CommitmentSink& sink);
     // GET …/{id}?project_id= with its line items (GET …/{id}/line_items when the item has
     // none inline); nullopt when Procore has no such commitment (404, or deleted).
     std::expected<std::optional<Commitment>, http::Error>
@@ -143,7 +141,8 @@ public:
     find_by_origin_ids(CommitmentType type, std::int64_t project_id,
                        const std::vector<std::string>& origin_ids);
     // Every cost code of the project.
-    std::expected<std::vector<ProjectCostCode>, http::Error> project_cost_codes(std::int64_t project_id);
+    std::expected<std::vector<ProjectCostCode>, http::Error>
+    project_cost_codes(std::int64_t project_id);
 
     std::int64_t company_id() const { return company_id_; }
 

@@ -77,3 +77,48 @@ TEST_CASE("json reports where the text stops being JSON, the same from both pars
         CHECK_FALSE(parse("[1] x"));
     }
 }
+
+TEST_CASE("json::parse_numbers_as_text keeps every number as the text it was sent as",
+          "[core][json]")
+{
+    const auto doc = mlc::json::parse_numbers_as_text(
+        R"({"a":1234.56,"b":0.1,"c":"250.0","d":300000047507499,"e":-0.25,"f":1.5E3,"g":2.5e-3,
+            "h":null,"i":true,"j":"12,5","k":"1e3","l":123456789012345678901234.5,"m":{"n":1},
+            "o":"+.5","p":1E50})");
+    REQUIRE(doc.has_value());
+    using mlc::json::get_decimal_text;
+    CHECK(get_decimal_text(*doc, "a") == "1234.56");
+    CHECK(get_decimal_text(*doc, "b") == "0.1");
+    CHECK(get_decimal_text(*doc, "c") == "250.0"); // a string holding a decimal
+    CHECK(get_decimal_text(*doc, "d") == "300000047507499");
+    CHECK(get_decimal_text(*doc, "e") == "-0.25");
+    CHECK(get_decimal_text(*doc, "f") == "1500"); // exponent rewritten exactly
+    CHECK(get_decimal_text(*doc, "g") == "0.0025");
+    CHECK(get_decimal_text(*doc, "k") == "1000"); // the same for a string in number form
+    CHECK(get_decimal_text(*doc, "l") == "123456789012345678901234.5"); // beyond a double
+    CHECK(get_decimal_text(*doc, "o") == "+.5"); // a decimal as written; Decimal::parse reads it
+    CHECK_FALSE(get_decimal_text(*doc, "h").has_value());
+    CHECK_FALSE(get_decimal_text(*doc, "i").has_value());
+    CHECK_FALSE(get_decimal_text(*doc, "j").has_value());
+    CHECK_FALSE(get_decimal_text(*doc, "m").has_value());
+    CHECK_FALSE(get_decimal_text(*doc, "p").has_value()); // an absurd exponent
+    CHECK_FALSE(get_decimal_text(*doc, "missing").has_value());
+    // Ids stay readable: get_id takes the digit string.
+    CHECK(mlc::json::get_id(*doc, "d") == 300000047507499);
+    CHECK(mlc::json::get_id((*doc)["m"], "n") == 1);
+    // Errors are reported as from parse().
+    const auto bad = mlc::json::parse_numbers_as_text("{\"a\":1.}");
+    REQUIRE_FALSE(bad.has_value());
+    CHECK(bad.error().offset == 7);
+}
+
+TEST_CASE("json::get_decimal_text on a document parsed with doubles", "[core][json]")
+{
+    const auto doc = mlc::json::parse(R"({"a":0.1,"b":1234.56,"c":42,"d":-7,"e":"9.99"})");
+    REQUIRE(doc.has_value());
+    CHECK(mlc::json::get_decimal_text(*doc, "a") == "0.1"); // shortest round-trip text
+    CHECK(mlc::json::get_decimal_text(*doc, "b") == "1234.56");
+    CHECK(mlc::json::get_decimal_text(*doc, "c") == "42");
+    CHECK(mlc::json::get_decimal_text(*doc, "d") == "-7");
+    CHECK(mlc::json::get_decimal_text(*doc, "e") == "9.99");
+}
