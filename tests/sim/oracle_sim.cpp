@@ -908,7 +908,9 @@ void OracleSim::State::define_resources()
         str_attr("BuyerEmail", &PurchaseOrder::buyer_email, true),
         {"Currency", Kind::Str,
          [](const PurchaseOrder& p) {
-             return v_str(p.currency_code == "USD" ? "US Dollar" : p.currency_code);
+             // Both arms as views: a std::string arm would make a temporary the view outlives.
+             return v_str(p.currency_code == "USD" ? std::string_view("US Dollar")
+                                                   : std::string_view(p.currency_code));
          }},
         str_attr("CurrencyCode", &PurchaseOrder::currency_code, true),
         str_attr("Status", &PurchaseOrder::status, true),
