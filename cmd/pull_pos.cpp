@@ -31,8 +31,7 @@ void set_pull_pos_command(CLI::App& app, Context& ctx)
                                "Sweep every project's commitments, ignoring the watermarks");
     sub->add_option("--since", pass.since, "Sweep commitments updated since this ISO-8601 time")
         ->excludes(full);
-    sub->add_option("--project", opts->pull.projects,
-                    "Only this Procore project (repeatable)");
+    sub->add_option("--project", opts->pull.projects, "Only this Procore project (repeatable)");
     sub->callback([&ctx, opts] {
         const Config config = ctx.load_config();
         auto options = opts->pull;

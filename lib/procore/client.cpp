@@ -73,7 +73,8 @@ std::expected<std::vector<std::int64_t>, http::Error> Client::project_ids()
     std::vector<std::int64_t> ids;
     auto listed = list_pages(
         http_, base_url_ + "/rest/v1.0/projects?company_id=" + std::to_string(company_id_),
-        "/rest/v1.0/projects", 1000, [&](const std::string& body) -> std::expected<PageCount, std::string> {
+        "/rest/v1.0/projects", 1000,
+        [&](const std::string& body) -> std::expected<PageCount, std::string> {
             auto doc = json::parse(body);
             if (!doc || !doc->IsArray()) {
                 return std::unexpected("expected a JSON array of projects");

@@ -201,8 +201,9 @@ std::expected<void, LinkConflict> Links::upsert(const Link& link)
             throw StoreError(fmt::format("state {}: a {} link needs an Oracle or a Procore key",
                                          db_.path().string(), link.kind));
         }
-        auto st = db_.prepared("INSERT INTO links(kind, oracle_key, procore_key, fingerprint, "
-                               "origin, drift, updated_at, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        auto st =
+            db_.prepared("INSERT INTO links(kind, oracle_key, procore_key, fingerprint, "
+                         "origin, drift, updated_at, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         st->bind(1, link.kind);
         bind_optional(*st, 2, link.oracle_key);
         bind_optional(*st, 3, link.procore_key);

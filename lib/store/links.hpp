@@ -26,7 +26,7 @@ struct Link {
     // A short summary of the version last applied, for reporting what a later change differs
     // in; nullopt on write keeps the stored one.
     std::optional<std::string> summary;
-    std::string updated_at;           // filled on read; stamped on write
+    std::string updated_at; // filled on read; stamped on write
 };
 
 // An upsert that would give a record a second partner on the other side.

@@ -7,7 +7,7 @@ namespace mlc::engine {
 namespace {
 
 constexpr std::array<const FlowInfo*, 3> k_flows{&flow::vendors, &flow::cost_codes,
-                                                &flow::commitments};
+                                                 &flow::commitments};
 
 constexpr std::array<WebhookRoute, 6> k_routes{{
     {"Company Vendors", command::sync_suppliers, flow::vendors.name},

@@ -20,6 +20,11 @@ void write_rows(json::Writer& w, const std::vector<PlanRow>& rows)
         if (!r.target_key.empty()) {
             w.field("procore_key", r.target_key);
         }
+        // The same by role, for flows whose source is Procore (commitments, costs).
+        w.field("source_key", r.source_key);
+        if (!r.target_key.empty()) {
+            w.field("target_key", r.target_key);
+        }
         w.field("name", r.name);
         if (!r.message.empty()) {
             w.field("message", r.message);

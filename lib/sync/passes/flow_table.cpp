@@ -15,7 +15,9 @@ std::span<const FlowEntry> flow_table()
         {&engine::flow::cost_codes, flows::sync_cost_codes},
         {&engine::flow::commitments,
          [](engine::Context& ctx, const engine::PassOptions& options,
-            const engine::FlowScope& scope) { return flows::sync_commitments(ctx, options, scope); }},
+            const engine::FlowScope& scope) {
+             return flows::sync_commitments(ctx, options, scope);
+         }},
     };
     return table;
 }

@@ -53,9 +53,8 @@ std::string add_days(const std::string& date, int days)
     const int y = std::stoi(date.substr(0, 4));
     const unsigned m = static_cast<unsigned>(std::stoi(date.substr(5, 2)));
     const unsigned d = static_cast<unsigned>(std::stoi(date.substr(8, 2)));
-    const std::chrono::sys_days day =
-        std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month{m},
-                                    std::chrono::day{d}};
+    const std::chrono::sys_days day = std::chrono::year_month_day{
+        std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
     const std::chrono::year_month_day out{day + std::chrono::days{days}};
     return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(out.year()),
                        static_cast<unsigned>(out.month()), static_cast<unsigned>(out.day()));
@@ -95,8 +94,8 @@ std::optional<CommitmentRef> parse_commitment_key(const std::string& key)
 
 std::string commitment_reference(const procore::Commitment& c)
 {
-    return fmt::format("{}-{}",
-                       c.type == procore::CommitmentType::purchase_order ? "POC" : "WOC", c.id);
+    return fmt::format("{}-{}", c.type == procore::CommitmentType::purchase_order ? "POC" : "WOC",
+                       c.id);
 }
 
 void describe(const procore::Commitment& c, CommitmentPlan& plan)
@@ -155,13 +154,12 @@ CommitmentPlan plan_commitment(const procore::Commitment& c, const MappingConfig
                                    who, c.project_id, c.project_id),
                        config);
     }
-    for (const auto& [name, value] :
-         {std::pair{"procurement_bu", &project->procurement_bu},
-          std::pair{"requisitioning_bu", &project->requisitioning_bu},
-          std::pair{"ship_to_location", &project->ship_to_location},
-          std::pair{"buyer_email", &project->buyer_email},
-          std::pair{"currency", &project->currency},
-          std::pair{"cost_center", &project->cost_center}}) {
+    for (const auto& [name, value] : {std::pair{"procurement_bu", &project->procurement_bu},
+                                      std::pair{"requisitioning_bu", &project->requisitioning_bu},
+                                      std::pair{"ship_to_location", &project->ship_to_location},
+                                      std::pair{"buyer_email", &project->buyer_email},
+                                      std::pair{"currency", &project->currency},
+                                      std::pair{"cost_center", &project->cost_center}}) {
         if (value->empty()) {
             return failure(std::move(plan),
                            fmt::format("{}: mapping.projects has no {} for project {} (nor in "
@@ -310,8 +308,8 @@ CommitmentPlan plan_commitment(const procore::Commitment& c, const MappingConfig
         line.schedules.push_back(std::move(schedule));
         po.lines.push_back(std::move(line));
     }
-    if (const auto grand = money(c.grand_total); grand && !c.grand_total.empty()
-                                                 && grand->rounded(2) != total) {
+    if (const auto grand = money(c.grand_total);
+        grand && !c.grand_total.empty() && grand->rounded(2) != total) {
         return failure(std::move(plan),
                        fmt::format("{}: its line items sum to {} but its total is {}", who,
                                    total.fixed(2), grand->fixed(2)),

@@ -30,7 +30,7 @@ namespace {
 using engine::flow::commitments;
 using procore::CommitmentType;
 
-constexpr const char* k_follow_up = "follow_up"; // retry reason: submit or write-back owed
+constexpr const char* k_follow_up = "follow_up";        // retry reason: submit or write-back owed
 constexpr const char* k_oracle_link_kind = "oracle_po"; // commitments born in Oracle
 
 store::PostingFilter by_status(const std::string& kind, const std::string& status)
@@ -198,7 +198,8 @@ private:
         if (!parse_iso8601(last->cursor_time, t)) {
             return true;
         }
-        return ctx_.clock.now() - t >= std::chrono::seconds(ctx_.config.procore.sweep_every_seconds);
+        return ctx_.clock.now() - t
+               >= std::chrono::seconds(ctx_.config.procore.sweep_every_seconds);
     }
 
     std::string sweep_stream() const { return std::string(commitments.stream) + ".sweep"; }
@@ -222,8 +223,8 @@ private:
                 if (!type_enabled(t)) {
                     continue;
                 }
-                const std::string stream = fmt::format("{}:{}:{}", commitments.stream,
-                                                       procore::collection_of(t), project);
+                const std::string stream =
+                    fmt::format("{}:{}:{}", commitments.stream, procore::collection_of(t), project);
                 std::string since = "2000-01-01T00:00:00Z";
                 if (!options_.full && options_.since.empty()) {
                     if (const auto w = watermarks_.get(stream); w) {
@@ -299,8 +300,9 @@ private:
             return skip(key, name, "this commitment type is not sent");
         }
         if (const auto echo = links_.find_by_procore(k_oracle_link_kind, key); echo) {
-            return skip(key, name, "born in Oracle (PO " + echo->oracle_key.value_or("?")
-                                       + "): never sent back",
+            return skip(key, name,
+                        "born in Oracle (PO " + echo->oracle_key.value_or("?")
+                            + "): never sent back",
                         "echo");
         }
         if (!status_sent(c.status)) {
@@ -348,8 +350,8 @@ private:
         return why;
     }
 
-    std::string hold(const procore::Commitment& c, const std::string& name,
-                     const store::Link& link, const CommitmentPlan& plan)
+    std::string hold(const procore::Commitment& c, const std::string& name, const store::Link& link,
+                     const CommitmentPlan& plan)
     {
         const std::string key = commitment_key(c);
         const std::string diff = summary_diff(link.summary.value_or(""), plan.summary);
@@ -364,10 +366,9 @@ private:
             return why;
         }
         store::Transaction tx(ctx_.db());
-        auto p = outbox_.postings().record_pending(item_key(key, plan.fingerprint),
-                                                   commitments.link_kind.data(), "oracle", "",
-                                                   {key + " " + plan.fingerprint},
-                                                   ctx_.run.run_id());
+        auto p = outbox_.postings().record_pending(
+            item_key(key, plan.fingerprint), commitments.link_kind.data(), "oracle", "",
+            {key + " " + plan.fingerprint}, ctx_.run.run_id());
         if (p.status == store::posting_status::pending) {
             outbox_.postings().mark_held(p.id, why);
             audit(key, link.oracle_key, engine::action::held, why, link.fingerprint,
@@ -399,8 +400,8 @@ private:
             if (it == sites_.end()) {
                 auto got = oracle::PurchaseOrderApi(oracle_).supplier_sites(supplier_id);
                 if (!got) {
-                    engine::stop("oracle", "reading the sites of supplier "
-                                               + std::to_string(supplier_id),
+                    engine::stop("oracle",
+                                 "reading the sites of supplier " + std::to_string(supplier_id),
                                  got.error());
                 }
                 it = sites_.emplace(supplier_id, std::move(*got)).first;
@@ -419,8 +420,8 @@ private:
         if (codes == cost_codes_.end()) {
             auto got = procore_.project_cost_codes(project);
             if (!got) {
-                engine::stop("procore", "reading the cost codes of project "
-                                            + std::to_string(project),
+                engine::stop("procore",
+                             "reading the cost codes of project " + std::to_string(project),
                              got.error());
             }
             std::map<std::int64_t, procore::ProjectCostCode> byid;
@@ -432,15 +433,16 @@ private:
         CommitmentLookups::Account out;
         const auto it = codes->second.find(cost_code_id);
         if (it == codes->second.end()) {
-            out.error = fmt::format("cost code {} is not a cost code of project {}",
-                                    cost_code_id, project);
+            out.error =
+                fmt::format("cost code {} is not a cost code of project {}", cost_code_id, project);
             return out;
         }
         const auto& cc = it->second;
         out.code = cc.full_code;
         const auto& m = ctx_.config.mapping;
         // 1. Named in mapping.cost_codes.accounts (cost codes that did not come from Oracle).
-        if (const auto a = m.cost_code_accounts.find(cc.full_code); a != m.cost_code_accounts.end()) {
+        if (const auto a = m.cost_code_accounts.find(cc.full_code);
+            a != m.cost_code_accounts.end()) {
             std::string seg;
             for (const char ch : a->second) {
                 if (ch == m.chart.delimiter) {
@@ -601,8 +603,8 @@ private:
         case PostOutcome::refused:
         case PostOutcome::lost:
             ++sum_.failed;
-            sum_.failures.push_back({"failed", key, "", name,
-                                     r.error ? engine::describe(*r.error) : "refused"});
+            sum_.failures.push_back(
+                {"failed", key, "", name, r.error ? engine::describe(*r.error) : "refused"});
             break;
         case PostOutcome::unknown:
         case PostOutcome::not_sent:
@@ -749,9 +751,9 @@ private:
         }
         store::Transaction tx(ctx_.db());
         const std::string pkey = item_key(key, fingerprint.empty() ? "unread" : fingerprint);
-        auto p = outbox_.postings().record_pending(pkey, std::string(commitments.link_kind),
-                                                   "oracle", "",
-                                                   {key + " " + fingerprint}, ctx_.run.run_id());
+        auto p =
+            outbox_.postings().record_pending(pkey, std::string(commitments.link_kind), "oracle",
+                                              "", {key + " " + fingerprint}, ctx_.run.run_id());
         if (p.status == store::posting_status::pending
             || p.status == store::posting_status::failed) {
             outbox_.postings().mark_failed(p.id, error_class, message);
