@@ -985,8 +985,8 @@ TEST_CASE("oracle draft purchase orders: supplier active, site a purchasing site
     CHECK(r->body.find("attribute Supplier ") != std::string::npos);
 }
 
-TEST_CASE("oracle purchase orders: q on Description LIKE, SupplierId, OrderNumber, dates; expand "
-          "to distributions",
+TEST_CASE("oracle purchase orders: q on Description LIKE and other attributes, expand to "
+          "distributions",
           "[sim][oracle]")
 {
     Sim s;

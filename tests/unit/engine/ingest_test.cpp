@@ -101,7 +101,8 @@ TEST_CASE("owning_pass routes resources to the pass that consumes them", "[sync]
     CHECK(owning_pass("direct costs").empty()); // exact names only
     CHECK(mlc::engine::resources_of_pass("post-costs")
           == std::vector<std::string>{"Direct Costs", "Commitment Change Orders"});
-    CHECK(mlc::engine::consumed_resources().size() == 5);
+    CHECK(owning_pass("Work Order Contracts") == "pull-pos");
+    CHECK(mlc::engine::consumed_resources().size() == 6);
 }
 
 TEST_CASE("ingest inserts v2 and v4 events, keeps ids exact and moves files to done/",
