@@ -95,4 +95,42 @@ read_account_combinations_by_id(Client& client, const std::vector<std::int64_t>&
     return read_by_ids(client, account_collection(), ids, parsed_pages(parse_account_page, sink));
 }
 
+std::expected<std::optional<AccountCombination>, http::Error>
+find_account_by_segments(Client& client, const std::vector<std::string>& names,
+                         const std::vector<std::string>& values)
+{
+    std::string q;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const std::string name =
+            i < names.size() && !names[i].empty() ? names[i] : "Segment" + std::to_string(i + 1);
+        std::string value;
+        for (const char c : values[i]) {
+            value += c;
+            if (c == '\'') {
+                value += c; // '' is a quote inside a quoted literal
+            }
+        }
+        q += (q.empty() ? "" : " and ") + name + "='" + value + "'";
+    }
+    Query query;
+    query.q = q;
+    query.limit = 2;
+    auto got = client.get("accountCombinationsLOV", query, "/accountCombinationsLOV");
+    if (!got) {
+        return std::unexpected(got.error());
+    }
+    auto page = parse_account_page(got->body);
+    if (!page) {
+        return std::unexpected(http::shape_error(got->status, page.error()));
+    }
+    if (page->accounts.size() > 1) {
+        return std::unexpected(
+            http::shape_error(got->status, "several account combinations match " + q));
+    }
+    if (page->accounts.empty()) {
+        return std::optional<AccountCombination>{};
+    }
+    return std::optional<AccountCombination>{std::move(page->accounts.front())};
+}
+
 } // namespace mlc::oracle

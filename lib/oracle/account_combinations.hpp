@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,13 @@ std::expected<ReadStats, http::Error> read_account_combinations(Client& client,
 std::expected<ReadStats, http::Error>
 read_account_combinations_by_id(Client& client, const std::vector<std::int64_t>& ids,
                                 const AccountPageSink& sink);
+
+// The combination whose segments are exactly `values` (attribute names `names`, in order;
+// Segment1.. when empty): q=Segment1='101' and Segment2='2000' and …. nullopt when Oracle has
+// none; several (which a chart does not allow) is a shape error.
+std::expected<std::optional<AccountCombination>, http::Error>
+find_account_by_segments(Client& client, const std::vector<std::string>& names,
+                         const std::vector<std::string>& values);
 
 // The q expression: incremental_query(cursor, "_CODE_COMBINATION_ID").
 std::string account_query(const IncrementalCursor& cursor);

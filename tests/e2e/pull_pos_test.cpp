@@ -507,3 +507,101 @@ TEST_CASE("pull-pos: SIGKILL at each outbox crash point, then a rerun: exactly o
         }
     }
 }
+
+TEST_CASE("pull-pos: an Oracle-born PO becomes a Procore commitment, once, and never echoes",
+          "[e2e][pull-pos]")
+{
+    Env env;
+    // Project 2's copy of the ERP cost code made of 101-2000-5110 (cost center 2000 = project 2).
+    std::int64_t standard = 0;
+    const auto codes = env.procore_data("standard_cost_codes");
+    for (const auto& c : codes.GetArray()) {
+        if (json::get_string(c, "code").value_or("") == "2000-5110") {
+            standard = *json::get_id(c, "id");
+        }
+    }
+    REQUIRE(standard != 0);
+    const auto made = test::parse_json(env.procore_mutate(fmt::format(
+        R"({{"op":"create","collection":"cost_codes","project_id":{},"fields":{{"code":"2000-5110",)"
+        R"("full_code":"2000-5110","name":"ERP 2000-5110","standard_cost_code_id":{}}}}})",
+        k_project2, standard)));
+    const auto project_code = *json::get_id(made, "id");
+    const auto& supplier = env.approved.front().supplier;
+    const auto po_body = [&](const std::string& description, const std::string& account) {
+        return fmt::format(
+            R"({{"op":"create","collection":"purchase_orders","fields":{{"SupplierId":{},)"
+            R"("ProcurementBU":"US1 Business Unit","RequisitioningBU":"US1 Business Unit",)"
+            R"("CurrencyCode":"USD","BuyerEmail":"central@example.com","Description":"{}",)"
+            R"("lines":[{{"LineType":"Goods","ItemDescription":"Excavator 30t","Quantity":2,)"
+            R"("UOM":"EA","Price":4200.5,"schedules":[{{"ShipToLocation":"US1 HQ",)"
+            R"("NeedByDate":"2026-12-15","distributions":[{{"POChargeAccount":"{}"}}]}}]}}]}}}})",
+            supplier, description, account);
+    };
+    const auto po = test::parse_json(env.oracle_mutate(
+        po_body("Excavator rental, central procurement", "101-2000-5110-000-000")));
+    const auto po_id = *json::get_id(po, "POHeaderId");
+    const auto elsewhere = test::parse_json(
+        env.oracle_mutate(po_body("Crane for another business", "101-3100-5110-000-000")));
+    const auto elsewhere_id = *json::get_id(elsewhere, "POHeaderId");
+
+    const auto r = env.run_json({"pull-pos", "--json"}, 0);
+    CHECK(r["oracle_pos"]["applied"]["created"].GetInt64() == 1);
+    // The other PO charges cost center 3100, which no project maps: skipped, reason listed.
+    bool listed = false;
+    for (const auto& row : r["oracle_pos"]["attention"].GetArray()) {
+        if (json::get_string(row, "source_key").value_or("") == std::to_string(elsewhere_id)) {
+            listed =
+                json::get_string(row, "message").value_or("").find("3100") != std::string::npos;
+        }
+    }
+    CHECK(listed);
+    // Our own POs (made from Procore commitments) are never sent back.
+    CHECK(r["oracle_pos"]["planned"]["echo"].GetInt64() == 4);
+
+    // The commitment in Procore, field by field.
+    const auto pcs = env.procore_data("purchase_order_contracts");
+    int found = 0;
+    for (const auto& c : pcs.GetArray()) {
+        if (json::get_string(c, "origin_id").value_or("") != std::to_string(po_id)) {
+            continue;
+        }
+        ++found;
+        CHECK(json::get_string(c, "origin_code").value_or("")
+              == json::get_string(po, "OrderNumber").value_or("?"));
+        CHECK(json::get_string(c, "status").value_or("") == "Approved");
+        CHECK(*json::get_id(c["project"], "id") == k_project2);
+        CHECK(json::get_string(c["vendor"], "origin_id").value_or("") == supplier);
+        CHECK(json::get_string(c, "title").value_or("") == "Excavator rental, central procurement");
+        CHECK(json::get_string(c, "grand_total").value_or("") == "8401.0");
+        REQUIRE(c["line_items"].Size() == 1);
+        const auto& l = c["line_items"][0];
+        CHECK(json::get_string(l, "description").value_or("") == "Excavator 30t");
+        CHECK(json::get_string(l, "quantity").value_or("") == "2.0");
+        CHECK(json::get_string(l, "unit_cost").value_or("") == "4200.5");
+        CHECK(json::get_string(l, "uom").value_or("") == "EA");
+        CHECK(*json::get_id(l, "cost_code_id") == project_code);
+    }
+    CHECK(found == 1);
+
+    // A rerun writes nothing either way; the new commitment is not sent to Oracle (no echo).
+    env.reset_stats();
+    const auto again = env.run_json({"pull-pos", "--json", "--full"}, 0);
+    CHECK(env.procore_writes() == 0);
+    CHECK(env.draft_posts() == 0);
+    CHECK(again["commitments"]["planned"]["echo"].GetInt64() == 1);
+
+    // A change in Oracle (a new line) after the commitment was approved is held, not written.
+    env.oracle_mutate(fmt::format(
+        R"({{"op":"update","collection":"purchase_orders","id":{},"fields":{{"Description":"Excavator and operator"}}}})",
+        po_id));
+    env.reset_stats();
+    const auto renamed = env.run_json({"pull-pos", "--json"}, 0);
+    CHECK(renamed["oracle_pos"]["applied"]["updated"].GetInt64() == 1); // the title only
+    const auto pcs2 = env.procore_data("purchase_order_contracts");
+    for (const auto& c : pcs2.GetArray()) {
+        if (json::get_string(c, "origin_id").value_or("") == std::to_string(po_id)) {
+            CHECK(json::get_string(c, "title").value_or("") == "Excavator and operator");
+            CHECK(json::get_string(c, "status").value_or("") == "Approved");
+        }
+    }
+}

@@ -95,6 +95,18 @@ inline constexpr FlowInfo commitments{.name = "commitments",
                                       .target = "oracle",
                                       .endpoint = "draftPurchaseOrders",
                                       .title = "commitments -> Oracle POs"};
+inline constexpr FlowInfo oracle_pos{.name = "oracle_pos",
+                                     .command = command::pull_pos,
+                                     .stream = "oracle.purchase_orders",
+                                     .link_kind = "oracle_po",
+                                     .batch_kind = "",
+                                     .extra_kind = "",
+                                     .audit_kind = "purchase_order",
+                                     .record_label = "purchase order",
+                                     .source = "oracle",
+                                     .target = "procore",
+                                     .endpoint = "purchase_order_contracts/sync",
+                                     .title = "Oracle POs -> commitments"};
 } // namespace flow
 
 // Every flow, in the order passes run them.

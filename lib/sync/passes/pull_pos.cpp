@@ -19,8 +19,9 @@ PassResult run_pull_pos(const Config& config, engine::Connections& connections, 
         result.run_id = run.run_id();
         result.interrupted_runs = run.interrupted_runs();
         const engine::FlowScope scope;
-        result.flows.push_back(flows::sync_commitments(ctx, options.pass, scope,
-                                                       flows::CommitmentScope{options.projects}));
+        const flows::CommitmentScope projects{options.projects};
+        result.flows.push_back(flows::sync_commitments(ctx, options.pass, scope, projects));
+        result.flows.push_back(flows::sync_oracle_pos(ctx, options.pass, scope, projects));
         result.api_calls = connections.calls().snapshot();
         result.exit_code = exit_code_of(result.flows);
         run.finish(result.exit_code, to_json(result));

@@ -25,4 +25,14 @@ engine::FlowSummary sync_commitments(engine::Context& ctx, const engine::PassOpt
                                      const engine::FlowScope& scope,
                                      const CommitmentScope& projects = {});
 
+// Oracle purchase orders born in Oracle -> Procore purchase order contracts (pull-pos). POs
+// read incrementally (LastUpdateDate, POHeaderId), skipping those we created; each goes to the
+// project whose cost center its distributions charge (the reverse of mapping.projects), through
+// purchase_order_contracts/sync (upsert by origin_id = POHeaderId), then its lines through
+// …/{id}/line_items/sync, then its status (an Approved commitment's lines are locked). One
+// posting per PO and content version; a rerun with nothing changed writes nothing.
+engine::FlowSummary sync_oracle_pos(engine::Context& ctx, const engine::PassOptions& options,
+                                    const engine::FlowScope& scope,
+                                    const CommitmentScope& projects = {});
+
 } // namespace mlc::flows
