@@ -235,19 +235,21 @@ std::int64_t Postings::supersede_unsent(const std::vector<std::string>& kinds)
 }
 
 std::int64_t Postings::supersede_failed(const std::string& kind, const std::string& record_key,
-                                        const std::string& why)
+                                        const std::string& why, const std::string& except_key)
 {
     try {
         const std::string prefix = kind + ":" + record_key + ":";
         SQLite::Statement st(
             db_.handle(),
             "UPDATE postings SET status = 'superseded', updated_at = ?, last_error = ? "
-            "WHERE kind = ? AND status = 'failed' AND substr(source_key, 1, ?) = ?");
+            "WHERE kind = ? AND status = 'failed' AND substr(source_key, 1, ?) = ? "
+            "AND source_key != ?");
         st.bind(1, db_.now_text());
         st.bind(2, why);
         st.bind(3, kind);
         st.bind(4, static_cast<int>(prefix.size()));
         st.bind(5, prefix);
+        st.bind(6, except_key);
         return st.exec();
     } catch (...) {
         rethrow_as_store_error(db_, "superseding failed postings");

@@ -101,8 +101,9 @@ public:
     // The failed postings of `kind` for one record (their source keys start with
     // "<kind>:<record_key>:"), superseded once a newer version of the record was applied or
     // the record needs nothing any more. Returns how many.
+    // `except_key` is left as it is (the version that just failed).
     std::int64_t supersede_failed(const std::string& kind, const std::string& record_key,
-                                  const std::string& why);
+                                  const std::string& why, const std::string& except_key = {});
 
     std::vector<Posting> list(const PostingFilter& filter) const;
     std::vector<Posting> list_by_status(const std::string& status) const;

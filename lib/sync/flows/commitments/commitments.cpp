@@ -571,6 +571,9 @@ private:
                                             const std::string& message) {
             audit(key, std::nullopt, engine::action::failed, message, std::nullopt, fingerprint);
             schedule_retry(key, message, error_class);
+            outbox_.postings().supersede_failed(std::string(commitments.link_kind), key,
+                                                "a newer version of the commitment failed",
+                                                item_key(key, fingerprint));
         };
         return h;
     }
@@ -758,6 +761,9 @@ private:
             || p.status == store::posting_status::failed) {
             outbox_.postings().mark_failed(p.id, error_class, message);
         }
+        // One failure per record: an older version's failed posting is replaced by this one.
+        outbox_.postings().supersede_failed(std::string(commitments.link_kind), key,
+                                            "a newer version of the commitment failed", pkey);
         audit(key, std::nullopt, engine::action::failed, message, std::nullopt, fingerprint);
         schedule_retry(key, message, error_class);
         tx.commit();
