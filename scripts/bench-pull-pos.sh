@@ -181,6 +181,7 @@ pass() {
   p_pro_reads=$(calls procore "$is_read")
   p_pro_writes=$(calls procore "$is_write")
   p_pro_all=$(calls procore 'true')
+  p_pro_tokens=$(calls procore "$is_token")
   p_ora_reads=$(calls oracle "$is_read")
   p_ora_writes=$(calls oracle "$is_write")
   p_ora_drafts=$(calls oracle '.method == "POST" and (.path | endswith("/draftPurchaseOrders"))')
@@ -240,11 +241,13 @@ steady_state() {
   pass "webhook pass"
   ss_calls="$p_pro_all"
   ss_reads="$p_pro_reads"
+  ss_writes="$p_pro_writes"
+  ss_tokens="$p_pro_tokens"
   ss_changed=$(jq length <<<"$picked")
 }
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-declare -A first_rss first_rate ss_total ss_read_of ss_changed_of
+declare -A first_rss first_rate ss_total ss_read_of ss_write_of ss_token_of ss_changed_of
 sizes=("$main_projects" "$other_projects")
 [[ "$other_projects" -lt "$main_projects" ]] && sizes=("$other_projects" "$main_projects")
 for projects in "${sizes[@]}"; do
@@ -266,10 +269,22 @@ for projects in "${sizes[@]}"; do
     r_pro_reads=$p_pro_reads; r_pro_writes=$p_pro_writes; r_ora_reads=$p_ora_reads; r_ora_writes=$p_ora_writes
     pass "rerun again"
     r2_pro_reads=$p_pro_reads; r2_pro_writes=$p_pro_writes; r2_ora_reads=$p_ora_reads; r2_ora_writes=$p_ora_writes
+    # The reruns above list every project and re-read every commitment: the write-backs stamped
+    # them after the first pass's sweep watermark, and a sweep looks back poll_overlap_seconds
+    # (300 s) from the last one. With no look-back, the same rerun shows the floor of a sweep
+    # when nothing was updated since the last one.
+    jq '.oracle.poll_overlap_seconds = 0' "$config" >"$dir/config-no-overlap.json"
+    saved_config="$config"; config="$dir/config-no-overlap.json"
+    pass "rerun, overlap 0"
+    config="$saved_config"
+    r3_pro_reads=$p_pro_reads; r3_pro_writes=$p_pro_writes; r3_ora_reads=$p_ora_reads; r3_ora_writes=$p_ora_writes
+    r3_reads="$p_pro_read_paths"
   fi
   steady_state "$projects" "$dir"
   ss_total[$projects]="$ss_calls"
   ss_read_of[$projects]="$ss_reads"
+  ss_write_of[$projects]="$ss_writes"
+  ss_token_of[$projects]="$ss_tokens"
   ss_changed_of[$projects]="$ss_changed"
   stop_sim
 done
@@ -284,10 +299,13 @@ echo "   per commitment: Procore reads $(per "$f_pro_reads" "$f_created") ($f_pr
   "Procore writes $(per "$f_pro_writes" "$f_created") ($f_pro_writes write-back PATCHes)"
 echo "2. rerun, nothing changed: Procore $r_pro_reads reads, $r_pro_writes writes; Oracle $r_ora_reads reads, $r_ora_writes writes"
 echo "   and again: Procore $r2_pro_reads reads, $r2_pro_writes writes; Oracle $r2_ora_reads reads, $r2_ora_writes writes"
+echo "   (both within oracle.poll_overlap_seconds, 300 s, of the write-backs: every commitment is listed and re-read by id)"
+echo "   with poll_overlap_seconds 0, nothing updated since the last sweep: Procore $r3_pro_reads reads ($r3_reads), $r3_pro_writes writes;" \
+  "Oracle $r3_ora_reads reads, $r3_ora_writes writes"
 for projects in "${sizes[@]}"; do
   c="${ss_total[$projects]}"
   echo "3. webhooks, ${ss_changed_of[$projects]} commitments changed in ${ss_changed_of[$projects]} of $projects projects:" \
-    "$c Procore calls (${ss_read_of[$projects]} reads + token) = $(per "$c" "${ss_changed_of[$projects]}") per changed commitment"
+    "$c Procore calls (${ss_read_of[$projects]} reads, ${ss_write_of[$projects]} writes, ${ss_token_of[$projects]} token) = $(per "$c" "${ss_changed_of[$projects]}") per changed commitment"
 done
 a="${ss_total[$main_projects]}"; b="${ss_total[$other_projects]}"
 if [[ "$a" == "$b" ]]; then
@@ -295,7 +313,8 @@ if [[ "$a" == "$b" ]]; then
 else
   verdict="$b at $other_projects projects: it DOES vary with the number of projects"
 fi
-echo "   vs $main_projects projects: $a calls, not ~$main_projects (a sweep lists every project); $verdict"
+echo "   compare: $main_projects projects, and a sweep alone is $r3_pro_reads reads there (two lists per project);" \
+  "$a calls at $main_projects projects, $verdict"
 small=$(( n_main < n_other ? n_main : n_other )); large=$(( n_main < n_other ? n_other : n_main ))
 target=""
 [[ "$small" != 2000 || "$large" != 20000 ]] && target=" (--quick: the issue's pair is 2,000 vs 20,000)"

@@ -46,7 +46,17 @@ cat >ml-connector.json <<JSON
   "mapping": {
     // GL account combinations (company-costcenter-account-sub-interco) become cost codes
     // "<cost center>-<account>" for expense accounts.
-    "cost_codes": { "natural_account_segment": 3, "code_segments": [2, 3], "account_types": ["E"] }
+    "cost_codes": { "natural_account_segment": 3, "code_segments": [2, 3], "account_types": ["E"],
+                    // Procore's own CSI cost codes have no Oracle origin: their GL accounts.
+                    "accounts": { "03-300": "101-2000-5110-000-000", "01-100": "101-2000-5120-000-000" } },
+    // Every project buys through the US1 business unit; project 4300000001 is cost center 2000.
+    "projects": {
+      "default": { "procurement_bu": "US1 Business Unit", "requisitioning_bu": "US1 Business Unit",
+                   "ship_to_location": "US1 HQ", "buyer_email": "buyer@example.com",
+                   "currency": "USD", "cost_center": "1000" },
+      "4300000001": { "cost_center": "2000" }
+    },
+    "commitments": { "category": "Construction Materials" }
   }
 }
 JSON
@@ -74,7 +84,7 @@ step "ml-connector sync-suppliers   (again: nothing changed, so nothing is writt
 "$mlc" sync-suppliers
 
 oracle_url="$(field oracle base_url)"
-supplier_id="$(curl -s "$oracle_url/_sim/data/suppliers" | grep -o '"SupplierId":[0-9]*' | head -n 1 | cut -d: -f2)"
+supplier_id="$(curl -s "$oracle_url/_sim/data/suppliers" | grep -o '"SupplierId":[0-9]*' | sed -n 1p | cut -d: -f2)"
 step "(in Oracle, supplier $supplier_id is renamed)"
 curl -s -X POST "$oracle_url/_sim/mutate" -H 'Content-Type: application/json' \
   -d "{\"op\":\"update\",\"collection\":\"suppliers\",\"id\":$supplier_id,\"fields\":{\"Supplier\":\"Renamed Demo Supplier LLC\"}}" >/dev/null
@@ -107,7 +117,7 @@ hook_url="$(grep -o 'http://[^ ]*' <<<"$listening")"
 step "ml-connector webhooks install --destination-url $hook_url"
 "$mlc" webhooks install --destination-url "$hook_url"
 
-direct_cost_id="$(curl -s "$procore_url/_sim/data/direct_costs" | grep -o '"id":[0-9]*' | head -n 1 | cut -d: -f2)"
+direct_cost_id="$(curl -s "$procore_url/_sim/data/direct_costs" | grep -o '"id":[0-9]*' | sed -n 1p | cut -d: -f2)"
 step "(in Procore, direct cost $direct_cost_id is edited: Procore delivers a webhook)"
 curl -s -X POST "$procore_url/_sim/mutate" -H 'Content-Type: application/json' \
   -d "{\"op\":\"update\",\"collection\":\"direct_costs\",\"id\":$direct_cost_id,\"fields\":{\"description\":\"Crane rental, week 48\"}}" >/dev/null
@@ -118,7 +128,7 @@ step "ml-connector ingest"
 "$mlc" ingest
 
 # --- Drift: a vendor we own is edited by hand in Procore ------------------------------------
-vendor_id="$(curl -s "$procore_url/_sim/data/vendors" | grep -o "\"id\":[0-9]*,[^}]*\"origin_id\":\"$supplier_id\"" | head -n 1 | cut -d, -f1 | cut -d: -f2)"
+vendor_id="$(curl -s "$procore_url/_sim/data/vendors" | grep -o "\"id\":[0-9]*,[^}]*\"origin_id\":\"$supplier_id\"" | sed -n 1p | cut -d, -f1 | cut -d: -f2)"
 if [[ -n "$vendor_id" ]]; then
   step "(in Procore, someone edits vendor $vendor_id, ours: city and phone; Procore delivers a webhook)"
   curl -s -X POST "$procore_url/_sim/mutate" -H 'Content-Type: application/json' \
@@ -147,6 +157,44 @@ step "ml-connector replay --failed   (looked up in Procore first; not there, so 
 
 step "ml-connector status"
 "$mlc" status
+
+# --- Commitments both ways (pull-pos) --------------------------------------------------------
+project=4300000001
+sim_post() { curl -s -X POST "$1/_sim/mutate" -H 'Content-Type: application/json' -d "$2"; }
+ids_of() { grep -o "\"id\":[0-9]*,\"number\"" | grep -o '[0-9]*'; }
+pcs="$(curl -s "$procore_url/_sim/data/purchase_order_contracts?project_id=$project")"
+commitment_id="$(ids_of <<<"$pcs" | sed -n 1p)"
+for other in $(ids_of <<<"$pcs" | tail -n +2); do # one approved commitment in the demo project
+  sim_post "$procore_url" "{\"op\":\"update\",\"collection\":\"purchase_order_contracts\",\"id\":$other,\"fields\":{\"status\":\"Draft\"}}" >/dev/null
+done
+our_vendor="$(curl -s "$procore_url/_sim/data/vendors" | grep -o '"id":[0-9]*,[^}]*"origin_id":"[0-9]*"' | sed -n 1p | cut -d, -f1 | cut -d: -f2)"
+code_of() { curl -s "$procore_url/_sim/data/cost_codes" | grep -o "\"id\":[0-9]*,\"project_id\":$project,[^}]*\"full_code\":\"$1\"" | cut -d, -f1 | cut -d: -f2; }
+concrete="$(code_of 03-300)"; supervision="$(code_of 01-100)"
+step "(in Procore, the project team approves commitment $commitment_id: 120 x 12.50 of lumber and 250.25 of supervision, from vendor $our_vendor; Procore delivers a webhook)"
+sim_post "$procore_url" "{\"op\":\"update\",\"collection\":\"purchase_order_contracts\",\"id\":$commitment_id,\"fields\":{\"status\":\"Approved\",\"vendor_id\":$our_vendor,\"line_items\":[{\"description\":\"Lumber\",\"quantity\":\"120\",\"unit_cost\":\"12.5\",\"amount\":\"1500.0\",\"uom\":\"BF\",\"cost_code_id\":$concrete},{\"description\":\"Supervision\",\"amount\":\"250.25\",\"cost_code_id\":$supervision}]}}" >/dev/null
+curl -s "$procore_url/_sim/webhooks/wait?timeout_ms=10000" >/dev/null
+
+step "ml-connector pull-pos --project $project --dry-run   (the plan: nothing is written)"
+"$mlc" pull-pos --project "$project" --dry-run
+
+step "ml-connector pull-pos --project $project   (the commitment the webhook named becomes a submitted Oracle PO)"
+"$mlc" pull-pos --project "$project"
+
+po="$(curl -s "$oracle_url/_sim/data/purchase_orders" | grep -o "{\"POHeaderId\":[0-9]*,\"OrderNumber\":\"[0-9]*\"[^{]*\[MLC POC-$commitment_id\]")"
+echo "Oracle: $(grep -o '"OrderNumber":"[0-9]*"' <<<"$po"), $(grep -o '"Status":"[A-Z]*"' <<<"$po"), $(grep -o '"Description":"Procore [^"]*' <<<"$po" | cut -d'"' -f4)"
+curl -s "$oracle_url/_sim/data/purchase_orders" | grep -o "\[MLC POC-$commitment_id\].*" | grep -o '"POChargeAccount":"[^"]*"' | sed 's/^/  charge account /'
+echo "Procore: commitment $commitment_id $(curl -s "$procore_url/_sim/data/purchase_order_contracts?project_id=$project" | grep -o "\"id\":$commitment_id,[^[]*" | grep -o '"origin_code":"[^"]*"')"
+
+supplier_of_vendor="$(curl -s "$procore_url/_sim/data/vendors" | grep -o "\"id\":$our_vendor,[^}]*\"origin_id\":\"[0-9]*\"" | grep -o '"origin_id":"[0-9]*"' | grep -o '[0-9]*')"
+step "(in Oracle, central procurement orders 2 excavators at 4,200.50, charged to cost center 2000)"
+sim_post "$oracle_url" "{\"op\":\"create\",\"collection\":\"purchase_orders\",\"fields\":{\"SupplierId\":$supplier_of_vendor,\"ProcurementBU\":\"US1 Business Unit\",\"RequisitioningBU\":\"US1 Business Unit\",\"CurrencyCode\":\"USD\",\"BuyerEmail\":\"central@example.com\",\"Description\":\"Excavator rental, central procurement\",\"lines\":[{\"LineType\":\"Goods\",\"ItemDescription\":\"Excavator 30t\",\"Quantity\":2,\"UOM\":\"EA\",\"Price\":4200.5,\"schedules\":[{\"ShipToLocation\":\"US1 HQ\",\"NeedByDate\":\"2026-12-15\",\"distributions\":[{\"POChargeAccount\":\"101-2000-5110-000-000\"}]}]}]}}" | grep -o '"OrderNumber":"[0-9]*"'
+
+step "ml-connector pull-pos --project $project   (the Oracle PO arrives in Procore as a commitment; our own PO is not sent back)"
+"$mlc" pull-pos --project "$project"
+curl -s "$procore_url/_sim/data/purchase_order_contracts?project_id=$project" | grep -o '"number":"[0-9]*","title":"Excavator[^"]*","description":null,"status":"[A-Za-z]*"'
+
+step "ml-connector pull-pos --project $project   (again: nothing changed, nothing written)"
+"$mlc" pull-pos --project "$project"
 
 kill "$listen_pid" 2>/dev/null || true
 wait "$listen_pid" 2>/dev/null || true

@@ -172,15 +172,16 @@ public:
             if (auto r = api.read_changed(cursor, sink); !r) {
                 engine::stop("oracle", "reading purchase orders", r.error());
             }
+            sum_.watermark_after = sum_.watermark_before;
             if (!options_.dry_run && !seen_time_.empty()) {
                 const bool newer =
                     !w || seen_time_ > w->cursor_time
                     || (seen_time_ == w->cursor_time && std::to_string(seen_id_) != w->cursor_key);
-                if (newer) {
+                if (newer) { // the overlap re-read alone never moves it back
                     watermarks_.set(
                         {std::string(oracle_pos.stream), seen_time_, std::to_string(seen_id_), ""});
+                    sum_.watermark_after = seen_time_ + "|" + std::to_string(seen_id_);
                 }
-                sum_.watermark_after = seen_time_ + "|" + std::to_string(seen_id_);
             }
         }
         sum_.replayed = replayed_;
