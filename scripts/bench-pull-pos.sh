@@ -172,9 +172,11 @@ pass() {
   shift
   reset_stats
   p_rc=0
+  s0=$(sim_cpu)
   t0=$(date +%s.%N)
   /usr/bin/time -f "%M %U %S" -o "$tm" "$cli" --config "$config" -q pull-pos --json "$@" >"$out" || p_rc=$?
   t1=$(date +%s.%N)
+  p_sim_cpu=$(echo "$(sim_cpu) - $s0" | bc -l)
   p_wall=$(echo "$t1 - $t0" | bc -l)
   read -r p_rss cpu_user cpu_sys < <(tail -n1 "$tm")
   p_cpu=$(echo "$cpu_user + $cpu_sys" | bc -l)
@@ -191,13 +193,18 @@ pass() {
   p_held=$(jq '.commitments.postings.held // 0' "$out")
   p_failed=$(jq '.commitments.applied.failed // 0' "$out")
   p_summary_calls=$(jq '.api_calls_total // 0' "$out")
-  printf "  %-16s exit %d  commitments read %-6s posted %-6s held %-3s failed %-3s  %7.2f s (cpu %5.2f s)  peak RSS %7d KiB\n" \
-    "$name" "$p_rc" "$p_read" "$p_created" "$p_held" "$p_failed" "$p_wall" "$p_cpu" "$p_rss"
+  printf "  %-16s exit %d  commitments read %-6s posted %-6s held %-3s failed %-3s  %7.2f s (cpu %5.2f s, simulator cpu %5.2f s)  peak RSS %7d KiB\n" \
+    "$name" "$p_rc" "$p_read" "$p_created" "$p_held" "$p_failed" "$p_wall" "$p_cpu" "$p_sim_cpu" "$p_rss"
   printf "  %-16s Procore %d reads, %d writes; Oracle %d reads, %d writes (%d draft POSTs, %d submits); %d calls in the summary's api_calls\n" \
     "" "$p_pro_reads" "$p_pro_writes" "$p_ora_reads" "$p_ora_writes" "$p_ora_drafts" "$p_ora_submits" "$p_summary_calls"
   p_pro_read_paths=$(curl -sf "$pro/_sim/stats" | jq -r "[.requests[] | select($is_read)
     | \"\\(.count) \\(.path | sub(\"^/rest/v1.0/\"; \"\"))\"] | join(\", \")")
   printf "  %-16s Procore reads: %s\n" "" "${p_pro_read_paths:-none}"
+}
+
+# The simulator's CPU seconds so far (user + system), to tell its time from the tool's.
+sim_cpu() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$sim_pid/stat" 2>/dev/null || echo 0
 }
 
 per() { if [[ "$2" -gt 0 ]]; then printf '%.2f' "$(echo "$1 / $2" | bc -l)"; else echo "-"; fi; }
@@ -322,3 +329,4 @@ printf "4. peak RSS of a first pass: %s KiB at %s commitments, %s KiB at %s: rat
   "${first_rss[$small]}" "$small" "${first_rss[$large]}" "$large" \
   "$(echo "${first_rss[$large]} / ${first_rss[$small]}" | bc -l)" "$target"
 printf "   records/s of a first pass: %s at %s, %s at %s\n" "${first_rate[$small]}" "$small" "${first_rate[$large]}" "$large"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (wall times move with it; CPU seconds much less)"
