@@ -77,18 +77,19 @@ public:
         for (const auto& k : scope_.keys) {
             want(k, true);
         }
-        std::vector<std::pair<std::int64_t, std::string>> events_done;
         if (scope_.incremental) {
             for (const auto& r : retries_.due(std::string(commitments.stream), now_)) {
                 want(r.record_key, false);
             }
             take_inbox();
-            if (sweep_due()) {
-                sweep();
-            }
         }
         for (const auto& key : order_) {
             process_key(key);
+        }
+        // The sweep last, each listed commitment processed as its page arrives (memory stays
+        // one page, however many projects), those already done above skipped.
+        if (scope_.incremental && sweep_due()) {
+            sweep();
         }
         finish_inbox();
         if (!options_.dry_run) {
@@ -240,11 +241,9 @@ private:
                 auto listed = procore_.list_updated(
                     t, project, since, until, [&](std::vector<procore::Commitment>& page) {
                         for (const auto& c : page) {
-                            if (status_sent(c.status) && c.origin_id.empty()) {
-                                want(commitment_key(c), false);
-                            } else if (status_sent(c.status)) {
-                                // Has an origin_id: ours (check for a change) or not ours.
-                                want(commitment_key(c), false);
+                            const auto key = commitment_key(c);
+                            if (status_sent(c.status) && !wanted_.contains(key)) {
+                                process_key(key);
                             }
                         }
                     });
