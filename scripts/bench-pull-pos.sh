@@ -306,7 +306,7 @@ echo "   per commitment: Procore reads $(per "$f_pro_reads" "$f_created") ($f_pr
   "Procore writes $(per "$f_pro_writes" "$f_created") ($f_pro_writes write-back PATCHes)"
 echo "2. rerun, nothing changed: Procore $r_pro_reads reads, $r_pro_writes writes; Oracle $r_ora_reads reads, $r_ora_writes writes"
 echo "   and again: Procore $r2_pro_reads reads, $r2_pro_writes writes; Oracle $r2_ora_reads reads, $r2_ora_writes writes"
-echo "   (both within oracle.poll_overlap_seconds, 300 s, of the write-backs: every commitment is listed and re-read by id)"
+echo "   (both within oracle.poll_overlap_seconds, 300 s, of the write-backs: every commitment is listed again, and read by id only when its updated_at differs from the one our write-back left)"
 echo "   with poll_overlap_seconds 0, nothing updated since the last sweep: Procore $r3_pro_reads reads ($r3_reads), $r3_pro_writes writes;" \
   "Oracle $r3_ora_reads reads, $r3_ora_writes writes"
 for projects in "${sizes[@]}"; do

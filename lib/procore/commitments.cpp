@@ -427,11 +427,10 @@ CommitmentApi::get(CommitmentType type, std::int64_t project_id, std::int64_t id
     return std::optional<Commitment>(std::move(*commitment));
 }
 
-std::expected<void, http::Error> CommitmentApi::write_back(CommitmentType type,
-                                                           std::int64_t project_id, std::int64_t id,
-                                                           const std::string& origin_id,
-                                                           const std::string& origin_code,
-                                                           const std::string& origin_data)
+std::expected<std::string, http::Error>
+CommitmentApi::write_back(CommitmentType type, std::int64_t project_id, std::int64_t id,
+                          const std::string& origin_id, const std::string& origin_code,
+                          const std::string& origin_data)
 {
     const std::string collection(collection_of(type));
     json::Writer w;
@@ -449,7 +448,10 @@ std::expected<void, http::Error> CommitmentApi::write_back(CommitmentType type,
     if (!result) {
         return std::unexpected(result.error());
     }
-    return {};
+    // The answer is the commitment as it now stands; its stamp lets a later sweep recognise
+    // our own write. An answer without one is still a write that was applied.
+    auto written = parse_commitment(result->body, type);
+    return written ? written->updated_at : std::string();
 }
 
 std::expected<SyncResult, http::Error>

@@ -123,11 +123,13 @@ public:
     std::expected<std::optional<Commitment>, http::Error>
     get(CommitmentType type, std::int64_t project_id, std::int64_t id);
     // PATCH …/{id}?project_id= {"<singular>": {"origin_id", "origin_code", "origin_data"}}.
-    // Idempotent: the same values written twice are the same state.
-    std::expected<void, http::Error> write_back(CommitmentType type, std::int64_t project_id,
-                                                std::int64_t id, const std::string& origin_id,
-                                                const std::string& origin_code,
-                                                const std::string& origin_data);
+    // Idempotent: the same values written twice are the same state. Returns the commitment's
+    // updated_at from the answer (empty when the answer does not carry it).
+    std::expected<std::string, http::Error> write_back(CommitmentType type, std::int64_t project_id,
+                                                       std::int64_t id,
+                                                       const std::string& origin_id,
+                                                       const std::string& origin_code,
+                                                       const std::string& origin_data);
     // PATCH /rest/v1.0/<collection>/sync {"project_id", "updates": [...]}, ≤ 1000 items.
     std::expected<SyncResult, http::Error> sync(CommitmentType type, std::int64_t project_id,
                                                 const std::vector<CommitmentSyncItem>& items);

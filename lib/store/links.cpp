@@ -11,8 +11,8 @@
 namespace mlc::store {
 namespace {
 
-constexpr const char* k_columns =
-    "id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at, summary";
+constexpr const char* k_columns = "id, kind, oracle_key, procore_key, fingerprint, origin, drift, "
+                                  "updated_at, summary, remote_updated_at";
 
 struct Row {
     std::int64_t id = 0;
@@ -31,19 +31,23 @@ Row read_row(SQLite::Statement& st)
     r.link.drift = optional_text(st.getColumn(6));
     r.link.updated_at = st.getColumn(7).getString();
     r.link.summary = optional_text(st.getColumn(8));
+    r.link.remote_updated_at = optional_text(st.getColumn(9));
     return r;
 }
 
 constexpr const char* k_by_oracle =
-    "SELECT id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at, summary "
+    "SELECT id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at, summary, "
+    "remote_updated_at "
     "FROM links "
     "WHERE kind = ? AND oracle_key = ?";
 constexpr const char* k_by_procore =
-    "SELECT id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at, summary "
+    "SELECT id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at, summary, "
+    "remote_updated_at "
     "FROM links "
     "WHERE kind = ? AND procore_key = ?";
 constexpr const char* k_by_either =
-    "SELECT id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at, summary "
+    "SELECT id, kind, oracle_key, procore_key, fingerprint, origin, drift, updated_at, summary, "
+    "remote_updated_at "
     "FROM links "
     "WHERE kind = ? AND (oracle_key = ? OR procore_key = ?)";
 
@@ -130,7 +134,8 @@ std::expected<void, LinkConflict> Links::upsert(const Link& link)
         if (link.oracle_key || link.procore_key) {
             auto insert = db_.prepared(
                 "INSERT OR IGNORE INTO links(kind, oracle_key, procore_key, fingerprint, origin, "
-                "drift, updated_at, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                "drift, updated_at, summary, remote_updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                "?)");
             insert->bind(1, link.kind);
             bind_optional(*insert, 2, link.oracle_key);
             bind_optional(*insert, 3, link.procore_key);
@@ -139,6 +144,7 @@ std::expected<void, LinkConflict> Links::upsert(const Link& link)
             bind_optional(*insert, 6, link.drift);
             insert->bind(7, db_.now_text());
             bind_optional(*insert, 8, link.summary);
+            bind_optional(*insert, 9, link.remote_updated_at);
             if (insert->exec() == 1) {
                 return {};
             }
@@ -185,7 +191,9 @@ std::expected<void, LinkConflict> Links::upsert(const Link& link)
             auto st = db_.prepared("UPDATE links SET oracle_key = COALESCE(?, oracle_key), "
                                    "procore_key = COALESCE(?, procore_key), fingerprint = ?, "
                                    "origin = ?, drift = ?, updated_at = ?, "
-                                   "summary = COALESCE(?, summary) WHERE id = ?");
+                                   "summary = COALESCE(?, summary), "
+                                   "remote_updated_at = COALESCE(?, remote_updated_at) "
+                                   "WHERE id = ?");
             bind_optional(*st, 1, link.oracle_key);
             bind_optional(*st, 2, link.procore_key);
             st->bind(3, link.fingerprint);
@@ -193,7 +201,8 @@ std::expected<void, LinkConflict> Links::upsert(const Link& link)
             bind_optional(*st, 5, link.drift);
             st->bind(6, db_.now_text());
             bind_optional(*st, 7, link.summary);
-            st->bind(8, existing->id);
+            bind_optional(*st, 8, link.remote_updated_at);
+            st->bind(9, existing->id);
             st->exec();
             return {};
         }
@@ -201,9 +210,9 @@ std::expected<void, LinkConflict> Links::upsert(const Link& link)
             throw StoreError(fmt::format("state {}: a {} link needs an Oracle or a Procore key",
                                          db_.path().string(), link.kind));
         }
-        auto st =
-            db_.prepared("INSERT INTO links(kind, oracle_key, procore_key, fingerprint, "
-                         "origin, drift, updated_at, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        auto st = db_.prepared("INSERT INTO links(kind, oracle_key, procore_key, fingerprint, "
+                               "origin, drift, updated_at, summary, remote_updated_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         st->bind(1, link.kind);
         bind_optional(*st, 2, link.oracle_key);
         bind_optional(*st, 3, link.procore_key);
@@ -212,6 +221,7 @@ std::expected<void, LinkConflict> Links::upsert(const Link& link)
         bind_optional(*st, 6, link.drift);
         st->bind(7, db_.now_text());
         bind_optional(*st, 8, link.summary);
+        bind_optional(*st, 9, link.remote_updated_at);
         st->exec();
         return {};
     } catch (const SQLite::Exception& e) {

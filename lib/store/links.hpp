@@ -26,6 +26,8 @@ struct Link {
     // A short summary of the version last applied, for reporting what a later change differs
     // in; nullopt on write keeps the stored one.
     std::optional<std::string> summary;
+    // The target record's own update stamp as last written or read (nullopt on write keeps it).
+    std::optional<std::string> remote_updated_at;
     std::string updated_at; // filled on read; stamped on write
 };
 

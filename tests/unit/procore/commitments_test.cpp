@@ -283,10 +283,12 @@ TEST_CASE("write_back PATCHes the origin fields under the singular key", "[proco
 {
     Harness h;
     h.transport.push(response(502, "bad gateway")); // idempotent: resent
-    h.transport.push(response(200, R"({"id":5})"));
+    h.transport.push(
+        response(200, R"({"id":5,"project":{"id":99},"updated_at":"2026-01-07T10:00:01Z"})"));
     auto written = h.api.write_back(CommitmentType::purchase_order, 99, 5, "300000123456789",
                                     "1002", R"({"synced":"2026-01-07"})");
     REQUIRE(written.has_value());
+    CHECK(*written == "2026-01-07T10:00:01Z");
     REQUIRE(h.transport.requests.size() == 2);
     const auto& r = h.transport.requests[1];
     CHECK(r.method == "PATCH");

@@ -242,9 +242,17 @@ private:
                     t, project, since, until, [&](std::vector<procore::Commitment>& page) {
                         for (const auto& c : page) {
                             const auto key = commitment_key(c);
-                            if (status_sent(c.status) && !wanted_.contains(key)) {
-                                process_key(key);
+                            if (!status_sent(c.status) || wanted_.contains(key)) {
+                                continue;
                             }
+                            // Listed with the stamp we last saw (or caused): unchanged.
+                            const auto link =
+                                links_.find_by_procore(std::string(commitments.link_kind), key);
+                            if (link && link->remote_updated_at
+                                && *link->remote_updated_at == c.updated_at) {
+                                continue;
+                            }
+                            process_key(key);
                         }
                     });
                 if (!listed) {
@@ -314,16 +322,21 @@ private:
                             + " was set by another integration or by hand: not ours to post");
         }
 
-        auto plan = plan_commitment(c, ctx_.config.mapping, lookups(), today_);
         if (link && link->oracle_key) {
-            if (link->fingerprint == plan.fingerprint) {
+            // Posted before: the version decides, without any lookup (no site, no account).
+            CommitmentPlan version;
+            describe(c, version);
+            if (link->fingerprint == version.fingerprint) {
                 ++sum_.planned["skip"];
                 follow_up_if_owed(c, *link);
+                note_seen(*link, c.updated_at);
                 retries_.clear(std::string(commitments.stream), key, store::retry_reason::failed);
                 return "unchanged since PO " + *link->oracle_key;
             }
-            return hold(c, name, *link, plan);
+            note_seen(*link, c.updated_at); // held: read again only when it changes again
+            return hold(c, name, *link, version);
         }
+        auto plan = plan_commitment(c, ctx_.config.mapping, lookups(), today_);
         if (!plan.po) {
             fail_record(key, name, plan.error, plan.error_class, plan.fingerprint);
             return "failed: " + plan.error;
@@ -335,6 +348,17 @@ private:
         }
         post(c, name, plan);
         return "posted";
+    }
+
+    // Keeps Procore's own stamp of the version we last wrote or read, so the sweep can tell
+    // "unchanged since" on Procore's clock and not read it again.
+    void note_seen(store::Link link, const std::string& updated_at)
+    {
+        if (options_.dry_run || updated_at.empty() || link.remote_updated_at == updated_at) {
+            return;
+        }
+        link.remote_updated_at = updated_at;
+        (void)links_.upsert(link);
     }
 
     std::string skip(const std::string& key, const std::string& name, const std::string& why,
@@ -551,6 +575,7 @@ private:
                              .origin = "procore",
                              .drift = std::nullopt,
                              .summary = summary,
+                             .remote_updated_at = std::nullopt,
                              .updated_at = {}};
             if (auto up = links_.upsert(link); !up) {
                 audit(key, remote_id, engine::action::failed, up.error().message);
@@ -653,6 +678,10 @@ private:
                     engine::stop("procore", "writing PO " + po->number + " back", wb.error());
                 }
                 return;
+            }
+            if (const auto link = links_.find_by_procore(std::string(commitments.link_kind), key);
+                link) {
+                note_seen(*link, *wb);
             }
         }
         retries_.clear(std::string(commitments.stream), key, k_follow_up);

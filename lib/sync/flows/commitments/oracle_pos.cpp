@@ -502,6 +502,7 @@ private:
                              .origin = "oracle",
                              .drift = std::nullopt,
                              .summary = p.summary,
+                             .remote_updated_at = std::nullopt,
                              .updated_at = {}};
             if (auto up = links_.upsert(link); !up) {
                 audit(key, commitment_key(c), engine::action::failed, up.error().message);
