@@ -590,12 +590,43 @@ TEST_CASE("pull-pos: an Oracle-born PO becomes a Procore commitment, once, and n
     CHECK(env.draft_posts() == 0);
     CHECK(again["commitments"]["planned"]["echo"].GetInt64() == 1);
 
+    // Procore refuses a commitment (its vendor was deleted in Procore): Procore's message is
+    // kept in the failed posting, the pass goes on (exit 1).
+    const auto& other = env.approved[1];
+    env.procore_mutate(
+        fmt::format(R"({{"op":"delete","collection":"vendors","id":{}}})", other.vendor));
+    const auto orphan = test::parse_json(env.oracle_mutate(fmt::format(
+        R"({{"op":"create","collection":"purchase_orders","fields":{{"SupplierId":{},)"
+        R"("ProcurementBU":"US1 Business Unit","RequisitioningBU":"US1 Business Unit",)"
+        R"("CurrencyCode":"USD","BuyerEmail":"central@example.com","Description":"Scaffolding",)"
+        R"("lines":[{{"LineType":"Goods","ItemDescription":"Scaffold","Quantity":1,"UOM":"EA",)"
+        R"("Price":900,"schedules":[{{"ShipToLocation":"US1 HQ","NeedByDate":"2026-12-15",)"
+        R"("distributions":[{{"POChargeAccount":"101-2000-5110-000-000"}}]}}]}}]}}}})",
+        other.supplier)));
+    const auto refused = env.run_json({"pull-pos", "--json"}, 1);
+    REQUIRE(refused["oracle_pos"]["failures"].Size() == 1);
+    const auto& failure = refused["oracle_pos"]["failures"][0];
+    CHECK(json::get_string(failure, "source_key").value_or("")
+          == std::to_string(*json::get_id(orphan, "POHeaderId")));
+    CHECK_THAT(json::get_string(failure, "message").value_or(""), Catch::Contains("vendor"));
+    {
+        store::Database db(env.state_path());
+        int failed = 0;
+        for (const auto& p : store::Postings(db).list_by_status("failed")) {
+            if (p.kind == "oracle_po") {
+                ++failed;
+                CHECK_THAT(p.last_error.value_or(""), Catch::Contains("vendor"));
+            }
+        }
+        CHECK(failed == 1);
+    }
+
     // A change in Oracle (a new line) after the commitment was approved is held, not written.
     env.oracle_mutate(fmt::format(
         R"({{"op":"update","collection":"purchase_orders","id":{},"fields":{{"Description":"Excavator and operator"}}}})",
         po_id));
     env.reset_stats();
-    const auto renamed = env.run_json({"pull-pos", "--json"}, 0);
+    const auto renamed = env.run_json({"pull-pos", "--json"}, 0); // the refused one waits an hour
     CHECK(renamed["oracle_pos"]["applied"]["updated"].GetInt64() == 1); // the title only
     const auto pcs2 = env.procore_data("purchase_order_contracts");
     for (const auto& c : pcs2.GetArray()) {
