@@ -16,6 +16,7 @@
 #include "sync/engine/names.hpp"
 #include "sync/engine/outbox.hpp"
 #include "sync/flows/commitments/commitment_plan.hpp"
+#include "sync/flows/commitments/flow_support.hpp"
 
 #include <fmt/format.h>
 
@@ -439,23 +440,10 @@ private:
 
     CommitmentLookups::Account account_of(std::int64_t project, std::int64_t cost_code_id)
     {
-        auto codes = cost_codes_.find(project);
-        if (codes == cost_codes_.end()) {
-            auto got = procore_.project_cost_codes(project);
-            if (!got) {
-                engine::stop("procore",
-                             "reading the cost codes of project " + std::to_string(project),
-                             got.error());
-            }
-            std::map<std::int64_t, procore::ProjectCostCode> byid;
-            for (auto& cc : *got) {
-                byid.emplace(cc.id, std::move(cc));
-            }
-            codes = cost_codes_.emplace(project, std::move(byid)).first;
-        }
+        const auto& codes = cost_codes_.of(project);
         CommitmentLookups::Account out;
-        const auto it = codes->second.find(cost_code_id);
-        if (it == codes->second.end()) {
+        const auto it = codes.find(cost_code_id);
+        if (it == codes.end()) {
             out.error =
                 fmt::format("cost code {} is not a cost code of project {}", cost_code_id, project);
             return out;
@@ -800,12 +788,7 @@ private:
     void schedule_retry(const std::string& key, const std::string& message,
                         const std::string& /*error_class*/)
     {
-        const std::string stream(commitments.stream);
-        const auto prior = retries_.find(stream, key, store::retry_reason::failed);
-        const int attempts = prior ? prior->attempts + 1 : 0;
-        const auto hours = std::min(24, 1 << std::min(attempts, 5));
-        retries_.schedule(stream, key, store::retry_reason::failed,
-                          iso(ctx_.clock, std::chrono::hours(hours)), message, prior.has_value());
+        schedule_failed(retries_, ctx_.clock, commitments.stream, key, message);
     }
 
     void retries_clear(const std::string& key)
@@ -820,29 +803,14 @@ private:
                std::optional<std::string> before = std::nullopt,
                std::optional<std::string> after = std::nullopt)
     {
-        if (options_.dry_run) {
-            return;
-        }
-        store::AuditEntry e;
-        e.run_id = ctx_.run.run_id();
-        e.command = std::string(commitments.command);
-        e.record_kind = std::string(commitments.audit_kind);
-        e.procore_key = key;
-        e.oracle_key = oracle_key;
-        e.action = std::string(action);
-        e.before_fp = std::move(before);
-        e.after_fp = std::move(after);
-        e.message = message;
-        ctx_.audit().append(std::move(e));
+        audit_record(ctx_, commitments,
+                     {oracle_key, key, action, message, std::move(before), std::move(after)});
     }
 
     void add_sample(const std::string& action, const std::string& key, const std::string& name,
                     const std::string& target, const std::string& message)
     {
-        auto& rows = sum_.samples[action];
-        if (static_cast<int>(rows.size()) < options_.sample_rows) {
-            rows.push_back({action, key, target, name, message});
-        }
+        flows::add_sample(sum_, options_.sample_rows, {action, key, target, name, message});
     }
 
     void settle_events(const std::string& key, const char* status, const std::string& message)
@@ -890,7 +858,7 @@ private:
     std::vector<std::tuple<std::int64_t, const char*, std::string>> inbox_outcome_;
     std::map<std::string, std::string> swept_;
     std::map<std::int64_t, std::vector<oracle::SupplierSite>> sites_;
-    std::map<std::int64_t, std::map<std::int64_t, procore::ProjectCostCode>> cost_codes_;
+    ProjectCostCodes cost_codes_{procore_};
     std::map<std::int64_t, std::vector<std::string>> combinations_;
     std::map<std::int64_t, std::string> replayed_;
 };

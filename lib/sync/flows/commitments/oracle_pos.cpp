@@ -14,6 +14,7 @@
 #include "sync/engine/outbox.hpp"
 #include "sync/flows/commitments/commitment_plan.hpp"
 #include "sync/flows/commitments/commitments.hpp"
+#include "sync/flows/commitments/flow_support.hpp"
 
 #include <fmt/format.h>
 
@@ -312,7 +313,7 @@ private:
     std::optional<std::int64_t> cost_code_of(std::int64_t project, const std::string& charge)
     {
         const auto& m = ctx_.config.mapping;
-        auto& codes = project_codes(project);
+        const auto& codes = codes_.of(project);
         for (const auto& [full_code, account] : m.cost_code_accounts) {
             if (account == charge) {
                 for (const auto& [id, cc] : codes) {
@@ -343,25 +344,6 @@ private:
             }
         }
         return std::nullopt;
-    }
-
-    std::map<std::int64_t, procore::ProjectCostCode>& project_codes(std::int64_t project)
-    {
-        auto it = codes_.find(project);
-        if (it == codes_.end()) {
-            auto got = procore_.project_cost_codes(project);
-            if (!got) {
-                engine::stop("procore",
-                             "reading the cost codes of project " + std::to_string(project),
-                             got.error());
-            }
-            std::map<std::int64_t, procore::ProjectCostCode> byid;
-            for (auto& cc : *got) {
-                byid.emplace(cc.id, std::move(cc));
-            }
-            it = codes_.emplace(project, std::move(byid)).first;
-        }
-        return it->second;
     }
 
     // --- one PO -------------------------------------------------------------------------------
@@ -644,39 +626,19 @@ private:
 
     void schedule_retry(const std::string& key, const std::string& message)
     {
-        const std::string stream(oracle_pos.stream);
-        const auto prior = retries_.find(stream, key, store::retry_reason::failed);
-        const int attempts = prior ? prior->attempts + 1 : 0;
-        const auto hours = std::min(24, 1 << std::min(attempts, 5));
-        retries_.schedule(stream, key, store::retry_reason::failed,
-                          format_iso8601(ctx_.clock.now() + std::chrono::hours(hours)), message,
-                          prior.has_value());
+        schedule_failed(retries_, ctx_.clock, oracle_pos.stream, key, message);
     }
 
     void audit(const std::string& key, const std::optional<std::string>& procore_key,
                std::string_view action, const std::string& message)
     {
-        if (options_.dry_run) {
-            return;
-        }
-        store::AuditEntry e;
-        e.run_id = ctx_.run.run_id();
-        e.command = std::string(oracle_pos.command);
-        e.record_kind = std::string(oracle_pos.audit_kind);
-        e.oracle_key = key;
-        e.procore_key = procore_key;
-        e.action = std::string(action);
-        e.message = message;
-        ctx_.audit().append(std::move(e));
+        audit_record(ctx_, oracle_pos, {key, procore_key, action, message, {}, {}});
     }
 
     void add_sample(const std::string& action, const std::string& key, const std::string& name,
                     const std::string& message)
     {
-        auto& rows = sum_.samples[action];
-        if (static_cast<int>(rows.size()) < options_.sample_rows) {
-            rows.push_back({action, key, "", name, message});
-        }
+        flows::add_sample(sum_, options_.sample_rows, {action, key, "", name, message});
     }
 
     engine::Context& ctx_;
@@ -692,7 +654,7 @@ private:
     std::string now_;
     engine::FlowSummary sum_;
     std::map<std::string, std::vector<std::int64_t>> project_of_cc_;
-    std::map<std::int64_t, std::map<std::int64_t, procore::ProjectCostCode>> codes_;
+    ProjectCostCodes codes_{procore_};
     std::map<std::string, std::int64_t> combination_of_;
     std::set<std::int64_t> processed_;
     std::map<std::int64_t, std::string> replayed_;
