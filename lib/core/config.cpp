@@ -717,8 +717,21 @@ std::string starter_config_text()
     "namespace": "ml-connector",
     "spool_retention_days": 14
   },
-  // Projects -> cost center, cost codes -> natural account, journal source/category, ledger.
-  "mapping": {}
+  // How records map between the systems (docs/pull-pos.md, docs/vendor-mapping.md).
+  "mapping": {
+    // The chart of accounts: delimiter and which segment is the cost center.
+    "chart": { "delimiter": "-", "cost_center_segment": 2 },
+    // Per Procore project id, over "default": the Oracle side of its purchase orders.
+    "projects": {
+      "default": { "procurement_bu": "US1 Business Unit", "requisitioning_bu": "US1 Business Unit",
+                   "ship_to_location": "US1 HQ", "buyer_email": "buyer@example.com",
+                   "currency": "USD", "cost_center": "1000" }
+    },
+    // Procore commitments -> Oracle purchase orders (pull-pos).
+    "commitments": { "statuses": ["Approved"], "category": "Construction Materials",
+                     "uom": "Each", "goods_line_type": "Goods",
+                     "services_line_type": "Fixed Price Services" }
+  }
 }
 )";
 }

@@ -63,7 +63,9 @@ TEST_CASE("the starter config parses and carries the example values", "[config]"
     CHECK(cfg.state.key_file == "/srv/mlc/ml-connector.key");
     CHECK(cfg.http.max_attempts == 6);
     CHECK(cfg.webhooks.namespace_name == "ml-connector");
-    CHECK(cfg.mapping_json == "{}");
+    CHECK(cfg.mapping.project(42)->procurement_bu == "US1 Business Unit");
+    CHECK(cfg.mapping.commitments.category == "Construction Materials");
+    CHECK(cfg.mapping.chart.cost_center_segment == 2);
     // No secret-ish material in the starter text.
     CHECK(mlc::starter_config_text().find("\"client_secret\"") == std::string::npos);
 }
