@@ -11,7 +11,16 @@ namespace mlc::flows {
 const std::map<std::int64_t, procore::ProjectCostCode>& ProjectCostCodes::of(std::int64_t project)
 {
     auto it = cache_.find(project);
-    if (it == cache_.end()) {
+    if (it != cache_.end()) {
+        recent_.remove(project);
+        recent_.push_front(project);
+        return it->second;
+    }
+    if (cache_.size() >= k_projects) {
+        cache_.erase(recent_.back());
+        recent_.pop_back();
+    }
+    {
         auto got = api_.project_cost_codes(project);
         if (!got) {
             engine::stop("procore", "reading the cost codes of project " + std::to_string(project),
@@ -22,6 +31,7 @@ const std::map<std::int64_t, procore::ProjectCostCode>& ProjectCostCodes::of(std
             by_id.emplace(cc.id, std::move(cc));
         }
         it = cache_.emplace(project, std::move(by_id)).first;
+        recent_.push_front(project);
     }
     return it->second;
 }
