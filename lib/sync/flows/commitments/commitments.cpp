@@ -262,7 +262,9 @@ private:
                 swept_[stream] = until;
             }
         }
-        swept_[sweep_stream()] = until;
+        if (projects_.projects.empty()) { // a --project sweep is not the company's sweep
+            swept_[sweep_stream()] = until;
+        }
     }
 
     bool status_sent(const std::string& status) const

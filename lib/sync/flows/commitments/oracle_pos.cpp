@@ -174,7 +174,9 @@ public:
                 engine::stop("oracle", "reading purchase orders", r.error());
             }
             sum_.watermark_after = sum_.watermark_before;
-            if (!options_.dry_run && !seen_time_.empty()) {
+            // A --project pass skips the POs of other projects, so it must not move the
+            // watermark past them.
+            if (!options_.dry_run && !seen_time_.empty() && projects_.projects.empty()) {
                 const bool newer =
                     !w || seen_time_ > w->cursor_time
                     || (seen_time_ == w->cursor_time && std::to_string(seen_id_) != w->cursor_key);
