@@ -16,8 +16,9 @@ namespace mlc::cmd {
 
 void set_pull_pos_command(CLI::App& app, Context& ctx)
 {
-    auto* sub = app.add_subcommand(std::string(engine::command::pull_pos),
-                                   "Procore commitments -> Oracle purchase orders");
+    auto* sub =
+        app.add_subcommand(std::string(engine::command::pull_pos),
+                           "Procore commitments -> Oracle purchase orders; Oracle POs -> Procore");
     struct Options {
         passes::PullPosOptions pull;
         bool json = false;
