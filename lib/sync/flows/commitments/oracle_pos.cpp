@@ -127,7 +127,9 @@ public:
         // Re-reads by id first (the retry queue, replay), then the incremental read.
         std::vector<std::int64_t> ids;
         for (const auto& k : scope_.keys) {
-            ids.push_back(std::stoll(k));
+            if (!k.empty() && k.find_first_not_of("0123456789") == std::string::npos) {
+                ids.push_back(std::stoll(k));
+            }
         }
         for (const auto& p : scope_.replay) {
             if (const auto id = replay_id(p); id) {
