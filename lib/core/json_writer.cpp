@@ -1,5 +1,7 @@
 #include "core/json_writer.hpp"
 
+#include "core/decimal.hpp"
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -67,6 +69,22 @@ Writer& Writer::null()
     impl_->writer.Null();
     return *this;
 }
+Writer& Writer::field_if_set(std::string_view k, std::string_view v)
+{
+    if (!v.empty()) {
+        field(k, v);
+    }
+    return *this;
+}
+
+Writer& Writer::decimal_field(std::string_view k, const std::string& text)
+{
+    if (const auto d = Decimal::parse(text); d) {
+        key(k).raw_number(d->str());
+    }
+    return *this;
+}
+
 Writer& Writer::raw_number(std::string_view v)
 {
     impl_->writer.RawValue(v.data(), v.size(), rapidjson::kNumberType);

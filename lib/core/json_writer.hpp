@@ -39,6 +39,13 @@ public:
     Writer& field(std::string_view k, std::int64_t v) { return key(k).integer(v); }
     Writer& field(std::string_view k, int v) { return key(k).integer(v); }
     Writer& field(std::string_view k, bool v) { return key(k).boolean(v); }
+    // The member only when `v` is not empty (APIs that read "" as a value to store).
+    Writer& field_if_set(std::string_view k, std::string_view v);
+    // A number member from decimal text, written in the decimal's plain form (always a JSON
+    // number: "1234.50" as 1234.5, the same value), never through a double. Empty or
+    // non-decimal text leaves the member out, so the API names the missing attribute rather
+    // than receiving a body that is not JSON.
+    Writer& decimal_field(std::string_view k, const std::string& text);
 
     const std::string& str() const;
 

@@ -20,26 +20,6 @@ constexpr const char* k_po_expand = "lines,lines.schedules,lines.schedules.distr
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-// A number member from decimal text, written as the decimal's plain form (always a JSON number:
-// "+.5" is not, "0.5" is; "1234.50" is written 1234.5, the same value), never through a double.
-// Empty or non-decimal text is left out: Oracle then names the missing attribute in its 400,
-// kept verbatim, rather than receiving a body that is not JSON.
-void number_field(json::Writer& w, std::string_view key, const std::string& text)
-{
-    const auto d = Decimal::parse(text);
-    if (!d) {
-        return;
-    }
-    w.key(key).raw_number(d->str());
-}
-
-void text_field_if_set(json::Writer& w, std::string_view key, const std::string& value)
-{
-    if (!value.empty()) {
-        w.field(key, value);
-    }
-}
-
 void write_distribution(json::Writer& w, const PoDistribution& d, bool amount_based)
 {
     w.begin_object();
@@ -48,9 +28,9 @@ void write_distribution(json::Writer& w, const PoDistribution& d, bool amount_ba
     // QuantityOrdered is the attribute name the reference gives for draft distributions (the
     // read side also accepts Quantity, which some pods and the simulator use; unconfirmed).
     if (amount_based) {
-        number_field(w, "Amount", d.amount);
+        w.decimal_field("Amount", d.amount);
     } else {
-        number_field(w, "QuantityOrdered", d.quantity);
+        w.decimal_field("QuantityOrdered", d.quantity);
     }
     w.end_object();
 }
@@ -60,11 +40,11 @@ void write_schedule(json::Writer& w, const PoSchedule& s, bool amount_based)
     w.begin_object();
     w.field("ScheduleNumber", s.number);
     w.field("ShipToLocation", s.ship_to_location);
-    text_field_if_set(w, "NeedByDate", s.need_by_date);
+    w.field_if_set("NeedByDate", s.need_by_date);
     if (amount_based) {
-        number_field(w, "Amount", s.amount);
+        w.decimal_field("Amount", s.amount);
     } else {
-        number_field(w, "Quantity", s.quantity);
+        w.decimal_field("Quantity", s.quantity);
     }
     w.key("distributions").begin_array();
     for (const auto& d : s.distributions) {
@@ -80,15 +60,15 @@ void write_line(json::Writer& w, const PoLine& l)
     w.field("LineNumber", l.number);
     w.field("LineType", l.line_type);
     w.field("ItemDescription", l.description);
-    text_field_if_set(w, "CategoryName", l.category);
+    w.field_if_set("CategoryName", l.category);
     if (l.amount_based) {
         // A services line is priced by amount alone: Oracle refuses Quantity/Price on it.
-        text_field_if_set(w, "UOM", l.uom);
-        number_field(w, "Amount", l.amount);
+        w.field_if_set("UOM", l.uom);
+        w.decimal_field("Amount", l.amount);
     } else {
         w.field("UOM", l.uom);
-        number_field(w, "Quantity", l.quantity);
-        number_field(w, "Price", l.price);
+        w.decimal_field("Quantity", l.quantity);
+        w.decimal_field("Price", l.price);
     }
     w.key("schedules").begin_array();
     for (const auto& s : l.schedules) {
@@ -428,11 +408,11 @@ std::string draft_purchase_order_json(const DraftPurchaseOrder& po)
     w.begin_object();
     w.field("ProcurementBU", po.procurement_bu);
     w.field("RequisitioningBU", po.requisitioning_bu);
-    text_field_if_set(w, "BillToBU", po.bill_to_bu);
+    w.field_if_set("BillToBU", po.bill_to_bu);
     if (po.supplier_id != 0) {
         w.field("SupplierId", po.supplier_id);
     }
-    text_field_if_set(w, "Supplier", po.supplier);
+    w.field_if_set("Supplier", po.supplier);
     w.field("SupplierSite", po.supplier_site);
     w.field("BuyerEmail", po.buyer_email);
     w.field("CurrencyCode", po.currency);

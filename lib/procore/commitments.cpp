@@ -165,25 +165,6 @@ std::expected<std::vector<CommitmentLine>, std::string> parse_line_list(const st
     return lines_of(*doc, where);
 }
 
-// A number member from decimal text, never through a double; empty or non-decimal text is
-// left out (Procore then names the missing field) rather than sent as something not JSON.
-void number_field(json::Writer& w, std::string_view key, const std::string& value)
-{
-    const auto d = Decimal::parse(value);
-    if (!d) {
-        return;
-    }
-    // The decimal's plain form: always a JSON number ("+.5" is not, "0.5" is), same value.
-    w.key(key).raw_number(d->str());
-}
-
-void text_if_set(json::Writer& w, std::string_view key, const std::string& value)
-{
-    if (!value.empty()) {
-        w.field(key, value);
-    }
-}
-
 std::string project_sync_body(std::int64_t project_id, const std::vector<std::string>& items)
 {
     json::Writer w;
@@ -304,11 +285,11 @@ std::string commitment_sync_item_json(const CommitmentSyncItem& item)
         w.field("id", *item.id);
     }
     w.field("origin_id", item.origin_id);
-    text_if_set(w, "origin_code", item.origin_code);
-    text_if_set(w, "origin_data", item.origin_data);
-    text_if_set(w, "number", item.number);
-    text_if_set(w, "title", item.title);
-    text_if_set(w, "status", item.status);
+    w.field_if_set("origin_code", item.origin_code);
+    w.field_if_set("origin_data", item.origin_data);
+    w.field_if_set("number", item.number);
+    w.field_if_set("title", item.title);
+    w.field_if_set("status", item.status);
     if (item.vendor_id != 0) {
         w.field("vendor_id", item.vendor_id);
     }
@@ -325,10 +306,10 @@ std::string commitment_line_sync_item_json(const CommitmentLineSyncItem& item)
     }
     w.field("origin_id", item.origin_id);
     w.field("description", item.description);
-    number_field(w, "amount", item.amount);
-    number_field(w, "quantity", item.quantity);
-    number_field(w, "unit_cost", item.unit_cost);
-    text_if_set(w, "uom", item.uom);
+    w.decimal_field("amount", item.amount);
+    w.decimal_field("quantity", item.quantity);
+    w.decimal_field("unit_cost", item.unit_cost);
+    w.field_if_set("uom", item.uom);
     if (item.cost_code_id != 0) {
         w.field("cost_code_id", item.cost_code_id);
     }

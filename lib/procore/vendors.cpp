@@ -9,13 +9,6 @@ namespace mlc::procore {
 
 namespace {
 
-void optional_field(json::Writer& w, std::string_view key, const std::string& value)
-{
-    if (!value.empty()) {
-        w.field(key, value);
-    }
-}
-
 void write_item(json::Writer& w, const VendorSyncItem& item)
 {
     w.begin_object();
@@ -23,14 +16,14 @@ void write_item(json::Writer& w, const VendorSyncItem& item)
         w.field("id", *item.id);
     }
     w.field("origin_id", item.origin_id);
-    optional_field(w, "origin_code", item.origin_code);
-    optional_field(w, "origin_data", item.origin_data);
+    w.field_if_set("origin_code", item.origin_code);
+    w.field_if_set("origin_data", item.origin_data);
     w.field("name", item.name);
-    optional_field(w, "address", item.address);
-    optional_field(w, "city", item.city);
-    optional_field(w, "state_code", item.state_code);
-    optional_field(w, "zip", item.zip);
-    optional_field(w, "country_code", item.country_code);
+    w.field_if_set("address", item.address);
+    w.field_if_set("city", item.city);
+    w.field_if_set("state_code", item.state_code);
+    w.field_if_set("zip", item.zip);
+    w.field_if_set("country_code", item.country_code);
     w.field("is_active", item.is_active);
     w.end_object();
 }

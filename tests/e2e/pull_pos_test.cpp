@@ -281,6 +281,39 @@ void check_po(Env& env, const Commitment& c)
           == json::get_string(po, "OrderNumber").value_or("?"));
 }
 
+// Project `project`'s copy of the ERP standard cost code `code` (made by sync-suppliers from a
+// GL combination); its id.
+std::int64_t erp_cost_code(Env& env, std::int64_t project, const std::string& code)
+{
+    std::int64_t standard = 0;
+    const auto codes = env.procore_data("standard_cost_codes");
+    for (const auto& c : codes.GetArray()) {
+        if (json::get_string(c, "code").value_or("") == code) {
+            standard = *json::get_id(c, "id");
+        }
+    }
+    REQUIRE(standard != 0);
+    const auto made = test::parse_json(env.procore_mutate(fmt::format(
+        R"({{"op":"create","collection":"cost_codes","project_id":{},"fields":{{"code":"{}",)"
+        R"("full_code":"{}","name":"ERP {}","standard_cost_code_id":{}}}}})",
+        project, code, code, code, standard)));
+    return *json::get_id(made, "id");
+}
+
+// A PO made in Oracle (central procurement): 2 excavators at 4,200.50 charged to `account`.
+std::string oracle_po_body(const std::string& supplier, const std::string& description,
+                           const std::string& account)
+{
+    return fmt::format(
+        R"({{"op":"create","collection":"purchase_orders","fields":{{"SupplierId":{},)"
+        R"("ProcurementBU":"US1 Business Unit","RequisitioningBU":"US1 Business Unit",)"
+        R"("CurrencyCode":"USD","BuyerEmail":"central@example.com","Description":"{}",)"
+        R"("lines":[{{"LineType":"Goods","ItemDescription":"Excavator 30t","Quantity":2,)"
+        R"("UOM":"EA","Price":4200.5,"schedules":[{{"ShipToLocation":"US1 HQ",)"
+        R"("NeedByDate":"2026-12-15","distributions":[{{"POChargeAccount":"{}"}}]}}]}}]}}}})",
+        supplier, description, account);
+}
+
 } // namespace
 
 TEST_CASE("pull-pos: approved commitments become submitted Oracle POs, written back, once",
@@ -293,7 +326,9 @@ TEST_CASE("pull-pos: approved commitments become submitted Oracle POs, written b
     CHECK(plan["commitments"]["planned"]["create"].GetInt64() == 4);
     CHECK(env.draft_posts() == 0);
     CHECK(env.procore_writes() == 0);
-    CHECK_FALSE(std::filesystem::exists(env.state_path().string() + "-pull")); // no stray files
+    for (const char* status : {"pending", "sent", "confirmed", "failed", "held"}) {
+        CHECK(env.postings(status).empty()); // nothing recorded locally either
+    }
 
     const auto first = env.run_json({"pull-pos", "--json"}, 0);
     CHECK(first["commitments"]["applied"]["created"].GetInt64() == 4);
@@ -512,30 +547,10 @@ TEST_CASE("pull-pos: an Oracle-born PO becomes a Procore commitment, once, and n
           "[e2e][pull-pos]")
 {
     Env env;
-    // Project 2's copy of the ERP cost code made of 101-2000-5110 (cost center 2000 = project 2).
-    std::int64_t standard = 0;
-    const auto codes = env.procore_data("standard_cost_codes");
-    for (const auto& c : codes.GetArray()) {
-        if (json::get_string(c, "code").value_or("") == "2000-5110") {
-            standard = *json::get_id(c, "id");
-        }
-    }
-    REQUIRE(standard != 0);
-    const auto made = test::parse_json(env.procore_mutate(fmt::format(
-        R"({{"op":"create","collection":"cost_codes","project_id":{},"fields":{{"code":"2000-5110",)"
-        R"("full_code":"2000-5110","name":"ERP 2000-5110","standard_cost_code_id":{}}}}})",
-        k_project2, standard)));
-    const auto project_code = *json::get_id(made, "id");
+    const auto project_code = erp_cost_code(env, k_project2, "2000-5110");
     const auto& supplier = env.approved.front().supplier;
     const auto po_body = [&](const std::string& description, const std::string& account) {
-        return fmt::format(
-            R"({{"op":"create","collection":"purchase_orders","fields":{{"SupplierId":{},)"
-            R"("ProcurementBU":"US1 Business Unit","RequisitioningBU":"US1 Business Unit",)"
-            R"("CurrencyCode":"USD","BuyerEmail":"central@example.com","Description":"{}",)"
-            R"("lines":[{{"LineType":"Goods","ItemDescription":"Excavator 30t","Quantity":2,)"
-            R"("UOM":"EA","Price":4200.5,"schedules":[{{"ShipToLocation":"US1 HQ",)"
-            R"("NeedByDate":"2026-12-15","distributions":[{{"POChargeAccount":"{}"}}]}}]}}]}}}})",
-            supplier, description, account);
+        return oracle_po_body(supplier, description, account);
     };
     const auto po = test::parse_json(env.oracle_mutate(
         po_body("Excavator rental, central procurement", "101-2000-5110-000-000")));
@@ -633,6 +648,56 @@ TEST_CASE("pull-pos: an Oracle-born PO becomes a Procore commitment, once, and n
         if (json::get_string(c, "origin_id").value_or("") == std::to_string(po_id)) {
             CHECK(json::get_string(c, "title").value_or("") == "Excavator and operator");
             CHECK(json::get_string(c, "status").value_or("") == "Approved");
+        }
+    }
+}
+
+TEST_CASE("pull-pos: SIGKILL while an Oracle-born PO is written to Procore, then a rerun: one "
+          "commitment",
+          "[e2e][pull-pos][crash]")
+{
+    for (const char* point : {"outbox.marked_sent", "outbox.answered", "outbox.confirmed"}) {
+        DYNAMIC_SECTION(point)
+        {
+            Env env;
+            env.run_json({"pull-pos", "--json"}, 0); // the Procore-born ones, without a crash
+            erp_cost_code(env, k_project2, "2000-5110");
+            const auto po = test::parse_json(env.oracle_mutate(oracle_po_body(
+                env.approved.front().supplier, "Excavator rental", "101-2000-5110-000-000")));
+            const auto po_id = std::to_string(*json::get_id(po, "POHeaderId"));
+            const auto killed =
+                env.run({"pull-pos", "--json"},
+                        test::ProcessOptions{.env = {{"ML_CONNECTOR_CRASH_AT", std::string(point)}},
+                                             .unset_env = {},
+                                             .stdin_data = {},
+                                             .cwd = {}});
+            CHECK(killed.exit_code == -1); // killed by the signal
+            {
+                // ... while writing the Oracle-born PO: its posting was recorded.
+                store::Database db(env.state_path());
+                store::PostingFilter f;
+                f.kinds = {"oracle_po"};
+                CHECK(store::Postings(db).list(f).size() == 1);
+            }
+            env.run_json({"pull-pos", "--json"}, 0);
+            int found = 0;
+            const auto pcs = env.procore_data("purchase_order_contracts");
+            for (const auto& c : pcs.GetArray()) {
+                if (json::get_string(c, "origin_id").value_or("") == po_id) {
+                    ++found;
+                    CHECK(json::get_string(c, "status").value_or("") == "Approved");
+                    CHECK(c["line_items"].Size() == 1);
+                }
+            }
+            CHECK(found == 1);
+            store::Database db(env.state_path());
+            for (const auto& p : store::Postings(db).list_by_status("sent")) {
+                CHECK(p.kind != "oracle_po");
+            }
+            for (const auto& p : store::Postings(db).list_by_status("pending")) {
+                CHECK(p.kind != "oracle_po");
+            }
+            CHECK(env.run({"audit", "verify"}).exit_code == 0);
         }
     }
 }

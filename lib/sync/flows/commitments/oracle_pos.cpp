@@ -511,6 +511,20 @@ private:
                                        .target = "procore",
                                        .request = request,
                                        .records = {key + " " + fp}};
+        // An earlier version left `sent`: looked up first (found: confirmed; absent: failed,
+        // lost), never resent blindly. The same version is looked up by post() itself.
+        for (const auto& old : unconfirmed_[key]) {
+            if (old.source_key == spec.key) {
+                continue;
+            }
+            const auto resolved = outbox_.resolve(old, h);
+            if (resolved.outcome == engine::PostOutcome::unknown) {
+                engine::stop("procore", "looking up the commitment of Oracle PO " + key,
+                             resolved.error.value_or(http::Error{}));
+            }
+            ++(resolved.outcome == engine::PostOutcome::found ? sum_.resolved : sum_.lost);
+        }
+        unconfirmed_.erase(key);
         const auto r = outbox_.post(spec, h);
         ++sum_.write_calls;
         using engine::PostOutcome;
@@ -573,6 +587,9 @@ private:
 
     // --- engine chores ------------------------------------------------------------------------
 
+    // Postings an earlier pass recorded: never sent (pending) are superseded; left `sent` (a
+    // crash, a lost answer) stay so until the PO is re-read and planned, and post() looks them up
+    // in Procore before anything is sent again. Either way the PO is queued for a re-read now.
     void resolve_unconfirmed()
     {
         auto& postings = outbox_.postings();
@@ -581,14 +598,15 @@ private:
         f.kinds = {kind};
         f.statuses = {"pending", "sent"};
         for (const auto& p : postings.list(f)) {
-            // Upserts by origin_id: re-reading the PO and sending again is safe.
             for (const auto& r : engine::item_refs(p.records)) {
                 retries_.schedule(std::string(oracle_pos.stream), r.key, store::retry_reason::lost,
                                   now_);
+                if (p.status == store::posting_status::sent) {
+                    unconfirmed_[r.key].push_back(p);
+                }
             }
-            postings.mark_superseded(p.id, "re-read and sent again (an upsert by origin_id)");
-            ++sum_.superseded;
         }
+        sum_.superseded += postings.supersede_unsent({kind});
     }
 
     std::optional<std::int64_t> replay_id(const store::Posting& p)
@@ -662,6 +680,7 @@ private:
     std::map<std::string, std::int64_t> combination_of_;
     std::set<std::int64_t> processed_;
     std::map<std::int64_t, std::string> replayed_;
+    std::map<std::string, std::vector<store::Posting>> unconfirmed_; // PO key -> left `sent`
     std::string seen_time_;
     std::int64_t seen_id_ = 0;
 };
