@@ -442,84 +442,8 @@ private:
 
     CommitmentLookups::Account account_of(std::int64_t project, std::int64_t cost_code_id)
     {
-        const auto& codes = cost_codes_.of(project);
-        CommitmentLookups::Account out;
-        const auto it = codes.find(cost_code_id);
-        if (it == codes.end()) {
-            out.error =
-                fmt::format("cost code {} is not a cost code of project {}", cost_code_id, project);
-            return out;
-        }
-        const auto& cc = it->second;
-        out.code = cc.full_code;
-        const auto& m = ctx_.config.mapping;
-        // 1. Named in mapping.cost_codes.accounts (cost codes that did not come from Oracle).
-        if (const auto a = m.cost_code_accounts.find(cc.full_code);
-            a != m.cost_code_accounts.end()) {
-            std::string seg;
-            for (const char ch : a->second) {
-                if (ch == m.chart.delimiter) {
-                    out.segments.push_back(seg);
-                    seg.clear();
-                } else {
-                    seg += ch;
-                }
-            }
-            out.segments.push_back(seg);
-            return out;
-        }
-        // 2. Made by sync-suppliers: the standard cost code it was copied from is linked to
-        //    the GL combination (or the project code carries the combination id itself).
-        std::optional<std::int64_t> combination;
-        if (cc.standard_cost_code_id != 0) {
-            if (const auto link =
-                    links_.find_by_procore("cost_code", std::to_string(cc.standard_cost_code_id));
-                link && link->oracle_key) {
-                combination = std::stoll(*link->oracle_key);
-            }
-        }
-        if (!combination && !cc.origin_id.empty()
-            && links_.find_by_oracle("cost_code", cc.origin_id)) {
-            combination = std::stoll(cc.origin_id);
-        }
-        if (!combination) {
-            out.error = fmt::format(
-                "cost code {} has no GL account: it did not come from Oracle (sync-suppliers) "
-                "and mapping.cost_codes.accounts does not name it",
-                cc.full_code.empty() ? std::to_string(cc.id) : cc.full_code);
-            return out;
-        }
-        auto seg = combinations_.find(*combination);
-        if (seg == combinations_.end()) {
-            std::vector<std::string> segments;
-            auto read = oracle::read_account_combinations_by_id(
-                oracle_, {*combination}, [&](oracle::AccountPage& page) {
-                    for (const auto& a : page.accounts) {
-                        if (a.id == *combination) {
-                            for (const auto& s : a.segments) {
-                                segments.push_back(s);
-                            }
-                            while (!segments.empty() && segments.back().empty()) {
-                                segments.pop_back();
-                            }
-                        }
-                    }
-                    return true;
-                });
-            if (!read) {
-                engine::stop("oracle", "reading GL account " + std::to_string(*combination),
-                             read.error());
-            }
-            seg = combinations_.emplace(*combination, std::move(segments)).first;
-        }
-        if (seg->second.empty()) {
-            out.error = fmt::format("cost code {} maps to GL account {}, which Oracle does not "
-                                    "have",
-                                    cc.full_code, *combination);
-            return out;
-        }
-        out.segments = seg->second;
-        return out;
+        auto a = accounts_.of(project, cost_code_id);
+        return {std::move(a.segments), std::move(a.error), std::move(a.code)};
     }
 
     // --- posting ----------------------------------------------------------------------------
@@ -860,8 +784,7 @@ private:
     std::vector<std::tuple<std::int64_t, const char*, std::string>> inbox_outcome_;
     std::map<std::string, std::string> swept_;
     std::map<std::int64_t, std::vector<oracle::SupplierSite>> sites_;
-    ProjectCostCodes cost_codes_{procore_};
-    std::map<std::int64_t, std::vector<std::string>> combinations_;
+    engine::CostAccounts accounts_{ctx_.config.mapping, links_, oracle_, procore_};
     std::map<std::int64_t, std::string> replayed_;
 };
 

@@ -8,34 +8,6 @@
 
 namespace mlc::flows {
 
-const std::map<std::int64_t, procore::ProjectCostCode>& ProjectCostCodes::of(std::int64_t project)
-{
-    auto it = cache_.find(project);
-    if (it != cache_.end()) {
-        recent_.remove(project);
-        recent_.push_front(project);
-        return it->second;
-    }
-    if (cache_.size() >= k_projects) {
-        cache_.erase(recent_.back());
-        recent_.pop_back();
-    }
-    {
-        auto got = api_.project_cost_codes(project);
-        if (!got) {
-            engine::stop("procore", "reading the cost codes of project " + std::to_string(project),
-                         got.error());
-        }
-        std::map<std::int64_t, procore::ProjectCostCode> by_id;
-        for (auto& cc : *got) {
-            by_id.emplace(cc.id, std::move(cc));
-        }
-        it = cache_.emplace(project, std::move(by_id)).first;
-        recent_.push_front(project);
-    }
-    return it->second;
-}
-
 void audit_record(engine::Context& ctx, const engine::FlowInfo& flow, AuditRecord row)
 {
     if (ctx.dry_run()) {

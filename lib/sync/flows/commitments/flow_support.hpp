@@ -4,6 +4,7 @@
 // backoff, and the summary's sample rows.
 #include "procore/commitments.hpp"
 #include "store/retries.hpp"
+#include "sync/engine/cost_accounts.hpp"
 #include "sync/engine/names.hpp"
 #include "sync/engine/pass.hpp"
 #include "sync/engine/summary.hpp"
@@ -17,21 +18,7 @@
 
 namespace mlc::flows {
 
-// A project's cost codes by id, read once per project per pass (a failed read stops the pass).
-// The most recently used `k_projects` are kept, so memory does not grow with the number of
-// projects a sweep walks through (it visits them one after the other). The reference `of`
-// returns is valid until the next call.
-class ProjectCostCodes {
-public:
-    static constexpr std::size_t k_projects = 64;
-    explicit ProjectCostCodes(procore::CommitmentApi& api) : api_(api) {}
-    const std::map<std::int64_t, procore::ProjectCostCode>& of(std::int64_t project);
-
-private:
-    procore::CommitmentApi& api_;
-    std::map<std::int64_t, std::map<std::int64_t, procore::ProjectCostCode>> cache_;
-    std::list<std::int64_t> recent_; // most recent first
-};
+using engine::ProjectCostCodes;
 
 // One audit row of `flow` for a record (nothing in a dry run).
 struct AuditRecord {
