@@ -216,6 +216,31 @@ void parse_mapping(const rapidjson::Value& m, MappingConfig& out)
         out.cost_code_accounts = string_map(json::find(*cc, "accounts"));
     }
     out.cost_types = string_map(json::find(m, "cost_types"));
+    if (const auto* j = json::find(m, "journal"); j != nullptr) {
+        auto& jm = out.journal;
+        jm.configured = true;
+        jm.ledger_id = json::get_int64(*j, "ledger_id").value_or(0);
+        jm.ledger_name = string_or(*j, "ledger_name", "");
+        if (auto das = json::get_int64(*j, "data_access_set_id"); das) {
+            jm.data_access_set_id = std::to_string(*das);
+        }
+        jm.source = string_or(*j, "source", jm.source);
+        jm.category = string_or(*j, "category", jm.category);
+        jm.currency = string_or(*j, "currency", "");
+        if (const auto* off = json::find(*j, "offset_accounts"); off != nullptr) {
+            jm.offset_direct_cost = string_or(*off, "direct_cost", "");
+            jm.offset_change_order = string_or(*off, "change_order", "");
+        }
+        if (const auto* t = json::find(*j, "direct_cost_types"); t != nullptr) {
+            jm.direct_cost_types = string_list(t);
+        }
+        if (const auto* st = json::find(*j, "statuses"); st != nullptr) {
+            jm.statuses = string_list(st);
+        }
+        jm.change_orders = json::get_bool(*j, "change_orders").value_or(true);
+        jm.next_open = string_or(*j, "closed_period", "hold") == "next_open";
+        jm.write_back = json::get_bool(*j, "write_back").value_or(true);
+    }
 }
 
 // "24h" -> 86400.
@@ -597,6 +622,11 @@ Config parse_config(const std::string& json_text, const std::filesystem::path& o
     if (!cfg.webhooks.destination_url.empty()) {
         require_secure_url(cfg.webhooks.destination_url, "/webhooks/destination_url");
     }
+
+    const auto& posting = section("posting");
+    cfg.posting.wait_seconds = get_int_or(posting, "wait_seconds", cfg.posting.wait_seconds);
+    cfg.posting.settle_seconds =
+        get_int_or(posting, "settle_seconds", cfg.posting.settle_seconds);
 
     if (const auto* m = json::find(doc, "mapping"); m != nullptr) {
         cfg.mapping_json = json::to_string(*m);

@@ -107,6 +107,24 @@ struct CommitmentMappingConfig {
     int need_by_days = 0;
 };
 
+// mapping.journal: Procore direct costs and change orders -> GL journals (post-costs).
+struct JournalMappingConfig {
+    bool configured = false; // the section is present (post-costs needs it)
+    std::int64_t ledger_id = 0;
+    std::string ledger_name;
+    std::string data_access_set_id; // empty: #NULL
+    std::string source = "Procore";
+    std::string category = "Project Costs";
+    std::string currency; // empty: the project's mapping currency, else USD
+    std::string offset_direct_cost;
+    std::string offset_change_order; // empty: offset_direct_cost
+    std::vector<std::string> direct_cost_types{"expense", "payroll"};
+    std::vector<std::string> statuses{"approved"};
+    bool change_orders = true;
+    bool next_open = false; // closed_period: "next_open" (true) or "hold"
+    bool write_back = true;
+};
+
 // The mapping section. Parts a flow owns are parsed into plain structs here, so no flow reads
 // JSON; mapping_json keeps the validated text of the whole section for parts not modelled yet.
 struct MappingConfig {
@@ -117,12 +135,19 @@ struct MappingConfig {
     CommitmentMappingConfig commitments;
     std::map<std::string, std::string> cost_code_accounts; // full code -> combination
     std::map<std::string, std::string> cost_types;         // type name or code -> natural account
+    JournalMappingConfig journal;
 
     // The project's mapping: its own entry over `default`, field by field; nullopt when neither
     // exists (the project is not mapped).
     std::optional<ProjectMapping> project(std::int64_t project_id) const;
     // The projects named explicitly (not `default`).
     std::vector<std::int64_t> project_ids() const;
+};
+
+// posting: how long a pass waits on Oracle's asynchronous imports.
+struct PostingConfig {
+    int wait_seconds = 120;
+    int settle_seconds = 86400;
 };
 
 struct Config {
@@ -133,6 +158,7 @@ struct Config {
     HttpConfig http;
     WebhookConfig webhooks;
     MappingConfig mapping;
+    PostingConfig posting;
     std::string mapping_json = "{}";
 };
 

@@ -197,6 +197,20 @@ void Postings::mark_unsent(std::int64_t id, const std::string& error)
                   {log::redact(error)});
 }
 
+void Postings::set_request(std::int64_t id, const std::string& request)
+{
+    try {
+        SQLite::Statement st(db_.handle(),
+                             "UPDATE postings SET request = ?, updated_at = ? WHERE id = ?");
+        st.bind(1, request);
+        st.bind(2, db_.now_text());
+        st.bind(3, id);
+        st.exec();
+    } catch (...) {
+        rethrow_as_store_error(db_, fmt::format("storing the request of posting {}", id));
+    }
+}
+
 void Postings::note_error(std::int64_t id, const std::string& error)
 {
     try {

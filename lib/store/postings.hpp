@@ -92,6 +92,9 @@ public:
     // pending again, the attempt not counted (attempts counts sends that may have reached the
     // remote), the error kept.
     void mark_unsent(std::int64_t id, const std::string& error);
+    // Keeps the status; replaces what the posting sends (a journal import names its batch and,
+    // once Oracle answered, its request id here, so a later lookup knows where to look).
+    void set_request(std::int64_t id, const std::string& request);
     // Keeps the status; stores the error of an attempt whose outcome is unknown.
     void note_error(std::int64_t id, const std::string& error);
     // Postings of these kinds left pending and never sent (a pass interrupted between recording

@@ -6,16 +6,20 @@ namespace mlc::engine {
 
 namespace {
 
-constexpr std::array<const FlowInfo*, 3> k_flows{&flow::vendors, &flow::cost_codes,
-                                                 &flow::commitments};
+constexpr std::array<const FlowInfo*, 4> k_flows{&flow::vendors, &flow::cost_codes,
+                                                 &flow::commitments, &flow::costs};
 
-constexpr std::array<WebhookRoute, 6> k_routes{{
+// Commitment change orders have no webhook resource of their own: they arrive as "Change Order
+// Packages" (reference: the sandbox's /webhooks/resources listing). A "Direct Cost Line Items"
+// event names a line, not its direct cost: it makes post-costs sweep that project.
+constexpr std::array<WebhookRoute, 7> k_routes{{
     {"Company Vendors", command::sync_suppliers, flow::vendors.name},
     {"Purchase Order Contracts", command::pull_pos, flow::commitments.name},
     {"Work Order Contracts", command::pull_pos, flow::commitments.name},
     {"Requisitions", command::pull_pos, ""},
-    {"Direct Costs", command::post_costs, ""},
-    {"Commitment Change Orders", command::post_costs, ""},
+    {"Direct Costs", command::post_costs, flow::costs.name},
+    {"Direct Cost Line Items", command::post_costs, flow::costs.name},
+    {"Change Order Packages", command::post_costs, flow::costs.name},
 }};
 
 } // namespace

@@ -107,6 +107,18 @@ inline constexpr FlowInfo oracle_pos{.name = "oracle_pos",
                                      .target = "procore",
                                      .endpoint = "purchase_order_contracts/sync",
                                      .title = "Oracle POs -> commitments"};
+inline constexpr FlowInfo costs{.name = "costs",
+                                .command = command::post_costs,
+                                .stream = "procore.costs",
+                                .link_kind = "journal",
+                                .batch_kind = "",
+                                .extra_kind = "",
+                                .audit_kind = "cost",
+                                .record_label = "cost document",
+                                .source = "procore",
+                                .target = "oracle",
+                                .endpoint = "erpintegrations importBulkData (Journal Import)",
+                                .title = "direct costs and change orders -> GL journals"};
 } // namespace flow
 
 // Every flow, in the order passes run them.

@@ -95,14 +95,17 @@ TEST_CASE("owning_pass routes resources to the pass that consumes them", "[sync]
     CHECK(owning_pass("Purchase Order Contracts") == "pull-pos");
     CHECK(owning_pass("Requisitions") == "pull-pos");
     CHECK(owning_pass("Direct Costs") == "post-costs");
-    CHECK(owning_pass("Commitment Change Orders") == "post-costs");
+    CHECK(owning_pass("Change Order Packages") == "post-costs");
+    CHECK(owning_pass("Direct Cost Line Items") == "post-costs");
+    CHECK(owning_pass("Commitment Change Orders").empty()); // not a webhook resource
     CHECK(owning_pass("Company Vendors") == "sync-suppliers");
     CHECK(owning_pass("RFIs").empty());
     CHECK(owning_pass("direct costs").empty()); // exact names only
     CHECK(mlc::engine::resources_of_pass("post-costs")
-          == std::vector<std::string>{"Direct Costs", "Commitment Change Orders"});
+          == std::vector<std::string>{"Direct Costs", "Direct Cost Line Items",
+                                      "Change Order Packages"});
     CHECK(owning_pass("Work Order Contracts") == "pull-pos");
-    CHECK(mlc::engine::consumed_resources().size() == 6);
+    CHECK(mlc::engine::consumed_resources().size() == 7);
 }
 
 TEST_CASE("ingest inserts v2 and v4 events, keeps ids exact and moves files to done/",

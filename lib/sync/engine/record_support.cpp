@@ -1,14 +1,13 @@
-#include "sync/flows/commitments/flow_support.hpp"
+#include "sync/engine/record_support.hpp"
 
 #include "core/clock.hpp"
 #include "store/audit_log.hpp"
-#include "sync/engine/errors.hpp"
 
 #include <algorithm>
 
-namespace mlc::flows {
+namespace mlc::engine {
 
-void audit_record(engine::Context& ctx, const engine::FlowInfo& flow, AuditRecord row)
+void audit_record(Context& ctx, const FlowInfo& flow, AuditRecord row)
 {
     if (ctx.dry_run()) {
         return;
@@ -38,7 +37,7 @@ void schedule_failed(store::Retries& retries, const Clock& clock, std::string_vi
                      prior.has_value());
 }
 
-void add_sample(engine::FlowSummary& summary, int limit, engine::PlanRow row)
+void add_sample(FlowSummary& summary, int limit, PlanRow row)
 {
     auto& rows = summary.samples[row.action];
     if (static_cast<int>(rows.size()) < limit) {
@@ -46,4 +45,4 @@ void add_sample(engine::FlowSummary& summary, int limit, engine::PlanRow row)
     }
 }
 
-} // namespace mlc::flows
+} // namespace mlc::engine
