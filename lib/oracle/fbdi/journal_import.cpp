@@ -182,7 +182,8 @@ std::expected<void, std::string> zip_gl_interface(const std::string& csv_path,
     }
     if (zip_close(archive.get()) != 0) {
         // zip_close writes to a temporary file and renames it: nothing half-written is left.
-        return std::unexpected("zip: writing " + zip_path
+        // The CSV is opened only now, so a missing or unreadable one shows here too.
+        return std::unexpected("zip: writing " + zip_path + " from " + csv_path
                                + " failed: " + zip_error_text(zip_get_error(archive.get())));
     }
     (void)archive.release(); // closed: zip_close freed it

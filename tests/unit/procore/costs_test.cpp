@@ -310,7 +310,7 @@ TEST_CASE("get: 404 is no document, deleted comes back marked, other errors are 
     CHECK(bad.error().kind == http::ErrorKind::shape);
 }
 
-TEST_CASE("write_back PATCHes direct_costs/sync; an item error is a 422", "[procore][costs]")
+TEST_CASE("write_back PATCHes direct_costs/sync and an item error is a 422", "[procore][costs]")
 {
     Harness h;
     h.transport.push(response(502, "bad gateway")); // idempotent: resent
