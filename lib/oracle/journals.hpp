@@ -28,6 +28,11 @@ struct LedgerJournal {
     std::string currency;       // CurrencyCode
 };
 
+// One journalBatches page (expand=journalHeaders; children as a bare array or a collection
+// object), one LedgerJournal per journal header. Numbers are read as the text Oracle sent.
+std::expected<std::vector<LedgerJournal>, std::string>
+parse_journal_batch_page(const std::string& body);
+
 // Every journal of the batches named `batch_name` (q=BatchName='…', expand=journalHeaders),
 // all pages. Empty when Oracle has no such batch. A name with a quote is escaped ('').
 std::expected<std::vector<LedgerJournal>, http::Error> find_journals(Client& client,
@@ -42,11 +47,16 @@ struct PeriodStatus {
     bool open() const { return closing_status == "O"; }
 };
 
+// One accountingPeriodStatusLOV page. Every period needs PeriodNameId, StartDate and EndDate.
+std::expected<std::vector<PeriodStatus>, std::string>
+parse_period_status_page(const std::string& body);
+
 // The ledger's GL periods (ApplicationId 101), all pages, ordered by start date.
 std::expected<std::vector<PeriodStatus>, http::Error> read_periods(Client& client,
                                                                    std::int64_t ledger_id);
 
-// The period a date (YYYY-MM-DD) falls in, or nullptr.
+// The period a date (YYYY-MM-DD) falls in, or nullptr. Where periods overlap (an adjusting
+// period), the one that starts first.
 const PeriodStatus* period_of(const std::vector<PeriodStatus>& periods, const std::string& date);
 
 } // namespace mlc::oracle

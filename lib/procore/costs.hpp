@@ -38,10 +38,11 @@ struct CostDocument {
     CostKind kind = CostKind::direct_cost;
     std::int64_t id = 0;
     std::int64_t project_id = 0;
-    std::string type;        // direct_cost_type ("expense", "payroll", "invoice" …); empty for COs
-    std::string status;      // "approved", "pending" …
-    std::string date;        // YYYY-MM-DD: direct_cost_date; a CO's approved date (see .cpp)
-    std::string number;      // invoice_number (direct cost) or number (change order)
+    std::string type;   // direct_cost_type ("expense", "payroll", "invoice" …); empty for COs
+    std::string status; // "approved", "pending" …
+    std::string date;   // YYYY-MM-DD: direct_cost_date; a CO's approved or executed date (see
+                        // .cpp); empty when Procore gives none (the flow decides)
+    std::string number; // invoice_number (direct cost) or number (change order)
     std::string description; // description (direct cost) or title (change order)
     std::int64_t vendor_id = 0;
     std::int64_t commitment_id = 0; // change orders: contract_id
@@ -49,9 +50,9 @@ struct CostDocument {
     std::string grand_total;        // decimal text, as Procore states it
     std::string origin_id;
     std::string updated_at;
-    bool deleted = false;         // deleted_at set
-    bool lines_read = false;      // true when `lines` is the document's full set of lines
-    std::vector<CostLine> lines;  // from get(), or inline in a list when Procore sends them
+    bool deleted = false;        // deleted_at set
+    bool lines_read = false;     // true when `lines` is the document's full set of lines
+    std::vector<CostLine> lines; // from get(), or inline in a list when Procore sends them
 };
 
 // A line of a direct-cost line-item list, with the document it belongs to.
@@ -82,20 +83,22 @@ public:
                                                           const std::string& until,
                                                           const DocumentSink& sink);
     // Direct costs only: every line item of the project's direct costs updated in
-    // [since, until] (GET …/direct_costs/line_items), page by page. Returns the calls made.
+    // [since, until] (GET …/direct_costs/line_items), page by page, deleted lines left out.
+    // Each names its direct cost (holder_id or direct_cost_id). Returns the calls made.
     std::expected<std::int64_t, http::Error> list_lines_updated(std::int64_t project_id,
                                                                 const std::string& since,
                                                                 const std::string& until,
                                                                 const LineSink& sink);
-    // One document with all its lines (GET …/{id}, then …/{id}/line_items when the item has
-    // none inline); nullopt when Procore has no such document (404). A deleted document comes
-    // back with `deleted` set when Procore still shows it.
-    std::expected<std::optional<CostDocument>, http::Error> get(CostKind kind,
-                                                                std::int64_t project_id,
-                                                                std::int64_t id);
+    // One document with all its lines (GET …/{id}, then, for a direct cost, …/{id}/line_items
+    // when the item has none inline; a change order without inline lines comes back with
+    // lines_read false); nullopt when Procore has no such document (404). A deleted document
+    // comes back with `deleted` set when Procore still shows it.
+    std::expected<std::optional<CostDocument>, http::Error>
+    get(CostKind kind, std::int64_t project_id, std::int64_t id);
     // PATCH /rest/v1.0/projects/{project_id}/direct_costs/sync
     // {"updates":[{"id", "origin_id", "origin_data"}]}: idempotent (the same values twice are
-    // the same state). A per-item error comes back as an Error (kind status, 422).
+    // the same state). A per-item error comes back as an Error (kind status, 422, Procore's
+    // messages); an answer that lists the direct cost neither way is a shape error.
     std::expected<void, http::Error> write_back(std::int64_t project_id, std::int64_t id,
                                                 const std::string& origin_id,
                                                 const std::string& origin_data);

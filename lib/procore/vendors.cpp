@@ -313,8 +313,8 @@ std::expected<std::int64_t, http::Error> list_pages(http::Client& http, const st
     for (int page = 1;; ++page) {
         http::Request request;
         request.method = "GET";
-        request.url =
-            url + "&page=" + std::to_string(page) + "&per_page=" + std::to_string(per_page);
+        request.url = url + (url.find('?') == std::string::npos ? "?" : "&")
+                      + "page=" + std::to_string(page) + "&per_page=" + std::to_string(per_page);
         request.headers.set("Accept", "application/json");
         auto result =
             http.send(std::move(request), {.path_template = path_template, .idempotent = true});

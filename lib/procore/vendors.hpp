@@ -123,7 +123,7 @@ struct PageCount {
 };
 using PageHandler = std::function<std::expected<PageCount, std::string>(const std::string& body)>;
 
-// GETs `url` (which already has a query) page by page (&page=N&per_page=M) until a short or
+// GETs `url` (with or without a query) page by page (page=N&per_page=M) until a short or
 // empty page, the Total header, or a server that ignores paging (the same page again); returns
 // the number of records listed. Per-Page is trusted when the server caps below what we asked.
 std::expected<std::int64_t, http::Error> list_pages(http::Client& http, const std::string& url,

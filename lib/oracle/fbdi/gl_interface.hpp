@@ -21,7 +21,7 @@ struct GlRow {
     std::string source;          // USER_JE_SOURCE_NAME: equals ParameterList position 2
     std::string category;        // USER_JE_CATEGORY_NAME
     std::string currency;
-    std::string date_created; // YYYY-MM-DD; always set
+    std::string date_created;          // YYYY-MM-DD; always set
     std::vector<std::string> segments; // SEGMENT1.. in chart order (≤ 30)
     std::string entered_dr, entered_cr;
     std::string reference1;  // batch name

@@ -33,12 +33,14 @@ std::expected<std::string, std::string> import_body(const ImportParams& params,
                                                     const std::string& zip_path);
 
 // POST erpintegrations with that body (not idempotent: never retried after it may have been
-// applied). The ESS request id; ReqstId -1 (Oracle's silent refusal, answered 200/201) is an
-// Error of kind status with the answer's text.
+// applied). The ESS request id; ReqstId -1 or none (Oracle's silent refusal, answered 200/201)
+// is an Error of kind status carrying that 2xx status, a message naming the ReqstId, and the
+// answer without its DocumentContent as the body.
 std::expected<std::int64_t, http::Error> submit_import(Client& client, const std::string& body);
 
 // GET erpintegrations?finder=ESSJobStatusRF;requestId=N → RequestStatus (SUCCEEDED, ERROR,
-// WARNING, RUNNING, WAIT, PAUSED, CANCELED, ERROR MANUAL RECOVERY, …).
+// WARNING, RUNNING, WAIT, PAUSED, CANCELED, ERROR MANUAL RECOVERY, …). A request the finder does
+// not know (no items) or an item without RequestStatus is a shape error.
 std::expected<std::string, http::Error> job_status(Client& client, std::int64_t request_id);
 
 // Terminal: nothing more will happen to the job (PAUSED is not: the parent waits for children).
@@ -54,6 +56,11 @@ struct RejectedLine {
     std::string code;         // e.g. EF04
     std::string reason;
 };
+// The rejected rows a log text names (lines of another form are passed over).
+std::vector<RejectedLine> parse_rejected_log(const std::string& text);
+// The same over every file of a zip given as base64 (DocumentContent); empty when it is not
+// base64 of a readable zip.
+std::vector<RejectedLine> parse_rejected_logs_zip(const std::string& base64_zip);
 // GET erpintegrations?finder=ESSJobExecutionDetailsRF;requestId=N,fileType=LOG: the zip of logs,
 // searched for rejected rows. Empty when the log names none or cannot be read.
 std::expected<std::vector<RejectedLine>, http::Error> rejected_lines(Client& client,

@@ -1,0 +1,316 @@
+#include "oracle/journals.hpp"
+
+#include "core/json.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+#include <utility>
+
+namespace mlc::oracle {
+
+namespace {
+
+std::string text(const rapidjson::Value& obj, const char* key)
+{
+    return json::get_string(obj, key).value_or(std::string{});
+}
+
+std::string parse_error_text(const json::ParseError& e)
+{
+    return "malformed JSON at line " + std::to_string(e.line) + ": " + e.message;
+}
+
+// '' inside a quoted q literal.
+std::string quote_literal(const std::string& value)
+{
+    std::string out;
+    for (const char c : value) {
+        out += c;
+        if (c == '\'') {
+            out += '\'';
+        }
+    }
+    return out;
+}
+
+int int_of(const rapidjson::Value& obj, const char* key)
+{
+    const auto v = json::get_id(obj, key);
+    if (!v || *v < 0 || *v > std::numeric_limits<int>::max()) {
+        return 0;
+    }
+    return static_cast<int>(*v);
+}
+
+// One page's items, handed on; an error says why the page is not what was expected.
+using ItemsHandler = std::function<std::expected<void, std::string>(const rapidjson::Value& items)>;
+
+// GETs every page of `resource` with `query` (offset paging, following the echoed limit, ending
+// on hasMore false or a short page, as read_collection does). Bodies are parsed with numbers kept
+// as text, so ids are read with get_id and amounts with get_decimal_text.
+std::expected<void, http::Error> read_all(Client& client, const std::string& resource, Query query,
+                                          const std::string& path_template,
+                                          const ItemsHandler& on_items)
+{
+    for (;;) {
+        auto result = client.get(resource, query, path_template);
+        if (!result) {
+            return std::unexpected(result.error());
+        }
+        auto doc = json::parse_numbers_as_text(result->body);
+        if (!doc) {
+            return std::unexpected(
+                http::shape_error(result->status, parse_error_text(doc.error())));
+        }
+        const auto* items = json::find(*doc, "items");
+        if (items == nullptr || !items->IsArray()) {
+            return std::unexpected(http::shape_error(
+                result->status, resource + ": not a collection (no items array)"));
+        }
+        if (auto handled = on_items(*items); !handled) {
+            return std::unexpected(http::shape_error(result->status, handled.error()));
+        }
+        const int count = static_cast<int>(items->Size());
+        const bool has_more = json::get_bool(*doc, "hasMore").value_or(false);
+        const int echoed = int_of(*doc, "limit");
+        const int limit = echoed > 0 ? echoed : query.limit;
+        if (!has_more || count == 0 || count < limit) {
+            return {};
+        }
+        query.offset += count;
+        query.limit = limit;
+    }
+}
+
+// The rows of an expanded child: a bare array (framework < 3) or a collection object {"items"}
+// (3+); nullptr when the child is absent. A child collection cut short (hasMore) is refused:
+// a batch read with some journals missing would look like a batch without them, and the caller
+// would resend what Oracle already has.
+std::expected<const rapidjson::Value*, std::string>
+child_items(const rapidjson::Value& item, const char* child, const std::string& where)
+{
+    const auto* v = json::find(item, child);
+    if (v == nullptr || v->IsNull()) {
+        return nullptr;
+    }
+    if (v->IsArray()) {
+        return v;
+    }
+    if (v->IsObject()) {
+        const auto* items = json::find(*v, "items");
+        if (items != nullptr && items->IsArray()) {
+            if (json::get_bool(*v, "hasMore").value_or(false)) {
+                return std::unexpected(where + ": " + child + " is paged (hasMore) after "
+                                       + std::to_string(items->Size()) + " rows");
+            }
+            return items;
+        }
+    }
+    return std::unexpected(where + ": " + child + " is neither an array nor a collection");
+}
+
+// A total as the exact text Oracle sent; "" when absent or null.
+std::expected<std::string, std::string> total_of(const rapidjson::Value& obj, const char* key,
+                                                 const std::string& where)
+{
+    const auto* v = json::find(obj, key);
+    if (v == nullptr || v->IsNull()) {
+        return std::string{};
+    }
+    if (auto d = json::get_decimal_text(obj, key)) {
+        return std::move(*d);
+    }
+    return std::unexpected(where + ": " + key + " is not a decimal number");
+}
+
+std::expected<std::vector<LedgerJournal>, std::string>
+parse_journal_batches(const rapidjson::Value& items)
+{
+    std::vector<LedgerJournal> out;
+    for (const auto& batch : items.GetArray()) {
+        const auto batch_id = json::get_id(batch, "JeBatchId");
+        if (!batch.IsObject() || !batch_id) {
+            return std::unexpected(
+                std::string("journalBatches: a batch without an integer JeBatchId"));
+        }
+        LedgerJournal base;
+        base.batch_id = *batch_id;
+        const std::string where = "journal batch " + std::to_string(base.batch_id);
+        base.batch_name = text(batch, "BatchName");
+        if (base.batch_name.empty()) {
+            base.batch_name = text(batch, "Name");
+        }
+        base.batch_status = text(batch, "Status");
+        base.posting_status = text(batch, "PostingStatus");
+        base.period = text(batch, "AccountingPeriodName");
+        auto headers = child_items(batch, "journalHeaders", where);
+        if (!headers) {
+            return std::unexpected(headers.error());
+        }
+        if (*headers == nullptr) {
+            // Not expanded: the caller asked for journalHeaders, so a batch without the child
+            // is a server that ignored expand; what its journals hold cannot be told.
+            return std::unexpected(where + ": journalHeaders is missing (expand ignored?)");
+        }
+        for (const auto& header : (*headers)->GetArray()) {
+            const auto header_id = json::get_id(header, "JeHeaderId");
+            if (!header.IsObject() || !header_id) {
+                return std::unexpected(where + ": a journal without an integer JeHeaderId");
+            }
+            LedgerJournal j = base;
+            j.header_id = *header_id;
+            const std::string here = where + ", journal " + std::to_string(j.header_id);
+            j.journal_name = text(header, "JournalName");
+            auto dr = total_of(header, "RunningTotalEnteredDr", here);
+            auto cr = total_of(header, "RunningTotalEnteredCr", here);
+            if (!dr || !cr) {
+                return std::unexpected(!dr ? dr.error() : cr.error());
+            }
+            j.total_dr = std::move(*dr);
+            j.total_cr = std::move(*cr);
+            j.currency = text(header, "CurrencyCode");
+            out.push_back(std::move(j));
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+std::expected<std::vector<LedgerJournal>, std::string>
+parse_journal_batch_page(const std::string& body)
+{
+    auto doc = json::parse_numbers_as_text(body);
+    if (!doc) {
+        return std::unexpected(parse_error_text(doc.error()));
+    }
+    const auto* items = json::find(*doc, "items");
+    if (items == nullptr || !items->IsArray()) {
+        return std::unexpected(std::string("journalBatches: not a collection (no items array)"));
+    }
+    return parse_journal_batches(*items);
+}
+
+namespace {
+
+std::expected<std::vector<PeriodStatus>, std::string>
+parse_period_statuses(const rapidjson::Value& items)
+{
+    std::vector<PeriodStatus> out;
+    for (const auto& item : items.GetArray()) {
+        if (!item.IsObject()) {
+            return std::unexpected(
+                std::string("accountingPeriodStatusLOV: an item is not an object"));
+        }
+        PeriodStatus p;
+        p.name = text(item, "PeriodNameId");
+        p.closing_status = text(item, "ClosingStatus");
+        // Dates come as YYYY-MM-DD; a timestamp form keeps its date part.
+        p.start_date = text(item, "StartDate").substr(0, 10);
+        p.end_date = text(item, "EndDate").substr(0, 10);
+        if (p.name.empty() || p.start_date.size() != 10 || p.end_date.size() != 10) {
+            return std::unexpected("accountingPeriodStatusLOV: period \"" + p.name
+                                   + "\" lacks PeriodNameId, StartDate or EndDate");
+        }
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+} // namespace
+
+std::expected<std::vector<PeriodStatus>, std::string>
+parse_period_status_page(const std::string& body)
+{
+    auto doc = json::parse_numbers_as_text(body);
+    if (!doc) {
+        return std::unexpected(parse_error_text(doc.error()));
+    }
+    const auto* items = json::find(*doc, "items");
+    if (items == nullptr || !items->IsArray()) {
+        return std::unexpected(
+            std::string("accountingPeriodStatusLOV: not a collection (no items array)"));
+    }
+    return parse_period_statuses(*items);
+}
+
+std::expected<std::vector<LedgerJournal>, http::Error> find_journals(Client& client,
+                                                                     const std::string& batch_name)
+{
+    Query query;
+    query.q = "BatchName='" + quote_literal(batch_name) + "'";
+    query.expand = "journalHeaders";
+    query.order_by = "JeBatchId:asc"; // a stable order for offset paging
+    query.limit = 100;
+    std::vector<LedgerJournal> out;
+    auto read = read_all(client, "journalBatches", query, "/journalBatches",
+                         [&out](const rapidjson::Value& items) -> std::expected<void, std::string> {
+                             auto page = parse_journal_batches(items);
+                             if (!page) {
+                                 return std::unexpected(page.error());
+                             }
+                             out.insert(out.end(), std::make_move_iterator(page->begin()),
+                                        std::make_move_iterator(page->end()));
+                             return {};
+                         });
+    if (!read) {
+        return std::unexpected(read.error());
+    }
+    // A server whose equality is looser than ours (case, blanks) must not confirm another batch.
+    std::erase_if(out,
+                  [&batch_name](const LedgerJournal& j) { return j.batch_name != batch_name; });
+    return out;
+}
+
+std::expected<std::vector<PeriodStatus>, http::Error> read_periods(Client& client,
+                                                                   std::int64_t ledger_id)
+{
+    Query query;
+    // GL's application id is 101 (reference §4, Periods); framework v2+ joins with `and`.
+    query.q = "LedgerId=" + std::to_string(ledger_id) + " and ApplicationId=101";
+    query.order_by = "StartDate:asc";
+    query.limit = 500;
+    std::vector<PeriodStatus> out;
+    auto read = read_all(client, "accountingPeriodStatusLOV", query, "/accountingPeriodStatusLOV",
+                         [&out](const rapidjson::Value& items) -> std::expected<void, std::string> {
+                             auto page = parse_period_statuses(items);
+                             if (!page) {
+                                 return std::unexpected(page.error());
+                             }
+                             out.insert(out.end(), std::make_move_iterator(page->begin()),
+                                        std::make_move_iterator(page->end()));
+                             return {};
+                         });
+    if (!read) {
+        return std::unexpected(read.error());
+    }
+    // Sorted here too: the order is the contract, whatever the server did with orderBy.
+    std::stable_sort(out.begin(), out.end(), [](const PeriodStatus& a, const PeriodStatus& b) {
+        return a.start_date < b.start_date;
+    });
+    return out;
+}
+
+const PeriodStatus* period_of(const std::vector<PeriodStatus>& periods, const std::string& date)
+{
+    if (date.size() < 10) {
+        return nullptr;
+    }
+    const std::string day = date.substr(0, 10);
+    // An adjusting period (one day, e.g. "Adj-26" on Dec 31) overlaps a regular period; a cost
+    // dated that day belongs in the regular one: the match that starts first, then ends last.
+    const PeriodStatus* found = nullptr;
+    for (const auto& p : periods) {
+        if (p.start_date > day || day > p.end_date) {
+            continue;
+        }
+        if (found == nullptr || p.start_date < found->start_date
+            || (p.start_date == found->start_date && p.end_date > found->end_date)) {
+            found = &p;
+        }
+    }
+    return found;
+}
+
+} // namespace mlc::oracle

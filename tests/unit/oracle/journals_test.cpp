@@ -1,0 +1,206 @@
+// What the ledger has: journalBatches pages (journal headers expanded as a bare array or as a
+// collection object, totals kept as the exact text Oracle sent, BatchName or Name), the lookup by
+// batch name (quoting, paging, a looser server match dropped), and the GL period statuses (all
+// pages, sorted by start date, the period a date falls in).
+#include "oracle/journals.hpp"
+#include "unit/http/fake_transport.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace mlc;
+using namespace mlc::oracle;
+using test::FakeTransport;
+using test::response;
+
+namespace {
+
+constexpr const char* k_root = "https://pod.example.com/fscmRestApi/resources/11.13.18.05";
+
+struct Harness {
+    FakeTransport transport;
+    http::CallCounter counter;
+    FakeClock clock;
+    http::Client http{transport, nullptr, counter, clock, {"oracle", {}, {}}};
+    Client client{http, k_root};
+};
+
+// Framework v2 (children as bare arrays).
+const char* k_batches = R"({"items":[
+  {"JeBatchId":300000123456001,"BatchName":"MLC DC 4600000001 v2","Status":"U",
+   "PostingStatus":"Unposted","AccountingPeriodName":"Jul-26","LedgerName":"US Primary Ledger",
+   "journalHeaders":[
+     {"JeHeaderId":300000123456101,"JournalName":"DC-4600000001","CurrencyCode":"USD",
+      "RunningTotalEnteredDr":1234.10,"RunningTotalEnteredCr":1234.10},
+     {"JeHeaderId":"300000123456102","JournalName":"DC-4600000001 tax","CurrencyCode":"USD",
+      "RunningTotalEnteredDr":"0.1","RunningTotalEnteredCr":null}]}],
+  "count":1,"hasMore":false,"limit":100,"offset":0})";
+
+const char* k_periods_page = R"({"items":[
+  {"PeriodNameId":"Aug-26","ClosingStatus":"F","StartDate":"2026-08-01","EndDate":"2026-08-31"},
+  {"PeriodNameId":"Jul-26","ClosingStatus":"O","StartDate":"2026-07-01","EndDate":"2026-07-31"}],
+  "count":2,"hasMore":false,"limit":500,"offset":0})";
+
+} // namespace
+
+TEST_CASE("parse_journal_batch_page reads batches with their journal headers", "[oracle][journals]")
+{
+    auto journals = parse_journal_batch_page(k_batches);
+    REQUIRE(journals.has_value());
+    REQUIRE(journals->size() == 2);
+    const auto& j = (*journals)[0];
+    CHECK(j.batch_id == 300000123456001);
+    CHECK(j.batch_name == "MLC DC 4600000001 v2");
+    CHECK(j.batch_status == "U");
+    CHECK(j.posting_status == "Unposted");
+    CHECK(j.period == "Jul-26");
+    CHECK(j.header_id == 300000123456101);
+    CHECK(j.journal_name == "DC-4600000001");
+    CHECK(j.total_dr == "1234.10"); // the text Oracle sent, trailing zero kept
+    CHECK(j.total_cr == "1234.10");
+    CHECK(j.currency == "USD");
+    CHECK((*journals)[1].header_id == 300000123456102);
+    CHECK((*journals)[1].batch_id == 300000123456001);
+    CHECK((*journals)[1].total_dr == "0.1");
+    CHECK((*journals)[1].total_cr.empty());
+
+    // Framework 3+: the child is a collection object; the batch has only Name.
+    auto v3 = parse_journal_batch_page(R"({"items":[{"JeBatchId":1,"Name":"B",
+        "journalHeaders":{"items":[{"JeHeaderId":2,"JournalName":"J",
+        "RunningTotalEnteredDr":5,"RunningTotalEnteredCr":5}],"count":1,"hasMore":false}}]})");
+    REQUIRE(v3.has_value());
+    REQUIRE(v3->size() == 1);
+    CHECK((*v3)[0].batch_name == "B");
+    CHECK((*v3)[0].total_dr == "5");
+}
+
+TEST_CASE("parse_journal_batch_page refuses what it cannot read whole", "[oracle][journals]")
+{
+    CHECK_FALSE(parse_journal_batch_page("{").has_value());
+    CHECK_FALSE(parse_journal_batch_page("{}").has_value());
+    CHECK_FALSE(parse_journal_batch_page(R"({"items":[{"BatchName":"no id"}]})").has_value());
+    // A cut child collection would hide journals Oracle has.
+    auto cut = parse_journal_batch_page(R"({"items":[{"JeBatchId":1,"BatchName":"B",
+        "journalHeaders":{"items":[{"JeHeaderId":2}],"hasMore":true}}]})");
+    REQUIRE_FALSE(cut.has_value());
+    CHECK(cut.error().find("hasMore") != std::string::npos);
+    // expand ignored: what the batch holds cannot be told.
+    CHECK_FALSE(
+        parse_journal_batch_page(R"({"items":[{"JeBatchId":1,"BatchName":"B"}]})").has_value());
+    CHECK_FALSE(parse_journal_batch_page(
+                    R"({"items":[{"JeBatchId":1,"journalHeaders":[{"JournalName":"no id"}]}]})")
+                    .has_value());
+    CHECK_FALSE(parse_journal_batch_page(R"({"items":[{"JeBatchId":1,"journalHeaders":[
+        {"JeHeaderId":2,"RunningTotalEnteredDr":"1,000.00"}]}]})")
+                    .has_value());
+}
+
+TEST_CASE("find_journals asks by quoted batch name with headers, pages, keeps exact names",
+          "[oracle][journals]")
+{
+    Harness h;
+    h.transport.push(response(200, R"({"items":[
+        {"JeBatchId":1,"BatchName":"O'Brien's batch","journalHeaders":[{"JeHeaderId":11}]},
+        {"JeBatchId":2,"BatchName":"o'brien's batch","journalHeaders":[{"JeHeaderId":12}]}],
+        "count":2,"hasMore":true,"limit":2,"offset":0})"));
+    h.transport.push(response(200, R"({"items":[
+        {"JeBatchId":3,"BatchName":"O'Brien's batch","journalHeaders":[{"JeHeaderId":13}]}],
+        "count":1,"hasMore":false,"limit":2,"offset":2})"));
+    auto found = find_journals(h.client, "O'Brien's batch");
+    REQUIRE(found.has_value());
+    REQUIRE(found->size() == 2); // batch 2 matched only loosely
+    CHECK((*found)[0].header_id == 11);
+    CHECK((*found)[1].header_id == 13);
+    REQUIRE(h.transport.requests.size() == 2);
+    CHECK(h.transport.requests[0].url
+          == std::string(k_root)
+                 + "/journalBatches?q=BatchName%3D%27O%27%27Brien%27%27s%20batch%27"
+                   "&orderBy=JeBatchId%3Aasc&expand=journalHeaders&limit=100&onlyData=true");
+    // The echoed limit is followed.
+    CHECK(h.transport.requests[1].url.find("&limit=2&offset=2&") != std::string::npos);
+    CHECK(h.counter.snapshot().at("GET /journalBatches") == 2);
+
+    Harness none;
+    none.transport.push(response(200, R"({"items":[],"count":0,"hasMore":false,"limit":100})"));
+    auto empty = find_journals(none.client, "MLC nothing");
+    REQUIRE(empty.has_value());
+    CHECK(empty->empty());
+
+    Harness failing;
+    failing.transport.push(response(400, "bad q"));
+    auto refused = find_journals(failing.client, "x");
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().status == 400);
+
+    Harness shape;
+    shape.transport.push(response(200, R"({"items":[{"JeBatchId":1,"BatchName":"x"}]})"));
+    auto bad = find_journals(shape.client, "x");
+    REQUIRE_FALSE(bad.has_value());
+    CHECK(bad.error().kind == http::ErrorKind::shape);
+}
+
+TEST_CASE("parse_period_status_page reads periods and refuses incomplete ones",
+          "[oracle][journals]")
+{
+    auto periods = parse_period_status_page(k_periods_page);
+    REQUIRE(periods.has_value());
+    REQUIRE(periods->size() == 2);
+    CHECK((*periods)[1].name == "Jul-26");
+    CHECK((*periods)[1].closing_status == "O");
+    CHECK((*periods)[1].open());
+    CHECK_FALSE((*periods)[0].open()); // F: future-enterable is not open
+    CHECK((*periods)[1].start_date == "2026-07-01");
+    CHECK((*periods)[1].end_date == "2026-07-31");
+
+    auto stamped = parse_period_status_page(R"({"items":[{"PeriodNameId":"Jul-26",
+        "ClosingStatus":"C","StartDate":"2026-07-01T00:00:00+00:00","EndDate":"2026-07-31"}]})");
+    REQUIRE(stamped.has_value());
+    CHECK((*stamped)[0].start_date == "2026-07-01");
+
+    CHECK_FALSE(parse_period_status_page("[]").has_value());
+    CHECK_FALSE(parse_period_status_page(R"({"items":[{"ClosingStatus":"O"}]})").has_value());
+    CHECK_FALSE(parse_period_status_page(
+                    R"({"items":[{"PeriodNameId":"Jul-26","StartDate":"2026-07-01"}]})")
+                    .has_value());
+}
+
+TEST_CASE("read_periods reads every page for the ledger's GL and sorts by start date",
+          "[oracle][journals]")
+{
+    Harness h;
+    h.transport.push(response(200, R"({"items":[
+        {"PeriodNameId":"Sep-26","ClosingStatus":"N","StartDate":"2026-09-01","EndDate":"2026-09-30"}],
+        "count":1,"hasMore":true,"limit":1,"offset":0})"));
+    h.transport.push(response(200, k_periods_page));
+    auto periods = read_periods(h.client, 300000046975971);
+    REQUIRE(periods.has_value());
+    REQUIRE(periods->size() == 3);
+    CHECK((*periods)[0].name == "Jul-26");
+    CHECK((*periods)[1].name == "Aug-26");
+    CHECK((*periods)[2].name == "Sep-26");
+    REQUIRE(h.transport.requests.size() == 2);
+    CHECK(h.transport.requests[0].url
+          == std::string(k_root)
+                 + "/accountingPeriodStatusLOV?q=LedgerId%3D300000046975971%20and%20"
+                   "ApplicationId%3D101&orderBy=StartDate%3Aasc&limit=500&onlyData=true");
+    CHECK(h.transport.requests[1].url.find("&limit=1&offset=1&") != std::string::npos);
+    CHECK(h.counter.snapshot().at("GET /accountingPeriodStatusLOV") == 2);
+}
+
+TEST_CASE("period_of finds the period a date falls in", "[oracle][journals]")
+{
+    const std::vector<PeriodStatus> periods = {
+        {"Nov-26", "O", "2026-11-01", "2026-11-30"},
+        {"Dec-26", "O", "2026-12-01", "2026-12-31"},
+        {"Adj-26", "O", "2026-12-31", "2026-12-31"},
+    };
+    REQUIRE(period_of(periods, "2026-11-01") != nullptr);
+    CHECK(period_of(periods, "2026-11-01")->name == "Nov-26");
+    CHECK(period_of(periods, "2026-11-30")->name == "Nov-26");
+    CHECK(period_of(periods, "2026-12-15")->name == "Dec-26");
+    CHECK(period_of(periods, "2026-12-31")->name == "Dec-26"); // not the adjusting period
+    CHECK(period_of(periods, "2026-12-31T23:00:00Z")->name == "Dec-26");
+    CHECK(period_of(periods, "2027-01-01") == nullptr);
+    CHECK(period_of(periods, "2026-10-31") == nullptr);
+    CHECK(period_of(periods, "") == nullptr);
+    CHECK(period_of({}, "2026-11-01") == nullptr);
+}
