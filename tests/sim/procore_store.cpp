@@ -1158,8 +1158,6 @@ std::string ProcoreSim::Impl::sync(Collection& c, std::int64_t scope,
 
 namespace {
 
-constexpr std::int64_t k_seed_base_ms = 1736150400000; // 2025-01-06T08:00:00Z
-
 const std::vector<std::string> k_project_names = {
     "Harbor View Medical Office Building", "Riverside Elementary School Expansion",
     "Summit Ridge Apartments Phase II",    "Westgate Distribution Center",
