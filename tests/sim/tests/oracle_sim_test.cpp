@@ -1269,7 +1269,7 @@ TEST_CASE("oracle accountingPeriodStatusLOV: monthly GL periods of the ledger, b
           == 405);
 }
 
-TEST_CASE("oracle mutate closes a period; Journal Import rejects its journals with EP01",
+TEST_CASE("oracle mutate closes a period, and Journal Import rejects its journals with EP01",
           "[sim][oracle][periods]")
 {
     Sim s;

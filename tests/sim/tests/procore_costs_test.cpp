@@ -156,8 +156,9 @@ TEST_CASE("procore direct cost line items list: updated_at range, paging, delete
     CHECK(f.get(base + "/line_items?filters[updated_at]=2025-01-01")->status == 400);
 }
 
-TEST_CASE("procore direct costs with an origin_id are locked: PATCH, sync, DELETE; mutate is not",
-          "[sim][procore][costs]")
+TEST_CASE(
+    "procore direct costs with an origin_id are locked to PATCH, sync and DELETE, not to mutate",
+    "[sim][procore][costs]")
 {
     ProcoreFixture f;
     const auto base = fmt::format("/rest/v1.0/projects/{}/direct_costs", f.project());
