@@ -40,6 +40,9 @@ int main(int argc, char** argv)
         ->check(CLI::PositiveNumber);
     app.add_option("--ess-polls", o.ess_polls_to_finish, "ESS status polls before a terminal state")
         ->check(CLI::NonNegativeNumber);
+    app.add_option("--ess-seconds", o.ess_seconds,
+                   "virtual seconds after which an ESS job finishes even if nobody polls")
+        ->check(CLI::NonNegativeNumber);
     app.add_flag("--webhook-duplicates", o.webhook_duplicates,
                  "deliver some webhooks twice and out of order");
     CLI11_PARSE(app, argc, argv);

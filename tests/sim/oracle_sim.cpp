@@ -32,6 +32,11 @@ constexpr const char* k_journal_import_job =
     "/oracle/apps/ess/financials/generalLedger/programs/common,JournalImportLauncher";
 constexpr std::size_t k_gl_min_fields = 149;
 constexpr std::int64_t k_day_ms = 86400000;
+// The sim's one ledger (the reference's live example) and GL's application id.
+constexpr std::int64_t k_ledger_id = 300000046975971;
+constexpr const char* k_ledger_name = "US Primary Ledger";
+constexpr std::int64_t k_gl_application_id = 101;
+constexpr std::int64_t k_ap_application_id = 200;
 
 // ---------------------------------------------------------------------------------------
 // Records
@@ -204,11 +209,21 @@ struct RejectedRow {
         entered_cr;
 };
 
+// One row of accountingPeriodStatusLOV: a month of the ledger's calendar for one application.
+struct AccountingPeriod {
+    std::string name; // "Jul-26"
+    std::int64_t ledger_id = k_ledger_id, application_id = k_gl_application_id;
+    std::string closing_status; // O open, F future-enterable, C closed, N never opened, P permanent
+    std::string start_date, end_date; // YYYY-MM-DD, inclusive
+    std::int64_t year = 0, number = 0;
+};
+
 struct EssJob {
     std::int64_t id = 0;
     std::string final_status = "SUCCEEDED", detail, source, group_id, ledger_id;
     int polls = 0;
     bool committed = false;
+    std::int64_t submitted_ms = 0; // virtual clock at importBulkData
     std::int64_t rows_in_file = 0, rows_selected = 0, rows_imported = 0, rows_rejected = 0;
     std::vector<JournalBatch> batches;
     std::vector<RejectedRow> rejected;
@@ -674,6 +689,7 @@ struct OracleSim::State {
         account_by_segments; // "101-1000-5110-000-000" -> id
     std::map<std::int64_t, EssJob> jobs;
     std::vector<RejectedRow> rejected;
+    std::vector<AccountingPeriod> periods; // by StartDate, then ApplicationId
 
     oq::ResourceDef<Address> address_def;
     oq::ResourceDef<Site> site_def;
@@ -691,6 +707,7 @@ struct OracleSim::State {
     oq::ResourceDef<JournalLine> je_line_def;
     oq::ResourceDef<JournalHeader> je_header_def;
     oq::ResourceDef<JournalBatch> batch_def;
+    oq::ResourceDef<AccountingPeriod> period_def;
 
     State(const SimOptions& o, VirtualClock& c) : options(o), clock(c), rng(o.seed)
     {
@@ -714,6 +731,10 @@ struct OracleSim::State {
 
     void define_resources();
     void seed(const SimOptions& o, std::int64_t now);
+    void seed_periods(std::int64_t now);
+    // The GL period of `ledger` whose dates hold `date` (YYYY-MM-DD), or the one named `name`.
+    const AccountingPeriod* gl_period_of_date(std::int64_t ledger, const std::string& date) const;
+    const AccountingPeriod* gl_period_named(std::int64_t ledger, const std::string& name) const;
     const Account* find_account(const std::string& combination) const
     {
         auto it = account_by_segments.find(combination);
@@ -752,6 +773,11 @@ struct OracleSim::State {
     void erp_post(const httplib::Request& req, httplib::Response& res);
     void import_journals(EssJob& job, const std::string& csv);
     std::string poll_job(EssJob& job);
+    void finish_job(EssJob& job);
+    void finish_due_jobs();
+    std::string job_log(const EssJob& job) const;
+    void ess_execution_details(const httplib::Request& req, httplib::Response& res,
+                               const std::string& finder, const std::string& href);
     void ess_status(const httplib::Request& req, httplib::Response& res, const std::string& href);
 };
 
@@ -1036,6 +1062,19 @@ void OracleSim::State::define_resources()
                               time_attr("CreationDate", &JournalBatch::created),
                               time_attr("LastUpdateDate", &JournalBatch::updated)};
     batch_def.children = {child("journalHeaders", je_header_def, &JournalBatch::headers)};
+
+    period_def.name = "accountingPeriodStatusLOV";
+    period_def.key = [](const AccountingPeriod& p) {
+        return fmt::format("{},{},{}", p.application_id, p.ledger_id, p.name);
+    };
+    period_def.schema.attrs = {str_attr("PeriodNameId", &AccountingPeriod::name),
+                               int_attr("LedgerId", &AccountingPeriod::ledger_id),
+                               int_attr("ApplicationId", &AccountingPeriod::application_id),
+                               str_attr("ClosingStatus", &AccountingPeriod::closing_status),
+                               date_attr("StartDate", &AccountingPeriod::start_date),
+                               date_attr("EndDate", &AccountingPeriod::end_date),
+                               int_attr("PeriodYear", &AccountingPeriod::year),
+                               int_attr("PeriodNumber", &AccountingPeriod::number)};
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1281,6 +1320,65 @@ void OracleSim::State::seed(const SimOptions& o, std::int64_t now)
     invoices.reindex();
 }
 
+// GL (101) and Payables (200) periods of the one ledger, one per month, fixed at start: from
+// a year before the earlier of the Procore seed's first month and now, to a year after now.
+// From the seed's first month to now's month they are Open (so journals for any seeded cost
+// or commitment post), earlier ones Closed, next month Future-enterable, later Never opened.
+// No random draws: the rest of the seed does not move.
+void OracleSim::State::seed_periods(std::int64_t now)
+{
+    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    auto month_index = [](std::int64_t ms) {
+        const auto d = date_of(ms);
+        return std::atoi(d.substr(0, 4).c_str()) * 12 + std::atoi(d.substr(5, 2).c_str()) - 1;
+    };
+    const int seed_month = month_index(k_seed_base_ms);
+    const int now_month = month_index(now);
+    const int first = std::min(seed_month, now_month) - 12;
+    const int last = now_month + 12;
+    periods.clear();
+    for (int m = first; m <= last; ++m) {
+        const int year = m / 12, month = m % 12 + 1;
+        const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        const int last_day = days[month - 1] + (month == 2 && leap ? 1 : 0);
+        AccountingPeriod p;
+        p.name = fmt::format("{}-{:02}", months[month - 1], year % 100);
+        p.start_date = fmt::format("{:04}-{:02}-01", year, month);
+        p.end_date = fmt::format("{:04}-{:02}-{:02}", year, month, last_day);
+        p.year = year;
+        p.number = month;
+        p.closing_status = m < seed_month       ? "C"
+                           : m <= now_month     ? "O"
+                           : m == now_month + 1 ? "F"
+                                                : "N";
+        for (auto app : {k_gl_application_id, k_ap_application_id}) {
+            p.application_id = app;
+            periods.push_back(p);
+        }
+    }
+}
+
+const AccountingPeriod* OracleSim::State::gl_period_of_date(std::int64_t ledger,
+                                                            const std::string& date) const
+{
+    for (const auto& p : periods)
+        if (p.ledger_id == ledger && p.application_id == k_gl_application_id && p.start_date <= date
+            && date <= p.end_date)
+            return &p;
+    return nullptr;
+}
+
+const AccountingPeriod* OracleSim::State::gl_period_named(std::int64_t ledger,
+                                                          const std::string& name) const
+{
+    for (const auto& p : periods)
+        if (p.ledger_id == ledger && p.application_id == k_gl_application_id && p.name == name)
+            return &p;
+    return nullptr;
+}
+
 // ---------------------------------------------------------------------------------------
 // OracleSim
 
@@ -1288,6 +1386,7 @@ OracleSim::OracleSim(const SimOptions& options, VirtualClock& clock)
     : options_(options), clock_(clock), state_(std::make_unique<State>(options, clock))
 {
     state_->seed(options_, clock_.now_ms());
+    state_->seed_periods(clock_.now_ms());
 }
 
 OracleSim::~OracleSim() = default;
@@ -1505,6 +1604,8 @@ void OracleSim::State::handle_rest(const httplib::Request& req, httplib::Respons
 {
     auto& st = *this;
     std::lock_guard lock(st.mutex);
+    // ESS jobs run whether or not anyone polls: those due on the virtual clock finish first.
+    st.finish_due_jobs();
     const std::string& resource = segs.at(0);
     const std::string href = base + "/" + resource;
     const bool get = req.method == "GET";
@@ -1608,6 +1709,23 @@ void OracleSim::State::handle_rest(const httplib::Request& req, httplib::Respons
             return patch_invoice(req, res, *inv, href + "/" + segs[1]);
         }
         return method_not_allowed();
+    }
+    if (resource == "accountingPeriodStatusLOV") {
+        if (!get)
+            return method_not_allowed();
+        if (segs.size() != 1)
+            return not_found();
+        if (req.has_param("finder"))
+            throw BadRequest{"The finder " + req.get_param_value("finder")
+                             + " is not valid for this resource."};
+        std::vector<const AccountingPeriod*> rows;
+        rows.reserve(st.periods.size());
+        for (const auto& p : st.periods)
+            rows.push_back(&p);
+        return json_ok(res, 200,
+                       oq::serve_collection(st.period_def, rows, {{"StartDate"}, {"ApplicationId"}},
+                                            req, href),
+                       "application/vnd.oracle.adf.resourcecollection+json");
     }
     if (resource == "journalBatches") {
         if (!get)
@@ -2144,6 +2262,7 @@ void OracleSim::State::erp_post(const httplib::Request& req, httplib::Response& 
     }
     EssJob job;
     job.id = st.next_request_id++;
+    job.submitted_ms = clock.now_ms();
     auto fail = [&](const std::string& why) {
         job.final_status = "ERROR";
         job.detail = why;
@@ -2247,6 +2366,7 @@ void OracleSim::State::import_journals(EssJob& job, const std::string& csv)
         job.rejected.push_back(std::move(rr));
         ++job.rows_rejected;
     };
+    const std::int64_t ledger = to_id(job.ledger_id).value_or(0);
     std::int64_t n = 0;
     for (auto& f : rows_raw) {
         Row r{++n, std::move(f), {}, {}, 0, 0, {}};
@@ -2275,8 +2395,21 @@ void OracleSim::State::import_journals(EssJob& job, const std::string& csv)
             r.code = "EM03";
             r.why = "DATE_CREATED is required (YYYY/MM/DD).";
         } else if (r.f[ACCOUNTING_DATE].empty() || !parse_timestamp(r.f[ACCOUNTING_DATE], ms)) {
-            r.code = "EP01";
+            r.code = "EM04";
             r.why = "ACCOUNTING_DATE is missing or not a date (YYYY/MM/DD).";
+        } else if (const auto* named = st.gl_period_named(ledger, r.f[PERIOD_NAME]);
+                   !r.f[PERIOD_NAME].empty()
+                   && (!named || date_of(ms) < named->start_date
+                       || named->end_date < date_of(ms))) {
+            r.code = "EM05";
+            r.why = fmt::format("PERIOD_NAME {} is not a period of ledger {} that contains the "
+                                "ACCOUNTING_DATE {}.",
+                                r.f[PERIOD_NAME], job.ledger_id, date_of(ms));
+        } else if (const auto* period = st.gl_period_of_date(ledger, date_of(ms));
+                   !period || (period->closing_status != "O" && period->closing_status != "F")) {
+            r.code = "EP01";
+            r.why = fmt::format("This date {} is not in any open or future enterable period.",
+                                date_of(ms));
         } else if (r.f[CURRENCY].empty() || r.f[CATEGORY].empty()) {
             r.code = "EC01";
             r.why = "CURRENCY_CODE and USER_JE_CATEGORY_NAME are required.";
@@ -2342,7 +2475,7 @@ void OracleSim::State::import_journals(EssJob& job, const std::string& csv)
             std::int64_t ms = 0;
             parse_timestamp(first[ACCOUNTING_DATE], ms);
             b.period = first[PERIOD_NAME].empty() ? period_name(date_of(ms)) : first[PERIOD_NAME];
-            b.ledger_name = first[LEDGER_NAME].empty() ? "US Primary Ledger" : first[LEDGER_NAME];
+            b.ledger_name = first[LEDGER_NAME].empty() ? k_ledger_name : first[LEDGER_NAME];
             b.source = job.source;
             b.group_id = to_id(job.group_id).value_or(0);
             b.request_id = job.id;
@@ -2383,25 +2516,142 @@ void OracleSim::State::import_journals(EssJob& job, const std::string& csv)
 }
 
 // One status poll: WAIT, then RUNNING, then the terminal state; the import becomes visible
-// (journals, rejected rows) when the job finishes.
+// (journals, rejected rows) when the job finishes: at the poll that ends it, or once the virtual
+// clock has run ess_seconds past its submission (finish_due_jobs), whichever comes first.
 std::string OracleSim::State::poll_job(EssJob& job)
 {
-    auto& st = *this;
     ++job.polls;
     const int needed = options.ess_polls_to_finish;
-    if (job.polls < needed)
+    if (!job.committed && job.polls < needed)
         return job.polls * 2 <= needed ? "WAIT" : "RUNNING";
-    if (!job.committed) {
-        job.committed = true;
-        const auto now = clock.now_ms();
-        for (auto& b : job.batches) {
-            b.created = b.updated = now;
-            st.journals.rows.push_back(b);
-        }
-        st.journals.reindex();
-        st.rejected.insert(st.rejected.end(), job.rejected.begin(), job.rejected.end());
-    }
+    finish_job(job);
     return job.final_status;
+}
+
+void OracleSim::State::finish_job(EssJob& job)
+{
+    auto& st = *this;
+    if (job.committed)
+        return;
+    job.committed = true;
+    const auto now = clock.now_ms();
+    for (auto& b : job.batches) {
+        b.created = b.updated = now;
+        st.journals.rows.push_back(b);
+    }
+    st.journals.reindex();
+    st.rejected.insert(st.rejected.end(), job.rejected.begin(), job.rejected.end());
+}
+
+void OracleSim::State::finish_due_jobs()
+{
+    const auto now = clock.now_ms();
+    const auto run_ms = static_cast<std::int64_t>(std::max(0, options.ess_seconds)) * 1000;
+    for (auto& [id, job] : jobs)
+        if (!job.committed && now - job.submitted_ms >= run_ms)
+            finish_job(job);
+}
+
+namespace {
+
+// The Import Journals child's own outcome. The parent (the ReqstId the client polls) still
+// says SUCCEEDED: the reference warns that a SUCCEEDED parent does not prove rows imported.
+std::string import_outcome(const EssJob& job)
+{
+    if (job.final_status == "ERROR")
+        return "ERROR";
+    if (job.rows_rejected > 0)
+        return job.rows_imported > 0 ? "WARNING" : "ERROR";
+    return "SUCCEEDED";
+}
+
+} // namespace
+
+// The Import Journals log (format UNCONFIRMED, see README): a header while the job runs; once
+// it has finished, the counts and one line per rejected row.
+std::string OracleSim::State::job_log(const EssJob& job) const
+{
+    std::string log = "Journal Import started\n";
+    log += fmt::format("Request id: {}\n", job.id);
+    log +=
+        fmt::format("Source: {}; Ledger: {}; Group: {}\n", job.source, job.ledger_id, job.group_id);
+    if (!job.committed)
+        return log;
+    if (job.final_status == "ERROR") {
+        log += fmt::format("Journal Import could not read its file: {}\n", job.detail);
+    } else {
+        log += fmt::format("Rows selected: {}\n", job.rows_selected);
+        for (const auto& r : job.rejected)
+            log += fmt::format("Rejected row {}: status {}; batch {}; journal {}; {}\n",
+                               r.row_number, r.code, r.reference1, r.reference4, r.description);
+        log += fmt::format("Rows imported: {}\n", job.rows_imported);
+        log += fmt::format("Rows rejected: {}\n", job.rows_rejected);
+    }
+    log += fmt::format("Journal Import completed with status {}\n", import_outcome(job));
+    return log;
+}
+
+// GET erpintegrations?finder=ESSJobExecutionDetailsRF;requestId=N,fileType=LOG: one item whose
+// DocumentContent is a base64 zip holding ImportJournals_<N>.log.
+void OracleSim::State::ess_execution_details(const httplib::Request&, httplib::Response& res,
+                                             const std::string& finder, const std::string& href)
+{
+    auto& st = *this;
+    auto param = [&](const std::string& name) -> std::optional<std::string> {
+        auto pos = finder.find(name + "=");
+        if (pos == std::string::npos)
+            return std::nullopt;
+        auto value = finder.substr(pos + name.size() + 1);
+        return value.substr(0, value.find(','));
+    };
+    auto request_id = param("requestId");
+    if (!request_id)
+        throw BadRequest{"The finder ESSJobExecutionDetailsRF needs requestId."};
+    auto id = to_id(*request_id);
+    if (!id)
+        throw BadRequest{"The value " + *request_id + " of requestId is not a valid number."};
+    auto file_type = param("fileType");
+    if (!file_type || (*file_type != "LOG" && *file_type != "ALL"))
+        throw BadRequest{"The finder ESSJobExecutionDetailsRF needs fileType=LOG (or ALL)."};
+    rapidjson::StringBuffer buf;
+    json::Writer w(buf);
+    w.StartObject();
+    w.Key("items");
+    w.StartArray();
+    auto it = st.jobs.find(*id);
+    if (it != st.jobs.end()) {
+        const auto name = std::to_string(*id);
+        const auto zip =
+            zip_single_file(fmt::format("ImportJournals_{}.log", name), job_log(it->second));
+        w.StartObject();
+        w.Key("ReqstId");
+        json::write_string(w, name);
+        w.Key("FileName");
+        json::write_string(w, name + ".zip");
+        w.Key("ContentType");
+        w.String("zip");
+        w.Key("FileType");
+        json::write_string(w, *file_type);
+        w.Key("DocumentContent");
+        json::write_string(w, base64_encode(zip));
+        w.EndObject();
+    }
+    w.EndArray();
+    w.Key("count");
+    w.Int(it != st.jobs.end() ? 1 : 0);
+    w.Key("hasMore");
+    w.Bool(false);
+    w.Key("limit");
+    w.Int(25);
+    w.Key("offset");
+    w.Int(0);
+    w.Key("links");
+    w.StartArray();
+    oq::write_link(w, "self", href, "erpintegrations", "collection");
+    w.EndArray();
+    w.EndObject();
+    json_ok(res, 200, std::string(buf.GetString(), buf.GetSize()),
+            "application/vnd.oracle.adf.resourcecollection+json");
 }
 
 void OracleSim::State::ess_status(const httplib::Request& req, httplib::Response& res,
@@ -2413,6 +2663,8 @@ void OracleSim::State::ess_status(const httplib::Request& req, httplib::Response
                          "finder=ESSJobStatusRF;requestId=<id>."};
     auto finder = req.get_param_value("finder");
     const std::string name = finder.substr(0, finder.find(';'));
+    if (name == "ESSJobExecutionDetailsRF")
+        return ess_execution_details(req, res, finder, href);
     if (name != "ESSJobStatusRF")
         throw BadRequest{"The finder " + name + " is not supported by the simulator."};
     auto pos = finder.find("requestId=");
@@ -2465,9 +2717,17 @@ std::optional<std::string> OracleSim::data_json(const std::string& collection)
 {
     auto& st = *state_;
     std::lock_guard lock(st.mutex);
+    st.finish_due_jobs();
     rapidjson::StringBuffer buf;
     json::Writer w(buf);
-    if (collection == "suppliers") {
+    if (collection == "accounting_periods") {
+        w.StartArray();
+        oq::Ctx ctx;
+        ctx.only_data = true;
+        for (const auto& p : st.periods)
+            oq::write_item(w, st.period_def, p, ctx, "", "");
+        w.EndArray();
+    } else if (collection == "suppliers") {
         oq::dump_rows(w, st.supplier_def, st.suppliers.rows);
     } else if (collection == "account_combinations") {
         oq::dump_rows(w, st.account_def, st.accounts.rows);
@@ -2520,6 +2780,8 @@ std::optional<std::string> OracleSim::data_json(const std::string& collection)
             json::write_string(w, j.final_status);
             w.Key("Finished");
             w.Bool(j.committed);
+            w.Key("ImportStatus");
+            json::write_string(w, j.committed ? import_outcome(j) : "RUNNING");
             w.Key("Polls");
             w.Int(j.polls);
             w.Key("Detail");
@@ -2595,6 +2857,43 @@ std::pair<int, std::string> OracleSim::mutate(const std::string& body)
     std::lock_guard lock(st.mutex);
     const auto now = clock_.now_ms();
     auto id = json::get_int(doc, "id");
+
+    // A period is named, not numbered: PeriodNameId (+ LedgerId, ApplicationId: the sim's
+    // ledger and GL by default); only ClosingStatus changes.
+    if (collection == "accounting_periods") {
+        if (op != "update")
+            return {400, json::object1("error", "accounting_periods supports op update only")};
+        const auto name = json::get_string(fields, "PeriodNameId");
+        const auto ledger = json::get_int(fields, "LedgerId").value_or(k_ledger_id);
+        const auto app = json::get_int(fields, "ApplicationId").value_or(k_gl_application_id);
+        const auto status = json::get_string(fields, "ClosingStatus");
+        if (!name)
+            return {400, json::object1("error", "PeriodNameId is required")};
+        if (!status || status->size() != 1
+            || std::string("OFCNP").find(*status) == std::string::npos)
+            return {400, json::object1("error", "ClosingStatus must be one of O, F, C, N, P")};
+        for (const auto& m : fields.GetObject()) {
+            const std::string_view n(m.name.GetString(), m.name.GetStringLength());
+            if (n != "PeriodNameId" && n != "LedgerId" && n != "ApplicationId"
+                && n != "ClosingStatus")
+                return {400, json::object1("error", "attribute " + std::string(n)
+                                                        + " of a period is read-only or unknown")};
+        }
+        for (auto& p : st.periods) {
+            if (p.name != *name || p.ledger_id != ledger || p.application_id != app)
+                continue;
+            p.closing_status = *status;
+            oq::Ctx ctx;
+            ctx.only_data = true;
+            rapidjson::StringBuffer b;
+            json::Writer w(b);
+            oq::write_item(w, st.period_def, p, ctx, "", "");
+            return {200, std::string(b.GetString(), b.GetSize())};
+        }
+        return {404,
+                json::object1("error", fmt::format("no period {} of ledger {} for application {}",
+                                                   *name, ledger, app))};
+    }
 
     // Children and references that are not plain attributes, taken out of `fields`:
     // a supplier's first address ("address": {…}) and a site to add or change ("site": {…});
@@ -2836,7 +3135,8 @@ std::pair<int, std::string> OracleSim::mutate(const std::string& body)
     }
     return {400,
             json::object1("error",
-                          "mutate supports suppliers, account_combinations and purchase_orders")};
+                          "mutate supports suppliers, account_combinations, purchase_orders and "
+                          "accounting_periods")};
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2860,6 +3160,16 @@ std::string base64_encode(const std::string& in)
         out.push_back(chars[((val << 8) >> (bits + 8)) & 0x3F]);
     while (out.size() % 4)
         out.push_back('=');
+    return out;
+}
+
+std::optional<std::string> unzip_base64_file(const std::string& base64_zip, const std::string& name)
+{
+    bool ok = false;
+    const auto zip = base64_decode(base64_zip, ok);
+    std::string out, error;
+    if (!ok || !unzip_entry(zip, name, out, error))
+        return std::nullopt;
     return out;
 }
 

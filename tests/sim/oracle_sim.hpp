@@ -7,6 +7,7 @@
 #include "sim_core.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace mlc::sim {
@@ -43,5 +44,8 @@ private:
 // Test helpers: a zip holding one file, and base64, to build importBulkData requests.
 std::string zip_single_file(const std::string& name, const std::string& content);
 std::string base64_encode(const std::string& bytes);
+// And the way back, to read an ESS execution log: nullopt if not base64, not a zip, or no `name`.
+std::optional<std::string> unzip_base64_file(const std::string& base64_zip,
+                                             const std::string& name);
 
 } // namespace mlc::sim

@@ -58,6 +58,9 @@ inline bool is_commitment(const Collection& c)
 
 // The answer to any change of an Approved or Complete commitment's lines or vendor.
 constexpr const char* k_sov_locked = "The schedule of values of an approved commitment is locked";
+// The answer to a change of a direct cost, requisition or payment that carries an origin_id.
+constexpr const char* k_origin_locked =
+    "is locked: records synced with an ERP (origin_id set) cannot be changed";
 
 // Per-item validation errors: field -> messages, as Rails renders them.
 using FieldErrors = std::vector<std::pair<std::string, std::string>>;
@@ -188,9 +191,15 @@ struct ProcoreSim::Impl {
     std::string line_items_sync(procore::Collection& c, procore::Record& r,
                                 const rapidjson::Value& updates,
                                 const std::optional<std::string>& app);
-    // A record's line_items as GET shows them (commitment lines carry their cost_code).
+    // A record's line_items as GET shows them (see write_line_item).
     void write_line_items(const procore::Collection& c, const procore::Record& r,
                           json::Writer& w) const;
+    // One line of holder `r` as GET shows it (with cost_code, line_item_type, holder ids).
+    void write_line_item(const procore::Collection& c, const procore::Record& r,
+                         const procore::RVal& line, json::Writer& w) const;
+    // Marks `r` deleted (deleted_at, updated_at), frees its origin_id, fires the delete event.
+    void soft_delete(procore::Collection& c, procore::Record& r,
+                     const std::optional<std::string>& app);
     void write_record(procore::Collection& c, const procore::Record& r, json::Writer& w,
                       bool compact) const;
     std::string record_json(procore::Collection& c, const procore::Record& r,

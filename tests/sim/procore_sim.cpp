@@ -1024,11 +1024,81 @@ void ProcoreSim::mount(httplib::Server& server)
                    auto pid = project_in_path(req, res);
                    if (!pid)
                        return;
-                   auto* r = im.find(im.coll("direct_costs"), id_of(req, 2));
+                   auto& c = im.coll("direct_costs");
+                   auto* r = im.find(c, id_of(req, 2));
                    if (r == nullptr || r->scope != *pid)
                        return error_json(res, 404, "Resource not found");
-                   set_json(res, 200, rval_json(r->obj["line_items"]));
+                   rapidjson::StringBuffer buf;
+                   json::Writer w(buf);
+                   im.write_line_items(c, *r, w);
+                   set_json(res, 200, {buf.GetString(), buf.GetSize()});
                }));
+    // Every line of the project's direct costs, paged like a list; filters[updated_at] applies
+    // to the line's own updated_at, filters[include_deleted] to its direct cost.
+    server.Get(R"(/rest/v1\.0/projects/(\d+)/direct_costs/line_items)",
+               rest([&im, project_in_path](Req req, Res res, const Ctx&) {
+                   auto pid = project_in_path(req, res);
+                   if (!pid)
+                       return;
+                   ListQuery q;
+                   if (!parse_list_query(req, res, q))
+                       return;
+                   auto& c = im.coll("direct_costs");
+                   std::vector<std::pair<const Record*, const RVal*>> hits;
+                   for (const auto& [id, r] : c.records) {
+                       if (r.scope != *pid || (q.include_deleted.empty() && r.deleted)
+                           || (q.include_deleted == "only" && !r.deleted))
+                           continue;
+                       auto lines = r.obj.FindMember("line_items");
+                       if (lines == r.obj.MemberEnd() || !lines->value.IsArray())
+                           continue;
+                       for (const auto& li : lines->value.GetArray()) {
+                           std::int64_t ms = 0;
+                           auto at = li.FindMember("updated_at");
+                           if (q.updated
+                               && (at == li.MemberEnd() || !at->value.IsString()
+                                   || !parse_timestamp(at->value.GetString(), ms)
+                                   || ms / 1000 * 1000 < q.updated->first
+                                   || ms / 1000 * 1000 > q.updated->second))
+                               continue;
+                           if (!q.ids.empty() && q.ids.count(li["id"].GetInt64()) == 0)
+                               continue;
+                           hits.emplace_back(&r, &li);
+                       }
+                   }
+                   const auto total = static_cast<std::int64_t>(hits.size());
+                   const std::int64_t last =
+                       std::max<std::int64_t>(1, (total + q.per_page - 1) / q.per_page);
+                   rapidjson::StringBuffer buf;
+                   json::Writer w(buf);
+                   w.StartArray();
+                   const std::int64_t begin = (q.page - 1) * q.per_page;
+                   for (std::int64_t i = begin; i < std::min(total, begin + q.per_page); ++i) {
+                       const auto& [holder, line] = hits[static_cast<std::size_t>(i)];
+                       im.write_line_item(c, *holder, *line, w);
+                   }
+                   w.EndArray();
+                   res.set_header("Total", std::to_string(total));
+                   res.set_header("Per-Page", std::to_string(q.per_page));
+                   res.set_header("Link", link_header(req, q.page, q.per_page, last));
+                   set_json(res, 200, {buf.GetString(), buf.GetSize()});
+               }));
+    // DELETE: a soft delete; a direct cost synced with an ERP (origin_id) cannot be deleted.
+    server.Delete(R"(/rest/v1\.0/projects/(\d+)/direct_costs/(\d+))",
+                  rest([&im, id_of, project_in_path](Req req, Res res, const Ctx& ctx) {
+                      auto pid = project_in_path(req, res);
+                      if (!pid)
+                          return;
+                      auto& c = im.coll("direct_costs");
+                      auto* r = im.find(c, id_of(req, 2));
+                      if (r == nullptr || r->scope != *pid)
+                          return error_json(res, 404, "Resource not found");
+                      auto oid = r->obj.FindMember("origin_id");
+                      if (oid != r->obj.MemberEnd() && oid->value.IsString())
+                          return set_json(res, 422, field_errors_json({{"base", k_origin_locked}}));
+                      im.soft_delete(c, *r, ctx.client_id);
+                      res.status = 204;
+                  }));
     server.Patch(R"(/rest/v1\.0/projects/(\d+)/direct_costs/(\d+))",
                  rest([&im, patch, id_of, project_in_path](Req req, Res res, const Ctx& ctx) {
                      rapidjson::Document body;
@@ -1048,6 +1118,14 @@ void ProcoreSim::mount(httplib::Server& server)
                rest([&im, show, id_of, project_in_path](Req req, Res res, const Ctx&) {
                    if (auto pid = project_in_path(req, res))
                        show(res, im.coll("commitment_change_orders"), id_of(req, 2), *pid);
+               }));
+
+    // ---- cost types ----
+    server.Get("/rest/v1.0/line_item_types",
+               rest([&im, list, company_param](Req req, Res res, const Ctx&) {
+                   if (!company_param(req, res, nullptr, true))
+                       return;
+                   list(req, res, im.coll("line_item_types"), im.options.company_id, false);
                }));
 
     // ---- contract payments ----
@@ -1211,16 +1289,7 @@ std::pair<int, std::string> ProcoreSim::mutate(const std::string& body)
         return answer(200, *id);
     }
     if (op == "delete") {
-        const std::int64_t now = im.clock.now_ms();
-        r->deleted = true;
-        r->updated_ms = now;
-        r->obj["updated_at"] = RVal(procore_timestamp(now).c_str(), g_alloc);
-        if (r->obj.HasMember("deleted_at"))
-            r->obj["deleted_at"] = RVal(procore_timestamp(now).c_str(), g_alloc);
-        auto oid = r->obj.FindMember("origin_id");
-        if (oid != r->obj.MemberEnd() && oid->value.IsString())
-            c.by_origin.erase(fmt::format("{}:{}", r->scope, oid->value.GetString()));
-        im.fire(c, "delete", *id, r->scope, std::nullopt);
+        im.soft_delete(c, *r, std::nullopt);
         return answer(200, *id);
     }
     return {400, json::object1("error", "op must be create, update, delete or deactivate")};

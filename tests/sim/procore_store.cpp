@@ -181,10 +181,18 @@ const std::vector<FieldSpec> k_cco_fields = {
     {"number", Kind::str, W},          {"title", Kind::str, W},
     {"description", Kind::str, W},     {"status", Kind::str, W},
     {"contract_id", Kind::integer, R}, {"executed", Kind::boolean, W},
-    {"due_date", Kind::date, W},       {"grand_total", Kind::money, R},
-    {"origin_id", Kind::str, W},       {"origin_code", Kind::str, W},
-    {"origin_data", Kind::str, W},     {"created_at", Kind::str, R},
+    {"due_date", Kind::date, W},       {"approved_date", Kind::date, R},
+    {"grand_total", Kind::money, R},   {"origin_id", Kind::str, W},
+    {"origin_code", Kind::str, W},     {"origin_data", Kind::str, W},
+    {"deleted_at", Kind::str, R},      {"created_at", Kind::str, R},
     {"updated_at", Kind::str, R},      {"line_items", Kind::array, R},
+};
+
+// Cost types ("line item types"): company-wide, referenced by line_item_type_id on lines.
+const std::vector<FieldSpec> k_line_item_type_fields = {
+    {"id", Kind::integer, R},     {"name", Kind::str, W},        {"code", Kind::str, W},
+    {"origin_id", Kind::str, W},  {"origin_data", Kind::str, W}, {"created_at", Kind::str, R},
+    {"updated_at", Kind::str, R},
 };
 
 const std::vector<FieldSpec> k_payment_fields = {
@@ -449,8 +457,18 @@ RVal stage_line_item(ProcoreSim::Impl& impl, std::int64_t scope, const rapidjson
     } else {
         li.AddMember("cost_code_id", RVal(rapidjson::kNullType), g_alloc);
     }
-    auto lit = json::get_int(in, "line_item_type_id");
-    li.AddMember("line_item_type_id", lit ? RVal(*lit) : RVal(rapidjson::kNullType), g_alloc);
+    auto lt = in.FindMember("line_item_type_id");
+    if (lt != in.MemberEnd() && !lt->value.IsNull()) {
+        auto ltid = json::get_int(in, "line_item_type_id");
+        if (!ltid || impl.find(impl.coll("line_item_types"), *ltid) == nullptr) {
+            err("line_item_type_id", "is invalid");
+            li.AddMember("line_item_type_id", RVal(rapidjson::kNullType), g_alloc);
+        } else {
+            li.AddMember("line_item_type_id", RVal(*ltid), g_alloc);
+        }
+    } else {
+        li.AddMember("line_item_type_id", RVal(rapidjson::kNullType), g_alloc);
+    }
     auto oid = json::get_string(in, "origin_id");
     li.AddMember("origin_id", oid ? str_val(*oid) : RVal(rapidjson::kNullType), g_alloc);
     auto od = json::get_string(in, "origin_data");
@@ -804,10 +822,59 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r,
         set_member(r.obj, "total_claimed_amount", str_val(cents_to_money(total)));
         set_member(r.obj, "current_payment_due", str_val(cents_to_money(total - retainage)));
     }
+    // An approved change order carries the day it was approved (kept if already set).
+    if (c.name == "commitment_change_orders" && member_str(r.obj, "status") == "approved"
+        && !member_str(r.obj, "approved_date"))
+        set_member(r.obj, "approved_date", str_val(procore_timestamp(now).substr(0, 10)));
     r.updated_ms = now;
     set_member(r.obj, "updated_at", str_val(procore_timestamp(now)));
     return true;
 }
+
+namespace {
+
+// Whether `attrs` would change anything of a record locked by its origin_id: origin_id and
+// origin_data stay writable, and an attribute sent with the value it already has is no change
+// (a sync that resends the record as it is succeeds).
+bool changes_locked_record(const Collection& c, const Record& r, const rapidjson::Value& attrs)
+{
+    if (!attrs.IsObject())
+        return true;
+    for (auto m = attrs.MemberBegin(); m != attrs.MemberEnd(); ++m) {
+        const std::string name(m->name.GetString(), m->name.GetStringLength());
+        if (name == "id" || name == "origin_id" || name == "origin_data")
+            continue;
+        const FieldSpec* spec = nullptr;
+        for (const auto& f : *c.fields)
+            if (name == f.name)
+                spec = &f;
+        if (name == "vendor_id") {
+            if (current_vendor_id(r.obj) != json::get_int(attrs, "vendor_id"))
+                return true;
+            continue;
+        }
+        if (spec == nullptr || (!spec->writable && name != "line_items"))
+            continue; // dropped anyway, as on any write
+        auto stored = r.obj.FindMember(name.c_str());
+        if (stored == r.obj.MemberEnd())
+            return true;
+        if (spec->kind == Kind::money && stored->value.IsString()) {
+            std::optional<std::int64_t> sent;
+            if (m->value.IsString())
+                sent = to_cents(m->value.GetString());
+            else if (m->value.IsNumber())
+                sent = static_cast<std::int64_t>(std::llround(m->value.GetDouble() * 100.0));
+            if (!sent || sent != to_cents(stored->value.GetString()))
+                return true;
+            continue;
+        }
+        if (name == "line_items" || !(stored->value == m->value))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
 
 std::int64_t ProcoreSim::Impl::create(Collection& c, std::int64_t scope,
                                       const rapidjson::Value& attrs, FieldErrors& errors, bool raw)
@@ -848,9 +915,9 @@ std::int64_t ProcoreSim::Impl::create(Collection& c, std::int64_t scope,
 bool ProcoreSim::Impl::update(Collection& c, Record& r, const rapidjson::Value& attrs,
                               FieldErrors& errors, bool raw)
 {
-    if (!raw && c.locked_by_origin && member_str(r.obj, "origin_id")) {
-        errors.emplace_back(
-            "base", "is locked: records synced with an ERP (origin_id set) cannot be changed");
+    if (!raw && c.locked_by_origin && member_str(r.obj, "origin_id")
+        && changes_locked_record(c, r, attrs)) {
+        errors.emplace_back("base", k_origin_locked);
         return false;
     }
     return apply_attrs(*this, c, r, attrs, errors, raw, false);
@@ -864,41 +931,79 @@ void ProcoreSim::Impl::write_line_items(const Collection& c, const Record& r, js
         w.EndArray();
         return;
     }
-    if (!is_commitment(c)) {
-        lit->value.Accept(w);
+    w.StartArray();
+    for (const auto& li : lit->value.GetArray())
+        write_line_item(c, r, li, w);
+    w.EndArray();
+}
+
+// Lines of commitments, direct costs and change orders also show their cost code and cost type,
+// read now so a renamed code shows its new name; a direct cost's lines name their holder.
+void ProcoreSim::Impl::write_line_item(const Collection& c, const Record& holder, const RVal& li,
+                                       json::Writer& w) const
+{
+    const bool decorate =
+        is_commitment(c) || c.name == "direct_costs" || c.name == "commitment_change_orders";
+    if (!decorate) {
+        li.Accept(w);
         return;
     }
-    // Commitment lines also show their cost code, read now so a renamed code shows its new name.
-    const auto& codes = collections.at("cost_codes").records;
-    w.StartArray();
-    for (const auto& li : lit->value.GetArray()) {
+    auto write_ref = [&](const char* collection, const RVal& id,
+                         std::initializer_list<const char*> fields) {
+        const auto& records = collections.at(collection).records;
+        auto it = id.IsInt64() ? records.find(id.GetInt64()) : records.end();
+        if (it == records.end()) {
+            w.Null();
+            return;
+        }
         w.StartObject();
-        for (auto m = li.MemberBegin(); m != li.MemberEnd(); ++m) {
-            w.Key(m->name.GetString(), m->name.GetStringLength());
-            m->value.Accept(w);
-            if (std::string_view(m->name.GetString(), m->name.GetStringLength()) != "cost_code_id")
-                continue;
-            w.Key("cost_code");
-            auto code = m->value.IsInt64() ? codes.find(m->value.GetInt64()) : codes.end();
-            if (code == codes.end()) {
+        for (const char* field : fields) {
+            w.Key(field);
+            auto f = it->second.obj.FindMember(field);
+            if (f == it->second.obj.MemberEnd())
                 w.Null();
-                continue;
-            }
-            w.StartObject();
-            for (const char* field :
-                 {"id", "full_code", "name", "origin_id", "standard_cost_code_id"}) {
-                w.Key(field);
-                auto f = code->second.obj.FindMember(field);
-                if (f == code->second.obj.MemberEnd())
-                    w.Null();
-                else
-                    f->value.Accept(w);
-            }
-            w.EndObject();
+            else
+                f->value.Accept(w);
         }
         w.EndObject();
+    };
+    w.StartObject();
+    if (c.name == "direct_costs") {
+        // Both names for the holder: the all-lines list is read by either (unconfirmed which).
+        w.Key("holder_id");
+        holder.obj["id"].Accept(w);
+        w.Key("direct_cost_id");
+        holder.obj["id"].Accept(w);
     }
-    w.EndArray();
+    for (auto m = li.MemberBegin(); m != li.MemberEnd(); ++m) {
+        const std::string_view name(m->name.GetString(), m->name.GetStringLength());
+        w.Key(m->name.GetString(), m->name.GetStringLength());
+        m->value.Accept(w);
+        if (name == "cost_code_id") {
+            w.Key("cost_code");
+            write_ref("cost_codes", m->value,
+                      {"id", "full_code", "name", "origin_id", "standard_cost_code_id"});
+        } else if (name == "line_item_type_id") {
+            w.Key("line_item_type");
+            write_ref("line_item_types", m->value, {"id", "name", "code"});
+        }
+    }
+    w.EndObject();
+}
+
+// Soft delete: deleted_at and updated_at stamped, hidden from lists (but filters[include_deleted])
+// and from GET /{id}; the origin_id is free again. Fires the delete event.
+void ProcoreSim::Impl::soft_delete(Collection& c, Record& r, const std::optional<std::string>& app)
+{
+    const std::int64_t now = clock.now_ms();
+    r.deleted = true;
+    r.updated_ms = now;
+    r.obj["updated_at"] = str_val(procore_timestamp(now));
+    if (r.obj.HasMember("deleted_at"))
+        r.obj["deleted_at"] = str_val(procore_timestamp(now));
+    if (auto oid = member_str(r.obj, "origin_id"))
+        c.by_origin.erase(fmt::format("{}:{}", r.scope, *oid));
+    fire(c, "delete", member_int(r.obj, "id").value_or(0), r.scope, app);
 }
 
 void ProcoreSim::Impl::write_record(Collection& c, const Record& r, json::Writer& w,
@@ -1158,8 +1263,6 @@ std::string ProcoreSim::Impl::sync(Collection& c, std::int64_t scope,
 
 namespace {
 
-constexpr std::int64_t k_seed_base_ms = 1736150400000; // 2025-01-06T08:00:00Z
-
 const std::vector<std::string> k_project_names = {
     "Harbor View Medical Office Building", "Riverside Elementary School Expansion",
     "Summit Ridge Apartments Phase II",    "Westgate Distribution Center",
@@ -1232,8 +1335,11 @@ void ProcoreSim::Impl::seed()
     make("work_order_contracts", "Work Order Contracts", true, false, 5'300'000'001, &k_po_fields);
     make("requisitions", "Requisitions", true, true, 5'100'000'001, &k_requisition_fields);
     make("direct_costs", "Direct Costs", true, true, 4'600'000'001, &k_direct_cost_fields);
-    make("commitment_change_orders", "Commitment Change Orders", true, false, 5'000'000'001,
+    // Commitment change orders fire as "Change Order Packages": the webhook service has no
+    // "Commitment Change Orders" resource (procore.md §6).
+    make("commitment_change_orders", "Change Order Packages", true, false, 5'000'000'001,
          &k_cco_fields);
+    make("line_item_types", "", false, false, 100'001, &k_line_item_type_fields);
     make("contract_payments", "Contract Payments", true, true, 5'200'000'001, &k_payment_fields);
     make("line_items", "", true, false, 900'001,
          &k_list_fields); // only an id counter for line items
@@ -1249,6 +1355,13 @@ void ProcoreSim::Impl::seed()
         r.updated_ms = ms;
         r.obj["created_at"] = str_val(procore_timestamp(ms));
         r.obj["updated_at"] = str_val(procore_timestamp(ms));
+        // Seeded lines were written with their record, not at the wall clock of the seeding.
+        auto lines = r.obj.FindMember("line_items");
+        if (lines != r.obj.MemberEnd() && lines->value.IsArray())
+            for (auto& li : lines->value.GetArray()) {
+                set_member(li, "created_at", str_val(procore_timestamp(ms)));
+                set_member(li, "updated_at", str_val(procore_timestamp(ms)));
+            }
     };
     auto seeded = [&](Collection& c, std::int64_t scope, rapidjson::Document& d, std::int64_t ms) {
         FieldErrors errors;
@@ -1264,6 +1377,7 @@ void ProcoreSim::Impl::seed()
         return k_seed_base_ms + day * 86'400'000 + rng.between(0, 36'000) * 1000;
     };
     auto date_of = [](std::int64_t ms) { return procore_timestamp(ms).substr(0, 10); };
+    auto day_ms_fixed = [](std::int64_t day) { return k_seed_base_ms + day * 86'400'000; };
 
     // Projects.
     std::vector<std::int64_t> projects;
@@ -1322,6 +1436,20 @@ void ProcoreSim::Impl::seed()
         if (*cc[1] == '\0')
             division_ids[cc[0]] = id;
         std_codes.emplace_back(id, cc[1]);
+    }
+
+    // The company's cost types, as Procore ships them (no random draws: the stream is unchanged).
+    std::map<std::string, std::int64_t> cost_type; // code -> id
+    for (const auto& [code, name] :
+         std::vector<std::pair<const char*, const char*>>{{"L", "Labor"},
+                                                          {"M", "Material"},
+                                                          {"E", "Equipment"},
+                                                          {"S", "Subcontract"},
+                                                          {"O", "Other"}}) {
+        rapidjson::Document d(rapidjson::kObjectType);
+        d.AddMember("code", rapidjson::StringRef(code), d.GetAllocator());
+        d.AddMember("name", rapidjson::StringRef(name), d.GetAllocator());
+        cost_type[code] = seeded(coll("line_item_types"), company, d, day_ms_fixed(0));
     }
 
     // Hand-made vendors, typed in by users: no origin_id.
@@ -1513,6 +1641,9 @@ void ProcoreSim::Impl::seed()
                 ccos.records.at(cid).obj["contract_id"] = RVal(id);
                 ccos.records.at(cid).obj["executed"] =
                     RVal(std::string(co["status"].GetString()) == "approved");
+                // Approved the day it was created (the seed's date, not the wall clock).
+                if (std::string(co["status"].GetString()) == "approved")
+                    ccos.records.at(cid).obj["approved_date"] = str_val(date_of(cms));
             }
         }
         static const std::vector<std::string> dc_types = {"invoice", "invoice", "expense",
@@ -1543,6 +1674,13 @@ void ProcoreSim::Impl::seed()
             d.AddMember("direct_cost_date", rapidjson::Value(date_of(ms).c_str(), a), a);
             d.AddMember("received_date", rapidjson::Value(date_of(ms).c_str(), a), a);
             line_items(d, static_cast<int>(rng.between(1, 3)), 150, 25'000, "Cost line");
+            // Cost type by kind of cost, without a random draw.
+            for (auto& li : d["line_items"].GetArray())
+                li.AddMember("line_item_type_id",
+                             cost_type.at(type == "payroll"   ? "L"
+                                          : type == "expense" ? "E"
+                                                              : "M"),
+                             a);
             auto& dcs = coll("direct_costs");
             FieldErrors errors;
             std::int64_t id = create(dcs, project, d, errors, false);

@@ -31,7 +31,7 @@ const std::vector<std::string> k_resources = {
     "Requisitions",
     "Direct Costs",
     "Direct Cost Line Items",
-    "Commitment Change Orders",
+    "Change Order Packages", // commitment change orders; "Commitment Change Orders" is no resource
     "Contract Payments",
     "RFIs",
     "ERP Requests",

@@ -44,7 +44,12 @@ struct SimOptions {
     int procore_spike_limit = 100;   // per 10 s window; tests raise both
     bool webhook_duplicates = false; // deliver some events twice and out of order
     int ess_polls_to_finish = 3;     // ESS job status polls before a terminal state
+    int ess_seconds = 60; // virtual seconds after submission when a job finishes unpolled
 };
+
+// The first day of the Procore seed (2025-01-06T08:00:00Z). Seeded Procore dates count from it,
+// and the Oracle side opens its GL periods from its month, so journals for seeded costs post.
+constexpr std::int64_t k_seed_base_ms = 1736150400000;
 
 // Virtual time: real time plus an offset that POST /_sim/clock advances. Token expiry,
 // LastUpdateDate/updated_at stamps and rate-limit windows all read this clock.

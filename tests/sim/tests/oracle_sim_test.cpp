@@ -10,6 +10,7 @@
 #include <httplib.h>
 #include <rapidjson/document.h>
 
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <set>
@@ -1153,4 +1154,253 @@ TEST_CASE("oracle drop fault on POST draftPurchaseOrders: the draft exists, the 
         s.post("/draftPurchaseOrders", draft_body(sup, charge_account(s), "Procore PO 4500000999"))
             ->status
         == 201);
+}
+
+// ---- post-costs: GL periods, period checks in Journal Import, ESS timing, execution log
+
+namespace {
+
+// A balanced two-line journal dated `date` (YYYY/MM/DD) with PERIOD_NAME `period` (may be empty).
+std::string gl_journal_at(const std::string& group, const std::string& batch,
+                          const std::string& journal, const std::vector<std::string>& seg,
+                          const std::string& date, const std::string& period)
+{
+    std::string out;
+    for (int side = 0; side < 2; ++side) {
+        std::map<int, std::string> at{{1, "NEW"},        {2, "300000046975971"},
+                                      {3, date},         {4, "Procore"},
+                                      {5, "Adjustment"}, {6, "USD"},
+                                      {7, date},         {8, "A"},
+                                      {43, batch},       {46, journal},
+                                      {52, "line"},      {67, group},
+                                      {95, period}};
+        at[side == 0 ? 39 : 40] = "12.34";
+        for (std::size_t i = 0; i < seg.size(); ++i)
+            at[static_cast<int>(9 + i)] = seg[i];
+        out += gl_row(at);
+    }
+    return out;
+}
+
+// "Jul-26" for the month `offset` months from the wall clock's (the virtual clock starts there).
+std::string month_name(int offset)
+{
+    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    const int m = (tm.tm_year + 1900) * 12 + tm.tm_mon + offset;
+    return fmt::format("{}-{:02}", months[m % 12], (m / 12) % 100);
+}
+
+std::string period_status(const Sim& s, const std::string& name, int application = 101)
+{
+    auto r = s.get("/accountingPeriodStatusLOV?q="
+                   + enc(fmt::format("LedgerId=300000046975971;PeriodNameId='{}';ApplicationId={}",
+                                     name, application)));
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    auto d = parse(r->body);
+    REQUIRE(d["count"].GetInt() == 1);
+    return d["items"][0]["ClosingStatus"].GetString();
+}
+
+std::string execution_log(const Sim& s, const std::string& id)
+{
+    auto r =
+        s.get("/erpintegrations?finder=ESSJobExecutionDetailsRF;requestId=" + id + ",fileType=LOG");
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    auto d = parse(r->body);
+    REQUIRE(d["count"].GetInt() == 1);
+    const auto& item = d["items"][0];
+    CHECK(std::string(item["ReqstId"].GetString()) == id);
+    CHECK(std::string(item["FileName"].GetString()) == id + ".zip");
+    auto log =
+        unzip_base64_file(item["DocumentContent"].GetString(), "ImportJournals_" + id + ".log");
+    REQUIRE(log);
+    return *log;
+}
+
+} // namespace
+
+TEST_CASE("oracle accountingPeriodStatusLOV: monthly GL periods of the ledger, by q",
+          "[sim][oracle][periods]")
+{
+    Sim s;
+    // The Procore seed starts in Jan-25: open from there to now, closed before, future next month.
+    CHECK(period_status(s, "Jan-25") == "O");
+    CHECK(period_status(s, "Dec-24") == "C");
+    CHECK(period_status(s, month_name(0)) == "O");
+    CHECK(period_status(s, month_name(1)) == "F");
+    CHECK(period_status(s, month_name(2)) == "N");
+    CHECK(period_status(s, "Mar-25", 200) == "O");
+
+    auto d = parse(s.get("/accountingPeriodStatusLOV?q="
+                         + enc("LedgerId=300000046975971;PeriodNameId='Feb-28';ApplicationId=101"))
+                       ->body);
+    CHECK(d["count"].GetInt() == 0); // beyond a year after now: no period
+    auto feb = parse(
+        s.get("/accountingPeriodStatusLOV?q=" + enc("PeriodNameId='Feb-24';ApplicationId=101"))
+            ->body);
+    REQUIRE(feb["count"].GetInt() == 1);
+    const auto& p = feb["items"][0];
+    CHECK(std::string(p["StartDate"].GetString()) == "2024-02-01");
+    CHECK(std::string(p["EndDate"].GetString()) == "2024-02-29");
+    CHECK(p["PeriodYear"].GetInt() == 2024);
+    CHECK(p["PeriodNumber"].GetInt() == 2);
+    CHECK(p["LedgerId"].GetInt64() == 300000046975971);
+
+    // Version 2 q, orderBy and paging work as on any collection; unknown attributes are a 400.
+    auto page =
+        parse(s.get("/accountingPeriodStatusLOV?q=" + enc("ApplicationId=101 and ClosingStatus='O'")
+                        + "&orderBy=StartDate:desc&limit=2",
+                    2)
+                  ->body);
+    REQUIRE(page["items"].Size() == 2);
+    CHECK(std::string(page["items"][0]["PeriodNameId"].GetString()) == month_name(0));
+    CHECK(page["hasMore"].GetBool());
+    CHECK(s.get("/accountingPeriodStatusLOV?q=" + enc("Nope=1"))->status == 400);
+    CHECK(s.client()
+              .Post((k_root + "/accountingPeriodStatusLOV").c_str(), s.auth(), "{}",
+                    "application/json")
+              ->status
+          == 405);
+}
+
+TEST_CASE("oracle mutate closes a period, and Journal Import rejects its journals with EP01",
+          "[sim][oracle][periods]")
+{
+    Sim s;
+    auto c = s.client();
+    auto m = c.Post(
+        "/_sim/mutate",
+        R"({"op":"update","collection":"accounting_periods","PeriodNameId":"Mar-25","ClosingStatus":"C"})",
+        "application/json");
+    REQUIRE(m->status == 200);
+    CHECK(std::string(parse(m->body)["ClosingStatus"].GetString()) == "C");
+    CHECK(period_status(s, "Mar-25") == "C");
+    CHECK(period_status(s, "Mar-25", 200) == "O"); // Payables keeps its own status
+    bool found = false;
+    const auto periods = s.data("accounting_periods");
+    for (const auto& p : periods.GetArray())
+        if (std::string(p["PeriodNameId"].GetString()) == "Mar-25"
+            && p["ApplicationId"].GetInt() == 101)
+            found = std::string(p["ClosingStatus"].GetString()) == "C";
+    CHECK(found);
+    CHECK(
+        c.Post(
+             "/_sim/mutate",
+             R"({"op":"update","collection":"accounting_periods","PeriodNameId":"Mar-25","ClosingStatus":"X"})",
+             "application/json")
+            ->status
+        == 400);
+    CHECK(
+        c.Post(
+             "/_sim/mutate",
+             R"({"op":"update","collection":"accounting_periods","PeriodNameId":"Mar-99","ClosingStatus":"C"})",
+             "application/json")
+            ->status
+        == 404);
+
+    auto seg = first_account(s);
+    const std::string csv = gl_journal_at("31", "B31", "CLOSED", seg, "2025/03/14", "Mar-25")
+                            + gl_journal_at("31", "B31", "OPEN", seg, "2025/04/10", "Apr-25")
+                            + gl_journal_at("31", "B31", "NOPERIOD", seg, "2025/04/10", "")
+                            + gl_journal_at("31", "B31", "WRONGNAME", seg, "2025/04/10", "May-25")
+                            + gl_journal_at("31", "B31", "NEVER", seg, "2099/01/15", "");
+    auto d = parse(s.post("/erpintegrations", import_body(csv, "31"))->body);
+    const std::string id = d["ReqstId"].GetString();
+    // The parent job still says SUCCEEDED: it does not prove rows imported (oracle-fusion.md §5).
+    CHECK(run_job_to_end(s, id) == "SUCCEEDED");
+    std::map<std::string, std::set<std::string>> codes;
+    const auto rejected = s.data("gl_interface_rejected");
+    for (const auto& r : rejected.GetArray())
+        codes[r["REFERENCE4"].GetString()].insert(r["STATUS"].GetString());
+    CHECK(codes["CLOSED"] == std::set<std::string>{"EP01"});
+    CHECK(codes["WRONGNAME"] == std::set<std::string>{"EM05"});
+    CHECK(codes["NEVER"] == std::set<std::string>{"EP01"});
+    CHECK(codes.count("OPEN") == 0);
+    CHECK(codes.count("NOPERIOD") == 0);
+    auto journals = s.data("journals");
+    REQUIRE(journals.Size() == 1);
+    std::set<std::string> names;
+    for (const auto& h : journals[0]["journalHeaders"].GetArray())
+        names.insert(h["JournalName"].GetString());
+    CHECK(names == std::set<std::string>{"OPEN", "NOPERIOD"});
+    auto jobs = s.data("ess_jobs");
+    CHECK(std::string(jobs[0]["ImportStatus"].GetString()) == "WARNING");
+
+    // Everything rejected: the import child ends in ERROR (the parent still SUCCEEDED).
+    auto all_bad = parse(
+        s.post("/erpintegrations",
+               import_body(gl_journal_at("32", "B32", "J", seg, "2025/03/02", "Mar-25"), "32"))
+            ->body);
+    CHECK(run_job_to_end(s, all_bad["ReqstId"].GetString()) == "SUCCEEDED");
+    CHECK(std::string(s.data("ess_jobs")[1]["ImportStatus"].GetString()) == "ERROR");
+}
+
+TEST_CASE("oracle ESS jobs finish on the virtual clock without being polled", "[sim][oracle][ess]")
+{
+    Sim s;
+    auto seg = first_account(s);
+    auto d = parse(
+        s.post("/erpintegrations",
+               import_body(gl_journal_at("41", "B41", "J41", seg, "2025/05/05", "May-25"), "41"))
+            ->body);
+    const std::string id = d["ReqstId"].GetString();
+    auto c = s.client();
+    auto batches = [&] {
+        return parse(s.get("/journalBatches?q=" + enc("BatchName='B41'"))->body)["count"].GetInt();
+    };
+    REQUIRE(c.Post("/_sim/clock", R"({"advance_seconds":59})", "application/json")->status == 200);
+    CHECK(batches() == 0);
+    CHECK(s.data("journals").Size() == 0);
+    REQUIRE(c.Post("/_sim/clock", R"({"advance_seconds":1})", "application/json")->status == 200);
+    CHECK(batches() == 1); // 60 s after submission: done, although nobody polled
+    auto status = parse(s.get("/erpintegrations?finder=ESSJobStatusRF;requestId=" + id)->body);
+    CHECK(std::string(status["items"][0]["RequestStatus"].GetString()) == "SUCCEEDED");
+
+    // Polls still finish a job early, as before.
+    auto d2 = parse(
+        s.post("/erpintegrations",
+               import_body(gl_journal_at("42", "B42", "J42", seg, "2025/05/05", "May-25"), "42"))
+            ->body);
+    CHECK(run_job_to_end(s, d2["ReqstId"].GetString()) == "SUCCEEDED");
+    CHECK(s.data("journals").Size() == 2);
+}
+
+TEST_CASE("oracle ESSJobExecutionDetailsRF: the Import Journals log lists rejected rows",
+          "[sim][oracle][ess]")
+{
+    Sim s;
+    auto seg = first_account(s);
+    const std::string csv =
+        gl_journal_at("51", "B51", "GOOD", seg, "2025/06/03", "Jun-25")
+        + gl_line("51", "B51", "BADSEG", {"999", "9999", "9999", "000", "000"}, "1", "")
+        + gl_line("51", "B51", "BADSEG", seg, "", "1");
+    auto d = parse(s.post("/erpintegrations", import_body(csv, "51"))->body);
+    const std::string id = d["ReqstId"].GetString();
+
+    const auto running = execution_log(s, id);
+    CHECK(running.find("Journal Import started") != std::string::npos);
+    CHECK(running.find("Rejected row") == std::string::npos);
+
+    CHECK(run_job_to_end(s, id) == "SUCCEEDED");
+    const auto log = execution_log(s, id);
+    CHECK(log.find("Rows selected: 4\n") != std::string::npos);
+    CHECK(log.find("Rows imported: 2\n") != std::string::npos);
+    CHECK(log.find("Rejected row 3: status EF04; batch B51; journal BADSEG; The account "
+                   "999-9999-9999-000-000 is not")
+          != std::string::npos);
+    CHECK(log.find("Rejected row 4: status EU03; batch B51; journal BADSEG; ")
+          != std::string::npos);
+    CHECK(log.find("Journal Import completed with status WARNING") != std::string::npos);
+
+    CHECK(parse(s.get("/erpintegrations?finder=ESSJobExecutionDetailsRF;requestId=999,fileType=LOG")
+                    ->body)["count"]
+              .GetInt()
+          == 0);
+    CHECK(s.get("/erpintegrations?finder=ESSJobExecutionDetailsRF;requestId=" + id)->status == 400);
 }

@@ -155,7 +155,7 @@ TEST_CASE("procore webhooks API: hooks, triggers, validation, resources",
     for (const auto& r : resources.GetArray())
         names.insert(r["name"].GetString());
     for (const char* n : {"Purchase Order Contracts", "Requisitions", "Direct Costs",
-                          "Commitment Change Orders", "Company Vendors", "Standard Cost Codes"})
+                          "Change Order Packages", "Company Vendors", "Standard Cost Codes"})
         CHECK(names.count(n) == 1);
 
     CHECK(f.del(fmt::format("/rest/v1.0/webhooks/hooks/{}", id))->status == 204);
