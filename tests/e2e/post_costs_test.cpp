@@ -124,6 +124,13 @@ public:
             }
             REQUIRE(mapped_code[project] != 0);
         }
+        // The seed's own change orders go back to draft: the tests know exactly what posts.
+        const auto seeded = procore_data("commitment_change_orders");
+        for (const auto& c : seeded.GetArray()) {
+            procore_mutate(fmt::format(R"({{"op":"update","collection":"commitment_change_orders",)"
+                                       R"("id":{},"fields":{{"status":"draft"}}}})",
+                                       *json::get_id(c, "id")));
+        }
         expense = direct_cost(k_project1, "expense", "approved", "2026-07-14", "1500.10", "250.15");
         payroll = direct_cost(k_project2, "payroll", "approved", "2026-07-20", "980.00", "20.00");
         invoice = direct_cost(k_project1, "invoice", "approved", "2026-07-21", "100.00", "1.00");

@@ -32,6 +32,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -799,10 +800,14 @@ private:
             keys.push_back(posting.source_key);
         }
         const std::int64_t group_id = group_id_of(keys);
-        const std::string batch = fmt::format("MLC {} {}", jm().source, group_id);
+        // A batch holds one period's journals (as Oracle's batches do): REFERENCE1 names the
+        // group and the period.
+        const auto batch_of = [&](const Journal& j) {
+            return fmt::format("MLC {} {} {}", jm().source, group_id, j.period);
+        };
         std::string body;
         try {
-            body = build_import(go, group_id, batch);
+            body = build_import(go, group_id, batch_of);
         } catch (const std::exception& e) {
             // A full disk or an unwritable state folder: nothing was sent; a rerun retries.
             const std::string why = std::string("could not write the import file: ") + e.what();
@@ -821,7 +826,7 @@ private:
             for (auto& [planned, posting] : go) {
                 SentRequest req;
                 req.journal = planned->journal;
-                req.batch = batch;
+                req.batch = batch_of(planned->journal);
                 req.group_id = group_id;
                 req.sent_at = now_;
                 posting.request = request_json(req);
@@ -847,7 +852,7 @@ private:
                 postings.set_request(posting.id, posting.request);
                 audit(planned->journal.record_key, planned->journal.name, engine::action::posted,
                       fmt::format("sent to Journal Import request {} in batch {} ({} {})",
-                                  *answer, batch, planned->journal.currency,
+                                  *answer, req.batch, planned->journal.currency,
                                   planned->journal.total),
                       std::nullopt, planned->fingerprint);
                 waiting_.insert(planned->journal.record_key);
@@ -856,12 +861,14 @@ private:
         }
         crash_point("import.requested");
         requests_.insert(*answer);
-        log::info("Journal Import request {}: {} journals in batch {}", *answer, go.size(), batch);
+        log::info("Journal Import request {}: {} journals in group {}", *answer, go.size(),
+                  group_id);
     }
 
     // The CSV, streamed to a file, zipped, base64'd into the request body.
     std::string build_import(const std::vector<std::pair<const Planned*, store::Posting>>& go,
-                             std::int64_t group_id, const std::string& batch)
+                             std::int64_t group_id,
+                             const std::function<std::string(const Journal&)>& batch_of)
     {
         const auto dir = ctx_.config.state.path.parent_path().empty()
                              ? std::filesystem::path(".")
@@ -880,7 +887,7 @@ private:
                 row.segments = l.segments;
                 row.entered_dr = l.debit;
                 row.entered_cr = l.credit;
-                row.reference1 = batch;
+                row.reference1 = batch_of(j);
                 row.reference2 = "Procore costs posted by ml-connector";
                 row.reference4 = j.name;
                 row.reference5 = j.description;
@@ -916,7 +923,6 @@ private:
         if (!body) {
             throw std::runtime_error(body.error());
         }
-        (void)batch;
         return std::move(*body);
     }
 
@@ -1136,11 +1142,17 @@ private:
             std::string why = fmt::format("Journal Import request {} ({}) did not import journal "
                                           "{} of batch {}",
                                           request_id, status, req.journal->name, req.batch);
+            // The row that caused it: Journal Import marks the journal's other rows too
+            // ("another line of the same journal has an error").
+            const oracle::fbdi::RejectedLine* cause = nullptr;
             for (const auto& r : *rejected) {
-                if (r.journal_name == req.journal->name) {
-                    why += fmt::format(": {} {}", r.code, r.reason);
-                    break;
+                if (r.journal_name == req.journal->name
+                    && (cause == nullptr || cause->code == "EU03")) {
+                    cause = &r;
                 }
+            }
+            if (cause != nullptr) {
+                why += fmt::format(": {} {}", cause->code, cause->reason);
             }
             reject(p, *req.journal, why, planned.fingerprint);
         }
