@@ -29,8 +29,8 @@ void set_post_costs_command(CLI::App& app, Context& ctx)
     auto* dry = sub->add_flag("--dry-run", pass.dry_run,
                               "Plan only: print the journals as a table; write nothing anywhere");
     sub->add_flag("--json", opts->json, "Print the summary as JSON");
-    auto* full = sub->add_flag("--full", pass.full,
-                               "Sweep every project's costs, ignoring the watermarks");
+    auto* full =
+        sub->add_flag("--full", pass.full, "Sweep every project's costs, ignoring the watermarks");
     sub->add_option("--since", pass.since, "Sweep costs updated since this ISO-8601 time")
         ->excludes(full);
     sub->add_option("--project", scope.projects,
@@ -61,8 +61,8 @@ void set_post_costs_command(CLI::App& app, Context& ctx)
             fmt::print("{}\n", passes::to_json(result.pass));
         } else {
             if (options.pass.dry_run && !result.journals.empty()) {
-                fmt::print("{}\n", flows::journal_table(result.journals,
-                                                        config.mapping.chart.delimiter));
+                fmt::print("{}\n",
+                           flows::journal_table(result.journals, config.mapping.chart.delimiter));
             }
             if (!options.scope.plan_file.empty()) {
                 fmt::print("plan written to {} ({} journals): post it with --apply {}\n\n",

@@ -625,8 +625,7 @@ Config parse_config(const std::string& json_text, const std::filesystem::path& o
 
     const auto& posting = section("posting");
     cfg.posting.wait_seconds = get_int_or(posting, "wait_seconds", cfg.posting.wait_seconds);
-    cfg.posting.settle_seconds =
-        get_int_or(posting, "settle_seconds", cfg.posting.settle_seconds);
+    cfg.posting.settle_seconds = get_int_or(posting, "settle_seconds", cfg.posting.settle_seconds);
 
     if (const auto* m = json::find(doc, "mapping"); m != nullptr) {
         cfg.mapping_json = json::to_string(*m);

@@ -62,11 +62,10 @@ public:
                 && json::get_string(a, "DetailPostingAllowed").value_or("") == "Y"
                 && json::get_string(a, "Segment3").value_or("") != "5110"
                 && json::get_string(a, "Segment3").value_or("") != "5120") {
-                offset = fmt::format("{}-{}-{}-{}-{}", *json::get_string(a, "Segment1"),
-                                     *json::get_string(a, "Segment2"),
-                                     *json::get_string(a, "Segment3"),
-                                     *json::get_string(a, "Segment4"),
-                                     *json::get_string(a, "Segment5"));
+                offset =
+                    fmt::format("{}-{}-{}-{}-{}", *json::get_string(a, "Segment1"),
+                                *json::get_string(a, "Segment2"), *json::get_string(a, "Segment3"),
+                                *json::get_string(a, "Segment4"), *json::get_string(a, "Segment5"));
                 break;
             }
         }
@@ -79,9 +78,9 @@ public:
 
     void write(const std::string& journal_extra, const std::string& posting)
     {
-        write_config(test::ConfigOptions{
-            .extra_members = fmt::format(
-                R"("mapping": {{
+        write_config(
+            test::ConfigOptions{.extra_members = fmt::format(
+                                    R"("mapping": {{
         "cost_codes": {{"natural_account_segment": 3, "code_segments": [2, 3], "account_types": ["E"],
                         "accounts": {{"01-100": "101-1000-5120-000-000"}}}},
         "projects": {{"default": {{"currency": "USD", "cost_center": "1000"}},
@@ -90,9 +89,9 @@ public:
                     "data_access_set_id": 300000046975980, "source": "Procore",
                     "category": "Project Costs",
                     "offset_accounts": {{"direct_cost": "{}"}}{}}}}}{})",
-                offset, journal_extra, posting.empty() ? "" : ",\n" + posting),
-            .procore_company_id = 0,
-            .http = R"("max_backoff_ms": 20, "max_attempts": 3)"});
+                                    offset, journal_extra, posting.empty() ? "" : ",\n" + posting),
+                                .procore_company_id = 0,
+                                .http = R"("max_backoff_ms": 20, "max_attempts": 3)"});
     }
 
     // A cost code copied from the ERP standard code 1000-5110 (GL 101-1000-5110) in each
@@ -250,10 +249,8 @@ const json::Value& check_journal(Env& env, std::map<std::string, Env::Held>& hel
     CHECK(json::get_string(h, "PeriodName").value_or("") == period);
     CHECK(json::get_string(h, "JournalCategory").value_or("") == "Project Costs");
     CHECK(json::get_string(h, "CurrencyCode").value_or("") == "USD");
-    CHECK(json::get_double(h, "RunningTotalEnteredDr").value_or(0)
-          == Approx(std::stod(d.total)));
-    CHECK(json::get_double(h, "RunningTotalEnteredCr").value_or(0)
-          == Approx(std::stod(d.total)));
+    CHECK(json::get_double(h, "RunningTotalEnteredDr").value_or(0) == Approx(std::stod(d.total)));
+    CHECK(json::get_double(h, "RunningTotalEnteredCr").value_or(0) == Approx(std::stod(d.total)));
     const auto& lines = h["journalLines"];
     const std::string center = cc(d.project);
     if (d.kind == "dc") {
@@ -315,7 +312,7 @@ TEST_CASE("post-costs: approved direct costs and change orders become balanced j
     CHECK(env.journals().size() == 3);
 }
 
-TEST_CASE("post-costs: a running job is confirmed next pass; SIGKILL never posts twice",
+TEST_CASE("post-costs: a running job is confirmed next pass and SIGKILL never posts twice",
           "[e2e][post-costs]")
 {
     SECTION("the pass does not wait past posting.wait_seconds")
@@ -351,9 +348,9 @@ TEST_CASE("post-costs: a running job is confirmed next pass; SIGKILL never posts
     SECTION("killed after marking sent, before the upload: never resent blindly")
     {
         Env env;
-        auto killed = env.run(
-            {"post-costs"},
-            test::ProcessOptions{.env = {{"ML_CONNECTOR_CRASH_AT", "outbox.marked_sent"}}});
+        auto killed =
+            env.run({"post-costs"},
+                    test::ProcessOptions{.env = {{"ML_CONNECTOR_CRASH_AT", "outbox.marked_sent"}}});
         CHECK(killed.exit_code == -1); // killed by the signal
         env.run_json({"post-costs", "--json"}, 0);
         CHECK(env.imports() == 0); // not found, and too recent to say it never went
@@ -362,8 +359,9 @@ TEST_CASE("post-costs: a running job is confirmed next pass; SIGKILL never posts
     }
 }
 
-TEST_CASE("post-costs: a rejected journal fails alone, a closed period holds, bad input fails",
-          "[e2e][post-costs]")
+TEST_CASE(
+    "post-costs: a rejected journal fails alone and a closed period holds and bad input fails",
+    "[e2e][post-costs]")
 {
     Env env;
     // The 01-100 account (5120, cost center 1000) no longer takes postings: Oracle rejects the
@@ -434,7 +432,7 @@ TEST_CASE("post-costs: a rejected journal fails alone, a closed period holds, ba
     check_journal(env, held, env.payroll, "Jun-26");
 }
 
-TEST_CASE("post-costs: --plan and --apply; an edit and a delete after posting reverse",
+TEST_CASE("post-costs: --plan and --apply then an edit and a delete after posting reverse",
           "[e2e][post-costs]")
 {
     Env env(R"(, "write_back": false)");
@@ -466,8 +464,8 @@ TEST_CASE("post-costs: --plan and --apply; an edit and a delete after posting re
         R"({{"description":"Crane","amount":"1600.00","cost_code_id":{}}}]}}}})",
         env.expense.id, env.cost_code[k_project1]));
     // A delete after posting: a reversal.
-    env.procore_mutate(fmt::format(R"({{"op":"delete","collection":"direct_costs","id":{}}})",
-                                   env.payroll.id));
+    env.procore_mutate(
+        fmt::format(R"({{"op":"delete","collection":"direct_costs","id":{}}})", env.payroll.id));
     env.reset_stats();
     REQUIRE(env.run({"post-costs", "--full"}).exit_code == 0);
     CHECK(env.imports() == 1);

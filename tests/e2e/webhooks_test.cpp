@@ -149,7 +149,7 @@ TEST_CASE("a Procore webhook travels through listen and ingest into the inbox", 
 
     auto installed = run_json(env, {"webhooks", "install", "--destination-url", l.url, "--json"});
     CHECK(installed["hook_created"].GetBool());
-    CHECK(installed["triggers_created"].Size() == 18); // 6 resources x create/update/delete
+    CHECK(installed["triggers_created"].Size() == 21); // 7 resources x create/update/delete
 
     const auto [cost_id, project_id] = a_direct_cost(env);
     touch_direct_cost(env, cost_id, "delivered end to end");
@@ -355,7 +355,7 @@ TEST_CASE("webhooks install twice leaves one hook and the same triggers, a new s
     CHECK(a["hook_created"].GetBool());
     const auto hook_id = member(a, "hook_id");
     const auto triggers_before = env.procore_data("triggers");
-    CHECK(triggers_before.Size() == 18);
+    CHECK(triggers_before.Size() == 21);
 
     auto second = run(env, {"webhooks", "install", "--json"});
     REQUIRE(second.exit_code == 0);
@@ -365,7 +365,7 @@ TEST_CASE("webhooks install twice leaves one hook and the same triggers, a new s
     CHECK(member(b, "hook_id") == hook_id);
     CHECK(b["triggers_created"].Size() == 0);
     CHECK(b["triggers_deleted"].Size() == 0);
-    CHECK(member(b, "triggers_kept") == 18);
+    CHECK(member(b, "triggers_kept") == 21);
     CHECK(env.procore_data("hooks").Size() == 1);
     const auto triggers_after = env.procore_data("triggers");
     CHECK(json::to_string(triggers_after) == json::to_string(triggers_before));
@@ -394,7 +394,7 @@ TEST_CASE("webhooks install twice leaves one hook and the same triggers, a new s
     auto text = run(env, {"webhooks", "install"}, rotated);
     CHECK(text.exit_code == 0);
     CHECK(text.out.find("up to date") != std::string::npos);
-    CHECK(text.out.find("18 kept, 0 created") != std::string::npos);
+    CHECK(text.out.find("21 kept, 0 created") != std::string::npos);
 }
 
 TEST_CASE("webhooks install without a destination URL is a config error", "[e2e][webhooks]")
@@ -526,19 +526,19 @@ TEST_CASE("webhooks install removes triggers we do not consume and keeps ours", 
         "application/json");
     REQUIRE(made);
     REQUIRE(made->status == 201);
-    CHECK(env.procore_data("triggers").Size() == 19);
+    CHECK(env.procore_data("triggers").Size() == 22);
 
     auto dry = run(env, {"webhooks", "install", "--dry-run", "--json"});
     REQUIRE(dry.exit_code == 0);
     CHECK(parse_json(dry.out)["triggers_deleted"].Size() == 1);
-    CHECK(env.procore_data("triggers").Size() == 19); // a dry run changes nothing
+    CHECK(env.procore_data("triggers").Size() == 22); // a dry run changes nothing
 
     auto again = run(env, {"webhooks", "install", "--json"});
     REQUIRE(again.exit_code == 0);
     auto r = parse_json(again.out);
     REQUIRE(r["triggers_deleted"].Size() == 1);
     CHECK(std::string(r["triggers_deleted"][0]["resource_name"].GetString()) == "RFIs");
-    CHECK(member(r, "triggers_kept") == 18);
+    CHECK(member(r, "triggers_kept") == 21);
     CHECK(r["triggers_created"].Size() == 0);
-    CHECK(env.procore_data("triggers").Size() == 18);
+    CHECK(env.procore_data("triggers").Size() == 21);
 }

@@ -6,8 +6,8 @@
 
 namespace mlc::passes {
 
-PostCostsResult run_post_costs(const Config& config, engine::Connections& connections,
-                               Clock& clock, const PostCostsOptions& options)
+PostCostsResult run_post_costs(const Config& config, engine::Connections& connections, Clock& clock,
+                               const PostCostsOptions& options)
 {
     engine::PassRun run(config, engine::command::post_costs, options.pass.dry_run, clock);
     PostCostsResult out;

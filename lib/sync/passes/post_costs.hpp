@@ -18,7 +18,7 @@ struct PostCostsResult {
     std::vector<flows::Journal> journals; // planned (dry run, --plan) or sent this pass
 };
 
-PostCostsResult run_post_costs(const Config& config, engine::Connections& connections,
-                               Clock& clock, const PostCostsOptions& options);
+PostCostsResult run_post_costs(const Config& config, engine::Connections& connections, Clock& clock,
+                               const PostCostsOptions& options);
 
 } // namespace mlc::passes

@@ -119,8 +119,7 @@ TEST_CASE("a direct cost becomes one balanced journal on the project's cost cent
     CHECK(j.lines[0].reference == "dc:77:4600000001 line 11");
 }
 
-TEST_CASE("the version is the Procore content: the mapping does not change it",
-          "[flows][journals]")
+TEST_CASE("the version is the Procore content: the mapping does not change it", "[flows][journals]")
 {
     Fake fake;
     auto m = mapping();

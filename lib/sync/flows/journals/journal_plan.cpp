@@ -122,12 +122,16 @@ bool is_our_journal_name(const std::string& origin_id)
 void describe(const procore::CostDocument& d, JournalPlan& plan)
 {
     std::vector<std::pair<std::string, std::string>> fields{
-        {"kind", kind_prefix(d.kind)}, {"project", std::to_string(d.project_id)},
-        {"id", std::to_string(d.id)},  {"type", d.type},
-        {"date", d.date},              {"number", d.number},
-        {"description", d.description}, {"currency", d.currency}};
-    std::string summary = fmt::format("{} {} {}", d.type.empty() ? "change order" : d.type,
-                                      d.number, d.date);
+        {"kind", kind_prefix(d.kind)},
+        {"project", std::to_string(d.project_id)},
+        {"id", std::to_string(d.id)},
+        {"type", d.type},
+        {"date", d.date},
+        {"number", d.number},
+        {"description", d.description},
+        {"currency", d.currency}};
+    std::string summary =
+        fmt::format("{} {} {}", d.type.empty() ? "change order" : d.type, d.number, d.date);
     Decimal total;
     int n = 0;
     for (const auto& l : d.lines) {
@@ -192,8 +196,9 @@ JournalPlan plan_journal(const procore::CostDocument& d, const MappingConfig& ma
                                    w, d.project_id),
                        config);
     }
-    const std::string currency =
-        !jm.currency.empty() ? jm.currency : (!project->currency.empty() ? project->currency : "USD");
+    const std::string currency = !jm.currency.empty()
+                                     ? jm.currency
+                                     : (!project->currency.empty() ? project->currency : "USD");
     if (!d.currency.empty() && d.currency != currency) {
         return failure(std::move(plan),
                        fmt::format("{}: currency {} is not the ledger's {}, and no conversion is "
@@ -207,10 +212,10 @@ JournalPlan plan_journal(const procore::CostDocument& d, const MappingConfig& ma
     if (d.lines.empty()) {
         return failure(std::move(plan), fmt::format("{} has no line items", w), data);
     }
-    const std::string& offset = d.kind == procore::CostKind::change_order
-                                        && !jm.offset_change_order.empty()
-                                    ? jm.offset_change_order
-                                    : jm.offset_direct_cost;
+    const std::string& offset =
+        d.kind == procore::CostKind::change_order && !jm.offset_change_order.empty()
+            ? jm.offset_change_order
+            : jm.offset_direct_cost;
     if (offset.empty()) {
         return failure(std::move(plan), "mapping.journal.offset_accounts.direct_cost is not set",
                        config);
@@ -223,17 +228,19 @@ JournalPlan plan_journal(const procore::CostDocument& d, const MappingConfig& ma
     std::string moved_from;
     if (lookups.periods != nullptr) {
         const auto* p = oracle::period_of(*lookups.periods, date);
-        const bool enterable = p != nullptr && (p->closing_status == "O" || p->closing_status == "F");
+        const bool enterable =
+            p != nullptr && (p->closing_status == "O" || p->closing_status == "F");
         if (enterable) {
             period = p->name;
         } else {
             const std::string why =
-                p == nullptr ? fmt::format("no GL period of ledger {} contains {}", jm.ledger_id, date)
-                             : fmt::format("period {} is {}", p->name,
-                                           p->closing_status == "C"   ? "closed"
-                                           : p->closing_status == "P" ? "permanently closed"
-                                           : p->closing_status == "N" ? "never opened"
-                                                                      : p->closing_status);
+                p == nullptr
+                    ? fmt::format("no GL period of ledger {} contains {}", jm.ledger_id, date)
+                    : fmt::format("period {} is {}", p->name,
+                                  p->closing_status == "C"   ? "closed"
+                                  : p->closing_status == "P" ? "permanently closed"
+                                  : p->closing_status == "N" ? "never opened"
+                                                             : p->closing_status);
             const oracle::PeriodStatus* next = nullptr;
             if (jm.next_open) {
                 for (const auto& candidate : *lookups.periods) {
@@ -269,13 +276,13 @@ JournalPlan plan_journal(const procore::CostDocument& d, const MappingConfig& ma
     j.cost_center = project->cost_center;
     j.source_document =
         d.kind == procore::CostKind::direct_cost
-            ? fmt::format("direct cost {} ({}, {})", d.id, d.number.empty() ? "no number" : d.number,
-                          d.type)
+            ? fmt::format("direct cost {} ({}, {})", d.id,
+                          d.number.empty() ? "no number" : d.number, d.type)
             : fmt::format("change order {} ({})", d.id, d.number.empty() ? "no number" : d.number);
     j.reference = clip(fmt::format("Procore {}", j.source_document));
-    j.description = clip(fmt::format("Procore {} {}{}", j.source_document, d.description,
-                                     moved_from.empty() ? ""
-                                                        : fmt::format(" (dated {})", moved_from)));
+    j.description =
+        clip(fmt::format("Procore {} {}{}", j.source_document, d.description,
+                         moved_from.empty() ? "" : fmt::format(" (dated {})", moved_from)));
 
     Decimal total;
     int n = 0;
@@ -293,10 +300,9 @@ JournalPlan plan_journal(const procore::CostDocument& d, const MappingConfig& ma
         }
         const Decimal cents = amount->rounded(2);
         if (!(cents == *amount)) {
-            return failure(std::move(plan),
-                           fmt::format("{}: amount {} has more than 2 decimal places", where,
-                                       l.amount),
-                           data);
+            return failure(
+                std::move(plan),
+                fmt::format("{}: amount {} has more than 2 decimal places", where, l.amount), data);
         }
         if (amount->is_zero()) {
             continue; // nothing to post; the document's total decides whether anything posts
@@ -304,8 +310,9 @@ JournalPlan plan_journal(const procore::CostDocument& d, const MappingConfig& ma
         if (l.cost_code_id == 0) {
             return failure(std::move(plan),
                            l.wbs_code_id != 0
-                               ? where + " has a budget (WBS) code but no cost code; only lines "
-                                         "with a cost code post"
+                               ? where
+                                     + " has a budget (WBS) code but no cost code; only lines "
+                                       "with a cost code post"
                                : where + " has no cost code",
                            data);
         }
@@ -341,16 +348,16 @@ JournalPlan plan_journal(const procore::CostDocument& d, const MappingConfig& ma
         line.segments = std::move(account.segments);
         const Decimal magnitude = amount->is_negative() ? Decimal{} - *amount : *amount;
         (amount->is_negative() ? line.credit : line.debit) = magnitude.fixed(2);
-        line.description =
-            clip(fmt::format("{} {}{}", account.code, l.description.empty() ? d.description : l.description,
-                             moved_from.empty() ? "" : fmt::format(" (dated {})", moved_from)));
+        line.description = clip(fmt::format(
+            "{} {}{}", account.code, l.description.empty() ? d.description : l.description,
+            moved_from.empty() ? "" : fmt::format(" (dated {})", moved_from)));
         line.reference = fmt::format("{} line {}", j.record_key, l.id != 0 ? l.id : n);
         total += *amount;
         j.lines.push_back(std::move(line));
     }
     if (total.is_zero()) {
-        return failure(std::move(plan),
-                       fmt::format("{} totals 0.00: there is nothing to post", w), data);
+        return failure(std::move(plan), fmt::format("{} totals 0.00: there is nothing to post", w),
+                       data);
     }
     JournalLine off;
     off.segments = engine::split_account(offset, mapping.chart.delimiter);

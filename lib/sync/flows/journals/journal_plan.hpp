@@ -49,8 +49,7 @@ struct Journal {
 
 struct JournalLookups {
     // A project cost code's GL combination (see engine::CostAccounts).
-    std::function<engine::CostCodeAccount(std::int64_t project, std::int64_t cost_code_id)>
-        account;
+    std::function<engine::CostCodeAccount(std::int64_t project, std::int64_t cost_code_id)> account;
     const std::vector<oracle::PeriodStatus>* periods = nullptr; // nullptr: periods not read
 };
 

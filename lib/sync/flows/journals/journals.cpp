@@ -113,8 +113,9 @@ std::int64_t group_id_of(std::vector<std::string> keys)
         all += '\n';
     }
     const std::string hex = sha256_hex(all);
-    return 100'000'000 + static_cast<std::int64_t>(std::stoull(hex.substr(0, 12), nullptr, 16)
-                                                   % 900'000'000ULL);
+    return 100'000'000
+           + static_cast<std::int64_t>(std::stoull(hex.substr(0, 12), nullptr, 16)
+                                       % 900'000'000ULL);
 }
 
 std::optional<Decimal> dec(const std::string& text)
@@ -247,7 +248,8 @@ private:
     {
         auto got = oracle::read_periods(oracle_, jm().ledger_id);
         if (!got) {
-            engine::stop("oracle", "reading the GL periods of ledger " + std::to_string(jm().ledger_id),
+            engine::stop("oracle",
+                         "reading the GL periods of ledger " + std::to_string(jm().ledger_id),
                          got.error());
         }
         periods_ = std::move(*got);
@@ -281,9 +283,9 @@ private:
     void take_inbox()
     {
         store::Inbox inbox(ctx_.db());
-        for (const auto& e : inbox.list(store::inbox_status::fresh,
-                                        {"Direct Costs", "Direct Cost Line Items",
-                                         "Change Order Packages"})) {
+        for (const auto& e :
+             inbox.list(store::inbox_status::fresh,
+                        {"Direct Costs", "Direct Cost Line Items", "Change Order Packages"})) {
             std::int64_t id = 0;
             std::int64_t project = 0;
             try {
@@ -308,8 +310,8 @@ private:
                 continue;
             }
             procore::CostDocument d;
-            d.kind = e.resource_name == "Direct Costs" ? CostKind::direct_cost
-                                                       : CostKind::change_order;
+            d.kind =
+                e.resource_name == "Direct Costs" ? CostKind::direct_cost : CostKind::change_order;
             d.project_id = project;
             d.id = id;
             const auto key = cost_key(d);
@@ -418,34 +420,34 @@ private:
                 }
             });
         if (!listed_lines) {
-            engine::stop("procore", "sweeping the direct cost lines of project "
-                                        + std::to_string(project),
+            engine::stop("procore",
+                         "sweeping the direct cost lines of project " + std::to_string(project),
                          listed_lines.error());
         }
-        auto listed = procore_.list_updated(
-            CostKind::direct_cost, project, since, until,
-            [&](std::vector<procore::CostDocument>& page) {
-                for (auto& d : page) {
-                    const auto key = cost_key(d);
-                    if (wanted_.contains(key) || unchanged_since_seen(d)) {
-                        continue;
-                    }
-                    wanted_.insert(key);
-                    if (!d.lines_read && complete && !d.deleted) {
-                        auto it = lines.find(d.id);
-                        if (it != lines.end()) {
-                            d.lines = std::move(it->second);
-                        }
-                        d.lines_read = true;
-                    }
-                    if (d.lines_read || d.deleted) {
-                        ++sum_.read;
-                        process(d);
-                    } else {
-                        process_key(key);
-                    }
-                }
-            });
+        auto listed =
+            procore_.list_updated(CostKind::direct_cost, project, since, until,
+                                  [&](std::vector<procore::CostDocument>& page) {
+                                      for (auto& d : page) {
+                                          const auto key = cost_key(d);
+                                          if (wanted_.contains(key) || unchanged_since_seen(d)) {
+                                              continue;
+                                          }
+                                          wanted_.insert(key);
+                                          if (!d.lines_read && complete && !d.deleted) {
+                                              auto it = lines.find(d.id);
+                                              if (it != lines.end()) {
+                                                  d.lines = std::move(it->second);
+                                              }
+                                              d.lines_read = true;
+                                          }
+                                          if (d.lines_read || d.deleted) {
+                                              ++sum_.read;
+                                              process(d);
+                                          } else {
+                                              process_key(key);
+                                          }
+                                      }
+                                  });
         if (!listed) {
             engine::stop("procore",
                          "sweeping the direct costs of project " + std::to_string(project),
@@ -457,23 +459,23 @@ private:
     void sweep_change_orders(std::int64_t project, const std::string& until)
     {
         const std::string stream = fmt::format("{}:change_orders:{}", costs.stream, project);
-        auto listed = procore_.list_updated(
-            CostKind::change_order, project, since_of(stream), until,
-            [&](std::vector<procore::CostDocument>& page) {
-                for (auto& d : page) {
-                    const auto key = cost_key(d);
-                    if (wanted_.contains(key) || unchanged_since_seen(d)) {
-                        continue;
-                    }
-                    wanted_.insert(key);
-                    if (d.deleted || d.lines_read) {
-                        ++sum_.read;
-                        process(d);
-                    } else {
-                        process_key(key);
-                    }
-                }
-            });
+        auto listed =
+            procore_.list_updated(CostKind::change_order, project, since_of(stream), until,
+                                  [&](std::vector<procore::CostDocument>& page) {
+                                      for (auto& d : page) {
+                                          const auto key = cost_key(d);
+                                          if (wanted_.contains(key) || unchanged_since_seen(d)) {
+                                              continue;
+                                          }
+                                          wanted_.insert(key);
+                                          if (d.deleted || d.lines_read) {
+                                              ++sum_.read;
+                                              process(d);
+                                          } else {
+                                              process_key(key);
+                                          }
+                                      }
+                                  });
         if (!listed) {
             engine::stop("procore",
                          "sweeping the change orders of project " + std::to_string(project),
@@ -558,8 +560,8 @@ private:
         }
         supersede_older(key, plan.fingerprint);
         if (!posted.empty()) {
-            const auto r = reverse_posted(key, posted, "changed after it was posted",
-                                          d.updated_at, plan.journal->accounting_date);
+            const auto r = reverse_posted(key, posted, "changed after it was posted", d.updated_at,
+                                          plan.journal->accounting_date);
             if (r.starts_with("failed") || r.starts_with("held")) {
                 return r;
             }
@@ -591,8 +593,8 @@ private:
                                const std::string& why, const std::string& updated_at,
                                const std::optional<std::string>& date)
     {
-        const auto original = outbox_.postings().find(
-            fmt::format("{}:{}:{}", k_kind, key, posted_fp.substr(0, 16)));
+        const auto original =
+            outbox_.postings().find(fmt::format("{}:{}:{}", k_kind, key, posted_fp.substr(0, 16)));
         const auto request = original ? parse_request(original->request) : SentRequest{};
         if (!request.journal) {
             fail_record(key,
@@ -656,8 +658,8 @@ private:
     {
         auto wrote = procore_.write_back(project, id, name, "ml-connector journal " + name);
         if (!wrote) {
-            const std::string why = "write-back of journal name failed: "
-                                    + engine::describe(wrote.error());
+            const std::string why =
+                "write-back of journal name failed: " + engine::describe(wrote.error());
             sum_.attention.push_back({"write_back", key, name, "", why});
             engine::schedule_failed(retries_, ctx_.clock, costs.stream, key, why);
             if (engine::is_fatal(wrote.error())) {
@@ -680,9 +682,8 @@ private:
             return;
         }
         store::Transaction tx(ctx_.db());
-        const std::string pkey = fmt::format("{}:{}:{}", k_kind, key,
-                                             fingerprint.empty() ? "unread"
-                                                                 : fingerprint.substr(0, 16));
+        const std::string pkey = fmt::format(
+            "{}:{}:{}", k_kind, key, fingerprint.empty() ? "unread" : fingerprint.substr(0, 16));
         auto& postings = outbox_.postings();
         auto p = postings.record_pending(pkey, k_kind, "oracle", "", {key + " " + fingerprint},
                                          ctx_.run.run_id());
@@ -708,9 +709,8 @@ private:
         const bool rev = fingerprint.ends_with(":rev");
         const std::string pkey =
             fmt::format("{}:{}:{}{}", k_kind, key, fingerprint.substr(0, 16), rev ? ":rev" : "");
-        auto p = outbox_.postings().record_pending(pkey, k_kind, "oracle", "",
-                                                   {key + " " + fingerprint.substr(0, 64)},
-                                                   ctx_.run.run_id());
+        auto p = outbox_.postings().record_pending(
+            pkey, k_kind, "oracle", "", {key + " " + fingerprint.substr(0, 64)}, ctx_.run.run_id());
         if (p.status == store::posting_status::pending) {
             outbox_.postings().mark_held(p.id, why);
             audit(key, std::nullopt, engine::action::held, why, std::nullopt, fingerprint);
@@ -735,8 +735,7 @@ private:
                 ++sum_.superseded;
             }
         }
-        postings.supersede_failed(k_kind, key, "a newer version of the document was planned",
-                                  keep);
+        postings.supersede_failed(k_kind, key, "a newer version of the document was planned", keep);
     }
 
     // --- the import -------------------------------------------------------------------------
@@ -781,7 +780,8 @@ private:
             }
             auto found = find_in_ledger(req.batch);
             if (!found) {
-                postings.note_error(posting.id, "lookup failed: " + engine::describe(found.error()));
+                postings.note_error(posting.id,
+                                    "lookup failed: " + engine::describe(found.error()));
                 waiting_.insert(planned->journal.record_key);
                 return true; // could not tell: never sent blindly
             }
@@ -851,9 +851,8 @@ private:
                 posting.request = request_json(req);
                 postings.set_request(posting.id, posting.request);
                 audit(planned->journal.record_key, planned->journal.name, engine::action::posted,
-                      fmt::format("sent to Journal Import request {} in batch {} ({} {})",
-                                  *answer, req.batch, planned->journal.currency,
-                                  planned->journal.total),
+                      fmt::format("sent to Journal Import request {} in batch {} ({} {})", *answer,
+                                  req.batch, planned->journal.currency, planned->journal.total),
                       std::nullopt, planned->fingerprint);
                 waiting_.insert(planned->journal.record_key);
             }
@@ -937,9 +936,10 @@ private:
                 postings.note_error(posting.id, why);
                 waiting_.insert(planned->journal.record_key);
             }
-            sum_.attention.push_back({"unknown", "", "", "", why
-                                                                + " (the journals are looked up "
-                                                                  "in journalBatches next pass)"});
+            sum_.attention.push_back({"unknown", "", "", "",
+                                      why
+                                          + " (the journals are looked up "
+                                            "in journalBatches next pass)"});
             return;
         }
         if (engine::is_fatal(e)) {
@@ -1025,7 +1025,8 @@ private:
         }
         Clock::time_point sent;
         if (parse_iso8601(req.sent_at, sent)
-            && ctx_.clock.now() - sent >= std::chrono::seconds(ctx_.config.posting.settle_seconds)) {
+            && ctx_.clock.now() - sent
+                   >= std::chrono::seconds(ctx_.config.posting.settle_seconds)) {
             const std::string why = fmt::format(
                 "sent to Journal Import in batch {} at {}, but Oracle's request id was lost and "
                 "the journal is not in journalBatches: check the Import Journals job in Oracle, "
@@ -1206,8 +1207,8 @@ private:
             if (auto linked = links_.upsert(link); !linked) {
                 log::warn("{}: {}", j.record_key, linked.error().message);
             }
-            audit(j.record_key, j.name, found_by_lookup ? engine::action::confirmed
-                                                        : engine::action::created,
+            audit(j.record_key, j.name,
+                  found_by_lookup ? engine::action::confirmed : engine::action::created,
                   fmt::format("journal {} {} in batch {} ({}), period {}: {} {}", j.name,
                               j.reversal ? "reverses the earlier version" : "is in the ledger",
                               lj.batch_name, remote, lj.period, j.currency, j.total),
@@ -1243,13 +1244,14 @@ private:
             }
             if (req.journal) {
                 if (const auto it = found->find(req.journal->name); it != found->end()) {
-                    confirm(p, Planned{*req.journal, p.source_key, item_fp(p), "", ""},
-                            it->second, true);
+                    confirm(p, Planned{*req.journal, p.source_key, item_fp(p), "", ""}, it->second,
+                            true);
                     sum_.replayed[p.id] = "found in the ledger: confirmed, nothing sent";
                     return;
                 }
             }
-            if (p.status == store::posting_status::sent || p.status == store::posting_status::held) {
+            if (p.status == store::posting_status::sent
+                || p.status == store::posting_status::held) {
                 // Definitely not in its batch: a person released it; it is planned again.
                 outbox_.postings().mark_failed(p.id, store::error_class::retryable,
                                                "replayed: not in journalBatches");
@@ -1315,8 +1317,8 @@ private:
             for (const auto& c : changed) {
                 list += "\n  " + c;
             }
-            throw UsageError("the plan " + costs_.apply_file + " is out of date; nothing was posted:"
-                                 + list,
+            throw UsageError("the plan " + costs_.apply_file
+                                 + " is out of date; nothing was posted:" + list,
                              "make a new plan with --plan and have it approved again");
         }
         std::erase_if(batch_, [&](const Planned& p) { return !wanted.contains(p.posting_key); });
@@ -1347,8 +1349,7 @@ private:
                const std::optional<std::string>& before = std::nullopt,
                const std::optional<std::string>& after = std::nullopt)
     {
-        engine::audit_record(ctx_, costs,
-                             {oracle_key, key, action, message, before, after});
+        engine::audit_record(ctx_, costs, {oracle_key, key, action, message, before, after});
     }
 
     void retries_clear(const std::string& key)
@@ -1423,8 +1424,8 @@ engine::FlowSummary post_cost_journals(engine::Context& ctx, const engine::PassO
 
 std::string journal_table(const std::vector<Journal>& journals, char delimiter)
 {
-    std::string out = fmt::format("{:<12} {:<8} {:<28} {:>14} {:>14}  {}\n", "project",
-                                  "cost ctr", "account", "debit", "credit", "source document");
+    std::string out = fmt::format("{:<12} {:<8} {:<28} {:>14} {:>14}  {}\n", "project", "cost ctr",
+                                  "account", "debit", "credit", "source document");
     Decimal dr;
     Decimal cr;
     for (const auto& j : journals) {
