@@ -2,6 +2,7 @@
 
 #include "sync/flows/commitments/commitments.hpp"
 #include "sync/flows/cost_codes/cost_codes.hpp"
+#include "sync/flows/journals/journals.hpp"
 #include "sync/flows/suppliers/suppliers.hpp"
 
 #include <vector>
@@ -17,6 +18,12 @@ std::span<const FlowEntry> flow_table()
          [](engine::Context& ctx, const engine::PassOptions& options,
             const engine::FlowScope& scope) {
              return flows::sync_commitments(ctx, options, scope);
+         }},
+        {&engine::flow::costs,
+         [](engine::Context& ctx, const engine::PassOptions& options,
+            const engine::FlowScope& scope) {
+             static const flows::CostScope all;
+             return flows::post_cost_journals(ctx, options, scope, all);
          }},
     };
     return table;

@@ -251,7 +251,7 @@ JournalPlan plan_journal(const procore::CostDocument& d, const MappingConfig& ma
                 }
             }
             if (next == nullptr) {
-                plan.held = fmt::format("{}: {}; held until it opens{}", w, why,
+                plan.held = fmt::format("{}: {}; {}{}", w, why, k_held_for_period,
                                         jm.next_open ? " (no later period is open)" : "");
                 return plan;
             }

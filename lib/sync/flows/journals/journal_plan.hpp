@@ -53,6 +53,10 @@ struct JournalLookups {
     const std::vector<oracle::PeriodStatus>* periods = nullptr; // nullptr: periods not read
 };
 
+// The words every period hold ends its reason with: how a pass finds the documents to look at
+// again (they post as soon as the period opens).
+inline constexpr const char* k_held_for_period = "held until its period opens";
+
 struct JournalPlan {
     std::optional<Journal> journal; // set when the document posts
     std::string skip;               // why it does not post, not being a failure

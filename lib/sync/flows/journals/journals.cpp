@@ -184,6 +184,15 @@ public:
             for (const auto& r : retries_.due(std::string(costs.stream), now_)) {
                 want(r.record_key);
             }
+            // A document held for its period is looked at again every pass: it posts as soon as
+            // the period opens.
+            for (const auto& p : outbox_.postings().list(by_status(store::posting_status::held))) {
+                if (p.last_error && p.last_error->find(k_held_for_period) != std::string::npos) {
+                    for (const auto& r : engine::item_refs(p.records)) {
+                        want(r.key);
+                    }
+                }
+            }
             take_inbox();
         }
         for (std::size_t i = 0; i < order_.size(); ++i) {
@@ -614,8 +623,8 @@ private:
         }
         if (!enterable(p)) {
             const std::string held = fmt::format(
-                "{}: {}, but no open period takes its reversal (dated {}): held until one opens",
-                key, why, on);
+                "{}: {}, but no open period takes its reversal (dated {}); {}", key, why, on,
+                k_held_for_period);
             hold(key, posted_fp + ":rev", held);
             return "held: " + held;
         }
