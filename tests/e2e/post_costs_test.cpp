@@ -499,3 +499,50 @@ TEST_CASE("post-costs: --plan and --apply then an edit and a delete after postin
     REQUIRE(env.run({"post-costs", "--full"}).exit_code == 0);
     CHECK(env.imports() == 0);
 }
+
+TEST_CASE("post-costs: a mapping Oracle does not have is exit 2 and a refused or lost import "
+          "never posts twice",
+          "[e2e][post-costs]")
+{
+    SECTION("an offset account that is not a combination: exit 2 before anything is read")
+    {
+        Env env;
+        env.offset = "101-9999-9999-999-999";
+        env.write("", "");
+        const auto r = env.run({"post-costs"});
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("/mapping/journal/offset_accounts") != std::string::npos);
+        CHECK(r.err.find("101-9999-9999-999-999") != std::string::npos);
+        CHECK(env.imports() == 0);
+        CHECK(env.postings("pending").empty());
+        CHECK(env.procore_writes() == 0);
+    }
+    SECTION("Oracle refuses the import (400): every journal fails, replay posts them once")
+    {
+        Env env;
+        env.oracle_admin("POST", "/_sim/faults",
+                         R"({"path": "/erpintegrations", "method": "POST", "status": 400})");
+        auto r = env.run({"post-costs"});
+        CHECK(r.exit_code == 1);
+        CHECK(env.postings("failed").size() == 3);
+        CHECK(env.journals().empty());
+        auto replayed = env.run({"replay", "--kind", "journal"});
+        INFO(replayed.out << replayed.err);
+        CHECK(replayed.exit_code == 0);
+        CHECK(env.journals().size() == 3);
+        CHECK(env.postings("confirmed").size() == 3);
+    }
+    SECTION("the answer is lost (500): the journals are looked up, not sent again")
+    {
+        Env env;
+        env.oracle_admin("POST", "/_sim/faults",
+                         R"({"path": "/erpintegrations", "method": "POST", "status": 500})");
+        auto r = env.run({"post-costs"});
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.find("looked up in journalBatches") != std::string::npos);
+        CHECK(env.postings("sent").size() == 3);
+        env.run({"post-costs"});
+        CHECK(env.imports() == 1); // never resent while Oracle may still have it
+        CHECK(env.postings("sent").size() == 3);
+    }
+}
