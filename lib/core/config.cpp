@@ -746,7 +746,8 @@ std::string starter_config_text()
     "namespace": "ml-connector",
     "spool_retention_days": 14
   },
-  // How records map between the systems (docs/pull-pos.md, docs/vendor-mapping.md).
+  // How records map between the systems (docs/pull-pos.md, docs/post-costs.md,
+  // docs/vendor-mapping.md).
   "mapping": {
     // The chart of accounts: delimiter and which segment is the cost center.
     "chart": { "delimiter": "-", "cost_center_segment": 2 },
@@ -759,8 +760,16 @@ std::string starter_config_text()
     // Procore commitments -> Oracle purchase orders (pull-pos).
     "commitments": { "statuses": ["Approved"], "category": "Construction Materials",
                      "uom": "Each", "goods_line_type": "Goods",
-                     "services_line_type": "Fixed Price Services" }
-  }
+                     "services_line_type": "Fixed Price Services" },
+    // Procore direct costs and approved change orders -> GL journals (post-costs,
+    // docs/post-costs.md). The offset accounts must be enabled combinations in Oracle.
+    "journal": { "ledger_id": 300000046975971, "ledger_name": "US Primary Ledger",
+                 "source": "Procore", "category": "Project Costs",
+                 "offset_accounts": { "direct_cost": "101-0000-2100-000-000" },
+                 "direct_cost_types": ["expense", "payroll"], "closed_period": "hold" }
+  },
+  // How long a pass waits for Oracle's Journal Import job before leaving it to the next.
+  "posting": { "wait_seconds": 120 }
 }
 )";
 }

@@ -25,6 +25,7 @@ inline constexpr std::string_view k_crash_points[] = {
     "outbox.confirmed",   // the answer is stored (links, audit), the watermark not yet moved
     "flow.watermark",     // the watermark has moved past the applied records
     "flow.resolved",      // a posting left sent by an earlier pass was resolved by lookup
+    "import.requested",   // post-costs: the Journal Import request id is stored, not confirmed
 };
 
 } // namespace mlc

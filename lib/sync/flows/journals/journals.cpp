@@ -544,9 +544,11 @@ private:
         describe(d, version);
         if (posted == version.fingerprint) {
             ++sum_.planned["unchanged"];
+            if (!options_.dry_run) {
+                retries_.clear(std::string(costs.stream), key, store::retry_reason::failed);
+            }
             write_back_if_owed(d, *link);
             note_seen(*link, d.updated_at);
-            retries_.clear(std::string(costs.stream), key, store::retry_reason::failed);
             return "unchanged since journal " + link->oracle_key.value_or("?");
         }
         JournalLookups lookups;
@@ -622,9 +624,9 @@ private:
             p = oracle::period_of(periods_, on);
         }
         if (!enterable(p)) {
-            const std::string held = fmt::format(
-                "{}: {}, but no open period takes its reversal (dated {}); {}", key, why, on,
-                k_held_for_period);
+            const std::string held =
+                fmt::format("{}: {}, but no open period takes its reversal (dated {}); {}", key,
+                            why, on, k_held_for_period);
             hold(key, posted_fp + ":rev", held);
             return "held: " + held;
         }
@@ -678,6 +680,7 @@ private:
         }
         ++sum_.write_calls;
         ++sum_.updated;
+        retries_.clear(std::string(costs.stream), key, store::retry_reason::failed);
     }
 
     // --- failures and holds -----------------------------------------------------------------
@@ -1223,6 +1226,11 @@ private:
                               lj.batch_name, remote, lj.period, j.currency, j.total),
                   std::nullopt, planned.fingerprint);
             retries_.clear(std::string(costs.stream), j.record_key, store::retry_reason::failed);
+            if (owes_write_back(j)) {
+                // Owed until it is made: a crash before it leaves the document due next pass.
+                retries_.schedule(std::string(costs.stream), j.record_key,
+                                  store::retry_reason::failed, now_, "write-back owed", false);
+            }
             tx.commit();
         }
         crash_point("outbox.confirmed");
@@ -1231,10 +1239,16 @@ private:
         if (found_by_lookup) {
             ++sum_.resolved;
         }
-        const auto ref = parse_cost_key(j.record_key);
-        if (!j.reversal && ref && ref->kind == CostKind::direct_cost && jm().write_back) {
+        if (owes_write_back(j)) {
+            const auto ref = parse_cost_key(j.record_key);
             write_back(ref->project_id, ref->id, j.record_key, j.name);
         }
+    }
+
+    bool owes_write_back(const Journal& j) const
+    {
+        const auto ref = parse_cost_key(j.record_key);
+        return !j.reversal && ref && ref->kind == CostKind::direct_cost && jm().write_back;
     }
 
     // --- replay, plan files -----------------------------------------------------------------
