@@ -124,6 +124,48 @@ std::expected<std::string, std::string> total_of(const rapidjson::Value& obj, co
     return std::unexpected(where + ": " + key + " is not a decimal number");
 }
 
+// The journals of one batch (`base` holds the batch's attributes), appended to `out`.
+std::expected<void, std::string> add_headers(const LedgerJournal& base,
+                                             const rapidjson::Value& headers,
+                                             const std::string& where,
+                                             std::vector<LedgerJournal>& out)
+{
+    for (const auto& header : headers.GetArray()) {
+        const auto header_id = json::get_id(header, "JeHeaderId");
+        if (!header.IsObject() || !header_id) {
+            return std::unexpected(where + ": a journal without an integer JeHeaderId");
+        }
+        LedgerJournal j = base;
+        j.header_id = *header_id;
+        const std::string here = where + ", journal " + std::to_string(j.header_id);
+        j.journal_name = text(header, "JournalName");
+        auto dr = total_of(header, "RunningTotalEnteredDr", here);
+        auto cr = total_of(header, "RunningTotalEnteredCr", here);
+        if (!dr || !cr) {
+            return std::unexpected(!dr ? dr.error() : cr.error());
+        }
+        j.total_dr = std::move(*dr);
+        j.total_cr = std::move(*cr);
+        j.currency = text(header, "CurrencyCode");
+        out.push_back(std::move(j));
+    }
+    return {};
+}
+
+LedgerJournal batch_base(const rapidjson::Value& batch, std::int64_t batch_id)
+{
+    LedgerJournal base;
+    base.batch_id = batch_id;
+    base.batch_name = text(batch, "BatchName");
+    if (base.batch_name.empty()) {
+        base.batch_name = text(batch, "Name");
+    }
+    base.batch_status = text(batch, "Status");
+    base.posting_status = text(batch, "PostingStatus");
+    base.period = text(batch, "AccountingPeriodName");
+    return base;
+}
+
 std::expected<std::vector<LedgerJournal>, std::string>
 parse_journal_batches(const rapidjson::Value& items)
 {
@@ -134,16 +176,8 @@ parse_journal_batches(const rapidjson::Value& items)
             return std::unexpected(
                 std::string("journalBatches: a batch without an integer JeBatchId"));
         }
-        LedgerJournal base;
-        base.batch_id = *batch_id;
+        const LedgerJournal base = batch_base(batch, *batch_id);
         const std::string where = "journal batch " + std::to_string(base.batch_id);
-        base.batch_name = text(batch, "BatchName");
-        if (base.batch_name.empty()) {
-            base.batch_name = text(batch, "Name");
-        }
-        base.batch_status = text(batch, "Status");
-        base.posting_status = text(batch, "PostingStatus");
-        base.period = text(batch, "AccountingPeriodName");
         auto headers = child_items(batch, "journalHeaders", where);
         if (!headers) {
             return std::unexpected(headers.error());
@@ -153,24 +187,8 @@ parse_journal_batches(const rapidjson::Value& items)
             // is a server that ignored expand; what its journals hold cannot be told.
             return std::unexpected(where + ": journalHeaders is missing (expand ignored?)");
         }
-        for (const auto& header : (*headers)->GetArray()) {
-            const auto header_id = json::get_id(header, "JeHeaderId");
-            if (!header.IsObject() || !header_id) {
-                return std::unexpected(where + ": a journal without an integer JeHeaderId");
-            }
-            LedgerJournal j = base;
-            j.header_id = *header_id;
-            const std::string here = where + ", journal " + std::to_string(j.header_id);
-            j.journal_name = text(header, "JournalName");
-            auto dr = total_of(header, "RunningTotalEnteredDr", here);
-            auto cr = total_of(header, "RunningTotalEnteredCr", here);
-            if (!dr || !cr) {
-                return std::unexpected(!dr ? dr.error() : cr.error());
-            }
-            j.total_dr = std::move(*dr);
-            j.total_cr = std::move(*cr);
-            j.currency = text(header, "CurrencyCode");
-            out.push_back(std::move(j));
+        if (auto added = add_headers(base, **headers, where, out); !added) {
+            return std::unexpected(added.error());
         }
     }
     return out;
@@ -244,18 +262,52 @@ std::expected<std::vector<LedgerJournal>, http::Error> find_journals(Client& cli
     query.order_by = "JeBatchId:asc"; // a stable order for offset paging
     query.limit = 100;
     std::vector<LedgerJournal> out;
-    auto read = read_all(client, "journalBatches", query, "/journalBatches",
-                         [&out](const rapidjson::Value& items) -> std::expected<void, std::string> {
-                             auto page = parse_journal_batches(items);
-                             if (!page) {
-                                 return std::unexpected(page.error());
-                             }
-                             out.insert(out.end(), std::make_move_iterator(page->begin()),
-                                        std::make_move_iterator(page->end()));
-                             return {};
-                         });
+    // A batch whose expanded journals are cut short (hasMore: the framework caps expanded
+    // children) or not expanded is read again through its child resource, page by page, so a
+    // batch of thousands of journals is read whole, never decided on half of it.
+    std::vector<LedgerJournal> to_page;
+    auto read =
+        read_all(client, "journalBatches", query, "/journalBatches",
+                 [&](const rapidjson::Value& items) -> std::expected<void, std::string> {
+                     for (const auto& batch : items.GetArray()) {
+                         const auto batch_id = json::get_id(batch, "JeBatchId");
+                         if (!batch.IsObject() || !batch_id) {
+                             return std::unexpected(std::string(
+                                 "journalBatches: a batch without an integer JeBatchId"));
+                         }
+                         const LedgerJournal base = batch_base(batch, *batch_id);
+                         const std::string where = "journal batch " + std::to_string(base.batch_id);
+                         auto headers = child_items(batch, "journalHeaders", where);
+                         if (!headers || *headers == nullptr) {
+                             to_page.push_back(base);
+                             continue;
+                         }
+                         if (auto added = add_headers(base, **headers, where, out); !added) {
+                             return std::unexpected(added.error());
+                         }
+                     }
+                     return {};
+                 });
     if (!read) {
         return std::unexpected(read.error());
+    }
+    for (const auto& base : to_page) {
+        if (base.batch_name != batch_name) {
+            continue;
+        }
+        Query headers;
+        headers.order_by = "JeHeaderId:asc";
+        headers.limit = 500;
+        const std::string where = "journal batch " + std::to_string(base.batch_id);
+        auto paged = read_all(
+            client, "journalBatches/" + std::to_string(base.batch_id) + "/child/journalHeaders",
+            headers, "/journalBatches/{id}/child/journalHeaders",
+            [&](const rapidjson::Value& items) -> std::expected<void, std::string> {
+                return add_headers(base, items, where, out);
+            });
+        if (!paged) {
+            return std::unexpected(paged.error());
+        }
     }
     // A server whose equality is looser than ours (case, blanks) must not confirm another batch.
     std::erase_if(out,

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <string_view>
 
 namespace mlc::engine {
 
@@ -115,6 +117,14 @@ std::string to_text(const FlowSummary& f, bool dry_run)
     if (f.planned_count("retire") > 0 || f.flow == "cost_codes") {
         counts += fmt::format(", retire {}", f.planned_count("retire"));
     }
+    // A flow's own actions (post, reverse, unchanged, waiting, …), when it has any.
+    static constexpr std::array<std::string_view, 9> k_shown{
+        "create", "update", "link", "skip", "echo", "ambiguous", "filtered", "retire", "held"};
+    for (const auto& [action, n] : f.planned) {
+        if (n > 0 && std::ranges::find(k_shown, action) == k_shown.end()) {
+            counts += fmt::format(", {} {}", action, n);
+        }
+    }
     out += fmt::format("{}{}: read {} in {} page{}{}; {}\n", title,
                        dry_run ? " (dry run, nothing written)" : "", f.read, f.pages,
                        f.pages == 1 ? "" : "s",
@@ -129,7 +139,8 @@ std::string to_text(const FlowSummary& f, bool dry_run)
             f.watermark_after.empty() ? "(none)" : f.watermark_after);
     }
     if (f.held > 0) {
-        out += fmt::format("  held: {} (changed after post: not sent; see status)\n", f.held);
+        out += fmt::format("  held: {} (waiting on a person or a period: not sent; see status)\n",
+                           f.held);
     }
     if (f.resolved + f.lost + f.superseded + f.still_failing + f.drift > 0) {
         out += fmt::format("  postings: {} resolved by lookup, {} lost and sent again, {} never "
@@ -141,7 +152,7 @@ std::string to_text(const FlowSummary& f, bool dry_run)
                            r.target_key.empty() ? "" : " -> " + r.target_key,
                            r.message.empty() ? "" : "  (" + r.message + ")");
     };
-    for (const char* a : {"create", "update", "link", "retire"}) {
+    for (const char* a : {"create", "update", "link", "retire", "post", "reverse"}) {
         const auto it = f.samples.find(a);
         if (it == f.samples.end()) {
             continue;

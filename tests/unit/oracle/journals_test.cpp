@@ -131,8 +131,27 @@ TEST_CASE("find_journals asks by quoted batch name with headers, pages, keeps ex
     REQUIRE_FALSE(refused.has_value());
     CHECK(refused.error().status == 400);
 
+    // Journals cut short in the expansion (or not expanded) are read through the child
+    // resource, every page.
+    Harness cut;
+    cut.transport.push(response(200, R"({"items":[{"JeBatchId":7,"BatchName":"x",
+        "journalHeaders":{"items":[{"JeHeaderId":70}],"hasMore":true}}],"hasMore":false})"));
+    cut.transport.push(response(200, R"({"items":[{"JeHeaderId":70,"JournalName":"a"},
+        {"JeHeaderId":71,"JournalName":"b"}],"count":2,"hasMore":true,"limit":2,"offset":0})"));
+    cut.transport.push(response(200, R"({"items":[{"JeHeaderId":72,"JournalName":"c"}],
+        "count":1,"hasMore":false,"limit":2,"offset":2})"));
+    auto whole = find_journals(cut.client, "x");
+    REQUIRE(whole.has_value());
+    REQUIRE(whole->size() == 3);
+    CHECK((*whole)[2].journal_name == "c");
+    CHECK((*whole)[2].batch_id == 7);
+    REQUIRE(cut.transport.requests.size() == 3);
+    CHECK(cut.transport.requests[1].url.find("/journalBatches/7/child/journalHeaders?")
+          != std::string::npos);
+
     Harness shape;
-    shape.transport.push(response(200, R"({"items":[{"JeBatchId":1,"BatchName":"x"}]})"));
+    shape.transport.push(response(200, R"({"items":[{"JeBatchId":1,"BatchName":"x",
+        "journalHeaders":[{"JournalName":"no id"}]}]})"));
     auto bad = find_journals(shape.client, "x");
     REQUIRE_FALSE(bad.has_value());
     CHECK(bad.error().kind == http::ErrorKind::shape);

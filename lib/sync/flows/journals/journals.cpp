@@ -1032,7 +1032,6 @@ private:
         Planned planned{*req.journal, p.source_key, p.records.empty() ? "" : item_fp(p), "", ""};
         if (const auto it = found->find(req.journal->name); it != found->end()) {
             confirm(p, planned, it->second, true);
-            ++sum_.resolved;
             return;
         }
         Clock::time_point sent;
