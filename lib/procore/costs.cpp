@@ -102,6 +102,8 @@ std::expected<CostLine, std::string> line_of(const rapidjson::Value& item, const
     l.cost_code_id = id_flat_or_nested(item, "cost_code_id", "cost_code");
     if (const auto* code = object_member(item, "cost_code")) {
         l.cost_code = text(*code, "full_code");
+        l.cost_code_origin_id = text(*code, "origin_id");
+        l.standard_cost_code_id = json::get_id(*code, "standard_cost_code_id").value_or(0);
     }
     // The cost type as line_item_type_id, or inline line_item_type{id, name, code}.
     l.line_item_type_id = id_flat_or_nested(item, "line_item_type_id", "line_item_type");

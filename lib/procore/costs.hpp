@@ -25,12 +25,14 @@ std::string_view to_string(CostKind kind); // "direct_cost" / "change_order"
 struct CostLine {
     std::int64_t id = 0;
     std::string description;
-    std::string amount;                 // decimal text ("250.0")
-    std::int64_t cost_code_id = 0;      // 0 when the line names none
-    std::string cost_code;              // cost_code.full_code when inline, else empty
-    std::int64_t line_item_type_id = 0; // 0 when none
-    std::string line_item_type;         // line_item_type.name (or code) when inline
-    std::int64_t wbs_code_id = 0;       // budget (WBS) code, when the line carries one instead
+    std::string amount;                     // decimal text ("250.0")
+    std::int64_t cost_code_id = 0;          // 0 when the line names none
+    std::string cost_code;                  // cost_code.full_code when inline, else empty
+    std::string cost_code_origin_id;        // cost_code.origin_id when inline
+    std::int64_t standard_cost_code_id = 0; // cost_code.standard_cost_code_id when inline
+    std::int64_t line_item_type_id = 0;     // 0 when none
+    std::string line_item_type;             // line_item_type.name (or code) when inline
+    std::int64_t wbs_code_id = 0;           // budget (WBS) code, when the line carries one instead
     std::string updated_at;
 };
 

@@ -293,6 +293,10 @@ TEST_CASE("post-costs: approved direct costs and change orders become balanced j
 
     const auto first = env.run_json({"post-costs", "--json"}, 0);
     CHECK(env.imports() == 1); // one import for every journal of the pass
+    // The lines' inline cost codes tell their accounts: the projects' cost codes are not read.
+    REQUIRE(first.HasMember("api_calls"));
+    CHECK_FALSE(first["api_calls"].HasMember("GET /rest/v1.0/cost_codes"));
+    CHECK(first["api_calls"].HasMember("GET /rest/v1.0/projects/{id}/direct_costs/line_items"));
     auto held = env.journals();
     CHECK(held.size() == 3); // expense, payroll, the change order; not the invoice nor pending
     check_journal(env, held, env.expense, "Jul-26");

@@ -71,7 +71,25 @@ CostCodeAccount CostAccounts::of(std::int64_t project, std::int64_t cost_code_id
             fmt::format("cost code {} is not a cost code of project {}", cost_code_id, project);
         return out;
     }
-    const auto& cc = it->second;
+    return of_code(it->second);
+}
+
+CostCodeAccount CostAccounts::of(std::int64_t project, const procore::ProjectCostCode& inline_code)
+{
+    const bool enough = (!inline_code.full_code.empty()
+                         && mapping_.cost_code_accounts.contains(inline_code.full_code))
+                        || inline_code.standard_cost_code_id != 0
+                        || (!inline_code.origin_id.empty()
+                            && links_.find_by_oracle("cost_code", inline_code.origin_id));
+    if (!enough) {
+        return of(project, inline_code.id);
+    }
+    return of_code(inline_code);
+}
+
+CostCodeAccount CostAccounts::of_code(const procore::ProjectCostCode& cc)
+{
+    CostCodeAccount out;
     out.code = cc.full_code;
     // 1. Named in mapping.cost_codes.accounts (cost codes that did not come from Oracle).
     if (const auto a = mapping_.cost_code_accounts.find(cc.full_code);

@@ -50,9 +50,15 @@ public:
     {}
     // Stops the pass (engine::stop) when Oracle or Procore cannot be read.
     CostCodeAccount of(std::int64_t project, std::int64_t cost_code_id);
+    // The same from the cost code a line carries inline (full_code, origin_id,
+    // standard_cost_code_id), which saves reading the project's cost codes when it is enough
+    // to tell the account; otherwise as of().
+    CostCodeAccount of(std::int64_t project, const procore::ProjectCostCode& inline_code);
     ProjectCostCodes& codes() { return codes_; }
 
 private:
+    CostCodeAccount of_code(const procore::ProjectCostCode& cc);
+
     const MappingConfig& mapping_;
     store::Links& links_;
     oracle::Client& oracle_;

@@ -73,7 +73,8 @@ struct Fake {
     {
         flows::JournalLookups l;
         l.periods = &ps;
-        l.account = [](std::int64_t, std::int64_t code) {
+        l.account = [](std::int64_t, const procore::CostLine& line) {
+            const auto code = line.cost_code_id;
             engine::CostCodeAccount a;
             a.code = code == 5 ? "01-100" : "01-200";
             if (code == 99) {

@@ -316,7 +316,7 @@ JournalPlan plan_journal(const procore::CostDocument& d, const MappingConfig& ma
                                : where + " has no cost code",
                            data);
         }
-        auto account = lookups.account(d.project_id, l.cost_code_id);
+        auto account = lookups.account(d.project_id, l);
         if (!account.error.empty()) {
             return failure(std::move(plan), where + ": " + account.error, data);
         }

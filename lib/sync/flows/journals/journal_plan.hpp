@@ -48,8 +48,9 @@ struct Journal {
 };
 
 struct JournalLookups {
-    // A project cost code's GL combination (see engine::CostAccounts).
-    std::function<engine::CostCodeAccount(std::int64_t project, std::int64_t cost_code_id)> account;
+    // A line's cost code's GL combination (see engine::CostAccounts).
+    std::function<engine::CostCodeAccount(std::int64_t project, const procore::CostLine& line)>
+        account;
     const std::vector<oracle::PeriodStatus>* periods = nullptr; // nullptr: periods not read
 };
 

@@ -553,8 +553,16 @@ private:
         }
         JournalLookups lookups;
         lookups.periods = &periods_;
-        lookups.account = [this](std::int64_t project, std::int64_t cost_code) {
-            return accounts_.of(project, cost_code);
+        lookups.account = [this](std::int64_t project, const procore::CostLine& line) {
+            if (line.cost_code.empty()) {
+                return accounts_.of(project, line.cost_code_id);
+            }
+            procore::ProjectCostCode code;
+            code.id = line.cost_code_id;
+            code.full_code = line.cost_code;
+            code.origin_id = line.cost_code_origin_id;
+            code.standard_cost_code_id = line.standard_cost_code_id;
+            return accounts_.of(project, code);
         };
         auto plan = plan_journal(d, ctx_.config.mapping, lookups);
         if (!plan.error.empty()) {
