@@ -106,7 +106,10 @@ std::optional<Clock::time_point> parse_http_date(const std::string& text)
 
 bool is_retriable_status(int status)
 {
-    return status == 429 || status == 502 || status == 503 || status == 504;
+    // 500 too: Oracle's own guidance retries it, and a GET (or any idempotent request) is
+    // safe to repeat; a non-idempotent one is not resent (below) and goes through the outbox's
+    // lookup instead.
+    return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
 }
 
 std::string collapse_whitespace(std::string_view text)

@@ -152,7 +152,7 @@ IngestSummary ingest_spool(const Config& config, store::Database& db, store::Aud
     summary.pruned += static_cast<std::int64_t>(
         reader.prune_done(now, std::chrono::hours{24} * config.webhooks.spool_retention_days));
     summary.pruned += static_cast<std::int64_t>(reader.prune_tmp(now, std::chrono::minutes{60}));
-    if (summary.files > 0) {
+    if (summary.files > 0 && options.log_summary) {
         log::info("{}", to_text(summary));
     }
     return summary;
@@ -164,7 +164,10 @@ IngestSummary ingest_spool(const Config& config, PassRun& run, const Clock& cloc
         return {};
     }
     return ingest_spool(config, run.db(), run.audit(),
-                        IngestOptions{.command = run.command(), .run_id = run.run_id()}, clock);
+                        IngestOptions{.command = run.command(),
+                                      .run_id = run.run_id(),
+                                      .log_summary = run.command() != command::ingest},
+                        clock);
 }
 
 std::string to_json(const IngestSummary& s)

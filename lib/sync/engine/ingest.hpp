@@ -41,6 +41,7 @@ struct IngestOptions {
     std::string command; // for the audit rows
     std::optional<std::int64_t> run_id;
     std::size_t batch_size = 256; // files per transaction
+    bool log_summary = true;      // a log line; `ingest` prints its summary itself, once
 };
 
 // Takes every file in config.state.spool_dir/new into `db`. Files move only after the

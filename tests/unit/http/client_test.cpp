@@ -188,9 +188,9 @@ TEST_CASE("retries stop at max_attempts and return the last failure", "[http]")
     CHECK(h.transport.script.empty());
 }
 
-TEST_CASE("client errors and 500 are not retried", "[http]")
+TEST_CASE("client errors are not retried", "[http]")
 {
-    for (const int status : {400, 403, 404, 409, 412, 422, 500}) {
+    for (const int status : {400, 403, 404, 409, 412, 422}) {
         Harness h;
         h.transport.push(response(status, R"({"message":"nope"})"));
         const auto result = h.get();
@@ -199,6 +199,23 @@ TEST_CASE("client errors and 500 are not retried", "[http]")
         CHECK(result.error().message == "nope");
         CHECK(h.transport.requests.size() == 1);
     }
+}
+
+TEST_CASE("a 500 is retried for an idempotent request only", "[http]")
+{
+    Harness h;
+    h.transport.push(response(500, R"({"message":"internal"})"));
+    h.transport.push(response(200, R"({"ok":true})"));
+    const auto got = h.get();
+    REQUIRE(got.has_value());
+    CHECK(h.transport.requests.size() == 2);
+
+    Harness p;
+    p.transport.push(response(500, R"({"message":"internal"})"));
+    const auto posted = p.post(false);
+    REQUIRE_FALSE(posted.has_value());
+    CHECK(posted.error().status == 500);
+    CHECK(p.transport.requests.size() == 1);
 }
 
 TEST_CASE("a non-idempotent POST is never resent after a transport error or a 5xx", "[http]")

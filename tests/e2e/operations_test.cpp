@@ -1,0 +1,60 @@
+// Cron-grade operation, through the real binary: `ingest` says what it did once, and a 500 on
+// a read is retried while a write is left to the outbox's lookup.
+#include "core/clock.hpp"
+#include "spool/spool.hpp"
+#include "support/e2e_env.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <string>
+
+using namespace mlc;
+using test::E2eEnv;
+
+namespace {
+
+std::size_t occurrences(const std::string& text, const std::string& what)
+{
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+        ++n;
+    }
+    return n;
+}
+
+} // namespace
+
+TEST_CASE("ingest prints its summary once", "[e2e][operations]")
+{
+    E2eEnv env;
+    env.write_config();
+    const auto body = fmt::format(
+        R"({{"id":91,"timestamp":"2026-11-30T10:00:00.000000Z","metadata":{{"source_user_id":7,)"
+        R"("source_project_id":null,"source_operation_id":null,"source_company_id":{},)"
+        R"("source_application_id":null}},"user_id":7,"company_id":{},"project_id":null,)"
+        R"("api_version":"v2.0","event_type":"update","resource_name":"Company Vendors","resource_id":5}})",
+        env.sims().options().company_id, env.sims().options().company_id);
+    spool::ensure_layout(env.dir() / "state" / "spool");
+    spool::SpoolWriter writer(env.dir() / "state" / "spool");
+    REQUIRE(writer.write(body, system_clock().now()).has_value());
+
+    const auto r = env.run({"ingest"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(occurrences(r.out + r.err, "ingest: 1 file") == 1);
+}
+
+TEST_CASE("a 500 on a read is retried and the pass goes on", "[e2e][operations]")
+{
+    E2eEnv env;
+    env.write_config(test::ConfigOptions{.extra_members = "",
+                                         .procore_company_id = 0,
+                                         .http = R"("max_backoff_ms": 20, "max_attempts": 3)"});
+    env.oracle_admin("POST", "/_sim/faults",
+                     R"({"path": "/suppliers", "method": "GET", "status": 500, "count": 1})");
+    const auto r = env.run({"sync-suppliers", "--json"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find(R"("GET /suppliers":)") != std::string::npos);
+}
