@@ -542,3 +542,20 @@ TEST_CASE("webhooks install removes triggers we do not consume and keeps ours", 
     CHECK(r["triggers_created"].Size() == 0);
     CHECK(env.procore_data("triggers").Size() == 21);
 }
+
+TEST_CASE("listen removes unfinished spool files older than a few minutes when it starts",
+          "[e2e][webhooks]")
+{
+    E2eEnv env;
+    env.write_config();
+    const auto tmp = env.dir() / "state" / "spool" / "tmp";
+    fs::create_directories(tmp);
+    std::ofstream(tmp / "old.json") << "{\"half\":";
+    std::ofstream(tmp / "fresh.json") << "{\"half\":";
+    fs::last_write_time(tmp / "old.json",
+                        fs::file_time_type::clock::now() - std::chrono::minutes{10});
+    auto l = start_listener(env, k_secret);
+    CHECK_FALSE(fs::exists(tmp / "old.json"));
+    CHECK(fs::exists(tmp / "fresh.json")); // a writer may still be on it
+    CHECK(l.child->stop(SIGTERM) == 0);
+}
