@@ -1,5 +1,8 @@
 #include "context.hpp"
 
+#include <fmt/format.h>
+
+#include <cstdio>
 #include <cstdlib>
 
 namespace mlc::cmd {
@@ -22,6 +25,15 @@ Config Context::load_config() const
         config.state.path = global.state_path;
     }
     return config;
+}
+
+void Context::report(const std::string& text) const
+{
+    if (global.quiet && exit_code == 0) {
+        return;
+    }
+    fmt::print("{}", text);
+    std::fflush(stdout);
 }
 
 } // namespace mlc::cmd

@@ -19,10 +19,9 @@ void set_ingest_command(CLI::App& app, Context& ctx)
     sub->callback([&ctx, json] {
         const Config config = ctx.load_config();
         const auto outcome = passes::run_ingest(config, system_clock());
-        fmt::print("{}\n",
-                   *json ? engine::to_json(outcome.summary) : engine::to_text(outcome.summary));
-        std::fflush(stdout);
         ctx.exit_code = static_cast<int>(outcome.code);
+        ctx.report((*json ? engine::to_json(outcome.summary) : engine::to_text(outcome.summary))
+                   + "\n");
     });
 }
 

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "core/error.hpp"
+#include "core/json_writer.hpp"
 #include "core/log.hpp"
 #include "core/version.hpp"
 
@@ -14,12 +15,37 @@
 
 namespace {
 
-int print_error(const std::string& what, const std::string& hint, mlc::ExitCode code)
+// True when the command given asked for --json (at any depth: `webhooks check --json`).
+bool wants_json(const CLI::App& app)
+{
+    for (const auto* sub : app.get_subcommands()) {
+        const auto* opt = sub->get_option_no_throw("--json");
+        if ((opt != nullptr && opt->count() > 0) || wants_json(*sub)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// The one-line error on stderr; under --json also {"error", "hint", "exit"} on stdout, so a
+// script reading stdout sees the failure as JSON too.
+int print_error(const CLI::App& app, const std::string& what, const std::string& hint,
+                mlc::ExitCode code)
 {
     const std::string line = hint.empty() ? fmt::format("error: {}\n", what)
                                           : fmt::format("error: {} ({})\n", what, hint);
     const std::string clean = mlc::log::redact(line);
     std::fputs(clean.c_str(), stderr);
+    if (wants_json(app)) {
+        mlc::json::Writer w;
+        w.begin_object().field("error", mlc::log::redact(what));
+        if (!hint.empty()) {
+            w.field("hint", mlc::log::redact(hint));
+        }
+        w.field("exit", static_cast<int>(code)).end_object();
+        std::fputs((w.str() + "\n").c_str(), stdout);
+        std::fflush(stdout);
+    }
     return static_cast<int>(code);
 }
 
@@ -81,11 +107,11 @@ int main(int argc, char** argv)
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        return print_error(e.what(), "see ml-connector --help", mlc::ExitCode::usage);
+        return print_error(app, e.what(), "see ml-connector --help", mlc::ExitCode::usage);
     } catch (const mlc::Fatal& e) {
-        return print_error(e.what(), e.hint(), e.code());
+        return print_error(app, e.what(), e.hint(), e.code());
     } catch (const std::exception& e) {
-        return print_error(std::string("internal: ") + e.what(), "please report this",
+        return print_error(app, std::string("internal: ") + e.what(), "please report this",
                            mlc::ExitCode::usage);
     }
     return ctx.exit_code;

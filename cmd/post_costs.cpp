@@ -57,22 +57,24 @@ void set_post_costs_command(CLI::App& app, Context& ctx)
         options.pass.progress = !opts->json && engine::stderr_is_tty();
         engine::Connections connections(config, system_clock());
         const auto result = passes::run_post_costs(config, connections, system_clock(), options);
+        ctx.exit_code = static_cast<int>(result.pass.exit_code);
         if (opts->json) {
-            fmt::print("{}\n", passes::to_json(result.pass));
-        } else {
-            if (options.pass.dry_run && !result.journals.empty()) {
-                fmt::print("{}\n",
-                           flows::journal_table(result.journals, config.mapping.chart.delimiter));
-            }
-            if (!options.scope.plan_file.empty()) {
-                fmt::print("plan written to {} ({} journals): post it with --apply {}\n\n",
-                           options.scope.plan_file, result.journals.size(),
-                           options.scope.plan_file);
-            }
-            fmt::print("{}", passes::to_text(result.pass));
+            ctx.report(passes::to_json(result.pass) + "\n");
+            return;
+        }
+        std::string text;
+        if (options.pass.dry_run && !result.journals.empty()) {
+            // The controller's table is what a dry run or a plan is asked for: shown even
+            // under -q.
+            fmt::print("{}\n",
+                       flows::journal_table(result.journals, config.mapping.chart.delimiter));
+        }
+        if (!options.scope.plan_file.empty()) {
+            fmt::print("plan written to {} ({} journals): post it with --apply {}\n\n",
+                       options.scope.plan_file, result.journals.size(), options.scope.plan_file);
         }
         std::fflush(stdout);
-        ctx.exit_code = static_cast<int>(result.pass.exit_code);
+        ctx.report(passes::to_text(result.pass));
     });
 }
 

@@ -44,9 +44,8 @@ void set_replay_command(CLI::App& app, Context& ctx)
         options.pass.progress = !opts->json && engine::stderr_is_tty();
         engine::Connections connections(config, system_clock());
         const auto result = passes::run_replay(config, connections, system_clock(), options);
-        fmt::print("{}", opts->json ? passes::to_json(result) + "\n" : passes::to_text(result));
-        std::fflush(stdout);
         ctx.exit_code = static_cast<int>(result.pass.exit_code);
+        ctx.report(opts->json ? passes::to_json(result) + "\n" : passes::to_text(result));
     });
 }
 

@@ -50,9 +50,8 @@ void set_sync_suppliers_command(CLI::App& app, Context& ctx)
         engine::Connections connections(config, system_clock());
         const auto result =
             passes::run_sync_suppliers(config, connections, system_clock(), options);
-        fmt::print("{}", opts->json ? passes::to_json(result) + "\n" : passes::to_text(result));
-        std::fflush(stdout);
         ctx.exit_code = static_cast<int>(result.exit_code);
+        ctx.report(opts->json ? passes::to_json(result) + "\n" : passes::to_text(result));
     });
 }
 

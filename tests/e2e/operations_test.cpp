@@ -58,3 +58,24 @@ TEST_CASE("a 500 on a read is retried and the pass goes on", "[e2e][operations]"
     CHECK(r.exit_code == 0);
     CHECK(r.out.find(R"("GET /suppliers":)") != std::string::npos);
 }
+
+TEST_CASE("a quiet pass (-q) is silent when clean and --json reports a failure as JSON on stdout",
+          "[e2e][operations]")
+{
+    E2eEnv env;
+    env.write_config();
+    const auto quiet = env.run({"-q", "sync-suppliers"});
+    INFO(quiet.out << quiet.err);
+    CHECK(quiet.exit_code == 0);
+    CHECK(quiet.out.empty()); // cron mails nothing for a clean run
+    CHECK(env.run({"sync-suppliers"}).out.find("suppliers -> vendors") != std::string::npos);
+
+    env.oracle_admin("POST", "/_sim/faults",
+                     R"({"path": "/fscmRestApi/", "status": 401, "count": -1})");
+    const auto failed = env.run({"-q", "sync-suppliers", "--json"});
+    CHECK(failed.exit_code == 3);
+    CHECK(failed.err.starts_with("error: "));
+    const auto doc = test::parse_json(failed.out);
+    CHECK(doc["exit"].GetInt() == 3);
+    CHECK(std::string(doc["error"].GetString()).find("oracle") != std::string::npos);
+}
