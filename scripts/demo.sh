@@ -47,8 +47,14 @@ cat >ml-connector.json <<JSON
     // GL account combinations (company-costcenter-account-sub-interco) become cost codes
     // "<cost center>-<account>" for expense accounts.
     "cost_codes": { "natural_account_segment": 3, "code_segments": [2, 3], "account_types": ["E"],
-                    // Procore's own CSI cost codes have no Oracle origin: their GL accounts.
-                    "accounts": { "03-300": "101-2000-5110-000-000", "01-100": "101-2000-5120-000-000" } },
+                    // Procore's own CSI cost codes have no Oracle origin: their GL accounts (the
+                    // project's cost center replaces the second segment).
+                    "accounts": { "03-300": "101-2000-5110-000-000", "01-100": "101-2000-5120-000-000",
+                                  "01-500": "101-2000-5120-000-000", "03-400": "101-2000-5110-000-000",
+                                  "05-120": "101-2000-5130-000-000", "06-100": "101-2000-5130-000-000",
+                                  "08-800": "101-2000-5140-000-000", "09-290": "101-2000-5140-000-000",
+                                  "22-100": "101-2000-5150-000-000", "26-500": "101-2000-5150-000-000",
+                                  "31-200": "101-2000-5160-000-000" } },
     // Every project buys through the US1 business unit; project 4300000001 is cost center 2000.
     "projects": {
       "default": { "procurement_bu": "US1 Business Unit", "requisitioning_bu": "US1 Business Unit",
@@ -56,8 +62,17 @@ cat >ml-connector.json <<JSON
                    "currency": "USD", "cost_center": "1000" },
       "4300000001": { "cost_center": "2000" }
     },
-    "commitments": { "category": "Construction Materials" }
-  }
+    "commitments": { "category": "Construction Materials" },
+    // post-costs: approved expense and payroll direct costs (the defaults) and approved
+    // commitment change orders become journals in the US Primary Ledger; the credit side goes to
+    // accrued costs (direct costs) or accrued commitments (change orders).
+    "journal": { "ledger_id": 300000046975971, "ledger_name": "US Primary Ledger",
+                 "source": "Procore", "category": "Project Costs",
+                 "offset_accounts": { "direct_cost": "101-1000-2110-000-000",
+                                      "change_order": "101-1000-2150-000-000" } }
+  },
+  // How long a pass waits for Oracle's Journal Import job before leaving it to the next pass.
+  "posting": { "wait_seconds": 120 }
 }
 JSON
 
@@ -195,6 +210,44 @@ curl -s "$procore_url/_sim/data/purchase_order_contracts?project_id=$project" | 
 
 step "ml-connector pull-pos --project $project   (again: nothing changed, nothing written)"
 "$mlc" pull-pos --project "$project"
+
+# --- Costs to the ledger (post-costs) --------------------------------------------------------
+today="$(date -u +%F)"
+step "(in Procore, change order CO-101 on commitment $commitment_id is approved today: 4,200.00 of added footings on 03-300; Procore delivers a webhook)"
+sim_post "$procore_url" "{\"op\":\"create\",\"collection\":\"commitment_change_orders\",\"project_id\":$project,\"fields\":{\"number\":\"CO-101\",\"title\":\"Added footings\",\"status\":\"approved\",\"approved_date\":\"$today\",\"contract_id\":$commitment_id,\"line_items\":[{\"description\":\"Footings\",\"amount\":\"4200.00\",\"cost_code_id\":$concrete}]}}" >/dev/null
+curl -s "$procore_url/_sim/webhooks/wait?timeout_ms=10000" >/dev/null
+
+step "ml-connector post-costs --dry-run   (the controller's table: one balanced journal per approved expense or payroll direct cost and per approved change order; nothing is written)"
+"$mlc" post-costs --dry-run
+
+plan="$work/costs-plan.json"
+step "ml-connector post-costs --plan costs-plan.json   (the same journals, in a file the controller signs off; nothing is posted)"
+"$mlc" post-costs --plan "$plan" | sed -n '/^total /p; /^plan written/p'
+
+step "ml-connector post-costs --apply costs-plan.json   (exactly those journals: one GlInterface.csv, one importBulkData, the import job polled, each journal confirmed in journalBatches)"
+"$mlc" post-costs --apply "$plan"
+
+if command -v jq >/dev/null; then
+  step "(in Oracle: project $project's journals (cost center 2000), from /_sim/data/journals: batch, journal, period, account, debit, credit)"
+  curl -s "$oracle_url/_sim/data/journals" | jq -r '
+    def pad($n): tostring | . + " " * ([$n - length, 0] | max);
+    def money: if . == null then "" else (. * 100 | round) as $c
+      | "\($c / 100 | floor).\($c % 100 | tostring | if length < 2 then "0" + . else . end)" end;
+    .[] | .BatchName as $b | .journalHeaders[]
+    | select(any(.journalLines[]; .AccountCombination | split("-")[1] == "2000"))
+    | .JournalName as $j | .PeriodName as $p | .journalLines[]
+    | "\($b | pad(29)) \($j | pad(27)) \($p | pad(6)) \(.AccountCombination | pad(21)) \(.EnteredDebitAmount | money | pad(9)) \(.EnteredCreditAmount | money)"'
+  posted="$(curl -s "$procore_url/_sim/data/direct_costs" | jq -c '[.[] | select(.origin_id != null)][0] | {id, direct_cost_type, status, grand_total, origin_id}')"
+  step "(in Procore: the direct cost now carries its journal name in origin_id, which locks it)"
+  echo "$posted"
+else
+  echo "(install jq to see the journals Oracle holds and the origin_id written back)"
+fi
+
+curl -s -X POST "$oracle_url/_sim/stats/reset" -d '' >/dev/null
+step "ml-connector post-costs   (again: nothing changed, nothing imported)"
+"$mlc" post-costs
+echo "Oracle: $(curl -s "$oracle_url/_sim/stats" | grep -o '"method":"POST","path":"[^"]*erpintegrations","count":[0-9]*' | grep -o '[0-9]*$' || echo 0) importBulkData calls in this pass"
 
 kill "$listen_pid" 2>/dev/null || true
 wait "$listen_pid" 2>/dev/null || true
