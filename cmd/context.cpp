@@ -27,9 +27,9 @@ Config Context::load_config() const
     return config;
 }
 
-void Context::report(const std::string& text) const
+void Context::report(const std::string& text, bool json) const
 {
-    if (global.quiet && exit_code == 0) {
+    if (global.quiet && exit_code == 0 && !json) {
         return;
     }
     fmt::print("{}", text);

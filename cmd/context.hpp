@@ -27,9 +27,10 @@ struct Context {
     std::filesystem::path config_file() const;
     // Loads and validates the config; applies --state. Throws ConfigError.
     Config load_config() const;
-    // A pass's summary on stdout, then flushed. Under -q only when the pass did not end with
-    // exit 0 (set exit_code first): cron mails what needs a person, not every quiet run.
-    void report(const std::string& text) const;
+    // A pass's summary on stdout, then flushed. Under -q a text summary only when the pass did
+    // not end with exit 0 (set exit_code first): cron mails what needs a person, not every quiet
+    // run. JSON (`json`) is always printed: a script asked for it.
+    void report(const std::string& text, bool json) const;
 };
 
 } // namespace mlc::cmd

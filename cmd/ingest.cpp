@@ -21,7 +21,8 @@ void set_ingest_command(CLI::App& app, Context& ctx)
         const auto outcome = passes::run_ingest(config, system_clock());
         ctx.exit_code = static_cast<int>(outcome.code);
         ctx.report((*json ? engine::to_json(outcome.summary) : engine::to_text(outcome.summary))
-                   + "\n");
+                       + "\n",
+                   *json);
     });
 }
 

@@ -59,7 +59,7 @@ void set_post_costs_command(CLI::App& app, Context& ctx)
         const auto result = passes::run_post_costs(config, connections, system_clock(), options);
         ctx.exit_code = static_cast<int>(result.pass.exit_code);
         if (opts->json) {
-            ctx.report(passes::to_json(result.pass) + "\n");
+            ctx.report(passes::to_json(result.pass) + "\n", true);
             return;
         }
         std::string text;
@@ -74,7 +74,7 @@ void set_post_costs_command(CLI::App& app, Context& ctx)
                        options.scope.plan_file, result.journals.size(), options.scope.plan_file);
         }
         std::fflush(stdout);
-        ctx.report(passes::to_text(result.pass));
+        ctx.report(passes::to_text(result.pass), false);
     });
 }
 

@@ -40,7 +40,8 @@ void set_pull_pos_command(CLI::App& app, Context& ctx)
         engine::Connections connections(config, system_clock());
         const auto result = passes::run_pull_pos(config, connections, system_clock(), options);
         ctx.exit_code = static_cast<int>(result.exit_code);
-        ctx.report(opts->json ? passes::to_json(result) + "\n" : passes::to_text(result));
+        ctx.report(opts->json ? passes::to_json(result) + "\n" : passes::to_text(result),
+                   opts->json);
     });
 }
 

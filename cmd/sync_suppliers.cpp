@@ -51,7 +51,8 @@ void set_sync_suppliers_command(CLI::App& app, Context& ctx)
         const auto result =
             passes::run_sync_suppliers(config, connections, system_clock(), options);
         ctx.exit_code = static_cast<int>(result.exit_code);
-        ctx.report(opts->json ? passes::to_json(result) + "\n" : passes::to_text(result));
+        ctx.report(opts->json ? passes::to_json(result) + "\n" : passes::to_text(result),
+                   opts->json);
     });
 }
 

@@ -46,7 +46,8 @@ void set_webhooks_command(CLI::App& app, Context& ctx)
         const Config config = ctx.load_config();
         const auto outcome = admin::run_webhooks_check(config, system_clock());
         ctx.exit_code = static_cast<int>(outcome.code);
-        ctx.report(*cjson ? admin::to_json(outcome.result) + "\n" : admin::to_text(outcome.result));
+        ctx.report(*cjson ? admin::to_json(outcome.result) + "\n" : admin::to_text(outcome.result),
+                   *cjson);
     });
 }
 

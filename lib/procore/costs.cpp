@@ -465,4 +465,49 @@ std::expected<void, http::Error> CostApi::write_back(std::int64_t project_id, st
         result->status, "direct_costs/sync did not list direct cost " + std::to_string(id)));
 }
 
+std::expected<CostApi::WriteBackResult, http::Error>
+CostApi::write_back_many(std::int64_t project_id, const std::vector<WriteBack>& items)
+{
+    json::Writer w;
+    w.begin_object();
+    w.key("updates").begin_array();
+    for (const auto& item : items) {
+        w.begin_object();
+        w.field("id", item.id);
+        w.field("origin_id", item.origin_id);
+        w.field("origin_data", item.origin_data);
+        w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+    // Idempotent: the same origin fields written twice are the same state.
+    auto result = send_json(
+        http_, "PATCH",
+        base_url_ + "/rest/v1.0/projects/" + std::to_string(project_id) + "/direct_costs/sync",
+        w.str(), "/rest/v1.0/projects/{id}/direct_costs/sync", /*idempotent=*/true);
+    if (!result) {
+        return std::unexpected(result.error());
+    }
+    auto parsed = parse_sync_response(result->body);
+    if (!parsed) {
+        return std::unexpected(http::shape_error(result->status, parsed.error()));
+    }
+    WriteBackResult out;
+    for (const auto& entity : parsed->entities) {
+        out.updated_at[entity.id] = entity.updated_at;
+    }
+    for (const auto& e : parsed->errors) {
+        if (e.id) {
+            out.refused[*e.id] =
+                e.message.empty() ? std::string("refused by direct_costs/sync") : e.message;
+        }
+    }
+    for (const auto& item : items) {
+        if (!out.updated_at.contains(item.id) && !out.refused.contains(item.id)) {
+            out.refused[item.id] = "direct_costs/sync did not list it";
+        }
+    }
+    return out;
+}
+
 } // namespace mlc::procore

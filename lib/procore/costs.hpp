@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -104,6 +105,21 @@ public:
     std::expected<void, http::Error> write_back(std::int64_t project_id, std::int64_t id,
                                                 const std::string& origin_id,
                                                 const std::string& origin_data);
+
+    // Many write-backs of one project in one PATCH …/direct_costs/sync (≤ 1000 items, Procore's
+    // sync maximum). Per item: the direct cost's new updated_at (empty when the answer carries
+    // none), or Procore's refusal. A call that failed as a whole is the error.
+    struct WriteBack {
+        std::int64_t id = 0;
+        std::string origin_id;
+        std::string origin_data;
+    };
+    struct WriteBackResult {
+        std::map<std::int64_t, std::string> updated_at; // accepted: id -> updated_at
+        std::map<std::int64_t, std::string> refused;    // id -> Procore's message
+    };
+    std::expected<WriteBackResult, http::Error>
+    write_back_many(std::int64_t project_id, const std::vector<WriteBack>& items);
 
     std::int64_t company_id() const { return company_id_; }
 

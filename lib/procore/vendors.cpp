@@ -152,7 +152,10 @@ std::expected<SyncResult, std::string> parse_sync_response(const std::string& bo
             if (!id) {
                 return std::unexpected(std::string("an entity has no integer id"));
             }
-            result.entities.push_back(SyncEntity{.id = *id, .origin_id = origin_id_of(e)});
+            result.entities.push_back(
+                SyncEntity{.id = *id,
+                           .origin_id = origin_id_of(e),
+                           .updated_at = json::get_string(e, "updated_at").value_or("")});
         }
     }
     if (errors != nullptr && !errors->IsNull()) {

@@ -51,6 +51,7 @@ struct VendorSyncItem {
 struct SyncEntity {
     std::int64_t id = 0;
     std::string origin_id;
+    std::string updated_at; // when the answer carries it
 };
 
 // One rejected item: the echoed origin_id (or id) and Procore's messages, flattened

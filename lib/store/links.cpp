@@ -252,6 +252,22 @@ void Links::set_drift_by_procore(const std::string& kind, const std::string& pro
     }
 }
 
+void Links::rekey_oracle(const std::string& kind, const std::string& procore_key,
+                         const std::string& oracle_key)
+{
+    try {
+        SQLite::Statement st(db_.handle(), "UPDATE links SET oracle_key = ?, updated_at = ? "
+                                           "WHERE kind = ? AND procore_key = ?");
+        st.bind(1, oracle_key);
+        st.bind(2, db_.now_text());
+        st.bind(3, kind);
+        st.bind(4, procore_key);
+        st.exec();
+    } catch (...) {
+        rethrow_as_store_error(db_, "moving a link to a new Oracle key");
+    }
+}
+
 std::int64_t Links::count(const std::string& kind) const
 {
     try {

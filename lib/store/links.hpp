@@ -55,6 +55,10 @@ public:
     // Records (or clears, with nullopt) the drift of the link with this Procore key.
     void set_drift_by_procore(const std::string& kind, const std::string& procore_key,
                               const std::optional<std::string>& drift);
+    // Moves the link of this Procore key to a new Oracle key: a record born in Procore whose
+    // Oracle side is replaced by a newer one (each version of a cost is its own journal).
+    void rekey_oracle(const std::string& kind, const std::string& procore_key,
+                      const std::string& oracle_key);
     std::int64_t count(const std::string& kind) const;
     // Every link of `kind` with a drift recorded (all kinds when `kind` is empty), by kind, key.
     std::vector<Link> drifted(const std::string& kind = {}) const;

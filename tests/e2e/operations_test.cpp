@@ -69,6 +69,10 @@ TEST_CASE("a quiet pass (-q) is silent when clean and --json reports a failure a
     CHECK(quiet.exit_code == 0);
     CHECK(quiet.out.empty()); // cron mails nothing for a clean run
     CHECK(env.run({"sync-suppliers"}).out.find("suppliers -> vendors") != std::string::npos);
+    // JSON was asked for: printed whatever -q says.
+    const auto json = env.run({"-q", "sync-suppliers", "--json"});
+    CHECK(json.exit_code == 0);
+    CHECK(test::parse_json(json.out).HasMember("flows"));
 
     env.oracle_admin("POST", "/_sim/faults",
                      R"({"path": "/fscmRestApi/", "status": 401, "count": -1})");

@@ -5,7 +5,9 @@
 // still running is confirmed by the next pass; SIGKILL after the import and a rerun leave each
 // journal exactly once; a journal Oracle rejects fails alone; a closed period holds; --plan and
 // --apply, and --apply refusing a changed document; an edit and a delete after posting reverse.
+#include "core/clock.hpp"
 #include "core/json.hpp"
+#include "spool/spool.hpp"
 #include "store/database.hpp"
 #include "store/postings.hpp"
 #include "support/e2e_env.hpp"
@@ -218,6 +220,21 @@ public:
         return "?";
     }
 
+    void spool_event(const std::string& resource, std::int64_t project, std::int64_t id,
+                     std::int64_t event_id)
+    {
+        const auto body = fmt::format(
+            R"({{"id":{},"timestamp":"2026-11-30T10:00:00.000000Z","metadata":{{"source_user_id":7,)"
+            R"("source_project_id":{},"source_operation_id":null,"source_company_id":{},)"
+            R"("source_application_id":null}},"user_id":7,"company_id":{},"project_id":{},)"
+            R"("api_version":"v2.0","event_type":"update","resource_name":"{}","resource_id":{}}})",
+            event_id, project, sims().options().company_id, sims().options().company_id, project,
+            resource, id);
+        spool::ensure_layout(dir() / "state" / "spool");
+        spool::SpoolWriter writer(dir() / "state" / "spool");
+        REQUIRE(writer.write(body, system_clock().now()).has_value());
+    }
+
     std::string offset;
     std::map<std::int64_t, std::int64_t> cost_code;
     std::map<std::int64_t, std::int64_t> mapped_code;
@@ -297,6 +314,8 @@ TEST_CASE("post-costs: approved direct costs and change orders become balanced j
     REQUIRE(first.HasMember("api_calls"));
     CHECK_FALSE(first["api_calls"].HasMember("GET /rest/v1.0/cost_codes"));
     CHECK(first["api_calls"].HasMember("GET /rest/v1.0/projects/{id}/direct_costs/line_items"));
+    // The write-backs go one sync call per project, not one per direct cost.
+    CHECK(first["api_calls"]["PATCH /rest/v1.0/projects/{id}/direct_costs/sync"].GetInt() == 2);
     auto held = env.journals();
     CHECK(held.size() == 3); // expense, payroll, the change order; not the invoice nor pending
     check_journal(env, held, env.expense, "Jul-26");
@@ -311,9 +330,11 @@ TEST_CASE("post-costs: approved direct costs and change orders become balanced j
 
     // A rerun imports nothing.
     env.reset_stats();
-    env.run_json({"post-costs", "--json", "--full"}, 0);
+    const auto rerun = env.run_json({"post-costs", "--json", "--full"}, 0);
     CHECK(env.imports() == 0);
     CHECK(env.journals().size() == 3);
+    // The stamps our write-backs caused are known: nothing is read again one by one.
+    CHECK_FALSE(rerun["api_calls"].HasMember("GET /rest/v1.0/projects/{id}/direct_costs/{id}"));
 }
 
 TEST_CASE("post-costs: a running job is confirmed next pass and SIGKILL never posts twice",
@@ -338,7 +359,10 @@ TEST_CASE("post-costs: a running job is confirmed next pass and SIGKILL never po
         {
             Env env;
             auto killed = env.run({"post-costs"},
-                                  test::ProcessOptions{.env = {{"ML_CONNECTOR_CRASH_AT", point}}});
+                                  test::ProcessOptions{.env = {{"ML_CONNECTOR_CRASH_AT", point}},
+                                                       .unset_env = {},
+                                                       .stdin_data = {},
+                                                       .cwd = {}});
             CHECK(killed.exit_code == -1); // killed by the signal
             env.oracle_admin("POST", "/_sim/clock", R"({"advance_seconds": 120})");
             env.run_json({"post-costs", "--json"}, 0);
@@ -357,7 +381,10 @@ TEST_CASE("post-costs: a running job is confirmed next pass and SIGKILL never po
         Env env;
         auto killed =
             env.run({"post-costs"},
-                    test::ProcessOptions{.env = {{"ML_CONNECTOR_CRASH_AT", "outbox.marked_sent"}}});
+                    test::ProcessOptions{.env = {{"ML_CONNECTOR_CRASH_AT", "outbox.marked_sent"}},
+                                         .unset_env = {},
+                                         .stdin_data = {},
+                                         .cwd = {}});
         CHECK(killed.exit_code == -1); // killed by the signal
         env.run_json({"post-costs", "--json"}, 0);
         CHECK(env.imports() == 0); // not found, and too recent to say it never went
@@ -501,10 +528,33 @@ TEST_CASE("post-costs: --plan and --apply then an edit and a delete after postin
         }
     }
     CHECK(reversals == 2);
-    // Nothing more on a rerun.
+    // Nothing more on a rerun: nothing is even planned (the link follows the newest version).
     env.reset_stats();
-    REQUIRE(env.run({"post-costs", "--full"}).exit_code == 0);
+    const auto again = env.run({"post-costs", "--full"});
+    REQUIRE(again.exit_code == 0);
     CHECK(env.imports() == 0);
+    CHECK(again.out.find("post 0") == std::string::npos);
+    CHECK(again.out.find("reverse") == std::string::npos);
+    CHECK(again.err.find("already linked") == std::string::npos);
+    // A second edit, in the same second (so the sweep cannot tell it by updated_at: its
+    // webhook event brings it), reverses the second version, never the first again.
+    env.spool_event("Direct Costs", k_project1, env.expense.id, 7001);
+    env.procore_mutate(fmt::format(
+        R"({{"op":"update","collection":"direct_costs","id":{},"fields":{{"line_items":[)"
+        R"({{"description":"Crane","amount":"1700.00","cost_code_id":{}}}]}}}})",
+        env.expense.id, env.cost_code[k_project1]));
+    const auto third = env.run({"post-costs"});
+    INFO(third.out << third.err);
+    REQUIRE(third.exit_code == 0);
+    const auto after = env.journals();
+    CHECK(after.size() == 8);
+    int of_expense = 0;
+    for (const auto& [name, h] : after) {
+        if (name.starts_with(fmt::format("MLC DC-{} ", env.expense.id))) {
+            ++of_expense;
+        }
+    }
+    CHECK(of_expense == 5); // v1, v1 REV, v2, v2 REV, v3
 }
 
 TEST_CASE("post-costs: a mapping Oracle does not have is exit 2 and a refused or lost import "

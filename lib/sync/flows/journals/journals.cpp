@@ -210,6 +210,9 @@ public:
             import();
             wait_and_confirm();
         }
+        if (!options_.dry_run) {
+            flush_write_backs();
+        }
         if (out_ != nullptr) {
             for (const auto& p : batch_) {
                 out_->journals.push_back(p.journal);
@@ -468,23 +471,25 @@ private:
     void sweep_change_orders(std::int64_t project, const std::string& until)
     {
         const std::string stream = fmt::format("{}:change_orders:{}", costs.stream, project);
-        auto listed =
-            procore_.list_updated(CostKind::change_order, project, since_of(stream), until,
-                                  [&](std::vector<procore::CostDocument>& page) {
-                                      for (auto& d : page) {
-                                          const auto key = cost_key(d);
-                                          if (wanted_.contains(key) || unchanged_since_seen(d)) {
-                                              continue;
-                                          }
-                                          wanted_.insert(key);
-                                          if (d.deleted || d.lines_read) {
-                                              ++sum_.read;
-                                              process(d);
-                                          } else {
-                                              process_key(key);
-                                          }
-                                      }
-                                  });
+        auto listed = procore_.list_updated(
+            CostKind::change_order, project, since_of(stream), until,
+            [&](std::vector<procore::CostDocument>& page) {
+                for (auto& d : page) {
+                    const auto key = cost_key(d);
+                    if (wanted_.contains(key) || unchanged_since_seen(d)) {
+                        continue;
+                    }
+                    wanted_.insert(key);
+                    // Deleted, complete, or not one that posts
+                    // (its listed status says so): no GET.
+                    if (d.deleted || d.lines_read || !eligibility(d, jm()).empty()) {
+                        ++sum_.read;
+                        process(d);
+                    } else {
+                        process_key(key);
+                    }
+                }
+            });
         if (!listed) {
             engine::stop("procore",
                          "sweeping the change orders of project " + std::to_string(project),
@@ -672,23 +677,67 @@ private:
         write_back(d.project_id, d.id, cost_key(d), *link.oracle_key);
     }
 
+    // Queued, then written per project in sync calls of up to 1,000 (flush_write_backs): one
+    // Procore call per thousand documents, not one each.
     void write_back(std::int64_t project, std::int64_t id, const std::string& key,
                     const std::string& name)
     {
-        auto wrote = procore_.write_back(project, id, name, "ml-connector journal " + name);
-        if (!wrote) {
-            const std::string why =
-                "write-back of journal name failed: " + engine::describe(wrote.error());
-            sum_.attention.push_back({"write_back", key, name, "", why});
-            engine::schedule_failed(retries_, ctx_.clock, costs.stream, key, why);
-            if (engine::is_fatal(wrote.error())) {
-                engine::stop("procore", "writing back journal " + name, wrote.error());
+        owed_[project].push_back({id, key, name});
+    }
+
+    struct OwedWriteBack {
+        std::int64_t id = 0;
+        std::string key;
+        std::string name;
+    };
+
+    void flush_write_backs()
+    {
+        constexpr std::size_t k_per_call = 1000; // Procore's sync maximum
+        for (auto& [project, owed] : owed_) {
+            for (std::size_t start = 0; start < owed.size(); start += k_per_call) {
+                const auto end = std::min(owed.size(), start + k_per_call);
+                std::vector<procore::CostApi::WriteBack> items;
+                for (auto i = start; i < end; ++i) {
+                    items.push_back(
+                        {owed[i].id, owed[i].name, "ml-connector journal " + owed[i].name});
+                }
+                auto wrote = procore_.write_back_many(project, items);
+                ++sum_.write_calls;
+                if (!wrote) {
+                    const std::string why =
+                        "write-back of journal names failed: " + engine::describe(wrote.error());
+                    for (auto i = start; i < end; ++i) {
+                        sum_.attention.push_back(
+                            {"write_back", owed[i].key, owed[i].name, "", why});
+                        engine::schedule_failed(retries_, ctx_.clock, costs.stream, owed[i].key,
+                                                why);
+                    }
+                    if (engine::is_fatal(wrote.error())) {
+                        engine::stop("procore", "writing back journal names", wrote.error());
+                    }
+                    continue;
+                }
+                store::Transaction tx(ctx_.db());
+                for (auto i = start; i < end; ++i) {
+                    const auto& o = owed[i];
+                    if (const auto r = wrote->refused.find(o.id); r != wrote->refused.end()) {
+                        const std::string why = "write-back of journal name refused: " + r->second;
+                        sum_.attention.push_back({"write_back", o.key, o.name, "", why});
+                        engine::schedule_failed(retries_, ctx_.clock, costs.stream, o.key, why);
+                        continue;
+                    }
+                    ++sum_.updated;
+                    retries_.clear(std::string(costs.stream), o.key, store::retry_reason::failed);
+                    // The stamp our own write caused: the next sweep does not read it again.
+                    if (const auto link = links_.find_by_procore(k_kind, o.key); link) {
+                        note_seen(*link, wrote->updated_at[o.id]);
+                    }
+                }
+                tx.commit();
             }
-            return;
         }
-        ++sum_.write_calls;
-        ++sum_.updated;
-        retries_.clear(std::string(costs.stream), key, store::retry_reason::failed);
+        owed_.clear();
     }
 
     // --- failures and holds -----------------------------------------------------------------
@@ -1223,6 +1272,8 @@ private:
             link.summary = fmt::format("{} {} {} in {} (batch {}, journal {})",
                                        j.reversal ? "reversed" : "posted", j.currency, j.total,
                                        lj.period, lj.batch_name, remote);
+            // Each version (and its reversal) is its own journal: the link follows the newest.
+            links_.rekey_oracle(k_kind, j.record_key, j.name);
             if (auto linked = links_.upsert(link); !linked) {
                 log::warn("{}: {}", j.record_key, linked.error().message);
             }
@@ -1439,6 +1490,7 @@ private:
     std::map<std::string, std::string> swept_;
     std::vector<Planned> batch_;
     std::set<std::int64_t> requests_;
+    std::map<std::int64_t, std::vector<OwedWriteBack>> owed_; // project -> write-backs
     std::map<std::int64_t, std::string> last_status_;
 };
 
