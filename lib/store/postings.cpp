@@ -286,6 +286,9 @@ std::vector<Posting> Postings::list(const PostingFilter& filter) const
         if (!filter.updated_since.empty()) {
             where += " AND updated_at >= ?";
         }
+        if (filter.after_id > 0) {
+            where += fmt::format(" AND id > {}", filter.after_id);
+        }
         SQLite::Statement st(
             db_.handle(),
             fmt::format("SELECT {} FROM postings WHERE {} ORDER BY id{}", k_columns, where,
@@ -315,8 +318,12 @@ std::vector<Posting> Postings::list(const PostingFilter& filter) const
 
 std::vector<Posting> Postings::list_by_status(const std::string& status) const
 {
-    return list(PostingFilter{
-        .ids = {}, .kinds = {}, .statuses = {status}, .updated_since = {}, .limit = 0});
+    return list(PostingFilter{.ids = {},
+                              .kinds = {},
+                              .statuses = {status},
+                              .updated_since = {},
+                              .limit = 0,
+                              .after_id = 0});
 }
 
 std::vector<PostingGroup> Postings::groups() const

@@ -57,6 +57,7 @@ struct PostingFilter {
     std::vector<std::string> statuses;
     std::string updated_since; // ISO-8601 UTC
     int limit = 0;             // 0: no limit
+    std::int64_t after_id = 0; // only ids above this (paging with `limit`)
 };
 
 // One (kind, status) group for `status`: how many, the oldest, and that one's error.

@@ -55,6 +55,25 @@ store::PostingFilter by_status(const std::string& status)
     return f;
 }
 
+// Every journal posting in `status`, 500 at a time, so a pass over tens of thousands of
+// journals never holds them (and their requests) all at once.
+template <class Each>
+void each_posting(const store::Postings& postings, const std::string& status, Each&& each)
+{
+    auto f = by_status(status);
+    f.limit = 500;
+    for (;;) {
+        const auto page = postings.list(f);
+        for (const auto& p : page) {
+            each(p);
+        }
+        if (page.size() < 500) {
+            return;
+        }
+        f.after_id = page.back().id;
+    }
+}
+
 // "journal:dc:<project>:<id>:<version>" and ":rev" for the reversal of that version.
 std::string posting_key_of(const Journal& j)
 {
@@ -208,14 +227,15 @@ public:
             write_plan();
         } else if (!options_.dry_run) {
             import();
+            std::vector<Planned>().swap(batch_); // in the file and the postings now
             wait_and_confirm();
         }
         if (!options_.dry_run) {
             flush_write_backs();
         }
-        if (out_ != nullptr) {
-            for (const auto& p : batch_) {
-                out_->journals.push_back(p.journal);
+        if (out_ != nullptr && options_.dry_run) { // the table of a dry run or a plan
+            for (auto& p : batch_) {
+                out_->journals.push_back(std::move(p.journal));
             }
         }
         finish_inbox();
@@ -830,6 +850,9 @@ private:
                 }
                 if (posting.status == store::posting_status::pending
                     || posting.status == store::posting_status::failed) {
+                    if (posting.attempts == 0) {
+                        posting.request.clear(); // looked up only when sent before
+                    }
                     go.emplace_back(&p, std::move(posting));
                 }
             }
@@ -898,9 +921,9 @@ private:
                 req.batch = batch_of(planned->journal);
                 req.group_id = group_id;
                 req.sent_at = now_;
-                posting.request = request_json(req);
-                postings.set_request(posting.id, posting.request);
+                postings.set_request(posting.id, request_json(req));
                 postings.mark_sent(posting.id);
+                posting.request.clear(); // the journal is in batch_: one copy in memory
             }
             tx.commit();
         }
@@ -915,10 +938,13 @@ private:
         {
             store::Transaction tx(ctx_.db());
             for (auto& [planned, posting] : go) {
-                auto req = parse_request(posting.request);
+                SentRequest req;
+                req.journal = planned->journal;
+                req.batch = batch_of(planned->journal);
+                req.group_id = group_id;
+                req.sent_at = now_;
                 req.request_id = *answer;
-                posting.request = request_json(req);
-                postings.set_request(posting.id, posting.request);
+                postings.set_request(posting.id, request_json(req));
                 audit(planned->journal.record_key, planned->journal.name, engine::action::posted,
                       fmt::format("sent to Journal Import request {} in batch {} ({} {})", *answer,
                                   req.batch, planned->journal.currency, planned->journal.total),
@@ -1054,7 +1080,7 @@ private:
     {
         sum_.superseded += outbox_.postings().supersede_unsent({k_kind});
         std::set<std::int64_t> requests;
-        for (const auto& p : outbox_.postings().list(by_status(store::posting_status::sent))) {
+        each_posting(outbox_.postings(), store::posting_status::sent, [&](const store::Posting& p) {
             const auto req = parse_request(p.request);
             if (req.request_id != 0) {
                 requests.insert(req.request_id);
@@ -1064,7 +1090,7 @@ private:
             if (req.journal) {
                 waiting_.insert(req.journal->record_key);
             }
-        }
+        });
         for (const auto r : requests) {
             requests_.insert(r);
         }
@@ -1167,19 +1193,27 @@ private:
 
     void confirm_request(std::int64_t request_id, const std::string& status)
     {
-        std::vector<store::Posting> sent;
-        for (auto& p : outbox_.postings().list(by_status(store::posting_status::sent))) {
-            if (parse_request(p.request).request_id == request_id) {
-                sent.push_back(std::move(p));
+        // Reversals first, so a document's link ends on its newest version; only the ids are
+        // kept, each posting is read again when its turn comes.
+        std::vector<std::int64_t> reversals;
+        std::vector<std::int64_t> journals;
+        const std::string marker = fmt::format("\"request_id\":{}", request_id);
+        each_posting(outbox_.postings(), store::posting_status::sent, [&](const store::Posting& p) {
+            if (p.request.find(marker) != std::string::npos
+                && parse_request(p.request).request_id == request_id) {
+                (p.source_key.ends_with(":rev") ? reversals : journals).push_back(p.id);
             }
-        }
-        // Reversals first, so a document's link ends on its newest version.
-        std::ranges::stable_sort(sent, [](const store::Posting& a, const store::Posting& b) {
-            return a.source_key.ends_with(":rev") && !b.source_key.ends_with(":rev");
         });
+        reversals.insert(reversals.end(), journals.begin(), journals.end());
+        journals.clear();
         std::map<std::string, Ledger> ledgers;
         std::optional<std::vector<oracle::fbdi::RejectedLine>> rejected;
-        for (const auto& p : sent) {
+        for (const auto id : reversals) {
+            const auto stored = outbox_.postings().find(id);
+            if (!stored) {
+                continue;
+            }
+            const auto& p = *stored;
             const auto req = parse_request(p.request);
             if (!req.journal) {
                 continue;
