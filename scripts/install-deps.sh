@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs exactly what the build needs, from Debian's archive. Idempotent and non-interactive:
 # when every package is already installed it does nothing (and needs no network).
-#   scripts/install-deps.sh          what the build, the tests and the demo need
+#   scripts/install-deps.sh          what the build, the tests and the demo need (jq: the demo
+#                                    shows the journals Oracle holds)
 #   scripts/install-deps.sh --bench  also the tools the benchmark scripts use
 set -euo pipefail
 
@@ -9,10 +10,10 @@ packages=(
   g++ cmake make pkg-config
   libcurl4-openssl-dev libssl-dev rapidjson-dev libcli11-dev libsqlitecpp-dev libfmt-dev catch2
   libsodium-dev libcpp-httplib-dev libzip-dev
-  curl
+  curl jq
 )
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(jq sqlite3 time bc)
+  packages+=(sqlite3 time bc)
 fi
 
 missing=()
