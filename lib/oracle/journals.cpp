@@ -258,13 +258,12 @@ std::expected<std::vector<LedgerJournal>, http::Error> find_journals(Client& cli
 {
     Query query;
     query.q = "BatchName='" + quote_literal(batch_name) + "'";
-    query.expand = "journalHeaders";
+    // No expand: a batch's journals are read through its child resource, 500 a page, so a batch
+    // of tens of thousands is neither one huge answer held in memory nor cut short by the cap the
+    // framework puts on expanded children. Journals a server sends inline anyway are taken.
     query.order_by = "JeBatchId:asc"; // a stable order for offset paging
     query.limit = 100;
     std::vector<LedgerJournal> out;
-    // A batch whose expanded journals are cut short (hasMore: the framework caps expanded
-    // children) or not expanded is read again through its child resource, page by page, so a
-    // batch of thousands of journals is read whole, never decided on half of it.
     std::vector<LedgerJournal> to_page;
     auto read =
         read_all(client, "journalBatches", query, "/journalBatches",

@@ -33,8 +33,8 @@ struct LedgerJournal {
 std::expected<std::vector<LedgerJournal>, std::string>
 parse_journal_batch_page(const std::string& body);
 
-// Every journal of the batches named `batch_name` (q=BatchName='…', expand=journalHeaders),
-// all pages. Empty when Oracle has no such batch. A name with a quote is escaped ('').
+// Every journal of the batches named `batch_name` (q=BatchName='…', then each batch's
+// child/journalHeaders, 500 a page), all pages. Empty when Oracle has no such batch. A name with a quote is escaped ('').
 std::expected<std::vector<LedgerJournal>, http::Error> find_journals(Client& client,
                                                                      const std::string& batch_name);
 

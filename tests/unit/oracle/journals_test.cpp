@@ -114,7 +114,7 @@ TEST_CASE("find_journals asks by quoted batch name with headers, pages, keeps ex
     CHECK(h.transport.requests[0].url
           == std::string(k_root)
                  + "/journalBatches?q=BatchName%3D%27O%27%27Brien%27%27s%20batch%27"
-                   "&orderBy=JeBatchId%3Aasc&expand=journalHeaders&limit=100&onlyData=true");
+                   "&orderBy=JeBatchId%3Aasc&limit=100&onlyData=true");
     // The echoed limit is followed.
     CHECK(h.transport.requests[1].url.find("&limit=2&offset=2&") != std::string::npos);
     CHECK(h.counter.snapshot().at("GET /journalBatches") == 2);

@@ -152,7 +152,6 @@ struct Planned {
     Journal journal;
     std::string posting_key;
     std::string fingerprint; // the document version's full fingerprint
-    std::string summary;
     std::string updated_at;
 };
 
@@ -610,17 +609,15 @@ private:
                 return r;
             }
         }
-        add(std::move(*plan.journal), plan.fingerprint, plan.summary, d.updated_at);
+        add(std::move(*plan.journal), plan.fingerprint, d.updated_at);
         return "planned";
     }
 
-    void add(Journal j, const std::string& fingerprint, const std::string& summary,
-             const std::string& updated_at)
+    void add(Journal j, const std::string& fingerprint, const std::string& updated_at)
     {
         Planned p;
         p.posting_key = posting_key_of(j);
         p.fingerprint = fingerprint;
-        p.summary = summary;
         p.updated_at = updated_at;
         const char* action = j.reversal ? "reverse" : "post";
         ++sum_.planned[action];
@@ -665,7 +662,7 @@ private:
         }
         auto r = reverse(*request.journal, on, p->name);
         r.description = r.description.substr(0, 200) + " (" + why + ")";
-        add(std::move(r), posted_fp, "reversed: " + why, updated_at);
+        add(std::move(r), posted_fp, updated_at);
         return "reversal planned: " + why;
     }
 
@@ -1112,7 +1109,7 @@ private:
             }
             return;
         }
-        Planned planned{*req.journal, p.source_key, p.records.empty() ? "" : item_fp(p), "", ""};
+        Planned planned{*req.journal, p.source_key, p.records.empty() ? "" : item_fp(p), ""};
         if (const auto it = found->find(req.journal->name); it != found->end()) {
             confirm(p, planned, it->second, true);
             return;
@@ -1232,7 +1229,7 @@ private:
                 }
                 ledger = ledgers.emplace(req.batch, std::move(*found)).first;
             }
-            Planned planned{*req.journal, p.source_key, item_fp(p), "", ""};
+            Planned planned{*req.journal, p.source_key, item_fp(p), ""};
             if (const auto it = ledger->second.find(req.journal->name);
                 it != ledger->second.end()) {
                 confirm(p, planned, it->second, false);
@@ -1359,7 +1356,7 @@ private:
             }
             if (req.journal) {
                 if (const auto it = found->find(req.journal->name); it != found->end()) {
-                    confirm(p, Planned{*req.journal, p.source_key, item_fp(p), "", ""}, it->second,
+                    confirm(p, Planned{*req.journal, p.source_key, item_fp(p), ""}, it->second,
                             true);
                     sum_.replayed[p.id] = "found in the ledger: confirmed, nothing sent";
                     return;
