@@ -122,21 +122,6 @@ SentRequest parse_request(const std::string& text)
     return r;
 }
 
-// GROUP_ID from the postings in the import: the same postings give the same group and batch.
-std::int64_t group_id_of(std::vector<std::string> keys)
-{
-    std::ranges::sort(keys);
-    std::string all;
-    for (const auto& k : keys) {
-        all += k;
-        all += '\n';
-    }
-    const std::string hex = sha256_hex(all);
-    return 100'000'000
-           + static_cast<std::int64_t>(std::stoull(hex.substr(0, 12), nullptr, 16)
-                                       % 900'000'000ULL);
-}
-
 std::optional<Decimal> dec(const std::string& text)
 {
     return text.empty() ? std::optional<Decimal>{Decimal{}} : Decimal::parse(text);
@@ -221,12 +206,15 @@ public:
         }
         if (!applying.empty()) {
             keep_only(applying);
+            for (const auto& p : batch_) {
+                stage(p.journal, p.fingerprint);
+            }
         }
         if (!costs_.plan_file.empty()) {
             write_plan();
         } else if (!options_.dry_run) {
+            std::vector<Planned>().swap(batch_); // staged: in the postings table now
             import();
-            std::vector<Planned>().swap(batch_); // in the file and the postings now
             wait_and_confirm();
         }
         if (!options_.dry_run) {
@@ -624,9 +612,17 @@ private:
         engine::add_sample(sum_, options_.sample_rows,
                            {action, j.record_key, j.name, j.source_document,
                             fmt::format("{} {} in {}", j.currency, j.total, j.period)});
+        if (streaming()) {
+            stage(j, fingerprint);
+            return;
+        }
         p.journal = std::move(j);
         batch_.push_back(std::move(p));
     }
+
+    // A pass that posts records each journal as it is planned (stage); a dry run, a plan and
+    // --apply keep them in memory (a table, a file, a comparison with the file) first.
+    bool streaming() const { return !options_.dry_run && costs_.apply_file.empty(); }
 
     // The reversal of the version in the ledger: on its own date when that period is still
     // open, else on `date` (the new version's) or today, in an open period.
@@ -826,69 +822,111 @@ private:
 
     // --- the import -------------------------------------------------------------------------
 
+    // --- staging: each journal recorded as it is planned -------------------------------------
+
+    // Records the journal's posting (pending, the journal in its request) at once, so a pass of
+    // any size keeps only the posting ids in memory: the file is written from the postings
+    // table. The recording is committed 500 at a time, and always before anything is sent; a
+    // pass that dies in between leaves pending postings, superseded and planned again next pass.
+    void stage(const Journal& j, const std::string& fingerprint)
+    {
+        auto& postings = outbox_.postings();
+        if (!staging_) {
+            staging_.emplace(ctx_.db());
+        }
+        SentRequest req;
+        req.journal = j;
+        const std::string request = request_json(req);
+        auto posting =
+            postings.record_pending(posting_key_of(j), k_kind, "oracle", request,
+                                    {j.record_key + " " + fingerprint}, ctx_.run.run_id());
+        if (posting.status == store::posting_status::held) {
+            postings.mark_unsent(posting.id, "released: its period is open");
+            posting.status = store::posting_status::pending;
+        }
+        const bool due = posting.status == store::posting_status::pending
+                         || posting.status == store::posting_status::failed;
+        if (due && posting.attempts > 0 && !sent_before_and_absent(posting, j, fingerprint)) {
+            return;
+        }
+        if (due) {
+            // The journal planned now is what goes out: a row a failure or a hold recorded
+            // carries none, and the file is written from the rows.
+            if (posting.request != request) {
+                postings.set_request(posting.id, request);
+            }
+            staged_.push_back(posting.id);
+            // GROUP_ID from the set of postings, whatever order they were planned in.
+            group_hash_ += std::stoull(sha256_hex(posting.source_key).substr(0, 15), nullptr, 16);
+        }
+        if (++staged_since_commit_ >= 500) {
+            staging_->commit();
+            staging_.reset();
+            staged_since_commit_ = 0;
+        }
+    }
+
+    // A posting sent before (a failure after a send, a lost answer) is looked up first: found,
+    // confirmed without a send; could not tell, not sent (never blindly). True: definitely
+    // absent, so it is sent again.
+    bool sent_before_and_absent(const store::Posting& posting, const Journal& j,
+                                const std::string& fingerprint)
+    {
+        const auto req = parse_request(posting.request);
+        if (req.batch.empty()) {
+            return true;
+        }
+        auto found = find_in_ledger(req.batch);
+        if (!found) {
+            outbox_.postings().note_error(posting.id,
+                                          "lookup failed: " + engine::describe(found.error()));
+            return false;
+        }
+        if (const auto it = found->find(j.name); it != found->end()) {
+            confirm(posting, Planned{j, posting.source_key, fingerprint, ""}, it->second, true);
+            return false;
+        }
+        return true;
+    }
+
+    void finish_staging()
+    {
+        if (staging_) {
+            staging_->commit();
+            staging_.reset();
+        }
+        staged_since_commit_ = 0;
+    }
+
+    // Each staged posting with its journal, 500 postings read at a time.
+    template <class Each> void each_staged(Each&& each)
+    {
+        for (std::size_t start = 0; start < staged_.size(); start += 500) {
+            store::PostingFilter f;
+            f.ids.assign(staged_.begin() + static_cast<std::ptrdiff_t>(start),
+                         staged_.begin()
+                             + static_cast<std::ptrdiff_t>(std::min(staged_.size(), start + 500)));
+            for (const auto& p : outbox_.postings().list(f)) {
+                auto req = parse_request(p.request);
+                if (req.journal) {
+                    each(p, req);
+                }
+            }
+        }
+    }
+
+    // --- the import -------------------------------------------------------------------------
+
     void import()
     {
-        if (batch_.empty()) {
+        finish_staging();
+        crash_point("outbox.recorded");
+        if (staged_.empty()) {
             return;
         }
         auto& postings = outbox_.postings();
-        std::vector<std::pair<const Planned*, store::Posting>> go;
-        {
-            store::Transaction tx(ctx_.db());
-            for (const auto& p : batch_) {
-                SentRequest req;
-                req.journal = p.journal;
-                auto posting = postings.record_pending(
-                    p.posting_key, k_kind, "oracle", request_json(req),
-                    {p.journal.record_key + " " + p.fingerprint}, ctx_.run.run_id());
-                if (posting.status == store::posting_status::held) {
-                    postings.mark_unsent(posting.id, "released: its period is open");
-                    posting.status = store::posting_status::pending;
-                }
-                if (posting.status == store::posting_status::pending
-                    || posting.status == store::posting_status::failed) {
-                    if (posting.attempts == 0) {
-                        posting.request.clear(); // looked up only when sent before
-                    }
-                    go.emplace_back(&p, std::move(posting));
-                }
-            }
-            tx.commit();
-        }
-        crash_point("outbox.recorded");
-
-        // A posting sent before (a failure after a send, a lost answer) is looked up first.
-        std::erase_if(go, [&](auto& entry) {
-            auto& [planned, posting] = entry;
-            if (posting.attempts == 0) {
-                return false;
-            }
-            const auto req = parse_request(posting.request);
-            if (req.batch.empty()) {
-                return false;
-            }
-            auto found = find_in_ledger(req.batch);
-            if (!found) {
-                postings.note_error(posting.id,
-                                    "lookup failed: " + engine::describe(found.error()));
-                waiting_.insert(planned->journal.record_key);
-                return true; // could not tell: never sent blindly
-            }
-            if (const auto it = found->find(planned->journal.name); it != found->end()) {
-                confirm(posting, *planned, it->second, true);
-                return true;
-            }
-            return false;
-        });
-        if (go.empty()) {
-            return;
-        }
-
-        std::vector<std::string> keys;
-        for (const auto& [planned, posting] : go) {
-            keys.push_back(posting.source_key);
-        }
-        const std::int64_t group_id = group_id_of(keys);
+        const std::int64_t group_id =
+            100'000'000 + static_cast<std::int64_t>(group_hash_ % 900'000'000ULL);
         // A batch holds one period's journals (as Oracle's batches do): REFERENCE1 names the
         // group and the period.
         const auto batch_of = [&](const Journal& j) {
@@ -896,77 +934,70 @@ private:
         };
         std::string body;
         try {
-            body = build_import(go, group_id, batch_of);
+            body = build_import(group_id, batch_of);
         } catch (const std::exception& e) {
             // A full disk or an unwritable state folder: nothing was sent; a rerun retries.
             const std::string why = std::string("could not write the import file: ") + e.what();
             store::Transaction tx(ctx_.db());
-            for (const auto& [planned, posting] : go) {
-                postings.mark_failed(posting.id, store::error_class::retryable, why);
-                sum_.failures.push_back({"failed", planned->journal.record_key, "", "", why});
+            each_staged([&](const store::Posting& p, const SentRequest& req) {
+                postings.mark_failed(p.id, store::error_class::retryable, why);
+                sum_.failures.push_back({"failed", req.journal->record_key, "", "", why});
                 ++sum_.failed;
-            }
+            });
             tx.commit();
             return;
         }
 
         {
             store::Transaction tx(ctx_.db());
-            for (auto& [planned, posting] : go) {
-                SentRequest req;
-                req.journal = planned->journal;
-                req.batch = batch_of(planned->journal);
+            each_staged([&](const store::Posting& p, SentRequest& req) {
+                req.batch = batch_of(*req.journal);
                 req.group_id = group_id;
                 req.sent_at = now_;
-                postings.set_request(posting.id, request_json(req));
-                postings.mark_sent(posting.id);
-                posting.request.clear(); // the journal is in batch_: one copy in memory
-            }
+                postings.set_request(p.id, request_json(req));
+                postings.mark_sent(p.id);
+            });
             tx.commit();
         }
         crash_point("outbox.marked_sent");
         auto answer = oracle::fbdi::submit_import(oracle_, body);
         crash_point("outbox.answered");
         ++sum_.write_calls;
+        body.clear();
+        body.shrink_to_fit();
         if (!answer) {
-            import_refused(go, answer.error());
+            import_refused(answer.error());
             return;
         }
         {
             store::Transaction tx(ctx_.db());
-            for (auto& [planned, posting] : go) {
-                SentRequest req;
-                req.journal = planned->journal;
-                req.batch = batch_of(planned->journal);
-                req.group_id = group_id;
-                req.sent_at = now_;
+            each_staged([&](const store::Posting& p, SentRequest& req) {
                 req.request_id = *answer;
-                postings.set_request(posting.id, request_json(req));
-                audit(planned->journal.record_key, planned->journal.name, engine::action::posted,
+                postings.set_request(p.id, request_json(req));
+                const auto& j = *req.journal;
+                audit(j.record_key, j.name, engine::action::posted,
                       fmt::format("sent to Journal Import request {} in batch {} ({} {})", *answer,
-                                  req.batch, planned->journal.currency, planned->journal.total),
-                      std::nullopt, planned->fingerprint);
-                waiting_.insert(planned->journal.record_key);
-            }
+                                  req.batch, j.currency, j.total),
+                      std::nullopt, item_fp(p));
+            });
             tx.commit();
         }
         crash_point("import.requested");
         requests_.insert(*answer);
-        log::info("Journal Import request {}: {} journals in group {}", *answer, go.size(),
+        log::info("Journal Import request {}: {} journals in group {}", *answer, staged_.size(),
                   group_id);
     }
 
-    // The CSV, streamed to a file, zipped, base64'd into the request body.
-    std::string build_import(const std::vector<std::pair<const Planned*, store::Posting>>& go,
-                             std::int64_t group_id,
+    // The CSV, streamed to a file from the postings table, zipped, base64'd into the body.
+    std::string build_import(std::int64_t group_id,
                              const std::function<std::string(const Journal&)>& batch_of)
     {
         const auto dir = ctx_.config.state.path.parent_path().empty()
                              ? std::filesystem::path(".")
                              : ctx_.config.state.path.parent_path();
         oracle::fbdi::GlInterfaceFile csv(dir.string());
-        for (const auto& [planned, posting] : go) {
-            const auto& j = planned->journal;
+        each_staged([&](const store::Posting&, const SentRequest& req) {
+            const auto& j = *req.journal;
             for (const auto& l : j.lines) {
                 oracle::fbdi::GlRow row;
                 row.ledger_id = jm().ledger_id;
@@ -990,7 +1021,7 @@ private:
                 row.period_name = j.period;
                 csv.add(row);
             }
-        }
+        });
         const std::string csv_path = csv.finish();
         const std::string zip_path = csv_path + ".zip";
         struct Remove {
@@ -1017,17 +1048,17 @@ private:
         return std::move(*body);
     }
 
-    void import_refused(const std::vector<std::pair<const Planned*, store::Posting>>& go,
-                        const http::Error& e)
+    void import_refused(const http::Error& e)
     {
         auto& postings = outbox_.postings();
         const std::string why = "Journal Import: " + engine::describe(e);
         if (engine::outcome_unknown(e)) {
             // It may have reached Oracle: the postings stay sent and are looked up by batch name.
-            for (const auto& [planned, posting] : go) {
-                postings.note_error(posting.id, why);
-                waiting_.insert(planned->journal.record_key);
-            }
+            store::Transaction tx(ctx_.db());
+            each_staged([&](const store::Posting& p, const SentRequest&) {
+                postings.note_error(p.id, why);
+            });
+            tx.commit();
             sum_.attention.push_back({"unknown", "", "", "",
                                       why
                                           + " (the journals are looked up "
@@ -1035,22 +1066,24 @@ private:
             return;
         }
         if (engine::is_fatal(e)) {
-            for (const auto& [planned, posting] : go) {
-                postings.mark_unsent(posting.id, why);
-            }
+            store::Transaction tx(ctx_.db());
+            each_staged([&](const store::Posting& p, const SentRequest&) {
+                postings.mark_unsent(p.id, why);
+            });
+            tx.commit();
             engine::stop("oracle", "submitting the Journal Import", e);
         }
         const std::string cls = e.status == 200 || e.status == 201 ? store::error_class::config
                                                                    : store::error_class::data;
         store::Transaction tx(ctx_.db());
-        for (const auto& [planned, posting] : go) {
-            postings.mark_failed(posting.id, cls, why);
+        each_staged([&](const store::Posting& p, const SentRequest& req) {
+            const auto& key = req.journal->record_key;
+            postings.mark_failed(p.id, cls, why);
             ++sum_.failed;
-            sum_.failures.push_back({"failed", planned->journal.record_key, "", "", why});
-            audit(planned->journal.record_key, std::nullopt, engine::action::failed, why);
-            engine::schedule_failed(retries_, ctx_.clock, costs.stream, planned->journal.record_key,
-                                    why);
-        }
+            sum_.failures.push_back({"failed", key, "", "", why});
+            audit(key, std::nullopt, engine::action::failed, why);
+            engine::schedule_failed(retries_, ctx_.clock, costs.stream, key, why);
+        });
         tx.commit();
     }
 
@@ -1519,7 +1552,11 @@ private:
     std::map<std::string, std::vector<std::int64_t>> event_rows_;
     std::vector<std::tuple<std::int64_t, const char*, std::string>> inbox_outcome_;
     std::map<std::string, std::string> swept_;
-    std::vector<Planned> batch_;
+    std::vector<Planned> batch_;                // a dry run's, a plan's or --apply's journals
+    std::vector<std::int64_t> staged_;          // postings to send in this pass's import
+    std::uint64_t group_hash_ = 0;              // of their keys: GROUP_ID
+    std::optional<store::Transaction> staging_; // open while journals are being staged
+    int staged_since_commit_ = 0;
     std::set<std::int64_t> requests_;
     std::map<std::int64_t, std::vector<OwedWriteBack>> owed_; // project -> write-backs
     std::map<std::int64_t, std::string> last_status_;
