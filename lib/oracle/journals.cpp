@@ -127,8 +127,7 @@ std::expected<std::string, std::string> total_of(const rapidjson::Value& obj, co
 // The journals of one batch (`base` holds the batch's attributes), appended to `out`.
 std::expected<void, std::string> add_headers(const LedgerJournal& base,
                                              const rapidjson::Value& headers,
-                                             const std::string& where,
-                                             std::vector<LedgerJournal>& out)
+                                             const std::string& where, const JournalSink& out)
 {
     for (const auto& header : headers.GetArray()) {
         const auto header_id = json::get_id(header, "JeHeaderId");
@@ -147,7 +146,7 @@ std::expected<void, std::string> add_headers(const LedgerJournal& base,
         j.total_dr = std::move(*dr);
         j.total_cr = std::move(*cr);
         j.currency = text(header, "CurrencyCode");
-        out.push_back(std::move(j));
+        out(std::move(j));
     }
     return {};
 }
@@ -187,7 +186,9 @@ parse_journal_batches(const rapidjson::Value& items)
             // is a server that ignored expand; what its journals hold cannot be told.
             return std::unexpected(where + ": journalHeaders is missing (expand ignored?)");
         }
-        if (auto added = add_headers(base, **headers, where, out); !added) {
+        if (auto added = add_headers(base, **headers, where,
+                                     [&out](LedgerJournal&& j) { out.push_back(std::move(j)); });
+            !added) {
             return std::unexpected(added.error());
         }
     }
@@ -253,9 +254,15 @@ parse_period_status_page(const std::string& body)
     return parse_period_statuses(*items);
 }
 
-std::expected<std::vector<LedgerJournal>, http::Error> find_journals(Client& client,
-                                                                     const std::string& batch_name)
+std::expected<void, http::Error> find_journals_each(Client& client, const std::string& batch_name,
+                                                    const JournalSink& each)
 {
+    // A server whose equality is looser than ours (case, blanks) must not confirm another batch.
+    const JournalSink out = [&](LedgerJournal&& j) {
+        if (j.batch_name == batch_name) {
+            each(std::move(j));
+        }
+    };
     Query query;
     query.q = "BatchName='" + quote_literal(batch_name) + "'";
     // No expand: a batch's journals are read through its child resource, 500 a page, so a batch
@@ -263,7 +270,6 @@ std::expected<std::vector<LedgerJournal>, http::Error> find_journals(Client& cli
     // framework puts on expanded children. Journals a server sends inline anyway are taken.
     query.order_by = "JeBatchId:asc"; // a stable order for offset paging
     query.limit = 100;
-    std::vector<LedgerJournal> out;
     std::vector<LedgerJournal> to_page;
     auto read =
         read_all(client, "journalBatches", query, "/journalBatches",
@@ -308,9 +314,18 @@ std::expected<std::vector<LedgerJournal>, http::Error> find_journals(Client& cli
             return std::unexpected(paged.error());
         }
     }
-    // A server whose equality is looser than ours (case, blanks) must not confirm another batch.
-    std::erase_if(out,
-                  [&batch_name](const LedgerJournal& j) { return j.batch_name != batch_name; });
+    return {};
+}
+
+std::expected<std::vector<LedgerJournal>, http::Error> find_journals(Client& client,
+                                                                     const std::string& batch_name)
+{
+    std::vector<LedgerJournal> out;
+    auto read = find_journals_each(client, batch_name,
+                                   [&out](LedgerJournal&& j) { out.push_back(std::move(j)); });
+    if (!read) {
+        return std::unexpected(read.error());
+    }
     return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,9 +35,15 @@ std::expected<std::vector<LedgerJournal>, std::string>
 parse_journal_batch_page(const std::string& body);
 
 // Every journal of the batches named `batch_name` (q=BatchName='…', then each batch's
-// child/journalHeaders, 500 a page), all pages. Empty when Oracle has no such batch. A name with a quote is escaped ('').
+// child/journalHeaders, 500 a page), all pages. Empty when Oracle has no such batch. A name with a
+// quote is escaped ('').
 std::expected<std::vector<LedgerJournal>, http::Error> find_journals(Client& client,
                                                                      const std::string& batch_name);
+// The same, each journal handed on as its page is read (a batch of tens of thousands is never
+// held whole).
+using JournalSink = std::function<void(LedgerJournal&&)>;
+std::expected<void, http::Error> find_journals_each(Client& client, const std::string& batch_name,
+                                                    const JournalSink& each);
 
 struct PeriodStatus {
     std::string name;           // PeriodNameId, e.g. "Jul-26"

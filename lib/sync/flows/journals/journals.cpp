@@ -36,6 +36,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 namespace mlc::flows {
 
@@ -882,8 +883,8 @@ private:
                                           "lookup failed: " + engine::describe(found.error()));
             return false;
         }
-        if (const auto it = found->find(j.name); it != found->end()) {
-            confirm(posting, Planned{j, posting.source_key, fingerprint, ""}, it->second, true);
+        if (const auto it = found->find(j.name); it) {
+            confirm(posting, Planned{j, posting.source_key, fingerprint, ""}, *it, true);
             return false;
         }
         return true;
@@ -1089,17 +1090,44 @@ private:
 
     // --- confirming -------------------------------------------------------------------------
 
-    using Ledger = std::map<std::string, oracle::LedgerJournal>; // journal name -> journal
+    // What confirming needs of a journal in the ledger, kept small: a batch can hold tens of
+    // thousands of them.
+    struct InLedger {
+        std::int64_t header_id = 0;
+        std::string total_dr, total_cr, period;
+    };
+    struct Ledger {
+        std::string batch;
+        std::unordered_map<std::string, InLedger> journals; // journal name -> journal
+        // The journal named `name` as oracle::LedgerJournal, or nullopt.
+        std::optional<oracle::LedgerJournal> find(const std::string& name) const
+        {
+            const auto it = journals.find(name);
+            if (it == journals.end()) {
+                return std::nullopt;
+            }
+            oracle::LedgerJournal j;
+            j.batch_name = batch;
+            j.journal_name = name;
+            j.header_id = it->second.header_id;
+            j.total_dr = it->second.total_dr;
+            j.total_cr = it->second.total_cr;
+            j.period = it->second.period;
+            return j;
+        }
+    };
 
     std::expected<Ledger, http::Error> find_in_ledger(const std::string& batch)
     {
-        auto found = oracle::find_journals(oracle_, batch);
-        if (!found) {
-            return std::unexpected(found.error());
-        }
         Ledger out;
-        for (auto& j : *found) {
-            out.emplace(j.journal_name, std::move(j));
+        out.batch = batch;
+        auto read = oracle::find_journals_each(oracle_, batch, [&out](oracle::LedgerJournal&& j) {
+            out.journals.emplace(std::move(j.journal_name),
+                                 InLedger{j.header_id, std::move(j.total_dr), std::move(j.total_cr),
+                                          std::move(j.period)});
+        });
+        if (!read) {
+            return std::unexpected(read.error());
         }
         return out;
     }
@@ -1143,8 +1171,8 @@ private:
             return;
         }
         Planned planned{*req.journal, p.source_key, p.records.empty() ? "" : item_fp(p), ""};
-        if (const auto it = found->find(req.journal->name); it != found->end()) {
-            confirm(p, planned, it->second, true);
+        if (const auto it = found->find(req.journal->name); it) {
+            confirm(p, planned, *it, true);
             return;
         }
         Clock::time_point sent;
@@ -1263,9 +1291,8 @@ private:
                 ledger = ledgers.emplace(req.batch, std::move(*found)).first;
             }
             Planned planned{*req.journal, p.source_key, item_fp(p), ""};
-            if (const auto it = ledger->second.find(req.journal->name);
-                it != ledger->second.end()) {
-                confirm(p, planned, it->second, false);
+            if (const auto it = ledger->second.find(req.journal->name); it) {
+                confirm(p, planned, *it, false);
                 continue;
             }
             if (!rejected) {
@@ -1388,9 +1415,8 @@ private:
                 engine::stop("oracle", "looking up journal batch " + req.batch, found.error());
             }
             if (req.journal) {
-                if (const auto it = found->find(req.journal->name); it != found->end()) {
-                    confirm(p, Planned{*req.journal, p.source_key, item_fp(p), ""}, it->second,
-                            true);
+                if (const auto it = found->find(req.journal->name); it) {
+                    confirm(p, Planned{*req.journal, p.source_key, item_fp(p), ""}, *it, true);
                     sum_.replayed[p.id] = "found in the ledger: confirmed, nothing sent";
                     return;
                 }
