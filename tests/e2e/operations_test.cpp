@@ -72,7 +72,7 @@ TEST_CASE("a quiet pass (-q) is silent when clean and --json reports a failure a
     // JSON was asked for: printed whatever -q says.
     const auto json = env.run({"-q", "sync-suppliers", "--json"});
     CHECK(json.exit_code == 0);
-    CHECK(test::parse_json(json.out).HasMember("flows"));
+    CHECK(test::parse_json(json.out).HasMember("api_calls"));
 
     env.oracle_admin("POST", "/_sim/faults",
                      R"({"path": "/fscmRestApi/", "status": 401, "count": -1})");
