@@ -82,7 +82,8 @@ int main(int argc, char** argv)
     app.add_option("--log-format", g.log_format, "Log format on stderr")
         ->check(CLI::IsMember({"text", "json"}));
     app.add_flag("-v,--verbose", g.verbose, "More logging (-vv: trace, with redacted bodies)");
-    app.add_flag("-q,--quiet", g.quiet, "Only warnings and errors");
+    app.add_flag("-q,--quiet", g.quiet,
+                 "Only warnings and errors; a pass that ends with exit 0 prints no summary");
     app.parse_complete_callback([&ctx] { configure_logging(ctx.global); });
 
     mlc::cmd::set_init_command(app, ctx);
