@@ -9,6 +9,10 @@
 namespace mlc::procore {
 
 namespace {
+constexpr const char* k_not_listed = "direct_costs/sync did not list it";
+} // namespace
+
+namespace {
 
 // Bodies are parsed with numbers kept as text (money never passes through a double); ids are read
 // with json::get_id, which takes digit strings too.
@@ -419,50 +423,26 @@ std::expected<void, http::Error> CostApi::write_back(std::int64_t project_id, st
                                                      const std::string& origin_id,
                                                      const std::string& origin_data)
 {
-    json::Writer w;
-    w.begin_object();
-    w.key("updates").begin_array();
-    w.begin_object();
-    w.field("id", id);
-    w.field("origin_id", origin_id);
-    w.field("origin_data", origin_data);
-    w.end_object();
-    w.end_array();
-    w.end_object();
-    // Idempotent: the same origin fields written twice are the same state, so the HTTP client
-    // may resend it after a lost answer.
-    auto result = send_json(
-        http_, "PATCH",
-        base_url_ + "/rest/v1.0/projects/" + std::to_string(project_id) + "/direct_costs/sync",
-        w.str(), "/rest/v1.0/projects/{id}/direct_costs/sync", /*idempotent=*/true);
-    if (!result) {
-        return std::unexpected(result.error());
+    auto wrote = write_back_many(project_id, {{id, origin_id, origin_data}});
+    if (!wrote) {
+        return std::unexpected(wrote.error());
     }
-    auto parsed = parse_sync_response(result->body);
-    if (!parsed) {
-        return std::unexpected(http::shape_error(result->status, parsed.error()));
+    if (wrote->updated_at.contains(id)) {
+        return {};
     }
-    // Sync answers 200 whatever happened to the items: a refused item (ours is the only one sent)
-    // is the error it would have been on its own, 422 with Procore's messages.
-    if (!parsed->errors.empty()) {
-        const auto& e = parsed->errors.front();
-        return std::unexpected(http::Error{
-            .kind = http::ErrorKind::status,
-            .status = 422,
-            .message =
-                "direct_cost " + std::to_string(id) + ": "
-                + (e.message.empty() ? std::string("refused by direct_costs/sync") : e.message),
-            .body = result->body,
-            .attempts = 1,
-            .transport = http::TransportErrorKind::other});
+    const std::string why = wrote->refused.at(id);
+    if (why == k_not_listed) {
+        return std::unexpected(http::shape_error(200, "direct_costs/sync did not list direct cost "
+                                                          + std::to_string(id)));
     }
-    for (const auto& entity : parsed->entities) {
-        if (entity.id == id) {
-            return {};
-        }
-    }
-    return std::unexpected(http::shape_error(
-        result->status, "direct_costs/sync did not list direct cost " + std::to_string(id)));
+    // Sync answers 200 whatever happened to the items: a refused item (ours is the only one
+    // sent) is the error it would have been on its own, 422 with Procore's messages.
+    return std::unexpected(http::Error{.kind = http::ErrorKind::status,
+                                       .status = 422,
+                                       .message = "direct_cost " + std::to_string(id) + ": " + why,
+                                       .body = {},
+                                       .attempts = 1,
+                                       .transport = http::TransportErrorKind::other});
 }
 
 std::expected<CostApi::WriteBackResult, http::Error>
@@ -504,7 +484,7 @@ CostApi::write_back_many(std::int64_t project_id, const std::vector<WriteBack>& 
     }
     for (const auto& item : items) {
         if (!out.updated_at.contains(item.id) && !out.refused.contains(item.id)) {
-            out.refused[item.id] = "direct_costs/sync did not list it";
+            out.refused[item.id] = k_not_listed;
         }
     }
     return out;

@@ -138,7 +138,6 @@ struct Planned {
     Journal journal;
     std::string posting_key;
     std::string fingerprint; // the document version's full fingerprint
-    std::string updated_at;
 };
 
 class CostFlow {
@@ -549,7 +548,7 @@ private:
         std::string why_not = d.deleted ? std::string("deleted in Procore") : eligibility(d, jm());
         if (!why_not.empty()) {
             if (!posted.empty()) {
-                return reverse_posted(key, posted, why_not, d.updated_at, std::nullopt);
+                return reverse_posted(key, posted, why_not, std::nullopt);
             }
             return skip(key, why_not);
         }
@@ -592,22 +591,21 @@ private:
         }
         supersede_older(key, plan.fingerprint);
         if (!posted.empty()) {
-            const auto r = reverse_posted(key, posted, "changed after it was posted", d.updated_at,
+            const auto r = reverse_posted(key, posted, "changed after it was posted",
                                           plan.journal->accounting_date);
             if (r.starts_with("failed") || r.starts_with("held")) {
                 return r;
             }
         }
-        add(std::move(*plan.journal), plan.fingerprint, d.updated_at);
+        add(std::move(*plan.journal), plan.fingerprint);
         return "planned";
     }
 
-    void add(Journal j, const std::string& fingerprint, const std::string& updated_at)
+    void add(Journal j, const std::string& fingerprint)
     {
         Planned p;
         p.posting_key = posting_key_of(j);
         p.fingerprint = fingerprint;
-        p.updated_at = updated_at;
         const char* action = j.reversal ? "reverse" : "post";
         ++sum_.planned[action];
         engine::add_sample(sum_, options_.sample_rows,
@@ -628,8 +626,7 @@ private:
     // The reversal of the version in the ledger: on its own date when that period is still
     // open, else on `date` (the new version's) or today, in an open period.
     std::string reverse_posted(const std::string& key, const std::string& posted_fp,
-                               const std::string& why, const std::string& updated_at,
-                               const std::optional<std::string>& date)
+                               const std::string& why, const std::optional<std::string>& date)
     {
         const auto original =
             outbox_.postings().find(fmt::format("{}:{}:{}", k_kind, key, posted_fp.substr(0, 16)));
@@ -659,7 +656,7 @@ private:
         }
         auto r = reverse(*request.journal, on, p->name);
         r.description = r.description.substr(0, 200) + " (" + why + ")";
-        add(std::move(r), posted_fp, updated_at);
+        add(std::move(r), posted_fp);
         return "reversal planned: " + why;
     }
 
@@ -884,7 +881,7 @@ private:
             return false;
         }
         if (const auto it = found->find(j.name); it) {
-            confirm(posting, Planned{j, posting.source_key, fingerprint, ""}, *it, true);
+            confirm(posting, Planned{j, posting.source_key, fingerprint}, *it, true);
             return false;
         }
         return true;
@@ -1170,7 +1167,7 @@ private:
             }
             return;
         }
-        Planned planned{*req.journal, p.source_key, p.records.empty() ? "" : item_fp(p), ""};
+        Planned planned{*req.journal, p.source_key, p.records.empty() ? "" : item_fp(p)};
         if (const auto it = found->find(req.journal->name); it) {
             confirm(p, planned, *it, true);
             return;
@@ -1290,7 +1287,7 @@ private:
                 }
                 ledger = ledgers.emplace(req.batch, std::move(*found)).first;
             }
-            Planned planned{*req.journal, p.source_key, item_fp(p), ""};
+            Planned planned{*req.journal, p.source_key, item_fp(p)};
             if (const auto it = ledger->second.find(req.journal->name); it) {
                 confirm(p, planned, *it, false);
                 continue;
@@ -1416,7 +1413,7 @@ private:
             }
             if (req.journal) {
                 if (const auto it = found->find(req.journal->name); it) {
-                    confirm(p, Planned{*req.journal, p.source_key, item_fp(p), ""}, *it, true);
+                    confirm(p, Planned{*req.journal, p.source_key, item_fp(p)}, *it, true);
                     sum_.replayed[p.id] = "found in the ledger: confirmed, nothing sent";
                     return;
                 }
