@@ -73,4 +73,16 @@ std::expected<Probe, http::Error> Client::probe()
     return probe;
 }
 
+std::string quote_literal(const std::string& value)
+{
+    std::string out;
+    for (const char c : value) {
+        out += c;
+        if (c == '\'') {
+            out += '\'';
+        }
+    }
+    return out;
+}
+
 } // namespace mlc::oracle

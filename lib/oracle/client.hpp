@@ -59,4 +59,7 @@ private:
     std::string rest_root_;
 };
 
+// A value for a quoted q literal: each ' doubled ("O'Brien" -> "O''Brien").
+std::string quote_literal(const std::string& value);
+
 } // namespace mlc::oracle

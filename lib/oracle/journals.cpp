@@ -21,19 +21,6 @@ std::string parse_error_text(const json::ParseError& e)
     return "malformed JSON at line " + std::to_string(e.line) + ": " + e.message;
 }
 
-// '' inside a quoted q literal.
-std::string quote_literal(const std::string& value)
-{
-    std::string out;
-    for (const char c : value) {
-        out += c;
-        if (c == '\'') {
-            out += '\'';
-        }
-    }
-    return out;
-}
-
 int int_of(const rapidjson::Value& obj, const char* key)
 {
     const auto v = json::get_id(obj, key);

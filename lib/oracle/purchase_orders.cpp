@@ -387,19 +387,6 @@ const CollectionSpec& purchase_order_collection()
     return spec;
 }
 
-// '' inside a quoted q literal.
-std::string quote_literal(const std::string& value)
-{
-    std::string out;
-    for (const char c : value) {
-        out += c;
-        if (c == '\'') {
-            out += '\'';
-        }
-    }
-    return out;
-}
-
 } // namespace
 
 std::string draft_purchase_order_json(const DraftPurchaseOrder& po)
