@@ -202,6 +202,11 @@ struct ProcoreSim::Impl {
                      const std::optional<std::string>& app);
     void write_record(procore::Collection& c, const procore::Record& r, json::Writer& w,
                       bool compact) const;
+    // GET /requisitions/{id}/detail: the requisition's schedule-of-values lines in the shape of
+    // the SDK's detail line (this period's work, stored materials, retainage retained and
+    // released this period). The requisition's retainage_amount is spread over its lines in
+    // proportion to their amounts, the remainder on the last, so the lines sum to it exactly.
+    std::string requisition_detail_json(const procore::Record& r) const;
     std::string record_json(procore::Collection& c, const procore::Record& r,
                             bool compact = false) const;
     std::int64_t company_of_scope(const procore::Collection& c, std::int64_t scope) const;

@@ -986,6 +986,29 @@ void ProcoreSim::mount(httplib::Server& server)
                        show(res, im.coll("requisitions"), id_of(req, 1), *pid);
                }));
 
+    server.Get(R"(/rest/v1\.0/requisitions/(\d+)/detail)",
+               rest([&im, id_of, project_param](Req req, Res res, const Ctx&) {
+                   auto pid = project_param(req, res, nullptr);
+                   if (!pid)
+                       return;
+                   auto* r = im.find(im.coll("requisitions"), id_of(req, 1));
+                   if (r == nullptr || r->scope != *pid) {
+                       error_json(res, 404, "Resource not found");
+                       return;
+                   }
+                   set_json(res, 200, im.requisition_detail_json(*r));
+               }));
+    server.Patch(R"(/rest/v1\.0/requisitions/(\d+))",
+                 rest([&im, patch, id_of, project_param](Req req, Res res, const Ctx& ctx) {
+                     rapidjson::Document body;
+                     if (!parse_body(req, res, body))
+                         return;
+                     auto pid = project_param(req, res, &body);
+                     if (pid)
+                         patch(req, res, im.coll("requisitions"), id_of(req, 1), *pid, body,
+                               "requisition", ctx);
+                 }));
+
     // ---- direct costs ----
     auto project_in_path = [&im, id_of](Req req, Res res) -> std::optional<std::int64_t> {
         std::int64_t pid = id_of(req, 1);

@@ -142,12 +142,14 @@ const std::vector<FieldSpec> k_requisition_fields = {
     {"vendor", Kind::object, R},
     {"status", Kind::str, W},
     {"billing_date", Kind::date, W},
-    {"period_start", Kind::date, W},
-    {"period_end", Kind::date, W},
+    {"commitment_type", Kind::str, R},
+    {"requisition_start", Kind::date, W},
+    {"requisition_end", Kind::date, W},
     {"payment_date", Kind::date, W},
     {"total_claimed_amount", Kind::money, R},
     {"retainage_amount", Kind::money, W},
     {"current_payment_due", Kind::money, R},
+    {"summary", Kind::object, R},
     {"origin_id", Kind::str, W},
     {"origin_data", Kind::str, W},
     {"created_at", Kind::str, R},
@@ -821,13 +823,32 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r,
             retainage = to_cents(*ret).value_or(0);
         set_member(r.obj, "total_claimed_amount", str_val(cents_to_money(total)));
         set_member(r.obj, "current_payment_due", str_val(cents_to_money(total - retainage)));
+        // The summary object of the real list/show views (its amounts as decimal strings).
+        RVal summary(rapidjson::kObjectType);
+        summary.AddMember("current_payment_due", str_val(cents_to_money(total - retainage)),
+                          g_alloc);
+        summary.AddMember("total_retainage", str_val(cents_to_money(retainage)), g_alloc);
+        summary.AddMember("completed_work_retainage_amount", str_val(cents_to_money(retainage)),
+                          g_alloc);
+        set_member(r.obj, "summary", std::move(summary));
     }
     // An approved change order carries the day it was approved (kept if already set).
     if (c.name == "commitment_change_orders" && member_str(r.obj, "status") == "approved"
         && !member_str(r.obj, "approved_date"))
         set_member(r.obj, "approved_date", str_val(procore_timestamp(now).substr(0, 10)));
-    r.updated_ms = now;
-    set_member(r.obj, "updated_at", str_val(procore_timestamp(now)));
+    // A raw write (/_sim/mutate) may state the stamp: a test that edits a record within the
+    // second of the connector's own write-back needs the edit to carry a different stamp, as
+    // it would on a real system where the two happen at different times.
+    std::int64_t stamped = now;
+    if (raw) {
+        if (auto given = json::get_string(attrs, "updated_at"); given) {
+            std::int64_t ms = 0;
+            if (parse_timestamp(*given, ms))
+                stamped = ms;
+        }
+    }
+    r.updated_ms = stamped;
+    set_member(r.obj, "updated_at", str_val(procore_timestamp(stamped)));
     return true;
 }
 
@@ -1173,6 +1194,62 @@ std::string ProcoreSim::Impl::line_items_sync(Collection& c, Record& r,
         fire(c, "update", member_int(r.obj, "id").value_or(0), r.scope, app);
     }
     return {buf.GetString(), buf.GetSize()};
+}
+
+std::string ProcoreSim::Impl::requisition_detail_json(const Record& r) const
+{
+    rapidjson::Document out(rapidjson::kArrayType);
+    auto& a = out.GetAllocator();
+    const std::int64_t retainage =
+        to_cents(member_str(r.obj, "retainage_amount").value_or("0")).value_or(0);
+    std::vector<std::int64_t> amounts;
+    std::int64_t total = 0;
+    auto lit = r.obj.FindMember("line_items");
+    if (lit != r.obj.MemberEnd() && lit->value.IsArray()) {
+        for (const auto& li : lit->value.GetArray()) {
+            amounts.push_back(to_cents(member_str(li, "amount").value_or("0")).value_or(0));
+            total += amounts.back();
+        }
+    }
+    std::int64_t spread = 0;
+    std::size_t i = 0;
+    if (lit != r.obj.MemberEnd() && lit->value.IsArray()) {
+        for (const auto& li : lit->value.GetArray()) {
+            std::int64_t share = 0;
+            if (i + 1 == amounts.size()) {
+                share = retainage - spread;
+            } else if (total != 0) {
+                share = retainage * amounts[i] / total;
+            }
+            spread += share;
+            rapidjson::Value d(rapidjson::kObjectType);
+            d.AddMember("id", member_int(li, "id").value_or(0), a);
+            d.AddMember("item_type", "contract_item", a);
+            d.AddMember("item_number", static_cast<std::int64_t>(i + 1), a);
+            if (auto cc = member_int(li, "cost_code_id"))
+                d.AddMember("cost_code_id", *cc, a);
+            else
+                d.AddMember("cost_code_id", rapidjson::Value(rapidjson::kNullType), a);
+            const std::string desc = member_str(li, "description").value_or("");
+            d.AddMember("description_of_work", rapidjson::Value(desc.c_str(), a), a);
+            const std::string amount = cents_to_money(amounts[i]);
+            d.AddMember("scheduled_value", rapidjson::Value(amount.c_str(), a), a);
+            d.AddMember("work_completed_this_period", rapidjson::Value(amount.c_str(), a), a);
+            d.AddMember("materials_presently_stored", "0.0", a);
+            const std::string held = cents_to_money(share);
+            d.AddMember("work_completed_retainage_retained_this_period",
+                        rapidjson::Value(held.c_str(), a), a);
+            d.AddMember("materials_stored_retainage_retained_this_period", "0.0", a);
+            d.AddMember("work_completed_retainage_released_this_period", "0.0", a);
+            d.AddMember("materials_stored_retainage_released_this_period", "0.0", a);
+            out.PushBack(d, a);
+            ++i;
+        }
+    }
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    out.Accept(w);
+    return buf.GetString();
 }
 
 std::string ProcoreSim::Impl::record_json(Collection& c, const Record& r, bool compact) const
@@ -1588,9 +1665,9 @@ void ProcoreSim::Impl::seed()
                 rq.AddMember("vendor_id", vendor, ra);
                 rq.AddMember("status", rapidjson::Value(rng.pick(req_statuses).c_str(), ra), ra);
                 rq.AddMember("billing_date", rapidjson::Value(date_of(rms).c_str(), ra), ra);
-                rq.AddMember("period_start",
+                rq.AddMember("requisition_start",
                              rapidjson::Value(date_of(rms - 30LL * 86'400'000).c_str(), ra), ra);
-                rq.AddMember("period_end", rapidjson::Value(date_of(rms).c_str(), ra), ra);
+                rq.AddMember("requisition_end", rapidjson::Value(date_of(rms).c_str(), ra), ra);
                 rapidjson::Value lines(rapidjson::kArrayType);
                 std::int64_t claimed = 0;
                 for (auto& li : po.obj["line_items"].GetArray()) {
