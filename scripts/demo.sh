@@ -58,11 +58,13 @@ cat >ml-connector.json <<JSON
     // Every project buys through the US1 business unit; project 4300000001 is cost center 2000.
     "projects": {
       "default": { "procurement_bu": "US1 Business Unit", "requisitioning_bu": "US1 Business Unit",
-                   "ship_to_location": "US1 HQ", "buyer_email": "buyer@example.com",
-                   "currency": "USD", "cost_center": "1000" },
+                   "business_unit": "US1 Business Unit", "ship_to_location": "US1 HQ",
+                   "buyer_email": "buyer@example.com", "currency": "USD", "cost_center": "1000" },
       "4300000001": { "cost_center": "2000" }
     },
     "commitments": { "category": "Construction Materials" },
+    // Approved subcontractor invoices (Procore requisitions) become Oracle Payables invoices.
+    "invoices": { "statuses": ["approved"], "sweep_every": "1h" },
     // post-costs: approved expense and payroll direct costs (the defaults) and approved
     // commitment change orders become journals in the US Primary Ledger; the credit side goes to
     // accrued costs (direct costs) or accrued commitments (change orders).
@@ -182,6 +184,10 @@ commitment_id="$(ids_of <<<"$pcs" | sed -n 1p)"
 for other in $(ids_of <<<"$pcs" | tail -n +2); do # one approved commitment in the demo project
   sim_post "$procore_url" "{\"op\":\"update\",\"collection\":\"purchase_order_contracts\",\"id\":$other,\"fields\":{\"status\":\"Draft\"}}" >/dev/null
 done
+# The seeded subcontractor invoices go back to draft: the demo approves its own below.
+for req in $(curl -s "$procore_url/_sim/data/requisitions" | grep -o '"id":[0-9]*,"number":[0-9]*' | cut -d, -f1 | cut -d: -f2); do
+  sim_post "$procore_url" "{\"op\":\"update\",\"collection\":\"requisitions\",\"id\":$req,\"fields\":{\"status\":\"draft\"}}" >/dev/null
+done
 our_vendor="$(curl -s "$procore_url/_sim/data/vendors" | grep -o '"id":[0-9]*,[^}]*"origin_id":"[0-9]*"' | sed -n 1p | cut -d, -f1 | cut -d: -f2)"
 code_of() { curl -s "$procore_url/_sim/data/cost_codes" | grep -o "\"id\":[0-9]*,\"project_id\":$project,[^}]*\"full_code\":\"$1\"" | cut -d, -f1 | cut -d: -f2; }
 concrete="$(code_of 03-300)"; supervision="$(code_of 01-100)"
@@ -210,6 +216,18 @@ curl -s "$procore_url/_sim/data/purchase_order_contracts?project_id=$project" | 
 
 step "ml-connector pull-pos --project $project   (again: nothing changed, nothing written)"
 "$mlc" pull-pos --project "$project"
+
+step "(in Procore, the subcontractor bills October on commitment $commitment_id: 1,200.00 of lumber and 250.25 of supervision, 145.03 retained; the project manager approves the invoice)"
+req_id="$(sim_post "$procore_url" "{\"op\":\"create\",\"collection\":\"requisitions\",\"project_id\":$project,\"fields\":{\"commitment_id\":$commitment_id,\"number\":1,\"invoice_number\":\"LUM-2026-10\",\"status\":\"approved\",\"billing_date\":\"2026-11-03\",\"requisition_start\":\"2026-10-01\",\"requisition_end\":\"2026-10-31\",\"retainage_amount\":\"145.03\",\"line_items\":[{\"description\":\"Lumber\",\"amount\":\"1200.00\",\"cost_code_id\":$concrete},{\"description\":\"Supervision\",\"amount\":\"250.25\",\"cost_code_id\":$supervision}]}}" | grep -o '"id":[0-9]*' | sed -n 1p | cut -d: -f2)"
+
+step "ml-connector pull-pos --project $project --full   (requisitions have no webhook: the hourly sweep finds them, --full sweeps now; the invoice becomes an Oracle AP invoice, net of retainage, on the PO)"
+"$mlc" pull-pos --project "$project" --full
+if command -v jq >/dev/null; then
+  curl -s "$oracle_url/_sim/data/invoices" | jq -r '.[] | select(.InvoiceNumber == "LUM-2026-10")
+    | "Oracle: invoice \(.InvoiceNumber) InvoiceId \(.InvoiceId), \(.Supplier) / \(.SupplierSite), \(.InvoiceAmount) \(.InvoiceCurrency), dated \(.InvoiceDate)",
+      (.invoiceLines[] | "  line \(.LineNumber): \(.LineAmount) on \(.DistributionCombination), PO \(.PurchaseOrderNumber)")'
+  echo "Procore: requisition $req_id origin_id $(curl -s "$procore_url/_sim/data/requisitions" | jq -r ".[] | select(.id == $req_id) | .origin_id")"
+fi
 
 # --- Costs to the ledger (post-costs) --------------------------------------------------------
 today="$(date -u +%F)"

@@ -152,6 +152,8 @@ std::vector<std::string> string_list(const rapidjson::Value* arr)
 
 // The parts of the mapping the schema already checked for shape; what it cannot say (a segment
 // past the chart's end) is checked here, naming the pointer.
+std::int64_t duration_seconds(const std::string& text);
+
 void parse_mapping(const rapidjson::Value& m, MappingConfig& out)
 {
     if (const auto* chart = json::find(m, "chart"); chart != nullptr) {
@@ -240,6 +242,19 @@ void parse_mapping(const rapidjson::Value& m, MappingConfig& out)
         jm.change_orders = json::get_bool(*j, "change_orders").value_or(true);
         jm.next_open = string_or(*j, "closed_period", "hold") == "next_open";
         jm.write_back = json::get_bool(*j, "write_back").value_or(true);
+    }
+    if (const auto* inv = json::find(m, "invoices"); inv != nullptr) {
+        auto& im = out.invoices;
+        im.enabled = json::get_bool(*inv, "enabled").value_or(true);
+        if (const auto* st = json::find(*inv, "statuses"); st != nullptr) {
+            im.statuses = string_list(st);
+        }
+        im.retainage_account = string_or(*inv, "retainage_account", "");
+        im.payment_terms = string_or(*inv, "payment_terms", "");
+        if (auto every = json::get_string(*inv, "sweep_every"); every) {
+            im.sweep_every_seconds = duration_seconds(*every);
+        }
+        im.write_back = json::get_bool(*inv, "write_back").value_or(true);
     }
 }
 
@@ -754,13 +769,16 @@ std::string starter_config_text()
     // Per Procore project id, over "default": the Oracle side of its purchase orders.
     "projects": {
       "default": { "procurement_bu": "US1 Business Unit", "requisitioning_bu": "US1 Business Unit",
-                   "ship_to_location": "US1 HQ", "buyer_email": "buyer@example.com",
-                   "currency": "USD", "cost_center": "1000" }
+                   "business_unit": "US1 Business Unit", "ship_to_location": "US1 HQ",
+                   "buyer_email": "buyer@example.com", "currency": "USD", "cost_center": "1000" }
     },
     // Procore commitments -> Oracle purchase orders (pull-pos).
     "commitments": { "statuses": ["Approved"], "category": "Construction Materials",
                      "uom": "Each", "goods_line_type": "Goods",
                      "services_line_type": "Fixed Price Services" },
+    // Approved Procore requisitions (subcontractor invoices) -> Oracle Payables invoices
+    // (pull-pos, docs/pull-pos.md). Without this section none are sent.
+    "invoices": { "statuses": ["approved"], "sweep_every": "1h" },
     // Procore direct costs and approved change orders -> GL journals (post-costs,
     // docs/post-costs.md). The offset accounts must be enabled combinations in Oracle.
     "journal": { "ledger_id": 300000046975971, "ledger_name": "US Primary Ledger",

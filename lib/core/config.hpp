@@ -125,6 +125,18 @@ struct JournalMappingConfig {
     bool write_back = true;
 };
 
+// mapping.invoices: Procore requisitions (subcontractor invoices) -> Oracle Payables invoices.
+struct InvoiceMappingConfig {
+    // The section is present and not `"enabled": false`. Writing into Payables is opted into:
+    // without the section pull-pos sends no requisitions.
+    bool enabled = false;
+    std::vector<std::string> statuses{"approved"};
+    std::string retainage_account;           // empty: invoices are for the net amount
+    std::string payment_terms;               // empty: not sent (Oracle defaults it at creation)
+    std::int64_t sweep_every_seconds = 3600; // requisitions have no webhook: swept on this interval
+    bool write_back = true;                  // origin_id = InvoiceId on the requisition
+};
+
 // The mapping section. Parts a flow owns are parsed into plain structs here, so no flow reads
 // JSON; mapping_json keeps the validated text of the whole section for parts not modelled yet.
 struct MappingConfig {
@@ -136,6 +148,7 @@ struct MappingConfig {
     std::map<std::string, std::string> cost_code_accounts; // full code -> combination
     std::map<std::string, std::string> cost_types;         // type name or code -> natural account
     JournalMappingConfig journal;
+    InvoiceMappingConfig invoices;
 
     // The project's mapping: its own entry over `default`, field by field; nullopt when neither
     // exists (the project is not mapped).

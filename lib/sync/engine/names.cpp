@@ -6,8 +6,8 @@ namespace mlc::engine {
 
 namespace {
 
-constexpr std::array<const FlowInfo*, 4> k_flows{&flow::vendors, &flow::cost_codes,
-                                                 &flow::commitments, &flow::costs};
+constexpr std::array<const FlowInfo*, 5> k_flows{&flow::vendors, &flow::cost_codes,
+                                                 &flow::commitments, &flow::invoices, &flow::costs};
 
 // Commitment change orders have no webhook resource of their own: they arrive as "Change Order
 // Packages" (reference: the sandbox's /webhooks/resources listing). A "Direct Cost Line Items"

@@ -119,6 +119,18 @@ inline constexpr FlowInfo costs{.name = "costs",
                                 .target = "oracle",
                                 .endpoint = "erpintegrations importBulkData (Journal Import)",
                                 .title = "direct costs and change orders -> GL journals"};
+inline constexpr FlowInfo invoices{.name = "invoices",
+                                   .command = command::pull_pos,
+                                   .stream = "procore.requisitions",
+                                   .link_kind = "invoice",
+                                   .batch_kind = "",
+                                   .extra_kind = "",
+                                   .audit_kind = "requisition",
+                                   .record_label = "requisition",
+                                   .source = "procore",
+                                   .target = "oracle",
+                                   .endpoint = "invoices",
+                                   .title = "subcontractor invoices -> Oracle AP invoices"};
 } // namespace flow
 
 // Every flow, in the order passes run them.

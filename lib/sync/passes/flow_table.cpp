@@ -2,6 +2,7 @@
 
 #include "sync/flows/commitments/commitments.hpp"
 #include "sync/flows/cost_codes/cost_codes.hpp"
+#include "sync/flows/invoices/invoices.hpp"
 #include "sync/flows/journals/journals.hpp"
 #include "sync/flows/suppliers/suppliers.hpp"
 
@@ -19,6 +20,9 @@ std::span<const FlowEntry> flow_table()
             const engine::FlowScope& scope) {
              return flows::sync_commitments(ctx, options, scope);
          }},
+        {&engine::flow::invoices,
+         [](engine::Context& ctx, const engine::PassOptions& options,
+            const engine::FlowScope& scope) { return flows::sync_invoices(ctx, options, scope); }},
         {&engine::flow::costs,
          [](engine::Context& ctx, const engine::PassOptions& options,
             const engine::FlowScope& scope) {

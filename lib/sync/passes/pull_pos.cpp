@@ -4,6 +4,7 @@
 #include "sync/engine/names.hpp"
 #include "sync/engine/pass.hpp"
 #include "sync/flows/commitments/commitments.hpp"
+#include "sync/flows/invoices/invoices.hpp"
 
 namespace mlc::passes {
 
@@ -19,9 +20,13 @@ PassResult run_pull_pos(const Config& config, engine::Connections& connections, 
         result.run_id = run.run_id();
         result.interrupted_runs = run.interrupted_runs();
         const engine::FlowScope scope;
-        const flows::CommitmentScope projects{options.projects};
+        flows::InvoiceScope invoices{.projects = options.projects, .commitment_events = {}};
+        const flows::CommitmentScope projects{.projects = options.projects,
+                                              .event_projects = &invoices.commitment_events};
         result.flows.push_back(flows::sync_commitments(ctx, options.pass, scope, projects));
         result.flows.push_back(flows::sync_oracle_pos(ctx, options.pass, scope, projects));
+        // After the commitments: an invoice needs its commitment's purchase order.
+        result.flows.push_back(flows::sync_invoices(ctx, options.pass, scope, invoices));
         result.api_calls = connections.calls().snapshot();
         result.exit_code = exit_code_of(result.flows);
         run.finish(result.exit_code, to_json(result));

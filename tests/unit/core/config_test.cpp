@@ -66,6 +66,13 @@ TEST_CASE("the starter config parses and carries the example values", "[config]"
     CHECK(cfg.mapping.project(42)->procurement_bu == "US1 Business Unit");
     CHECK(cfg.mapping.commitments.category == "Construction Materials");
     CHECK(cfg.mapping.chart.cost_center_segment == 2);
+    CHECK(cfg.mapping.project(42)->business_unit == "US1 Business Unit");
+    // The invoices section turns the Payables flow on, with its defaults where not given.
+    CHECK(cfg.mapping.invoices.enabled);
+    CHECK(cfg.mapping.invoices.statuses == std::vector<std::string>{"approved"});
+    CHECK(cfg.mapping.invoices.sweep_every_seconds == 3600);
+    CHECK(cfg.mapping.invoices.retainage_account.empty());
+    CHECK(cfg.mapping.invoices.write_back);
     // No secret-ish material in the starter text.
     CHECK(mlc::starter_config_text().find("\"client_secret\"") == std::string::npos);
 }
@@ -78,6 +85,7 @@ TEST_CASE("a minimal config gets the documented defaults", "[config]")
     CHECK(cfg.oracle.poll_overlap_seconds == 300);
     CHECK(cfg.http.total_timeout_ms == 120'000);
     CHECK(cfg.state.path == "ml-connector.db"); // no folder in the origin: left relative
+    CHECK_FALSE(cfg.mapping.invoices.enabled);  // no mapping.invoices: no Payables writes
 }
 
 TEST_CASE("large company ids are read exactly", "[config]")

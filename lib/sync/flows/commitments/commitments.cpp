@@ -172,6 +172,9 @@ private:
             }
             want(key, false);
             event_rows_[key].push_back(e.id);
+            if (projects_.event_projects != nullptr) {
+                projects_.event_projects->insert(project);
+            }
         }
     }
 

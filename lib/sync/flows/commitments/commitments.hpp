@@ -13,12 +13,16 @@
 #include "sync/engine/summary.hpp"
 
 #include <cstdint>
+#include <set>
 #include <vector>
 
 namespace mlc::flows {
 
 struct CommitmentScope {
     std::vector<std::int64_t> projects; // --project: only these (empty: all)
+    // When set, receives the projects whose commitments had a webhook event in this pass (the
+    // requisition sweep of those projects is due at once).
+    std::set<std::int64_t>* event_projects = nullptr;
 };
 
 engine::FlowSummary sync_commitments(engine::Context& ctx, const engine::PassOptions& options,
