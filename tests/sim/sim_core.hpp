@@ -45,6 +45,12 @@ struct SimOptions {
     bool webhook_duplicates = false; // deliver some events twice and out of order
     int ess_polls_to_finish = 3;     // ESS job status polls before a terminal state
     int ess_seconds = 60; // virtual seconds after submission when a job finishes unpolled
+    // accountCombinationsLOV as public clients written against live pods show it: segments
+    // named by the chart's segment codes (entity, department, account, subAccount, future1),
+    // "Y"/"N" flags with DetailPostingAllowedFlag, no LastUpdateDate and no segment
+    // descriptions (an orderBy or q naming LastUpdateDate is a 400). Off: Segment1..5,
+    // _SegmentNDescription, DetailPostingAllowed and LastUpdateDate.
+    bool accounts_pod_shape = false;
 };
 
 // The first day of the Procore seed (2025-01-06T08:00:00Z). Seeded Procore dates count from it,
