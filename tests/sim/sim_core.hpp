@@ -51,6 +51,10 @@ struct SimOptions {
     // descriptions (an orderBy or q naming LastUpdateDate is a 400). Off: Segment1..5,
     // _SegmentNDescription, DetailPostingAllowed and LastUpdateDate.
     bool accounts_pod_shape = false;
+    // Procore trigger records (POST answers and GET …/triggers) carry only id, resource_name
+    // and event_type: all the reference confirms. Off: also company_id, project_id,
+    // api_version, webhook_hook_id and created_at.
+    bool minimal_trigger_records = false;
 };
 
 // The first day of the Procore seed (2025-01-06T08:00:00Z). Seeded Procore dates count from it,
