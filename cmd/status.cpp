@@ -1,4 +1,5 @@
-// `ml-connector status`: spool depth, inbox, watermarks, last runs and postings. Read-only.
+// `ml-connector status`: spool, inbox, webhook coverage, watermarks, last runs and postings.
+// Read-only.
 #include "admin/status.hpp"
 
 #include "commands.hpp"
@@ -12,8 +13,9 @@ namespace mlc::cmd {
 
 void set_status_command(CLI::App& app, Context& ctx)
 {
-    auto* sub = app.add_subcommand(
-        "status", "Watermarks, spool, inbox, retry queue, drift, postings per flow, last runs");
+    auto* sub = app.add_subcommand("status",
+                                   "Watermarks, spool, inbox, webhook triggers and what relies on "
+                                   "the sweep, retry queue, drift, postings per flow, last runs");
     struct Options {
         bool json = false;
         int runs = 10;

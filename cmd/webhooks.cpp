@@ -23,8 +23,10 @@ void set_webhooks_command(CLI::App& app, Context& ctx)
         bool json = false;
     };
     auto iopts = std::make_shared<InstallOpts>();
-    auto* install = sub->add_subcommand("install", "Create or update our hook (by namespace) and "
-                                                   "its triggers; safe to run again");
+    auto* install = sub->add_subcommand(
+        "install", "Create or update our hook (by namespace) and its triggers, only for the "
+                   "resources and event types Procore offers (GET /webhooks/resources; the rest "
+                   "rely on the sweep); safe to run again");
     install->add_option("--destination-url", iopts->install.destination_url,
                         "Public URL Procore delivers to (default webhooks.destination_url)");
     install->add_flag("--dry-run", iopts->install.dry_run,

@@ -52,6 +52,41 @@ FlowPostings flow_postings(store::Postings& postings, const engine::FlowInfo& fl
     return out;
 }
 
+// "webhooks  18 triggers (install 2026-…, resources from procore)" and, per resource Procore
+// does not offer, the pass that relies on its sweep for it.
+std::string webhooks_text(const std::vector<store::WebhookCoverageRow>& rows)
+{
+    if (rows.empty()) {
+        return "webhooks  no install recorded (ml-connector webhooks install); passes sweep\n";
+    }
+    const auto subscribed =
+        std::count_if(rows.begin(), rows.end(), [](const auto& c) { return c.subscribed; });
+    std::string out =
+        fmt::format("webhooks  {} trigger{} (install {}, resources from {})\n", subscribed,
+                    subscribed == 1 ? "" : "s", rows.front().checked_at, rows.front().source);
+    std::vector<std::pair<const store::WebhookCoverageRow*, std::string>> missing;
+    for (const auto& c : rows) {
+        if (c.subscribed) {
+            continue;
+        }
+        auto it = std::find_if(missing.begin(), missing.end(), [&](const auto& m) {
+            return m.first->resource_name == c.resource_name;
+        });
+        if (it == missing.end()) {
+            missing.emplace_back(&c, c.event_type);
+        } else {
+            it->second += ", " + c.event_type;
+        }
+    }
+    for (const auto& [c, types] : missing) {
+        const auto* route = engine::find_route(c->resource_name);
+        out += fmt::format("  no webhook: {} ({}): {} relies on its sweep for {}\n",
+                           c->resource_name, types, c->pass.empty() ? "no pass" : c->pass,
+                           route != nullptr ? std::string(route->what) : c->resource_name);
+    }
+    return out;
+}
+
 } // namespace
 
 StatusReport read_status(const Config& config, int run_limit, int list_limit)
@@ -87,6 +122,7 @@ StatusReport read_status(const Config& config, int run_limit, int list_limit)
         }
         r.retries = store::Retries(db).counts();
         r.drift = store::Links(db).drifted();
+        r.webhooks = store::WebhookCoverage(db).list();
     }
     return r;
 }
@@ -210,6 +246,35 @@ std::string to_json(const StatusReport& r)
         w.end_object();
     }
     w.end_array();
+    w.key("webhooks").begin_object();
+    w.field("installed", !r.webhooks.empty());
+    if (!r.webhooks.empty()) {
+        w.field("checked_at", r.webhooks.front().checked_at);
+        w.field("resources_source", r.webhooks.front().source);
+    }
+    w.key("subscribed").begin_array();
+    for (const auto& c : r.webhooks) {
+        if (c.subscribed) {
+            w.begin_object();
+            w.field("resource_name", c.resource_name);
+            w.field("event_type", c.event_type);
+            w.field("pass", c.pass);
+            w.end_object();
+        }
+    }
+    w.end_array();
+    w.key("sweep_only").begin_array();
+    for (const auto& c : r.webhooks) {
+        if (!c.subscribed) {
+            w.begin_object();
+            w.field("resource_name", c.resource_name);
+            w.field("event_type", c.event_type);
+            w.field("pass", c.pass);
+            w.end_object();
+        }
+    }
+    w.end_array();
+    w.end_object();
     w.key("drift").begin_array();
     for (const auto& l : r.drift) {
         w.begin_object();
@@ -251,6 +316,7 @@ std::string to_text(const StatusReport& r)
         out += fmt::format("{} {} {}: {}", i == 0 ? "" : ",", c.status, c.resource_name, c.count);
     }
     out += "\n";
+    out += webhooks_text(r.webhooks);
     for (const auto& m : r.watermarks) {
         out += fmt::format("watermark {}: {}{}\n", m.stream, m.cursor_time,
                            m.cursor_key.empty() ? "" : " (id " + m.cursor_key + ")");

@@ -1,10 +1,11 @@
 #pragma once
 // `ml-connector status`: what the connector knows without calling anyone: spool depth (new,
-// rejected), inbox by status and resource, each stream's watermark, the retry queue, drift
-// waiting to be restored, the last runs, and per flow its postings: the failed ones (with the
-// first line of their error), the held ones and those sent but never confirmed, with the oldest
-// of each. Read-only: it takes no lock, and creates neither a missing state database nor a
-// missing spool.
+// rejected), inbox by status and resource, the webhook triggers the last install made and the
+// passes that rely on their sweep because Procore offers no webhook, each stream's watermark, the
+// retry queue, drift waiting to be restored, the last runs, and per flow its postings: the failed
+// ones (with the first line of their error), the held ones and those sent but never confirmed, with
+// the oldest of each. Read-only: it takes no lock, and creates neither a missing state database nor
+// a missing spool.
 #include "core/config.hpp"
 #include "store/inbox.hpp"
 #include "store/links.hpp"
@@ -12,6 +13,7 @@
 #include "store/retries.hpp"
 #include "store/runs.hpp"
 #include "store/watermarks.hpp"
+#include "store/webhook_coverage.hpp"
 
 #include <optional>
 #include <string>
@@ -46,6 +48,9 @@ struct StatusReport {
     std::vector<FlowPostings> flows;
     std::vector<store::RetryCount> retries;
     std::vector<store::Link> drift; // links with a hand edit not yet restored
+    // What the last `webhooks install` subscribed to; empty when it never ran. A pass whose
+    // resource Procore does not offer sees those changes by its sweep only.
+    std::vector<store::WebhookCoverageRow> webhooks;
 };
 
 // Reads the report; `run_limit` is how many recent runs to include, `list_limit` how many

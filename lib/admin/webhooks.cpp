@@ -5,7 +5,9 @@
 #include "core/log.hpp"
 #include "procore/webhooks.hpp"
 #include "spool/event.hpp"
+#include "store/database.hpp"
 #include "store/inbox.hpp"
+#include "store/webhook_coverage.hpp"
 #include "sync/engine/connections.hpp"
 #include "sync/engine/errors.hpp"
 #include "sync/engine/ingest.hpp"
@@ -77,6 +79,75 @@ void write_calls(json::Writer& w, const std::map<std::string, std::int64_t>& cal
     w.end_object();
 }
 
+// Whether a failed GET /webhooks/resources means "this listing is not there" (404, another
+// refusal of the request itself, an answer we cannot read) rather than "we may not" (401/403),
+// "slow down" (429) or "Procore is down" (5xx, after the client's retries), which stop install.
+bool listing_unavailable(const http::Error& e)
+{
+    if (e.kind == http::ErrorKind::shape) {
+        return true; // a 2xx whose body is no resource list
+    }
+    if (e.kind != http::ErrorKind::status) {
+        return false;
+    }
+    return (e.status >= 400 && e.status < 500 && e.status != 401 && e.status != 403
+            && e.status != 429)
+           || e.status == 501;
+}
+
+// Resource name -> the event types Procore offers on it: GET /webhooks/resources, else (see
+// listing_unavailable) the documented public record, said in the result and the log. The
+// listing's field names are unconfirmed: procore::parse_webhook_resources reads every shape
+// seen (name or friendly_name with an except list; v2.0's data/name/actions).
+std::map<std::string, std::set<std::string>> offered_resources(procore::WebhookApi& api,
+                                                               InstallResult& r)
+{
+    auto listed = api.list_resources();
+    std::vector<procore::WebhookResource> resources;
+    if (listed) {
+        r.resources_source = "procore";
+        resources = std::move(*listed);
+    } else if (listing_unavailable(listed.error())) {
+        r.resources_source = "documented";
+        r.resources_error = engine::describe(listed.error());
+        log::warn("webhooks: GET /rest/v1.0/webhooks/resources failed ({}); subscribing by the "
+                  "documented list of webhook resources instead",
+                  r.resources_error);
+        resources = procore::documented_webhook_resources();
+    } else {
+        fail(listed.error(), "listing webhook resources");
+    }
+    std::map<std::string, std::set<std::string>> out;
+    for (auto& res : resources) {
+        auto& types = out[res.name];
+        types.insert(res.event_types.begin(), res.event_types.end());
+    }
+    return out;
+}
+
+// "not offered by Procore: Requisitions (create, update, delete): pull-pos relies on its sweep
+// for sub invoices (requisitions)", one line per resource.
+std::string not_offered_text(const std::vector<NotOffered>& list)
+{
+    std::vector<std::pair<const NotOffered*, std::string>> per_resource;
+    for (const auto& n : list) {
+        auto it = std::find_if(per_resource.begin(), per_resource.end(), [&](const auto& p) {
+            return p.first->resource_name == n.resource_name;
+        });
+        if (it == per_resource.end()) {
+            per_resource.emplace_back(&n, n.event_type);
+        } else {
+            it->second += ", " + n.event_type;
+        }
+    }
+    std::string out;
+    for (const auto& [n, types] : per_resource) {
+        out += fmt::format("not offered by Procore: {} ({}): {} relies on its sweep for {}\n",
+                           n->resource_name, types, n->pass.empty() ? "no pass" : n->pass, n->what);
+    }
+    return out;
+}
+
 } // namespace
 
 const std::vector<std::string>& subscribed_event_types()
@@ -113,6 +184,7 @@ InstallResult install_webhooks(const Config& config, http::Client& procore_http,
     spec.destination_headers = {{config.webhooks.header, webhook_secret.reveal()}};
 
     procore::WebhookApi api(procore_http, config.procore.base_url, config.procore.company_id);
+    const auto offer = offered_resources(api, r);
     auto hooks = api.list_hooks();
     if (!hooks) {
         fail(hooks.error(), "listing webhook hooks");
@@ -174,18 +246,33 @@ InstallResult install_webhooks(const Config& config, http::Client& procore_http,
 
     // A trigger fires only in its hook's scope and payload version; one made elsewhere is kept
     // by Procore but never fires (a documented cause of lost events), so it counts as missing.
+    // Only what Procore offers: a trigger on a resource it does not list, or on an event type
+    // it excludes, is refused, and the pass consuming it relies on its sweep instead.
     std::set<std::pair<std::string, std::string>> wanted;
     for (const auto& resource : engine::consumed_resources()) {
+        const auto offered = offer.find(resource);
         for (const auto& type : subscribed_event_types()) {
-            wanted.emplace(resource, type);
+            if (offered != offer.end() && offered->second.contains(type)) {
+                wanted.emplace(resource, type);
+                continue;
+            }
+            const auto* route = engine::find_route(resource);
+            r.not_offered.push_back(
+                NotOffered{.resource_name = resource,
+                           .event_type = type,
+                           .pass = route != nullptr ? std::string(route->command) : "",
+                           .what = route != nullptr ? std::string(route->what) : resource});
         }
     }
     std::set<std::pair<std::string, std::string>> have;
     const auto version = procore::normalize_api_version(spec.api_version);
     for (const auto& t : triggers) {
         const std::pair<std::string, std::string> key{t.resource_name, t.event_type};
+        // The listing is of our company hook's triggers, so a record that does not say its
+        // scope or payload version (the reference confirms only id, resource_name and
+        // event_type) is taken as the hook's own; one that says another scope never fires.
         const bool fires =
-            !t.project_id && t.company_id == config.procore.company_id
+            !t.project_id && (!t.company_id || *t.company_id == config.procore.company_id)
             && (t.api_version.empty() || procore::normalize_api_version(t.api_version) == version);
         if (wanted.contains(key) && fires && !have.contains(key)) {
             have.insert(key);
@@ -332,6 +419,20 @@ std::string to_json(const InstallResult& r)
         w.string(h);
     }
     w.end_array();
+    w.field("resources_source", r.resources_source);
+    if (!r.resources_error.empty()) {
+        w.field("resources_error", r.resources_error);
+    }
+    w.key("not_offered").begin_array();
+    for (const auto& n : r.not_offered) {
+        w.begin_object();
+        w.field("resource_name", n.resource_name);
+        w.field("event_type", n.event_type);
+        w.field("pass", n.pass);
+        w.field("relies_on", "sweep");
+        w.end_object();
+    }
+    w.end_array();
     write_calls(w, r.calls);
     w.end_object();
     return w.str();
@@ -363,6 +464,12 @@ std::string to_text(const InstallResult& r)
     }
     out += fmt::format("triggers: {} kept, {} {}created, {} {}deleted\n", r.triggers_kept,
                        r.triggers_created.size(), would, r.triggers_deleted.size(), would);
+    if (r.resources_source == "documented") {
+        out += fmt::format("note: Procore's list of webhook resources could not be read ({}); "
+                           "subscribed by the documented list\n",
+                           r.resources_error);
+    }
+    out += not_offered_text(r.not_offered);
     for (const auto& h : r.other_hooks) {
         out += fmt::format("note: hook {} also has namespace {}; left alone (delete it in Procore "
                            "if it is a leftover)\n",
@@ -430,6 +537,26 @@ InstallResult run_webhooks_install(const Config& config, Clock& clock,
     engine::Connections connections(config, clock);
     auto result = install_webhooks(config, connections.procore().http(), secret, options);
     result.calls = connections.calls().snapshot();
+    if (!options.dry_run) {
+        std::vector<store::WebhookCoverageRow> rows;
+        std::set<std::pair<std::string, std::string>> missing;
+        for (const auto& n : result.not_offered) {
+            missing.emplace(n.resource_name, n.event_type);
+        }
+        for (const auto& resource : engine::consumed_resources()) {
+            for (const auto& type : subscribed_event_types()) {
+                rows.push_back(
+                    store::WebhookCoverageRow{.resource_name = resource,
+                                              .event_type = type,
+                                              .pass = engine::owning_pass(resource),
+                                              .subscribed = !missing.contains({resource, type}),
+                                              .source = result.resources_source,
+                                              .checked_at = {}});
+            }
+        }
+        store::Database db(config.state.path, clock);
+        store::WebhookCoverage(db).replace(rows);
+    }
     return result;
 }
 

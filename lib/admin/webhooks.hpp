@@ -1,7 +1,10 @@
 #pragma once
 // The Procore side of our webhooks. `webhooks install` makes the company hook of our namespace
 // point at our destination with our secret header, and gives it exactly the triggers for the
-// resources our passes consume (create, update, delete): running it again changes nothing.
+// resources our passes consume (create, update, delete) that Procore offers: it asks
+// GET /webhooks/resources first, and a resource or event type Procore does not list is not
+// subscribed (a trigger on it would be refused); the pass consuming it relies on its sweep,
+// which install's output and `status` say. Running it again changes nothing.
 // `webhooks check` reads the hook's failing and discarded deliveries and names every event
 // Procore gave up on that is not in our inbox, with the earliest timestamp, so an updated_at
 // backfill can cover the gap.
@@ -33,6 +36,14 @@ struct TriggerRef {
     std::string event_type;
 };
 
+// A resource and event type a pass would like that Procore does not offer.
+struct NotOffered {
+    std::string resource_name;
+    std::string event_type;
+    std::string pass; // the pass that then relies on its sweep
+    std::string what; // what that pass misses the events of ("sub invoices (requisitions)")
+};
+
 struct InstallResult {
     std::optional<std::int64_t> hook_id; // nullopt only in a dry run that would create it
     std::string namespace_name;
@@ -45,6 +56,11 @@ struct InstallResult {
     std::vector<TriggerRef> triggers_deleted; // on our hook, not wanted (or in the wrong scope)
     std::int64_t triggers_kept = 0;
     std::vector<std::string> other_hooks; // further hooks with our namespace, left alone
+    // Where the offer came from: "procore" (GET /webhooks/resources) or "documented" (that
+    // listing failed, e.g. 404: the public record in the reference was used instead).
+    std::string resources_source;
+    std::string resources_error; // why the listing failed, when resources_source is documented
+    std::vector<NotOffered> not_offered;
     bool dry_run = false;
     std::map<std::string, std::int64_t> calls;
 };
@@ -54,6 +70,7 @@ const std::vector<std::string>& subscribed_event_types();
 
 // Throws ConfigError when no destination URL is known, UnreachableError when Procore cannot be
 // reached or refuses us, Fatal (usage) on any other refusal (e.g. 422 on a trigger).
+// Records nothing locally (run_webhooks_install records what was subscribed for `status`).
 InstallResult install_webhooks(const Config& config, http::Client& procore_http,
                                const Secret& webhook_secret, const InstallOptions& options);
 
@@ -82,7 +99,9 @@ struct CheckResult {
 CheckResult check_webhooks(const Config& config, http::Client& procore_http, store::Database& db);
 
 // `webhooks install` whole: resolves the webhook secret (the header Procore will send us),
-// connects to Procore and installs; the result carries the API calls made. Throws as
+// connects to Procore and installs; the result carries the API calls made. Unless a dry run,
+// what was subscribed and what Procore does not offer is recorded in the state database
+// (store::WebhookCoverage) for `status`. Throws as
 // install_webhooks, and auth's Fatal when the secret is unknown.
 InstallResult run_webhooks_install(const Config& config, Clock& clock,
                                    const InstallOptions& options);

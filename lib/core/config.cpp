@@ -163,6 +163,7 @@ void parse_mapping(const rapidjson::Value& m, MappingConfig& out)
         out.chart.cost_center_segment =
             json::get_int(*chart, "cost_center_segment").value_or(out.chart.cost_center_segment);
         out.chart.segments = string_list(json::find(*chart, "segments"));
+        out.chart.chart_of_accounts_id = json::get_int64(*chart, "chart_of_accounts_id");
         if (!out.chart.segments.empty()
             && out.chart.cost_center_segment > static_cast<int>(out.chart.segments.size())) {
             throw ConfigError(fmt::format("/mapping/chart/cost_center_segment: {} is past the {} "
@@ -764,7 +765,10 @@ std::string starter_config_text()
   // How records map between the systems (docs/pull-pos.md, docs/post-costs.md,
   // docs/vendor-mapping.md).
   "mapping": {
-    // The chart of accounts: delimiter and which segment is the cost center.
+    // The chart of accounts: delimiter and which segment is the cost center. Add
+    // "segments": the attribute names accountCombinationsLOV uses for the segments, in order
+    // (live pods: the chart's segment codes, e.g. ["entity", "department", "account"]; default
+    // Segment1..), and "chart_of_accounts_id" to read only that chart's combinations.
     "chart": { "delimiter": "-", "cost_center_segment": 2 },
     // Per Procore project id, over "default": the Oracle side of its purchase orders.
     "projects": {

@@ -78,6 +78,8 @@ struct ChartConfig {
     char delimiter = '-';
     int cost_center_segment = 2;       // 1-based
     std::vector<std::string> segments; // attribute names in order; empty: Segment1..
+    // _CHART_OF_ACCOUNTS_ID: narrows a whole read of accountCombinationsLOV to this chart.
+    std::optional<std::int64_t> chart_of_accounts_id;
 };
 
 // One project's Oracle side (mapping.projects["<id>"] over mapping.projects.default). A field

@@ -38,7 +38,8 @@ std::expected<ReadStats, http::Error> read_collection(Client& client, const Coll
 {
     Query query;
     query.q = q;
-    query.order_by = "LastUpdateDate:asc," + spec.key_attribute + ":asc";
+    query.order_by =
+        spec.order_by.empty() ? "LastUpdateDate:asc," + spec.key_attribute + ":asc" : spec.order_by;
     query.fields = spec.fields;
     query.expand = spec.expand;
     query.limit = page_size;

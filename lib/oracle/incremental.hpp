@@ -43,6 +43,9 @@ struct CollectionSpec {
     // Children to expand ("lines,lines.schedules"); Oracle ignores expand when fields is set,
     // so a spec has one or the other.
     std::string expand;
+    // The orderBy; empty = "LastUpdateDate:asc,<key_attribute>:asc". A collection read whole
+    // (one without LastUpdateDate) orders by its key alone.
+    std::string order_by;
 };
 
 // Parses one page body and hands its records on. Returns the page's paging attributes, or why
@@ -71,9 +74,9 @@ struct ReadStats {
     std::int64_t records = 0;
 };
 
-// GETs the collection with `q`, ordered by (LastUpdateDate, key), `page_size` per request (the
-// echoed server limit is followed from the second page on). Stops on hasMore=false or a page
-// shorter than the limit. Errors are the HTTP error, or a shape error as
+// GETs the collection with `q`, ordered by spec.order_by (default (LastUpdateDate, key)),
+// `page_size` per request (the echoed server limit is followed from the second page on). Stops on
+// hasMore=false or a page shorter than the limit. Errors are the HTTP error, or a shape error as
 // http::Error{kind=status, message="unexpected response: …"}.
 std::expected<ReadStats, http::Error> read_collection(Client& client, const CollectionSpec& spec,
                                                       const std::string& q,

@@ -383,7 +383,8 @@ const CollectionSpec& purchase_order_collection()
                                      .path_template = "/purchaseOrders",
                                      .key_attribute = "POHeaderId",
                                      .fields = {},
-                                     .expand = k_po_expand};
+                                     .expand = k_po_expand,
+                                     .order_by = {}};
     return spec;
 }
 

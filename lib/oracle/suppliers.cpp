@@ -146,7 +146,8 @@ const CollectionSpec& supplier_collection()
                                      .path_template = "/suppliers",
                                      .key_attribute = "SupplierId",
                                      .fields = supplier_fields(),
-                                     .expand = {}};
+                                     .expand = {},
+                                     .order_by = {}};
     return spec;
 }
 

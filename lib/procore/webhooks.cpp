@@ -4,6 +4,8 @@
 #include "core/json_writer.hpp"
 #include "procore/vendors.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <utility>
 
 namespace mlc::procore {
@@ -15,6 +17,7 @@ constexpr const char* k_hook = "/rest/v1.0/webhooks/hooks/{id}";
 constexpr const char* k_triggers = "/rest/v1.0/webhooks/hooks/{id}/triggers";
 constexpr const char* k_trigger = "/rest/v1.0/webhooks/hooks/{id}/triggers/{id}";
 constexpr const char* k_deliveries = "/rest/v1.0/webhooks/hooks/{id}/deliveries";
+constexpr const char* k_resources = "/rest/v1.0/webhooks/resources";
 
 // An id as exact decimal text, whether sent as a JSON integer (any size that fits 64 bits) or a
 // string; never through a double.
@@ -131,7 +134,136 @@ std::expected<T, http::Error> shaped(const http::Result& result,
     return *parsed;
 }
 
+std::vector<std::string> string_array(const rapidjson::Value* v)
+{
+    std::vector<std::string> out;
+    if (v != nullptr && v->IsArray()) {
+        for (const auto& e : v->GetArray()) {
+            if (e.IsString()) {
+                std::string s(e.GetString(), e.GetStringLength());
+                std::transform(s.begin(), s.end(), s.begin(),
+                               [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+                out.push_back(std::move(s));
+            }
+        }
+    }
+    return out;
+}
+
+// One listed resource; nullopt for an item that is not one (no name).
+std::optional<WebhookResource> read_resource(const rapidjson::Value& item)
+{
+    if (!item.IsObject()) {
+        return std::nullopt;
+    }
+    auto name = json::get_string(item, "name");
+    if (!name || name->empty()) {
+        name = json::get_string(item, "friendly_name");
+    }
+    if (!name || name->empty()) {
+        return std::nullopt;
+    }
+    WebhookResource r;
+    r.name = *name;
+    for (const char* key : {"actions", "event_types", "events", "supported_event_types"}) {
+        if (const auto* v = json::find(item, key); v != nullptr && v->IsArray()) {
+            r.event_types = string_array(v);
+            return r;
+        }
+    }
+    const auto except = string_array(json::find(item, "except"));
+    for (const char* type : {"create", "update", "delete"}) {
+        if (std::find(except.begin(), except.end(), type) == except.end()) {
+            r.event_types.emplace_back(type);
+        }
+    }
+    return r;
+}
+
+// Appends the resources of an array; false when `v` is not an array.
+bool read_resource_array(const rapidjson::Value& v, std::vector<WebhookResource>& out)
+{
+    if (!v.IsArray()) {
+        return false;
+    }
+    for (const auto& item : v.GetArray()) {
+        if (auto r = read_resource(item)) {
+            out.push_back(std::move(*r));
+        }
+    }
+    return true;
+}
+
 } // namespace
+
+std::expected<std::vector<WebhookResource>, std::string>
+parse_webhook_resources(const std::string& body)
+{
+    auto doc = json::parse(body);
+    if (!doc) {
+        return std::unexpected("malformed JSON: " + doc.error().message);
+    }
+    std::vector<WebhookResource> out;
+    if (read_resource_array(*doc, out)) {
+        return out;
+    }
+    if (!doc->IsObject()) {
+        return std::unexpected(std::string("webhook resources: expected an array or an object"));
+    }
+    if (const auto* data = json::find(*doc, "data"); data != nullptr && data->IsArray()) {
+        read_resource_array(*data, out);
+        return out;
+    }
+    // Grouped: {"company": [...], "project": [...]} or similar.
+    bool any = false;
+    for (const auto& m : doc->GetObject()) {
+        any = read_resource_array(m.value, out) || any;
+    }
+    if (!any) {
+        return std::unexpected(std::string("webhook resources: no list of resources"));
+    }
+    return out;
+}
+
+const std::vector<WebhookResource>& documented_webhook_resources()
+{
+    static const std::vector<WebhookResource> k_documented = [] {
+        const std::vector<std::string> all{"create", "update", "delete"};
+        const std::vector<std::string> no_delete{"create", "update"};
+        std::vector<WebhookResource> out;
+        for (const char* name : {"Company Users", "Company Vendors", "Projects"}) {
+            out.push_back({name, no_delete});
+        }
+        out.push_back({"Standard Cost Code Lists", {"create"}});
+        for (const char* name : {"Standard Cost Codes",
+                                 "ERP Requests",
+                                 "Line Item Types",
+                                 "Departments",
+                                 "Purchase Order Contracts",
+                                 "Purchase Order Contract Line Items",
+                                 "Work Order Contracts",
+                                 "Work Order Contract Line Items",
+                                 "Direct Costs",
+                                 "Direct Cost Line Items",
+                                 "Company Direct Cost Line Items",
+                                 "Change Order Packages",
+                                 "Change Order Requests",
+                                 "Potential Change Orders",
+                                 "Change Events",
+                                 "Contract Payments",
+                                 "Budget Line Items",
+                                 "Cost Codes",
+                                 "Prime Contracts",
+                                 "Payment Applications",
+                                 "Project Users",
+                                 "Project Vendors",
+                                 "RFIs"}) {
+            out.push_back({name, all});
+        }
+        return out;
+    }();
+    return k_documented;
+}
 
 std::string normalize_api_version(const std::string& version)
 {
@@ -312,6 +444,16 @@ std::expected<void, http::Error> WebhookApi::delete_trigger(std::int64_t hook_id
         return std::unexpected(result.error());
     }
     return {};
+}
+
+std::expected<std::vector<WebhookResource>, http::Error> WebhookApi::list_resources()
+{
+    auto result = send_json(http_, "GET", base_url_ + k_resources + "?" + company_query(), "",
+                            k_resources, /*idempotent=*/true);
+    if (!result) {
+        return std::unexpected(result.error());
+    }
+    return shaped(result, parse_webhook_resources(result->body));
 }
 
 std::expected<std::int64_t, http::Error>

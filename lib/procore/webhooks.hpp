@@ -43,6 +43,12 @@ struct Trigger {
     std::optional<std::int64_t> project_id;
 };
 
+// A resource Procore can send webhooks for, and the event types it supports.
+struct WebhookResource {
+    std::string name;                     // "Company Vendors"
+    std::vector<std::string> event_types; // of create, update, delete (and any other it names)
+};
+
 struct Delivery {
     std::int64_t id = 0;
     std::string event_id;   // exact decimal text (beyond 2^53)
@@ -62,6 +68,21 @@ std::expected<Hook, std::string> parse_hook(const std::string& body);
 std::expected<std::vector<Trigger>, std::string> parse_triggers(const std::string& body);
 std::expected<Trigger, std::string> parse_trigger(const std::string& body);
 std::expected<std::vector<Delivery>, std::string> parse_deliveries(const std::string& body);
+// GET /webhooks/resources. The response's field names are unconfirmed (reference/procore.md
+// §6), so every shape seen in public records is read:
+//   - v1.0: an array of {name | friendly_name, except: [event types it does not support]};
+//     also such arrays grouped under keys (e.g. company and project levels);
+//   - v2.0: {data: [{name, actions: [event types it supports]}]};
+//   - a list of supported types under event_types / actions / events, where present.
+// An item naming neither `except` nor a supported list supports create, update and delete.
+// An item without a name is skipped; a body with no resource list at all is an error.
+std::expected<std::vector<WebhookResource>, std::string>
+parse_webhook_resources(const std::string& body);
+// The public record of GET /webhooks/resources on a Procore sandbox (reference/procore.md §6:
+// 2026-02, 25 company-level and 88 project-level resources), as far as the financial tools
+// go: what install falls back on when the listing itself cannot be read. No "Requisitions",
+// no "Commitment Change Orders"; "Company Vendors" without delete.
+const std::vector<WebhookResource>& documented_webhook_resources();
 // {"company_id":N,"hook":{namespace, api_version, destination_url, destination_headers}}.
 std::string hook_body(std::int64_t company_id, const HookSpec& spec);
 // {"company_id":N,"api_version":V,"trigger":{"resource_name":R,"event_type":E}}.
@@ -84,6 +105,10 @@ public:
                                                        const std::string& resource_name,
                                                        const std::string& event_type);
     std::expected<void, http::Error> delete_trigger(std::int64_t hook_id, std::int64_t trigger_id);
+
+    // The resources and event types Procore offers webhooks for (?company_id=), read whole
+    // (see parse_webhook_resources).
+    std::expected<std::vector<WebhookResource>, http::Error> list_resources();
 
     // Every delivery with `status` (any, successful, failing, discarded), oldest first, one page
     // at a time into `sink`; paging by page_start = the last id seen until a short page.

@@ -280,6 +280,24 @@ std::int64_t Links::count(const std::string& kind) const
     }
 }
 
+std::vector<std::string> Links::written_oracle_keys(const std::string& kind) const
+{
+    try {
+        SQLite::Statement st(db_.handle(),
+                             "SELECT oracle_key FROM links WHERE kind = ? AND origin = 'oracle' "
+                             "AND oracle_key IS NOT NULL AND procore_key IS NOT NULL "
+                             "ORDER BY oracle_key");
+        st.bind(1, kind);
+        std::vector<std::string> out;
+        while (st.executeStep()) {
+            out.push_back(st.getColumn(0).getString());
+        }
+        return out;
+    } catch (...) {
+        rethrow_as_store_error(db_, "listing written links");
+    }
+}
+
 std::vector<Link> Links::drifted(const std::string& kind) const
 {
     try {

@@ -60,6 +60,9 @@ public:
     void rekey_oracle(const std::string& kind, const std::string& procore_key,
                       const std::string& oracle_key);
     std::int64_t count(const std::string& kind) const;
+    // The Oracle keys of the links of `kind` born in Oracle that have a Procore key, in key
+    // order: what a source read whole is compared against (a key it no longer lists).
+    std::vector<std::string> written_oracle_keys(const std::string& kind) const;
     // Every link of `kind` with a drift recorded (all kinds when `kind` is empty), by kind, key.
     std::vector<Link> drifted(const std::string& kind = {}) const;
 

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -238,4 +239,92 @@ TEST_CASE("a published combination disabled later is marked inactive by name, ne
         std::find_if(after.begin(), after.end(), [&](const auto& c) { return c.first == id; });
     REQUIRE(restored != after.end());
     CHECK(restored->second == original->second);
+}
+
+TEST_CASE("on a pod whose combinations carry the chart's segment codes and Y/N flags and no "
+          "LastUpdateDate sync-suppliers publishes the cost codes and a rerun writes nothing",
+          "[e2e][cost_codes][sync_suppliers]")
+{
+    auto o = options();
+    o.accounts_pod_shape = true;
+    test::E2eEnv env(o);
+    env.write_config(
+        R"("mapping": {"chart": {"segments": ["entity", "department", "account", "subAccount", "future1"],)"
+        R"( "chart_of_accounts_id": 101},)"
+        R"( "cost_codes": {"natural_account_segment": 3, "code_segments": [2, 3], "account_types": ["E"]}})");
+
+    // The whole pass (suppliers too): before, the cost-code read ordered by LastUpdateDate and
+    // the pass stopped with exit 3.
+    auto first = env.run_json({"sync-suppliers", "--json"});
+    const auto& codes = first["cost_codes"];
+    CHECK(std::string(codes["read_mode"].GetString()).starts_with("whole"));
+    CHECK(codes["applied"]["failed"].GetInt64() == 0);
+
+    // Field by field: every enabled, detail-posting expense combination is a code in the ERP
+    // list, named by its code (such a pod sends no segment descriptions), with no origin_data
+    // stamp; nothing else was published.
+    std::map<std::string, std::string> expected; // origin_id -> code
+    const auto combinations = data(env, true, "account_combinations");
+    for (const auto& a : combinations.GetArray()) {
+        if (json::get_string(a, "EnabledFlag") == "Y"
+            && json::get_string(a, "DetailPostingAllowed") == "Y"
+            && json::get_string(a, "AccountType") == "E") {
+            expected[std::to_string(*json::get_id(a, "_CODE_COMBINATION_ID"))] =
+                *json::get_string(a, "Segment2") + "-" + *json::get_string(a, "Segment3");
+        }
+    }
+    REQUIRE(expected.size() >= 5);
+    const auto lists = data(env, false, "standard_cost_code_lists");
+    std::int64_t list_id = 0;
+    for (const auto& l : lists.GetArray()) {
+        if (json::get_string(l, "name") == "ERP Standard Cost Code List") {
+            list_id = *json::get_id(l, "id");
+        }
+    }
+    REQUIRE(list_id != 0);
+    std::map<std::string, std::string> published;
+    const auto codes_held = data(env, false, "standard_cost_codes");
+    for (const auto& c : codes_held.GetArray()) {
+        const auto origin = json::get_string(c, "origin_id").value_or("");
+        if (origin.empty()) {
+            continue;
+        }
+        INFO("origin_id " << origin);
+        CHECK(json::get_id(c, "standard_cost_code_list_id") == list_id);
+        const auto code = json::get_string(c, "code").value_or("");
+        CHECK(json::get_string(c, "name").value_or("") == code);
+        CHECK(json::get_string(c, "origin_data").value_or("").empty());
+        published[origin] = code;
+    }
+    CHECK(published == expected);
+    CHECK(codes["applied"]["created"].GetInt64() == static_cast<std::int64_t>(expected.size()));
+
+    // Nothing changed: the rerun reads the combinations whole again and writes nothing.
+    env.reset_stats();
+    auto rerun = env.run_json({"sync-suppliers", "--json"});
+    CHECK(rerun["cost_codes"]["write_calls"].GetInt64() == 0);
+    CHECK(rerun["cost_codes"]["planned"]["skip"].GetInt64()
+          == static_cast<std::int64_t>(expected.size()));
+    CHECK(env.procore_writes() == 0);
+
+    // A published combination disabled in Oracle drops out of the whole read (EnabledFlag='Y'):
+    // it is re-read by id and retired, once.
+    const std::string id = "300000012345001"; // 101-1000-5110, expense, kept enabled by the seed
+    REQUIRE(expected.contains(id));
+    env.oracle_mutate(
+        R"({"op":"update","collection":"account_combinations","id":300000012345001,"fields":{"EnabledFlag":"N"}})");
+    auto retire = env.run_json({"sync-suppliers", "--cost-codes-only", "--json"});
+    CHECK(retire["cost_codes"]["applied"]["retired"].GetInt64() == 1);
+    bool renamed = false;
+    const auto codes_after = data(env, false, "standard_cost_codes");
+    for (const auto& c : codes_after.GetArray()) {
+        if (json::get_string(c, "origin_id") == id) {
+            renamed = json::get_string(c, "name") == "[INACTIVE] " + expected[id];
+        }
+    }
+    CHECK(renamed);
+    env.reset_stats();
+    auto after = env.run_json({"sync-suppliers", "--cost-codes-only", "--json"});
+    CHECK(after["cost_codes"]["write_calls"].GetInt64() == 0);
+    CHECK(env.procore_writes() == 0);
 }

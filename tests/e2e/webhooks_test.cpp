@@ -17,6 +17,7 @@
 #include <fstream>
 #include <memory>
 #include <regex>
+#include <set>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -149,7 +150,10 @@ TEST_CASE("a Procore webhook travels through listen and ingest into the inbox", 
 
     auto installed = run_json(env, {"webhooks", "install", "--destination-url", l.url, "--json"});
     CHECK(installed["hook_created"].GetBool());
-    CHECK(installed["triggers_created"].Size() == 21); // 7 resources x create/update/delete
+    // 7 resources x create/update/delete, less what Procore's listing does not offer:
+    // Requisitions (no webhook at all) and Company Vendors delete.
+    CHECK(installed["triggers_created"].Size() == 17);
+    CHECK(std::string(installed["resources_source"].GetString()) == "procore");
 
     const auto [cost_id, project_id] = a_direct_cost(env);
     touch_direct_cost(env, cost_id, "delivered end to end");
@@ -355,7 +359,7 @@ TEST_CASE("webhooks install twice leaves one hook and the same triggers, a new s
     CHECK(a["hook_created"].GetBool());
     const auto hook_id = member(a, "hook_id");
     const auto triggers_before = env.procore_data("triggers");
-    CHECK(triggers_before.Size() == 21);
+    CHECK(triggers_before.Size() == 17);
 
     auto second = run(env, {"webhooks", "install", "--json"});
     REQUIRE(second.exit_code == 0);
@@ -365,7 +369,7 @@ TEST_CASE("webhooks install twice leaves one hook and the same triggers, a new s
     CHECK(member(b, "hook_id") == hook_id);
     CHECK(b["triggers_created"].Size() == 0);
     CHECK(b["triggers_deleted"].Size() == 0);
-    CHECK(member(b, "triggers_kept") == 21);
+    CHECK(member(b, "triggers_kept") == 17);
     CHECK(env.procore_data("hooks").Size() == 1);
     const auto triggers_after = env.procore_data("triggers");
     CHECK(json::to_string(triggers_after) == json::to_string(triggers_before));
@@ -394,7 +398,109 @@ TEST_CASE("webhooks install twice leaves one hook and the same triggers, a new s
     auto text = run(env, {"webhooks", "install"}, rotated);
     CHECK(text.exit_code == 0);
     CHECK(text.out.find("up to date") != std::string::npos);
-    CHECK(text.out.find("21 kept, 0 created") != std::string::npos);
+    CHECK(text.out.find("17 kept, 0 created") != std::string::npos);
+}
+
+TEST_CASE("webhooks install subscribes only to what Procore lists and status names the passes "
+          "that rely on the sweep",
+          "[e2e][webhooks][status]")
+{
+    E2eEnv env;
+    env.write_config(R"("webhooks": {"destination_url": "http://127.0.0.1:9/webhooks/procore"})");
+    auto installed = run_json(env, {"webhooks", "install", "--json"});
+    // Procore refuses a trigger on a resource it does not list (Requisitions) or on an event
+    // type it excludes (Company Vendors delete): none was asked for.
+    std::set<std::string> created;
+    for (const auto& t : installed["triggers_created"].GetArray()) {
+        created.insert(std::string(t["resource_name"].GetString()) + " "
+                       + t["event_type"].GetString());
+    }
+    CHECK(created.size() == 17);
+    CHECK(created.count("Company Vendors create") == 1);
+    CHECK(created.count("Company Vendors update") == 1);
+    CHECK(created.count("Company Vendors delete") == 0);
+    CHECK(created.count("Change Order Packages update") == 1);
+    for (const char* type : {"create", "update", "delete"}) {
+        CHECK(created.count(std::string("Requisitions ") + type) == 0);
+    }
+    std::set<std::string> sweep_only;
+    for (const auto& n : installed["not_offered"].GetArray()) {
+        sweep_only.insert(std::string(n["resource_name"].GetString()) + " "
+                          + n["event_type"].GetString() + " " + n["pass"].GetString());
+    }
+    CHECK(sweep_only
+          == std::set<std::string>{"Company Vendors delete sync-suppliers",
+                                   "Requisitions create pull-pos", "Requisitions delete pull-pos",
+                                   "Requisitions update pull-pos"});
+    CHECK(env.procore_data("triggers").Size() == 17);
+
+    // The text form says it too, and so does status.
+    auto text = run(env, {"webhooks", "install"});
+    CHECK(text.exit_code == 0);
+    CHECK(text.out.find("not offered by Procore: Requisitions (create, update, delete): "
+                        "pull-pos relies on its sweep for sub invoices (requisitions)")
+          != std::string::npos);
+    auto status = run(env, {"status"});
+    CHECK(status.exit_code == 0);
+    CHECK(status.out.find("webhooks  17 triggers") != std::string::npos);
+    CHECK(status.out.find("no webhook: Requisitions (create, update, delete): pull-pos relies on "
+                          "its sweep for sub invoices (requisitions)")
+          != std::string::npos);
+    CHECK(
+        status.out.find("no webhook: Company Vendors (delete): sync-suppliers relies on its sweep")
+        != std::string::npos);
+    auto report = parse_json(run(env, {"status", "--json"}).out);
+    CHECK(report["webhooks"]["installed"].GetBool());
+    CHECK(report["webhooks"]["subscribed"].Size() == 17);
+    CHECK(report["webhooks"]["sweep_only"].Size() == 4);
+}
+
+TEST_CASE("a second install changes nothing when Procore's trigger records carry only id "
+          "resource_name and event_type",
+          "[e2e][webhooks]")
+{
+    auto o = E2eEnv::default_options();
+    o.minimal_trigger_records = true;
+    E2eEnv env(o);
+    env.write_config(R"("webhooks": {"destination_url": "http://127.0.0.1:9/webhooks/procore"})");
+    run_json(env, {"webhooks", "install", "--json"});
+    const auto before = env.procore_data("triggers");
+    REQUIRE(before.Size() == 17);
+    REQUIRE_FALSE(before[0].HasMember("company_id")); // the shape under test
+
+    env.reset_stats();
+    auto again = run_json(env, {"webhooks", "install", "--json"});
+    CHECK(again["triggers_created"].Size() == 0);
+    CHECK(again["triggers_deleted"].Size() == 0);
+    CHECK(member(again, "triggers_kept") == 17);
+    CHECK(env.procore_writes() == 0);
+    CHECK(json::to_string(env.procore_data("triggers")) == json::to_string(before));
+}
+
+TEST_CASE("when Procore's list of webhook resources cannot be read install falls back on the "
+          "documented list and says so",
+          "[e2e][webhooks]")
+{
+    E2eEnv env;
+    env.write_config(R"("webhooks": {"destination_url": "http://127.0.0.1:9/webhooks/procore"})");
+    env.procore_admin("POST", "/_sim/faults",
+                      R"({"path": "^/rest/v1.0/webhooks/resources", "status": 404, "count": -1})");
+    auto installed = run_json(env, {"webhooks", "install", "--json"});
+    CHECK(std::string(installed["resources_source"].GetString()) == "documented");
+    CHECK(installed["triggers_created"].Size() == 17); // every one accepted by the simulator
+    CHECK(installed["not_offered"].Size() == 4);
+    auto text = run(env, {"webhooks", "install"});
+    CHECK(text.exit_code == 0);
+    CHECK(text.out.find("could not be read") != std::string::npos);
+    CHECK(text.out.find("17 kept, 0 created") != std::string::npos);
+
+    // A refusal that says we may not (403) is not papered over: install stops (exit 3).
+    env.procore_admin("DELETE", "/_sim/faults");
+    env.procore_admin("POST", "/_sim/faults",
+                      R"({"path": "^/rest/v1.0/webhooks/resources", "status": 403, "count": -1})");
+    auto refused = run(env, {"webhooks", "install"});
+    CHECK(refused.exit_code == 3);
+    CHECK(refused.err.find("Webhooks API") != std::string::npos);
 }
 
 TEST_CASE("webhooks install without a destination URL is a config error", "[e2e][webhooks]")
@@ -526,21 +632,21 @@ TEST_CASE("webhooks install removes triggers we do not consume and keeps ours", 
         "application/json");
     REQUIRE(made);
     REQUIRE(made->status == 201);
-    CHECK(env.procore_data("triggers").Size() == 22);
+    CHECK(env.procore_data("triggers").Size() == 18);
 
     auto dry = run(env, {"webhooks", "install", "--dry-run", "--json"});
     REQUIRE(dry.exit_code == 0);
     CHECK(parse_json(dry.out)["triggers_deleted"].Size() == 1);
-    CHECK(env.procore_data("triggers").Size() == 22); // a dry run changes nothing
+    CHECK(env.procore_data("triggers").Size() == 18); // a dry run changes nothing
 
     auto again = run(env, {"webhooks", "install", "--json"});
     REQUIRE(again.exit_code == 0);
     auto r = parse_json(again.out);
     REQUIRE(r["triggers_deleted"].Size() == 1);
     CHECK(std::string(r["triggers_deleted"][0]["resource_name"].GetString()) == "RFIs");
-    CHECK(member(r, "triggers_kept") == 21);
+    CHECK(member(r, "triggers_kept") == 17);
     CHECK(r["triggers_created"].Size() == 0);
-    CHECK(env.procore_data("triggers").Size() == 21);
+    CHECK(env.procore_data("triggers").Size() == 17);
 }
 
 TEST_CASE("listen removes unfinished spool files older than a few minutes when it starts",

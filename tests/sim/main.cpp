@@ -45,6 +45,11 @@ int main(int argc, char** argv)
         ->check(CLI::NonNegativeNumber);
     app.add_flag("--webhook-duplicates", o.webhook_duplicates,
                  "deliver some webhooks twice and out of order");
+    app.add_flag("--accounts-pod-shape", o.accounts_pod_shape,
+                 "serve accountCombinationsLOV as live pods do: segments named by the chart's "
+                 "codes, Y/N flags, no LastUpdateDate");
+    app.add_flag("--minimal-trigger-records", o.minimal_trigger_records,
+                 "webhook trigger records carry only id, resource_name and event_type");
     CLI11_PARSE(app, argc, argv);
 
     // Block the stop signals before any thread starts, so only sigwait below sees them.

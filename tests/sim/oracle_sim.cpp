@@ -7,6 +7,7 @@
 #include <zip.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <unordered_map>
@@ -72,6 +73,10 @@ struct Supplier {
     std::vector<Address> addresses;
     std::vector<Site> sites;
 };
+
+// The segment codes of the live-pod shape's chart (SimOptions::accounts_pod_shape).
+const std::array<const char*, 5> k_pod_segment_codes{"entity", "department", "account",
+                                                     "subAccount", "future1"};
 
 struct Account {
     std::int64_t id = 0, chart_id = 101;
@@ -695,6 +700,9 @@ struct OracleSim::State {
     oq::ResourceDef<Site> site_def;
     oq::ResourceDef<Supplier> supplier_def;
     oq::ResourceDef<Account> account_def;
+    // accountCombinationsLOV as public clients written against live pods show it (options
+    // accounts_pod_shape): served instead of account_def when that option is on.
+    oq::ResourceDef<Account> account_pod_def;
     oq::ResourceDef<PoDistribution> po_dist_def;
     oq::ResourceDef<PoSchedule> po_sched_def;
     oq::ResourceDef<PoLine> po_line_def;
@@ -878,6 +886,34 @@ void OracleSim::State::define_resources()
                                             }});
     }
     account_def.schema.attrs.push_back(time_attr("LastUpdateDate", &Account::updated));
+
+    // The live-pod shape (reference/oracle-fusion.md §4, a C# client's COAResponse): segments
+    // under the chart's own segment codes, flags as "Y"/"N" strings with
+    // DetailPostingAllowedFlag and SummaryFlag, and no LastUpdateDate nor segment descriptions
+    // (so an orderBy or q naming them is a 400, like any attribute the resource lacks).
+    account_pod_def.name = "accountCombinationsLOV";
+    account_pod_def.key = account_def.key;
+    account_pod_def.schema.attrs = {
+        int_attr("_CODE_COMBINATION_ID", &Account::id),
+        int_attr("_CHART_OF_ACCOUNTS_ID", &Account::chart_id),
+        str_attr("EnabledFlag", &Account::enabled, true),
+        str_attr("DetailPostingAllowedFlag", &Account::posting, true),
+        {"SummaryFlag", Kind::Str, [](const Account&) { return v_str("N"); }},
+        {"DetailBudgetingAllowedFlag", Kind::Str, [](const Account&) { return v_str("Y"); }},
+        str_attr("AccountType", &Account::type, true),
+        date_attr("StartDateActive", &Account::start_date, true),
+        date_attr("EndDateActive", &Account::end_date, true),
+    };
+    for (std::size_t i = 0; i < 5; ++i) {
+        account_pod_def.schema.attrs.push_back({k_pod_segment_codes[i], Kind::Str,
+                                                [i](const Account& a) { return v_str(a.seg[i]); },
+                                                [i](Account& a, const rapidjson::Value& v) {
+                                                    if (!v.IsString())
+                                                        return false;
+                                                    a.seg[i] = v.GetString();
+                                                    return true;
+                                                }});
+    }
 
     po_dist_def.name = "distributions";
     po_dist_def.key = [](const PoDistribution& d) { return id_key(d.id); };
@@ -1663,8 +1699,8 @@ void OracleSim::State::handle_rest(const httplib::Request& req, httplib::Respons
     if (resource == "accountCombinationsLOV") {
         if (!get)
             return method_not_allowed();
-        return serve_get(st.account_def, st.accounts, "_CODE_COMBINATION_ID",
-                         by_numeric(st.accounts));
+        return serve_get(st.options.accounts_pod_shape ? st.account_pod_def : st.account_def,
+                         st.accounts, "_CODE_COMBINATION_ID", by_numeric(st.accounts));
     }
     if (resource == "purchaseOrders") {
         if (!get) {

@@ -15,27 +15,76 @@ using namespace procore;
 
 namespace {
 
-const std::vector<std::string> k_resources = {
-    "Projects",
-    "Company Vendors",
-    "Project Vendors",
-    "Company Users",
-    "Project Users",
-    "Standard Cost Codes",
-    "Standard Cost Code Lists",
-    "Cost Codes",
-    "Purchase Order Contracts",
-    "Purchase Order Contract Line Items",
-    "Work Order Contracts",
-    "Work Order Contract Line Items",
-    "Requisitions",
-    "Direct Costs",
-    "Direct Cost Line Items",
-    "Change Order Packages", // commitment change orders; "Commitment Change Orders" is no resource
-    "Contract Payments",
-    "RFIs",
-    "ERP Requests",
+// What GET /rest/v1.0/webhooks/resources lists: the public record of that listing on a Procore
+// sandbox (reference/procore.md §6; 2026-02, 25 company-level and 88 project-level resources),
+// the company level whole and the project level as far as financials and the resources the
+// docs name go. Each resource with the event types it does NOT support (`except`). Not listed
+// at all: "Commitment Change Orders" (they are Change Order Packages) and "Requisitions" (sub
+// invoices have no webhook). A trigger on a name not listed, or on an excluded event type, is
+// refused with 422.
+struct ResourceOffer {
+    const char* name;
+    std::vector<std::string> except;
 };
+
+const std::vector<ResourceOffer> k_resources = {
+    // Company level.
+    {"Bids", {"create", "delete"}},
+    {"Change Order Change Reasons", {}},
+    {"Change Types", {}},
+    {"Company File Versions", {}},
+    {"Company Files", {}},
+    {"Company Folders", {}},
+    {"Company Insurances", {}},
+    {"Company Users", {"delete"}},
+    {"Company Vendors", {"delete"}},
+    {"Departments", {}},
+    {"ERP Requests", {}},
+    {"Form Templates", {}},
+    {"Line Item Types", {}},
+    {"Offices", {}},
+    {"Programs", {}},
+    {"Project Bid Types", {}},
+    {"Project Owner Types", {}},
+    {"Project Regions", {}},
+    {"Project Stages", {}},
+    {"Project Types", {}},
+    {"Projects", {"delete"}},
+    {"Standard Cost Code Lists", {"update", "delete"}},
+    {"Standard Cost Codes", {}},
+    {"Timecard Time Types", {"update"}},
+    {"Trades", {"update"}},
+    // Project level (part).
+    {"Budget Line Items", {}},
+    {"Change Events", {}},
+    {"Change Event Line Items", {}},
+    {"Change Order Packages", {}},
+    {"Change Order Requests", {}},
+    {"Company Direct Cost Line Items", {}},
+    {"Contract Payments", {}},
+    {"Cost Codes", {}},
+    {"Direct Cost Line Items", {}},
+    {"Direct Costs", {}},
+    {"Payment Applications", {}},
+    {"Potential Change Orders", {}},
+    {"Prime Contract Line Items", {}},
+    {"Prime Contracts", {}},
+    {"Project Users", {}},
+    {"Project Vendors", {}},
+    {"Purchase Order Contract Line Items", {}},
+    {"Purchase Order Contracts", {}},
+    {"RFIs", {}},
+    {"Work Order Contract Line Items", {}},
+    {"Work Order Contracts", {}},
+};
+
+const ResourceOffer* find_offer(const std::string& name)
+{
+    for (const auto& r : k_resources)
+        if (name == r.name)
+            return &r;
+    return nullptr;
+}
 
 constexpr std::uint64_t k_first_event_id = 5982324300946918154ULL; // beyond 2^53, as documented
 
@@ -102,11 +151,19 @@ void write_hook(json::Writer& w, const Hook& h)
     w.EndObject();
 }
 
-void write_trigger(json::Writer& w, const Trigger& t)
+void write_trigger(json::Writer& w, const Trigger& t, bool minimal)
 {
     w.StartObject();
     w.Key("id");
     w.Int64(t.id);
+    if (minimal) { // all the reference confirms a trigger record carries
+        w.Key("resource_name");
+        json::write_string(w, t.resource_name);
+        w.Key("event_type");
+        json::write_string(w, t.event_type);
+        w.EndObject();
+        return;
+    }
     w.Key("webhook_hook_id");
     w.Int64(t.hook_id);
     w.Key("company_id");
@@ -207,7 +264,7 @@ std::string ProcoreSim::Impl::triggers_json(std::optional<std::int64_t> hook_id)
     w.StartArray();
     for (const auto& [id, t] : triggers)
         if (!hook_id || t.hook_id == *hook_id)
-            write_trigger(w, t);
+            write_trigger(w, t, options.minimal_trigger_records);
     w.EndArray();
     return {buf.GetString(), buf.GetSize()};
 }
@@ -623,13 +680,17 @@ void ProcoreSim::Impl::mount_webhooks(httplib::Server& server)
             const auto& in = body["trigger"];
             auto resource = json::get_string(in, "resource_name");
             auto event = json::get_string(in, "event_type");
-            if (!resource
-                || std::find(k_resources.begin(), k_resources.end(), *resource)
-                       == k_resources.end())
+            const ResourceOffer* offer = resource ? find_offer(*resource) : nullptr;
+            if (!offer)
                 return errors422(res, "resource_name",
                                  "is not a valid resource (see GET /rest/v1.0/webhooks/resources)");
             if (!event || (*event != "create" && *event != "update" && *event != "delete"))
                 return errors422(res, "event_type", "is not included in the list");
+            if (std::find(offer->except.begin(), offer->except.end(), *event)
+                != offer->except.end())
+                return errors422(res, "event_type",
+                                 "is not supported for " + *resource
+                                     + " (see GET /rest/v1.0/webhooks/resources)");
             std::lock_guard<std::mutex> lock(wmu);
             const std::int64_t hook_id = std::stoll(req.matches[1].str());
             auto hit = hooks.find(hook_id);
@@ -651,7 +712,7 @@ void ProcoreSim::Impl::mount_webhooks(httplib::Server& server)
             triggers[t.id] = t;
             rapidjson::StringBuffer buf;
             json::Writer w(buf);
-            write_trigger(w, t);
+            write_trigger(w, t, options.minimal_trigger_records);
             set_json(res, 201, {buf.GetString(), buf.GetSize()});
         }));
     server.Get(R"(/rest/v1\.0/webhooks/hooks/(\d+)/triggers)", gated([this](Req req, Res res) {
@@ -722,18 +783,21 @@ void ProcoreSim::Impl::mount_webhooks(httplib::Server& server)
             w.EndArray();
             set_json(res, 200, {buf.GetString(), buf.GetSize()});
         }));
+    // The listing's field names are unconfirmed (reference/procore.md §6): the simulator uses
+    // friendly_name and except, one of the shapes the reference names (the connector reads the
+    // others too).
     server.Get("/rest/v1.0/webhooks/resources", gated([](Req, Res res) {
                    rapidjson::StringBuffer buf;
                    json::Writer w(buf);
                    w.StartArray();
                    for (const auto& r : k_resources) {
                        w.StartObject();
-                       w.Key("name");
-                       json::write_string(w, r);
-                       w.Key("event_types");
+                       w.Key("friendly_name");
+                       w.String(r.name);
+                       w.Key("except");
                        w.StartArray();
-                       for (const char* e : {"create", "update", "delete"})
-                           w.String(e);
+                       for (const auto& e : r.except)
+                           json::write_string(w, e);
                        w.EndArray();
                        w.EndObject();
                    }

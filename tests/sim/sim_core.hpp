@@ -45,6 +45,16 @@ struct SimOptions {
     bool webhook_duplicates = false; // deliver some events twice and out of order
     int ess_polls_to_finish = 3;     // ESS job status polls before a terminal state
     int ess_seconds = 60; // virtual seconds after submission when a job finishes unpolled
+    // accountCombinationsLOV as public clients written against live pods show it: segments
+    // named by the chart's segment codes (entity, department, account, subAccount, future1),
+    // "Y"/"N" flags with DetailPostingAllowedFlag, no LastUpdateDate and no segment
+    // descriptions (an orderBy or q naming LastUpdateDate is a 400). Off: Segment1..5,
+    // _SegmentNDescription, DetailPostingAllowed and LastUpdateDate.
+    bool accounts_pod_shape = false;
+    // Procore trigger records (POST answers and GET …/triggers) carry only id, resource_name
+    // and event_type: all the reference confirms. Off: also company_id, project_id,
+    // api_version, webhook_hook_id and created_at.
+    bool minimal_trigger_records = false;
 };
 
 // The first day of the Procore seed (2025-01-06T08:00:00Z). Seeded Procore dates count from it,

@@ -121,7 +121,7 @@ CostCodeAccount CostAccounts::of_code(const procore::ProjectCostCode& cc)
     if (seg == combinations_.end()) {
         std::vector<std::string> segments;
         auto read = oracle::read_account_combinations_by_id(
-            oracle_, {*combination}, [&](oracle::AccountPage& page) {
+            oracle_, {*combination}, mapping_.chart.segments, [&](oracle::AccountPage& page) {
                 for (const auto& a : page.accounts) {
                     if (a.id == *combination) {
                         for (const auto& s : a.segments) {

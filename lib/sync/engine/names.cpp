@@ -12,14 +12,18 @@ constexpr std::array<const FlowInfo*, 5> k_flows{&flow::vendors, &flow::cost_cod
 // Commitment change orders have no webhook resource of their own: they arrive as "Change Order
 // Packages" (reference: the sandbox's /webhooks/resources listing). A "Direct Cost Line Items"
 // event names a line, not its direct cost: it makes post-costs sweep that project.
+// "Requisitions" (sub invoices) is in no public listing: `webhooks install` subscribes only to
+// what Procore offers, so its pass relies on the sweep; the route stays so that an event, should
+// Procore ever send one, waits in the inbox for its pass.
 constexpr std::array<WebhookRoute, 7> k_routes{{
-    {"Company Vendors", command::sync_suppliers, flow::vendors.name},
-    {"Purchase Order Contracts", command::pull_pos, flow::commitments.name},
-    {"Work Order Contracts", command::pull_pos, flow::commitments.name},
-    {"Requisitions", command::pull_pos, ""},
-    {"Direct Costs", command::post_costs, flow::costs.name},
-    {"Direct Cost Line Items", command::post_costs, flow::costs.name},
-    {"Change Order Packages", command::post_costs, flow::costs.name},
+    {"Company Vendors", command::sync_suppliers, flow::vendors.name, "vendors changed in Procore"},
+    {"Purchase Order Contracts", command::pull_pos, flow::commitments.name,
+     "purchase order contracts"},
+    {"Work Order Contracts", command::pull_pos, flow::commitments.name, "subcontracts"},
+    {"Requisitions", command::pull_pos, "", "sub invoices (requisitions)"},
+    {"Direct Costs", command::post_costs, flow::costs.name, "direct costs"},
+    {"Direct Cost Line Items", command::post_costs, flow::costs.name, "direct cost lines"},
+    {"Change Order Packages", command::post_costs, flow::costs.name, "commitment change orders"},
 }};
 
 } // namespace
@@ -64,6 +68,16 @@ const FlowInfo* flow_of_posting_kind(std::string_view kind)
 std::span<const WebhookRoute> webhook_routes()
 {
     return k_routes;
+}
+
+const WebhookRoute* find_route(std::string_view resource_name)
+{
+    for (const auto& r : k_routes) {
+        if (r.resource == resource_name) {
+            return &r;
+        }
+    }
+    return nullptr;
 }
 
 std::string owning_pass(std::string_view resource_name)

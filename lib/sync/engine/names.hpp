@@ -147,13 +147,17 @@ struct WebhookRoute {
     std::string_view resource; // "Company Vendors"
     std::string_view command;  // the pass that consumes it
     std::string_view flow;     // the flow within that pass ("" until it is built)
+    std::string_view what;     // what its events tell the pass about, for people
 };
 std::span<const WebhookRoute> webhook_routes();
+// The route of a webhook resource, or null.
+const WebhookRoute* find_route(std::string_view resource_name);
 // The pass that acts on a webhook resource; "" for a resource no pass consumes.
 std::string owning_pass(std::string_view resource_name);
 // The resources a pass consumes (the inverse of owning_pass); empty for an unknown pass.
 std::vector<std::string> resources_of_pass(std::string_view pass);
-// Every resource some pass consumes: the triggers `webhooks install` creates.
+// Every resource some pass consumes: the triggers `webhooks install` creates, for the event
+// types Procore offers on each (a resource it does not offer leaves that pass to its sweep).
 std::vector<std::string> consumed_resources();
 
 } // namespace mlc::engine

@@ -54,6 +54,9 @@ void write_json(json::Writer& w, const FlowSummary& f)
     if (!f.skipped_reason.empty()) {
         w.field("skipped", f.skipped_reason);
     }
+    if (!f.read_mode.empty()) {
+        w.field("read_mode", f.read_mode);
+    }
     w.field("pages", f.pages);
     w.field("read", f.read);
     w.field("reread", f.reread);
@@ -129,6 +132,9 @@ std::string to_text(const FlowSummary& f, bool dry_run)
                        dry_run ? " (dry run, nothing written)" : "", f.read, f.pages,
                        f.pages == 1 ? "" : "s",
                        f.reread > 0 ? fmt::format(" ({} re-read by id)", f.reread) : "", counts);
+    if (!f.read_mode.empty()) {
+        out += "  read " + f.read_mode + "\n";
+    }
     if (!dry_run) {
         out += fmt::format(
             "  applied: {} created, {} updated, {} linked, {}{} failed in {} write "

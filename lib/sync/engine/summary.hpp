@@ -56,6 +56,9 @@ struct FlowSummary {
     // only the first rows; each is also audited.
     std::vector<PlanRow> attention;
     std::string skipped_reason; // a flow that did not run says why
+    // How the source was read when it is not the usual incremental read, and why ("whole:
+    // accountCombinationsLOV has no LastUpdateDate"); empty otherwise.
+    std::string read_mode;
     // `replay`: each replayed posting's id -> what happened to it.
     std::map<std::int64_t, std::string> replayed;
 

@@ -261,7 +261,7 @@ TEST_CASE("procore mutate fires Direct Costs and Change Order Packages events",
     auto resources = parse_json(f.get("/rest/v1.0/webhooks/resources")->body);
     std::set<std::string> names;
     for (const auto& r : resources.GetArray())
-        names.insert(r["name"].GetString());
+        names.insert(r["friendly_name"].GetString());
     CHECK(names.count("Change Order Packages") == 1);
     CHECK(names.count("Commitment Change Orders") == 0);
 

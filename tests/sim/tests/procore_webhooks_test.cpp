@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -150,13 +151,32 @@ TEST_CASE("procore webhooks API: hooks, triggers, validation, resources",
     CHECK(parse_json(f.get(fmt::format("/rest/v1.0/webhooks/hooks/{}/triggers", id))->body).Size()
           == 0);
 
+    // The listing follows the public record: no Requisitions, no Commitment Change Orders, and
+    // Company Vendors without delete; a trigger on either is refused.
     auto resources = parse_json(f.get("/rest/v1.0/webhooks/resources")->body);
-    std::set<std::string> names;
-    for (const auto& r : resources.GetArray())
-        names.insert(r["name"].GetString());
-    for (const char* n : {"Purchase Order Contracts", "Requisitions", "Direct Costs",
-                          "Change Order Packages", "Company Vendors", "Standard Cost Codes"})
-        CHECK(names.count(n) == 1);
+    std::map<std::string, std::string> except;
+    for (const auto& r : resources.GetArray()) {
+        std::string types;
+        for (const auto& e : r["except"].GetArray())
+            types += std::string(types.empty() ? "" : ",") + e.GetString();
+        except[r["friendly_name"].GetString()] = types;
+    }
+    for (const char* n : {"Purchase Order Contracts", "Direct Costs", "Change Order Packages",
+                          "Standard Cost Codes", "Work Order Contracts"})
+        CHECK(except.count(n) == 1);
+    CHECK(except.count("Requisitions") == 0);
+    CHECK(except.count("Commitment Change Orders") == 0);
+    CHECK(except["Company Vendors"] == "delete");
+    for (const auto& [resource, event] :
+         {std::pair{"Requisitions", "create"}, std::pair{"Company Vendors", "delete"}}) {
+        auto refused = f.post(
+            fmt::format("/rest/v1.0/webhooks/hooks/{}/triggers", id),
+            fmt::format(
+                R"({{"company_id":{},"trigger":{{"resource_name":"{}","event_type":"{}"}}}})",
+                f.company(), resource, event));
+        REQUIRE(refused);
+        CHECK(refused->status == 422);
+    }
 
     CHECK(f.del(fmt::format("/rest/v1.0/webhooks/hooks/{}", id))->status == 204);
     CHECK(f.del(fmt::format("/rest/v1.0/webhooks/hooks/{}", id))->status == 404);

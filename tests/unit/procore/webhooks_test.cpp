@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+
 using namespace mlc::procore;
 
 TEST_CASE("hooks parse with their scope, version and destination headers", "[procore][webhooks]")
@@ -78,4 +80,56 @@ TEST_CASE("a listed hook's destination headers never reach a log line", "[procor
     CHECK(clean.find("whsec-old-9a8b7c") == std::string::npos);
     CHECK(clean.find("\"namespace\":\"ml-connector\"") != std::string::npos);
     CHECK(clean.find("\"destination_headers\":{***}") != std::string::npos);
+}
+
+TEST_CASE("the webhook resources listing is read in every shape public records show",
+          "[procore][webhooks]")
+{
+    auto names = [](const std::vector<WebhookResource>& list) {
+        std::map<std::string, std::vector<std::string>> out;
+        for (const auto& r : list) {
+            out[r.name] = r.event_types;
+        }
+        return out;
+    };
+    const std::vector<std::string> all{"create", "update", "delete"};
+    // v1.0: friendly_name (or name) with the event types it does not support.
+    auto v1 = parse_webhook_resources(
+        R"([{"friendly_name":"Company Vendors","except":["delete"]},)"
+        R"({"name":"Direct Costs","except":[]},{"name":"Bids","except":["Create","delete"]},)"
+        R"({"except":["delete"]}])");
+    REQUIRE(v1);
+    auto m = names(*v1);
+    CHECK(m.size() == 3); // the item without a name is skipped
+    CHECK(m["Company Vendors"] == std::vector<std::string>{"create", "update"});
+    CHECK(m["Direct Costs"] == all);
+    CHECK(m["Bids"] == std::vector<std::string>{"update"});
+    // v2.0: {data:[{name, actions}]}.
+    auto v2 = parse_webhook_resources(
+        R"({"data":[{"name":"Projects","actions":["create","update"]},)"
+        R"({"name":"Change Order Packages","actions":["create","update","delete"]}]})");
+    REQUIRE(v2);
+    m = names(*v2);
+    CHECK(m["Projects"] == std::vector<std::string>{"create", "update"});
+    CHECK(m["Change Order Packages"] == all);
+    // Grouped by level, and an item naming no event types at all supports all three.
+    auto grouped =
+        parse_webhook_resources(R"({"company":[{"name":"Company Vendors","except":["delete"]}],)"
+                                R"("project":[{"name":"Work Order Contracts"}]})");
+    REQUIRE(grouped);
+    m = names(*grouped);
+    CHECK(m["Company Vendors"] == std::vector<std::string>{"create", "update"});
+    CHECK(m["Work Order Contracts"] == all);
+
+    // Bad input.
+    CHECK_FALSE(parse_webhook_resources(R"({"errors":"nope"})"));
+    CHECK_FALSE(parse_webhook_resources("42"));
+    CHECK_FALSE(parse_webhook_resources("[{"));
+
+    // The documented fallback follows the public record.
+    m = names(documented_webhook_resources());
+    CHECK(m["Company Vendors"] == std::vector<std::string>{"create", "update"});
+    CHECK(m.count("Requisitions") == 0);
+    CHECK(m.count("Commitment Change Orders") == 0);
+    CHECK(m["Change Order Packages"] == all);
 }

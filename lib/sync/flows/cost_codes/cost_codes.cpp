@@ -71,7 +71,9 @@ CostCodeDecision plan_cost_code(const oracle::AccountCombination& a,
 {
     CostCodeDecision d;
     d.item.origin_id = std::to_string(a.id);
-    d.item.origin_data = "{\"LastUpdateDate\":\"" + a.last_update_date + "\"}";
+    if (!a.last_update_date.empty()) { // a pod without the attribute: no origin_data
+        d.item.origin_data = "{\"LastUpdateDate\":\"" + a.last_update_date + "\"}";
+    }
     std::vector<std::size_t> segs;
     if (mapping.code_segments.empty()) {
         for (std::size_t i = 0; i < oracle::k_max_segments; ++i) {
@@ -155,7 +157,8 @@ public:
               },
               [this]() { return listing(); }, ctx.clock),
           flow_(k_flow, ctx, options, target_, ctx.config.oracle.poll_overlap_seconds),
-          today_(format_iso8601(ctx.clock.now()).substr(0, 10))
+          today_(format_iso8601(ctx.clock.now()).substr(0, 10)),
+          segments_(oracle::segment_attributes(ctx.config.mapping.chart.segments))
     {}
 
     engine::FlowSummary run()
@@ -194,16 +197,7 @@ public:
         };
         std::expected<void, http::Error> read;
         if (scope_.incremental) {
-            const oracle::IncrementalCursor cursor{from.since, from.after.time, from.after.key};
-            auto changed = engine::read_ahead<oracle::AccountPage, oracle::ReadStats>(
-                [&](const std::function<bool(oracle::AccountPage&)>& ahead) {
-                    return oracle::read_account_combinations(ctx_.connections.oracle(), cursor,
-                                                             ahead, options_.page_size);
-                },
-                [&](oracle::AccountPage& page) { sink(true)(page); });
-            if (!changed) {
-                read = std::unexpected(changed.error());
-            }
+            read = read_changed(from, sink(true));
         }
         if (read) {
             read = read_due(sink(false));
@@ -216,6 +210,92 @@ public:
     }
 
 private:
+    // The incremental read, where the pod has LastUpdateDate on accountCombinationsLOV. Whether
+    // it has is found out, not configured: public clients written against live pods show none
+    // (reference/oracle-fusion.md §4), and a pod can say so in two ways, both handled:
+    //   - a 400 to the orderBy (or the q) naming LastUpdateDate: a framework that checks the
+    //     attributes it is asked about;
+    //   - a 200 whose items carry no LastUpdateDate: one that ignores what it does not know.
+    // Either way nothing of that read is planned and the combinations are read whole instead
+    // (read_whole). The probe costs one GET per pass on such a pod.
+    std::expected<void, http::Error> read_changed(const engine::ReadFrom& from,
+                                                  const oracle::AccountPageSink& sink)
+    {
+        const oracle::IncrementalCursor cursor{from.since, from.after.time, from.after.key};
+        bool no_stamp = false; // written by the reader thread, read after read_ahead joined it
+        auto changed = engine::read_ahead<oracle::AccountPage, oracle::ReadStats>(
+            [&](const std::function<bool(oracle::AccountPage&)>& ahead) {
+                return oracle::read_account_combinations(
+                    ctx_.connections.oracle(), cursor, segments_,
+                    [&](oracle::AccountPage& page) {
+                        if (std::any_of(page.accounts.begin(), page.accounts.end(),
+                                        [](const auto& a) { return a.last_update_date.empty(); })) {
+                            no_stamp = true;
+                            return false;
+                        }
+                        return ahead(page);
+                    },
+                    options_.page_size);
+            },
+            [&](oracle::AccountPage& page) { sink(page); });
+        if (!changed && changed.error().kind == http::ErrorKind::status
+            && changed.error().status == 400) {
+            log::info("oracle: accountCombinationsLOV refused an incremental read by "
+                      "LastUpdateDate ({}); reading the combinations whole",
+                      changed.error().message);
+            flow_.summary().read_mode =
+                "whole: accountCombinationsLOV refused LastUpdateDate (400)";
+            return read_whole(sink);
+        }
+        if (!changed) {
+            return std::unexpected(changed.error());
+        }
+        if (no_stamp) {
+            log::info("oracle: accountCombinationsLOV items carry no LastUpdateDate; reading the "
+                      "combinations whole");
+            flow_.summary().read_mode =
+                "whole: accountCombinationsLOV items have no LastUpdateDate";
+            return read_whole(sink);
+        }
+        return {};
+    }
+
+    // Every combination the query can narrow to (the chart, EnabledFlag, AccountType), 500 a
+    // page in _CODE_COMBINATION_ID order, each planned against its link: the fingerprint keeps
+    // an unchanged one from being sent, so a rerun with nothing changed writes nothing. A code
+    // we published whose combination the read no longer lists (disabled, another type, gone)
+    // is re-read by id with the records due, so a disabled one is retired as in an incremental
+    // read; one Oracle no longer has is left as it is.
+    std::expected<void, http::Error> read_whole(const oracle::AccountPageSink& sink)
+    {
+        const oracle::AccountFilter filter{
+            .chart_of_accounts_id = ctx_.config.mapping.chart.chart_of_accounts_id,
+            .enabled_only = true,
+            .account_types = mapping_.account_types,
+            .framework_version = ctx_.config.oracle.rest_framework_version};
+        std::set<std::string> listed;
+        auto all = engine::read_ahead<oracle::AccountPage, oracle::ReadStats>(
+            [&](const std::function<bool(oracle::AccountPage&)>& ahead) {
+                return oracle::read_all_account_combinations(ctx_.connections.oracle(), filter,
+                                                             segments_, ahead, options_.page_size);
+            },
+            [&](oracle::AccountPage& page) {
+                for (const auto& a : page.accounts) {
+                    listed.insert(std::to_string(a.id));
+                }
+                sink(page);
+            });
+        if (!all) {
+            return std::unexpected(all.error());
+        }
+        for (auto& key : links_.written_oracle_keys(std::string(k_flow.link_kind))) {
+            if (!listed.contains(key)) {
+                due_.insert(std::move(key));
+            }
+        }
+        return {};
+    }
+
     std::expected<void, http::Error> read_due(const oracle::AccountPageSink& sink)
     {
         std::vector<std::int64_t> ids;
@@ -232,7 +312,8 @@ private:
         if (ids.empty()) {
             return {};
         }
-        auto read = oracle::read_account_combinations_by_id(ctx_.connections.oracle(), ids, sink);
+        auto read = oracle::read_account_combinations_by_id(ctx_.connections.oracle(), ids,
+                                                            segments_, sink);
         if (!read) {
             return std::unexpected(read.error());
         }
@@ -404,8 +485,9 @@ private:
     engine::ProcoreSyncTarget target_;
     engine::BatchFlow flow_;
     std::string today_;
-    std::set<std::string> due_;  // combinations due for a re-read by id
-    std::set<std::string> seen_; // … of those, the ones read in this pass
+    std::vector<std::string> segments_; // the segment attribute names (mapping.chart.segments)
+    std::set<std::string> due_;         // combinations due for a re-read by id
+    std::set<std::string> seen_;        // … of those, the ones read in this pass
     std::int64_t list_id_ = 0;
 };
 
