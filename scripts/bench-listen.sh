@@ -3,8 +3,12 @@
 # latency with fsync on, from concurrent keep-alive clients on loopback. The listener runs in its
 # own process on a fresh temp spool; afterwards every acknowledged delivery is checked in
 # spool/new byte for byte. Targets on the 2-core box: >= 1,000 deliveries/s, p99 < 50 ms.
+# With --slow-clients N (issue 14), N more connections each trickle one byte a second for the
+# whole run (reconnecting when the listener's 10 s request deadline cuts them off), and the
+# figures are those of real deliveries made meanwhile. Target: all acknowledged, p99 < 100 ms.
 #   scripts/bench-listen.sh --quick     one 5 s run, 8 connections (well under a minute)
 #   scripts/bench-listen.sh             15 s each at 1, 8 and 16 connections
+#   scripts/bench-listen.sh --quick --slow-clients 64     the same while 64 slow clients hold on
 #   scripts/bench-listen.sh --quick --connections 16 --workers 16   (extra flags go to the bench)
 #   SKIP_BUILD=1 BUILD_DIR=build-x scripts/bench-listen.sh
 # Figures depend on the disk's fsync latency and on what else is using the CPUs: the load

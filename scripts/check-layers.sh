@@ -35,6 +35,7 @@ declare -A home=(
   ["SQLiteCpp/"]="store"
   ["sqlite3.h"]="store"
   ["httplib.h"]="listen"
+  ["boost/"]="listen"
   ["sodium"]="auth"
   ["openssl/"]="auth"
   ["zip.h"]="oracle/fbdi"

@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libcurl4-openssl-dev libssl-dev rapidjson-dev libcli11-dev libsqlitecpp-dev libfmt-dev catch2
-  libsodium-dev libcpp-httplib-dev libzip-dev
+  libsodium-dev libcpp-httplib-dev libboost-dev libzip-dev
   curl jq
 )
 if [ "${1:-}" = "--bench" ]; then

@@ -45,19 +45,40 @@ std::size_t remove_each(const std::vector<fs::path>& files)
     return removed;
 }
 
-void make_dir_0700(const fs::path& dir)
+// "" when `dir` is (now) a directory, else what went wrong.
+std::string make_dir_0700(const fs::path& dir)
 {
     if (::mkdir(dir.c_str(), 0700) == 0) {
-        return;
+        return {};
     }
     const int err = errno;
     std::error_code ec;
     if (err == EEXIST && fs::is_directory(dir, ec)) {
-        return;
+        return {};
     }
-    throw Fatal(ExitCode::usage,
-                fmt::format("spool: cannot create {}: {}", dir.string(), errno_text(err)),
-                "check the state.spool_dir setting and the directory's permissions");
+    return fmt::format("cannot create {}: {}", dir.string(),
+                       err == EEXIST ? "a file is in the way" : errno_text(err));
+}
+
+// Creates the spool and its four parts, each 0700; "" or what went wrong.
+std::string make_layout(const fs::path& dir)
+{
+    std::error_code ec;
+    if (dir.has_parent_path() && !fs::exists(dir.parent_path(), ec)) {
+        fs::create_directories(dir.parent_path(), ec);
+        if (ec) {
+            return fmt::format("cannot create {}: {}", dir.parent_path().string(), ec.message());
+        }
+    }
+    if (auto err = make_dir_0700(dir); !err.empty()) {
+        return err;
+    }
+    for (const char* sub : {k_tmp, k_new, k_done, k_rejected}) {
+        if (auto err = make_dir_0700(dir / sub); !err.empty()) {
+            return err;
+        }
+    }
+    return {};
 }
 
 std::uint64_t fnv1a(std::uint64_t h, std::string_view bytes)
@@ -157,16 +178,9 @@ std::optional<Clock::time_point> mtime_of(const fs::path& file)
 
 void ensure_layout(const fs::path& dir)
 {
-    std::error_code ec;
-    if (dir.has_parent_path() && !fs::exists(dir.parent_path(), ec)) {
-        fs::create_directories(dir.parent_path(), ec);
-        if (ec) {
-            spool_fatal("cannot create " + dir.parent_path().string(), ec);
-        }
-    }
-    make_dir_0700(dir);
-    for (const char* sub : {k_tmp, k_new, k_done, k_rejected}) {
-        make_dir_0700(dir / sub);
+    if (auto err = make_layout(dir); !err.empty()) {
+        throw Fatal(ExitCode::usage, "spool: " + err,
+                    "check the state.spool_dir setting and the directory's permissions");
     }
 }
 
@@ -219,21 +233,118 @@ std::optional<Clock::time_point> received_time_of(std::string_view name)
 
 // ---------------------------------------------------------------------------------------------
 
+struct SpoolWriter::NewDir {
+    int fd = -1;
+    dev_t dev = 0;
+    ino_t ino = 0;
+
+    std::mutex mutex;
+    std::condition_variable done;
+    std::uint64_t renamed = 0; // renames into this directory so far; each gets the next number
+    std::uint64_t synced = 0;  // every rename numbered <= this is durable
+    bool syncing = false;
+    std::uint64_t failed_from = 1, failed_to = 0; // renames the last failed fsync covered
+    int failed_errno = 0;
+
+    NewDir() = default;
+    NewDir(const NewDir&) = delete;
+    NewDir& operator=(const NewDir&) = delete;
+    ~NewDir()
+    {
+        if (fd >= 0) {
+            ::close(fd);
+        }
+    }
+
+    // Whether `path` still names this directory (not deleted, not replaced by another).
+    bool is_at(const fs::path& path) const
+    {
+        struct stat st {};
+        return ::stat(path.c_str(), &st) == 0 && st.st_dev == dev && st.st_ino == ino;
+    }
+
+    std::uint64_t count_rename()
+    {
+        std::lock_guard lock(mutex);
+        return ++renamed;
+    }
+
+    // Returns 0 once the rename numbered `seq` is durable, or the errno of the fsync that
+    // covered it and failed.
+    int sync(std::uint64_t seq)
+    {
+        std::unique_lock lock(mutex);
+        for (;;) {
+            if (synced >= seq) {
+                return 0;
+            }
+            if (seq >= failed_from && seq <= failed_to) {
+                return failed_errno;
+            }
+            if (!syncing) {
+                // Lead: this fsync covers every rename numbered up to `target`, ours included.
+                syncing = true;
+                const std::uint64_t target = renamed;
+                lock.unlock();
+                const int err = ::fsync(fd) == 0 ? 0 : errno;
+                lock.lock();
+                syncing = false;
+                if (err == 0) {
+                    synced = std::max(synced, target);
+                } else {
+                    failed_from = synced + 1;
+                    failed_to = target;
+                    failed_errno = err;
+                }
+                done.notify_all();
+                continue;
+            }
+            done.wait(lock);
+        }
+    }
+};
+
 SpoolWriter::SpoolWriter(fs::path dir) : dir_(std::move(dir))
 {
     ensure_layout(dir_);
-    new_dir_fd_ = ::open((dir_ / k_new).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (new_dir_fd_ < 0) {
-        spool_fatal("cannot open " + (dir_ / k_new).string(),
-                    std::error_code(errno, std::generic_category()));
+    std::lock_guard lock(reopen_mutex_);
+    auto opened = reopen_new_dir();
+    if (!opened) {
+        throw Fatal(ExitCode::usage, opened.error(),
+                    "check the spool directory's permissions and free space");
     }
 }
 
-SpoolWriter::~SpoolWriter()
+SpoolWriter::~SpoolWriter() = default;
+
+std::expected<std::shared_ptr<SpoolWriter::NewDir>, std::string> SpoolWriter::reopen_new_dir()
 {
-    if (new_dir_fd_ >= 0) {
-        ::close(new_dir_fd_);
+    if (auto err = make_layout(dir_); !err.empty()) {
+        return std::unexpected("spool: " + err);
     }
+    auto d = std::make_shared<NewDir>();
+    const fs::path path = dir_ / k_new;
+    d->fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct stat st {};
+    if (d->fd < 0 || ::fstat(d->fd, &st) != 0) {
+        return std::unexpected(
+            fmt::format("spool: cannot open {}: {}", path.string(), errno_text(errno)));
+    }
+    d->dev = st.st_dev;
+    d->ino = st.st_ino;
+    new_dir_ = d;
+    return d;
+}
+
+std::expected<std::shared_ptr<SpoolWriter::NewDir>, std::string> SpoolWriter::current_new_dir()
+{
+    std::lock_guard lock(reopen_mutex_);
+    if (new_dir_ && new_dir_->is_at(dir_ / k_new)) {
+        return new_dir_;
+    }
+    // Deleted or replaced under us: renames into the old descriptor would fail (a deleted
+    // directory takes no entries) or, worse, land where no reader looks.
+    return reopen_new_dir();
 }
 
 std::expected<std::string, std::string> SpoolWriter::write(std::string_view body,
@@ -247,18 +358,34 @@ std::expected<std::string, std::string> SpoolWriter::write(std::string_view body
     };
 
     // A clash needs the same microsecond, pid and counter, or a 64-bit hash collision: retry a
-    // few times with a fresh counter rather than ever overwriting a delivery.
+    // few times with a fresh counter rather than ever overwriting a delivery. A folder that
+    // vanishes mid-write (ENOENT) is re-created once and the write tried again.
+    bool recreated = false;
     for (int attempt = 0; attempt < 8; ++attempt) {
+        auto new_dir = current_new_dir();
+        if (!new_dir) {
+            return std::unexpected(new_dir.error());
+        }
+        NewDir& nd = **new_dir;
         const std::uint64_t salt = (pid << 40) ^ counter.fetch_add(1, std::memory_order_relaxed);
         const std::string name = make_file_name(received, body, salt);
         const fs::path tmp_path = dir_ / k_tmp / name;
 
         const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd < 0) {
-            if (errno == EEXIST) {
+            const int err = errno;
+            if (err == EEXIST) {
                 continue;
             }
-            return failure("create", "tmp/" + name, errno);
+            if (err == ENOENT && !recreated) {
+                recreated = true;
+                std::lock_guard lock(reopen_mutex_);
+                if (auto reopened = reopen_new_dir(); !reopened) {
+                    return std::unexpected(reopened.error());
+                }
+                continue;
+            }
+            return failure("create", "tmp/" + name, err);
         }
         if (!write_all(fd, body)) {
             const int err = errno;
@@ -277,22 +404,21 @@ std::expected<std::string, std::string> SpoolWriter::write(std::string_view body
             ::unlink(tmp_path.c_str());
             return failure("close", "tmp/" + name, err);
         }
-        if (rename_noreplace(tmp_path, new_dir_fd_, name) != 0) {
+        if (rename_noreplace(tmp_path, nd.fd, name) != 0) {
             const int err = errno;
             ::unlink(tmp_path.c_str());
             if (err == EEXIST) {
                 continue;
             }
+            if (err == ENOENT && !recreated) {
+                recreated = true; // new/ went away between the check and the rename
+                continue;
+            }
             return failure("rename into", "new/" + name, err);
         }
-        std::uint64_t seq = 0;
-        {
-            std::lock_guard lock(sync_mutex_);
-            seq = ++renamed_;
-        }
         // Without this the rename may not survive a power cut even though the data would.
-        if (const int err = sync_new_dir(seq); err != 0) {
-            ::unlinkat(new_dir_fd_, name.c_str(), 0);
+        if (const int err = nd.sync(nd.count_rename()); err != 0) {
+            ::unlinkat(nd.fd, name.c_str(), 0);
             return failure("fsync directory for", "new/" + name, err);
         }
         return name;
@@ -300,36 +426,35 @@ std::expected<std::string, std::string> SpoolWriter::write(std::string_view body
     return std::unexpected(std::string("spool: could not find a free file name after 8 attempts"));
 }
 
-int SpoolWriter::sync_new_dir(std::uint64_t renamed_seq)
+std::expected<void, std::string> SpoolWriter::check()
 {
-    std::unique_lock lock(sync_mutex_);
-    for (;;) {
-        if (synced_ >= renamed_seq) {
-            return 0;
-        }
-        if (renamed_seq >= failed_from_ && renamed_seq <= failed_to_) {
-            return failed_errno_;
-        }
-        if (!syncing_) {
-            // Lead: this fsync covers every rename numbered up to `target`, ours included.
-            syncing_ = true;
-            const std::uint64_t target = renamed_;
-            lock.unlock();
-            const int err = ::fsync(new_dir_fd_) == 0 ? 0 : errno;
-            lock.lock();
-            syncing_ = false;
-            if (err == 0) {
-                synced_ = std::max(synced_, target);
-            } else {
-                failed_from_ = synced_ + 1;
-                failed_to_ = target;
-                failed_errno_ = err;
-            }
-            sync_done_.notify_all();
-            continue;
-        }
-        sync_done_.wait(lock);
+    auto new_dir = current_new_dir();
+    if (!new_dir) {
+        return std::unexpected(new_dir.error());
     }
+    static std::atomic<std::uint64_t> counter{0};
+    // Hidden: readers and tmp/ pruning skip names that start with a dot.
+    const fs::path probe =
+        dir_ / k_tmp
+        / fmt::format(".probe-{}-{}", ::getpid(), counter.fetch_add(1, std::memory_order_relaxed));
+    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        return std::unexpected(fmt::format("spool: cannot create a file in {}: {}",
+                                           (dir_ / k_tmp).string(), errno_text(errno)));
+    }
+    const bool wrote = write_all(fd, "{}");
+    const int err = errno;
+    ::close(fd);
+    ::unlink(probe.c_str());
+    if (!wrote) {
+        return std::unexpected(fmt::format("spool: cannot write a file in {}: {}",
+                                           (dir_ / k_tmp).string(), errno_text(err)));
+    }
+    if (::faccessat((*new_dir)->fd, ".", W_OK | X_OK, AT_EACCESS) != 0) {
+        return std::unexpected(fmt::format("spool: cannot write into {}: {}",
+                                           (dir_ / k_new).string(), errno_text(errno)));
+    }
+    return {};
 }
 
 // ---------------------------------------------------------------------------------------------

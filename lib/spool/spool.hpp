@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -32,6 +33,10 @@ std::string make_file_name(Clock::time_point received, std::string_view body, st
 std::optional<Clock::time_point> received_time_of(std::string_view file_name);
 
 // Writes deliveries into new/. Safe to call from many threads at once.
+//
+// The spool outlives any one folder: when the directory (or one of its parts) is deleted or
+// replaced while the writer runs, the next write() or check() re-creates the missing folders
+// (0700) and follows the new new/, so a listener never needs a restart to write again.
 class SpoolWriter {
 public:
     // Creates the layout (see ensure_layout) and opens new/ for the directory fsyncs.
@@ -42,27 +47,35 @@ public:
 
     // Durable before acknowledged: tmp/<name> (O_EXCL, 0600), write all, fsync, rename into
     // new/<name> without replacing anything, fsync new/. Returns the file name. On any failure
-    // (ENOSPC, EIO, permissions) returns a message naming the step and the errno text, and
-    // leaves nothing behind in tmp/ or new/: the caller answers 503 and Procore retries.
+    // (ENOSPC, EIO, permissions, a folder that cannot be re-created) returns a message naming
+    // the step and the errno text, and leaves nothing behind in tmp/ or new/: the caller
+    // answers 503 and Procore retries.
     std::expected<std::string, std::string> write(std::string_view body,
                                                   Clock::time_point received);
+
+    // Whether a write could succeed now, for a health check: re-creates missing folders as
+    // write() would, then creates, writes and removes a hidden probe file in tmp/ (no fsync)
+    // and checks new/ is writable. Returns a short reason when it cannot.
+    std::expected<void, std::string> check();
 
     const std::filesystem::path& dir() const noexcept { return dir_; }
 
 private:
-    // Group commit of the new/ directory: one fsync covers every rename done before it started,
-    // so concurrent deliveries share it instead of queueing one fsync each. Returns 0 or errno.
-    int sync_new_dir(std::uint64_t renamed_seq);
+    // One opened new/ directory and the group commit of its fsyncs: one fsync covers every
+    // rename into it done before the fsync started, so concurrent deliveries share it instead
+    // of queueing one fsync each. A rename is only ever covered by an fsync of the directory
+    // it went into: a replaced new/ gets a fresh NewDir.
+    struct NewDir;
+
+    // The new/ to rename into: the current one when the path still names it, else (deleted,
+    // replaced) the layout re-created and new/ opened afresh. A message when that fails.
+    std::expected<std::shared_ptr<NewDir>, std::string> current_new_dir();
+    // Re-creates the layout and reopens new/ (callers hold reopen_mutex_).
+    std::expected<std::shared_ptr<NewDir>, std::string> reopen_new_dir();
 
     std::filesystem::path dir_;
-    int new_dir_fd_ = -1;
-    std::mutex sync_mutex_;
-    std::condition_variable sync_done_;
-    std::uint64_t renamed_ = 0; // renames into new/ so far; each gets the next number
-    std::uint64_t synced_ = 0;  // every rename numbered <= this is durable
-    bool syncing_ = false;
-    std::uint64_t failed_from_ = 1, failed_to_ = 0; // renames the last failed fsync covered
-    int failed_errno_ = 0;
+    std::mutex reopen_mutex_;
+    std::shared_ptr<NewDir> new_dir_;
 };
 
 // How many files sit in each part of the spool, for `status`.

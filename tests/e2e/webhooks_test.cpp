@@ -567,6 +567,55 @@ TEST_CASE("webhooks check finds the events Procore discarded while the listener 
     CHECK(text.out.find("earliest") != std::string::npos);
 }
 
+TEST_CASE("a spool folder deleted under listen does not wedge it: healthz tells and it recovers",
+          "[e2e][webhooks]")
+{
+    E2eEnv env;
+    env.write_config();
+    auto l = start_listener(env, k_secret);
+    install(env, l);
+    fast_retries(env);
+    const auto spool = env.dir() / "state" / "spool";
+    httplib::Client listener("127.0.0.1", l.port);
+
+    // Deleted, with a file in its way: it cannot be re-created, and /healthz says so.
+    fs::remove_all(spool);
+    std::ofstream(spool) << "not a directory";
+    auto sick = listener.Get("/healthz");
+    REQUIRE(sick);
+    CHECK(sick->status == 503);
+    CHECK(sick->body.starts_with("spool unavailable: "));
+    const auto [first_id, first_project] = a_direct_cost(env, 0);
+    (void)first_project;
+    touch_direct_cost(env, first_id, "while the spool is broken");
+    REQUIRE(env.sims().procore().wait_idle(k_wait));
+    auto deliveries = env.procore_data("deliveries");
+    REQUIRE(deliveries.Size() >= 1);
+    CHECK(deliveries[deliveries.Size() - 1]["response_status"].GetInt() == 503);
+
+    // Out of the way: the listener re-creates the spool by itself, no restart.
+    fs::remove(spool);
+    auto healthy = listener.Get("/healthz");
+    REQUIRE(healthy);
+    CHECK(healthy->status == 200);
+    const auto [cost_id, project_id] = a_direct_cost(env, 1);
+    (void)project_id;
+    touch_direct_cost(env, cost_id, "after the spool came back");
+    REQUIRE(env.sims().procore().wait_idle(k_wait));
+    const auto pending = spool_files(env, "new");
+    REQUIRE(pending.size() == 1);
+    CHECK(read_file(pending[0]).find(std::to_string(cost_id)) != std::string::npos);
+
+    // Deleted outright while running: the next delivery lands in a re-created spool.
+    fs::remove_all(spool);
+    touch_direct_cost(env, cost_id, "after the spool was deleted");
+    REQUIRE(env.sims().procore().wait_idle(k_wait));
+    REQUIRE(spool_files(env, "new").size() == 1);
+    auto summary = run_json(env, {"ingest", "--json"});
+    CHECK(member(summary, "inserted") == 1);
+    CHECK(l.child->stop(SIGTERM) == 0);
+}
+
 TEST_CASE("a delivery with the wrong secret header is refused and not spooled", "[e2e][webhooks]")
 {
     E2eEnv env;

@@ -235,6 +235,72 @@ TEST_CASE("SpoolWriter: a write that fails midway is an error and leaves nothing
     CHECK(names_in(tmp.path / "new").size() == 1);
 }
 
+TEST_CASE("SpoolWriter: a deleted spool is re-created 0700 and written again", "[spool]")
+{
+    TempDir tmp;
+    const fs::path dir = tmp.path / "spool";
+    SpoolWriter writer(dir);
+    REQUIRE(writer.write("{}", mlc::system_clock().now()).has_value());
+
+    SECTION("the whole folder is deleted")
+    {
+        fs::remove_all(dir);
+        auto name = writer.write(R"({"id":2})", mlc::system_clock().now());
+        INFO((name ? *name : name.error()));
+        REQUIRE(name.has_value());
+        for (const char* sub : {"", "tmp", "new", "done", "rejected"}) {
+            CHECK(mode_of(dir / sub) == 0700);
+        }
+        CHECK(slurp(dir / "new" / *name) == R"({"id":2})");
+    }
+    SECTION("only new/ is deleted")
+    {
+        fs::remove_all(dir / "new");
+        auto name = writer.write(R"({"id":2})", mlc::system_clock().now());
+        REQUIRE(name.has_value());
+        CHECK(mode_of(dir / "new") == 0700);
+        CHECK(slurp(dir / "new" / *name) == R"({"id":2})");
+    }
+    SECTION("the folder is moved away and another made in its place")
+    {
+        // The old new/ still exists elsewhere: a write must not land there, where no reader looks.
+        fs::rename(dir, tmp.path / "spool.old");
+        fs::create_directories(dir / "tmp");
+        auto name = writer.write(R"({"id":2})", mlc::system_clock().now());
+        REQUIRE(name.has_value());
+        CHECK(slurp(dir / "new" / *name) == R"({"id":2})");
+        CHECK(names_in(tmp.path / "spool.old" / "new").size() == 1);
+    }
+    CHECK(names_in(dir / "new").size() == 1);
+    CHECK(names_in(dir / "tmp").empty());
+    CHECK(writer.check().has_value());
+}
+
+TEST_CASE("SpoolWriter::check says why the spool cannot be written, and recovers", "[spool]")
+{
+    TempDir tmp;
+    const fs::path dir = tmp.path / "spool";
+    SpoolWriter writer(dir);
+    REQUIRE(writer.check().has_value());
+    CHECK(names_in(dir / "tmp").empty()); // the probe is removed
+
+    // A file where the folder should be: it cannot be re-created (as root too).
+    fs::remove_all(dir);
+    std::ofstream(dir) << "in the way";
+    auto broken = writer.check();
+    REQUIRE_FALSE(broken.has_value());
+    CHECK(broken.error().find("cannot create " + dir.string()) != std::string::npos);
+    auto write = writer.write("{}", mlc::system_clock().now());
+    REQUIRE_FALSE(write.has_value());
+    CHECK(write.error().starts_with("spool: cannot create"));
+
+    fs::remove(dir);
+    CHECK(writer.check().has_value());
+    CHECK(fs::is_directory(dir / "new"));
+    CHECK(writer.write("{}", mlc::system_clock().now()).has_value());
+    CHECK(names_in(dir / "new").size() == 1);
+}
+
 TEST_CASE("SpoolWriter: a spool directory that cannot be created is fatal", "[spool]")
 {
     TempDir tmp;
