@@ -139,8 +139,7 @@ bool is_duplicate_invoice(const http::Error& e)
     // Oracle's text for a duplicate number varies by release ("already exists", "duplicate");
     // both are taken. Only a lookup decides what it means.
     const std::string t = e.message + " " + e.body;
-    return t.find("already exists") != std::string::npos
-           || t.find("uplicate") != std::string::npos;
+    return t.find("already exists") != std::string::npos || t.find("uplicate") != std::string::npos;
 }
 
 std::expected<PayablesInvoice, http::Error> InvoiceApi::create(const std::string& body)
@@ -151,8 +150,8 @@ std::expected<PayablesInvoice, http::Error> InvoiceApi::create(const std::string
     request.headers.set("Accept", "application/json");
     request.headers.set("Content-Type", k_item_type);
     request.body = body;
-    auto result =
-        client_.http().send(std::move(request), {.path_template = "/invoices", .idempotent = false});
+    auto result = client_.http().send(std::move(request),
+                                      {.path_template = "/invoices", .idempotent = false});
     if (!result) {
         return std::unexpected(result.error());
     }
@@ -190,9 +189,9 @@ InvoiceApi::find(const std::string& invoice_number, const std::string& supplier)
         return std::optional<PayablesInvoice>{};
     }
     if (found.size() > 1) {
-        return std::unexpected(http::shape_error(
-            200, "invoices: " + std::to_string(found.size()) + " invoices numbered "
-                     + invoice_number + " for supplier " + supplier));
+        return std::unexpected(http::shape_error(200, "invoices: " + std::to_string(found.size())
+                                                          + " invoices numbered " + invoice_number
+                                                          + " for supplier " + supplier));
     }
     return std::optional<PayablesInvoice>(std::move(found.front()));
 }

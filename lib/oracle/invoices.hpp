@@ -17,18 +17,18 @@
 namespace mlc::oracle {
 
 struct NewInvoiceDistribution {
-    int number = 1;         // DistributionLineNumber
-    std::string amount;     // DistributionAmount, decimal text
+    int number = 1;          // DistributionLineNumber
+    std::string amount;      // DistributionAmount, decimal text
     std::string combination; // DistributionCombination
 };
 
 struct NewInvoiceLine {
-    int number = 1;                // LineNumber
+    int number = 1;                 // LineNumber
     std::string line_type = "Item"; // LineType
-    std::string amount;            // LineAmount, decimal text
-    std::string description;       // Description
-    std::string combination;       // DistributionCombination
-    std::string po_number;         // PurchaseOrderNumber (empty: not sent)
+    std::string amount;             // LineAmount, decimal text
+    std::string description;        // Description
+    std::string combination;        // DistributionCombination
+    std::string po_number;          // PurchaseOrderNumber (empty: not sent)
     std::vector<NewInvoiceDistribution> distributions;
 };
 
@@ -51,14 +51,14 @@ std::string new_invoice_json(const NewInvoice& invoice);
 
 // What the pass needs of an invoice Oracle holds.
 struct PayablesInvoice {
-    std::int64_t id = 0;      // InvoiceId
-    std::string number;       // InvoiceNumber
-    std::string supplier;     // Supplier
-    std::string amount;       // InvoiceAmount, decimal text
-    std::string description;  // Description
-    std::string validation;   // ValidationStatus
-    std::string paid;         // PaidStatus
-    std::string approval;     // ApprovalStatus
+    std::int64_t id = 0;     // InvoiceId
+    std::string number;      // InvoiceNumber
+    std::string supplier;    // Supplier
+    std::string amount;      // InvoiceAmount, decimal text
+    std::string description; // Description
+    std::string validation;  // ValidationStatus
+    std::string paid;        // PaidStatus
+    std::string approval;    // ApprovalStatus
 };
 
 std::expected<PayablesInvoice, std::string> parse_payables_invoice(const std::string& body);

@@ -178,9 +178,10 @@ RequisitionApi::RequisitionApi(http::Client& http, std::string base_url)
     }
 }
 
-std::expected<std::int64_t, http::Error>
-RequisitionApi::list_updated(std::int64_t project_id, const std::string& since,
-                             const std::string& until, const RequisitionSink& sink)
+std::expected<std::int64_t, http::Error> RequisitionApi::list_updated(std::int64_t project_id,
+                                                                      const std::string& since,
+                                                                      const std::string& until,
+                                                                      const RequisitionSink& sink)
 {
     const std::string url = base_url_ + "/rest/v1.0/requisitions?project_id="
                             + std::to_string(project_id) + "&" + read::updated_range(since, until);

@@ -22,12 +22,12 @@ struct RequisitionLine {
     std::string item_type;        // Procore's detail line type, kept for messages
     std::int64_t item_number = 0; // the schedule-of-values position
     std::int64_t cost_code_id = 0;
-    std::string description;       // description_of_work
-    std::string work_completed;    // work_completed_this_period
-    std::string materials_stored;  // materials_presently_stored
-    std::string work_retained;     // work_completed_retainage_retained_this_period
+    std::string description;        // description_of_work
+    std::string work_completed;     // work_completed_this_period
+    std::string materials_stored;   // materials_presently_stored
+    std::string work_retained;      // work_completed_retainage_retained_this_period
     std::string materials_retained; // materials_stored_retainage_retained_this_period
-    std::string work_released;     // work_completed_retainage_released_this_period
+    std::string work_released;      // work_completed_retainage_released_this_period
     std::string materials_released; // materials_stored_retainage_released_this_period
 };
 
@@ -35,13 +35,14 @@ struct Requisition {
     std::int64_t id = 0;
     std::int64_t project_id = 0;
     std::int64_t commitment_id = 0;
-    std::string commitment_type; // "PurchaseOrderContract" / "WorkOrderContract" (values unconfirmed)
-    std::int64_t number = 0;     // the requisition's number on its commitment (1, 2, …)
-    std::string invoice_number;  // the subcontractor's own invoice number; may be empty
-    std::string status;          // draft, under_review, approved, …
-    std::string billing_date;    // YYYY-MM-DD
-    std::string period_start;    // requisition_start (or period_start), YYYY-MM-DD
-    std::string period_end;      // requisition_end (or period_end), YYYY-MM-DD
+    std::string
+        commitment_type;     // "PurchaseOrderContract" / "WorkOrderContract" (values unconfirmed)
+    std::int64_t number = 0; // the requisition's number on its commitment (1, 2, …)
+    std::string invoice_number; // the subcontractor's own invoice number; may be empty
+    std::string status;         // draft, under_review, approved, …
+    std::string billing_date;   // YYYY-MM-DD
+    std::string period_start;   // requisition_start (or period_start), YYYY-MM-DD
+    std::string period_end;     // requisition_end (or period_end), YYYY-MM-DD
     std::string vendor_name;
     std::string total_claimed;   // total_claimed_amount
     std::string payment_due;     // summary.current_payment_due
@@ -52,7 +53,8 @@ struct Requisition {
 };
 
 std::expected<Requisition, std::string> parse_requisition(const std::string& body);
-std::expected<std::vector<Requisition>, std::string> parse_requisition_list(const std::string& body);
+std::expected<std::vector<Requisition>, std::string>
+parse_requisition_list(const std::string& body);
 // The detail: an array of lines, or an object holding them under "line_items" or "data" (the
 // SDK documents an array; the wrapper is accepted because the shape is unconfirmed).
 std::expected<std::vector<RequisitionLine>, std::string>

@@ -58,8 +58,7 @@ class Env : public E2eEnv {
 public:
     // sweep_every 0s: every pass lists the project's requisitions (they have no webhook), so a
     // requisition the test adds is seen by the next pass.
-    explicit Env(const std::string& invoices = R"({"sweep_every": "0s"})")
-        : E2eEnv(sim_options())
+    explicit Env(const std::string& invoices = R"({"sweep_every": "0s"})") : E2eEnv(sim_options())
     {
         write_config(test::ConfigOptions{.extra_members = mapping(invoices),
                                          .procore_company_id = 0,
@@ -128,7 +127,9 @@ public:
         run_json({"pull-pos", "--json"}, 0);
         const auto oracle_pos = oracle_data("purchase_orders");
         for (const auto& p : oracle_pos.GetArray()) {
-            if (json::get_string(p, "Description").value_or("").find(fmt::format("POC-{}", commitment))
+            if (json::get_string(p, "Description")
+                    .value_or("")
+                    .find(fmt::format("POC-{}", commitment))
                 != std::string::npos) {
                 po_number = json::get_string(p, "OrderNumber").value_or("");
                 supplier = json::get_string(p, "Supplier").value_or("");
@@ -272,8 +273,9 @@ TEST_CASE("pull-pos: an approved requisition becomes one Oracle AP invoice writt
     // The retainage withheld is listed, since no retainage account carries it.
     bool listed = false;
     for (const auto& a : first["invoices"]["attention"].GetArray()) {
-        listed = listed || json::get_string(a, "message").value_or("").find("retainage 125.05")
-                               != std::string::npos;
+        listed = listed
+                 || json::get_string(a, "message").value_or("").find("retainage 125.05")
+                        != std::string::npos;
     }
     CHECK(listed);
 
@@ -379,8 +381,9 @@ TEST_CASE("pull-pos: a requisition that cannot be invoiced fails alone and repla
     CHECK(env.requisition(no_po)["status"] == "approved");
 }
 
-TEST_CASE("pull-pos: an invoice number that is a different invoice's is reported and not overwritten",
-          "[e2e][pull-pos][invoices]")
+TEST_CASE(
+    "pull-pos: an invoice number that is a different invoice's is reported and not overwritten",
+    "[e2e][pull-pos][invoices]")
 {
     Env env;
     env.add_requisition("INV-4001", 0, 0, 1);
@@ -390,7 +393,9 @@ TEST_CASE("pull-pos: an invoice number that is a different invoice's is reported
     CHECK(r["invoices"]["applied"]["failed"].GetInt64() == 1);
     const auto found = env.invoices_numbered("INV-4001");
     REQUIRE(found.size() == 1);
-    CHECK(json::get_string(found.front(), "Description").value_or("").find(fmt::format("[PCR-{}]", second))
+    CHECK(json::get_string(found.front(), "Description")
+              .value_or("")
+              .find(fmt::format("[PCR-{}]", second))
           == std::string::npos);
     const auto failed = env.postings("failed");
     REQUIRE(failed.size() == 1);

@@ -67,8 +67,8 @@ flows::AccountOf accounts()
 {
     return [](std::int64_t, std::int64_t cost_code) {
         if (cost_code == 99) {
-            return engine::CostCodeAccount{.segments = {}, .error = "cost code 99 is not mapped",
-                                           .code = "99"};
+            return engine::CostCodeAccount{
+                .segments = {}, .error = "cost code 99 is not mapped", .code = "99"};
         }
         return engine::CostCodeAccount{
             .segments = {"101", "0000", cost_code == 5 ? "5110" : "5120", "000", "000"},
@@ -154,8 +154,7 @@ TEST_CASE("Lines with nothing this period are left out and the dates fall back",
     CHECK(plan.invoice->lines.size() == 2);
     CHECK(plan.invoice->invoice_date == "2026-11-05");
     r.billing_date.clear();
-    CHECK(flows::plan_invoice(r, k_po, mapping(), accounts(), "2026-12-01")
-              .invoice->invoice_date
+    CHECK(flows::plan_invoice(r, k_po, mapping(), accounts(), "2026-12-01").invoice->invoice_date
           == "2026-12-01");
 }
 

@@ -25,9 +25,8 @@ TEST_CASE("The invoice body carries every line and distribution explicitly", "[o
                   .description = "Framing",
                   .combination = "101-2000-5110-000-000",
                   .po_number = "US1-1001",
-                  .distributions = {{.number = 1,
-                                     .amount = "1125.45",
-                                     .combination = "101-2000-5110-000-000"}}}};
+                  .distributions = {
+                      {.number = 1, .amount = "1125.45", .combination = "101-2000-5110-000-000"}}}};
     const std::string body = oracle::new_invoice_json(inv);
     const auto doc = json::parse_numbers_as_text(body);
     REQUIRE(doc);

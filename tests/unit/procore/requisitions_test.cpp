@@ -77,9 +77,9 @@ TEST_CASE("Wrong requisition bodies are errors that say what is wrong", "[procor
           != std::string::npos);
     CHECK(procore::parse_requisition_detail(R"({"lines": 3})", 51).error().find("array of lines")
           != std::string::npos);
-    CHECK(procore::parse_requisition_detail(
-              R"([{"id": 7, "work_completed_this_period": true}])", 51)
-              .error()
-              .find("work_completed_this_period is not a decimal")
-          != std::string::npos);
+    CHECK(
+        procore::parse_requisition_detail(R"([{"id": 7, "work_completed_this_period": true}])", 51)
+            .error()
+            .find("work_completed_this_period is not a decimal")
+        != std::string::npos);
 }

@@ -80,9 +80,9 @@ std::string invoice_number_of(const procore::Requisition& r, const std::string& 
     if (!r.invoice_number.empty()) {
         return r.invoice_number;
     }
-    return fmt::format("{}-{}", commitment_number.empty() ? std::to_string(r.commitment_id)
-                                                          : commitment_number,
-                       r.number);
+    return fmt::format(
+        "{}-{}", commitment_number.empty() ? std::to_string(r.commitment_id) : commitment_number,
+        r.number);
 }
 
 void describe(const procore::Requisition& r, InvoicePlan& plan)
@@ -109,9 +109,9 @@ void describe(const procore::Requisition& r, InvoicePlan& plan)
         fields.emplace_back(prefix + "retainage", m.retainage.str());
         gross += m.billed;
         retained += m.retainage;
-        lines += fmt::format("\nline {}: {} | cost code {} | billed {} | retainage {}", n,
-                             l.description, l.cost_code_id, m.billed.fixed(2),
-                             m.retainage.fixed(2));
+        lines +=
+            fmt::format("\nline {}: {} | cost code {} | billed {} | retainage {}", n, l.description,
+                        l.cost_code_id, m.billed.fixed(2), m.retainage.fixed(2));
     }
     plan.fingerprint = fingerprint(fields);
     plan.summary = fmt::format("requisition {} on commitment {}; period {}..{}\nbilled: {}\n"
@@ -130,10 +130,9 @@ InvoicePlan plan_invoice(const procore::Requisition& r, const InvoicePo& po,
     using namespace store::error_class;
     InvoicePlan plan;
     describe(r, plan);
-    const std::string who = fmt::format("requisition {} ({}) on commitment {}", r.number, r.id,
-                                        po.commitment_number.empty()
-                                            ? std::to_string(r.commitment_id)
-                                            : po.commitment_number);
+    const std::string who = fmt::format(
+        "requisition {} ({}) on commitment {}", r.number, r.id,
+        po.commitment_number.empty() ? std::to_string(r.commitment_id) : po.commitment_number);
     const auto project = mapping.project(r.project_id);
     if (!project) {
         return failure(std::move(plan),
@@ -154,10 +153,10 @@ InvoicePlan plan_invoice(const procore::Requisition& r, const InvoicePo& po,
         }
     }
     if (po.supplier.empty() || po.supplier_site.empty()) {
-        return failure(std::move(plan),
-                       fmt::format("{}: purchase order {} has no supplier or supplier site", who,
-                                   po.number),
-                       data);
+        return failure(
+            std::move(plan),
+            fmt::format("{}: purchase order {} has no supplier or supplier site", who, po.number),
+            data);
     }
     const auto& im = mapping.invoices;
     const auto cc_index = static_cast<std::size_t>(mapping.chart.cost_center_segment - 1);
@@ -167,8 +166,8 @@ InvoicePlan plan_invoice(const procore::Requisition& r, const InvoicePo& po,
     inv.currency = project->currency;
     // The period's end is the invoice's date and its accounting date: the cost belongs to the
     // month the work was done in, whenever AP keys or approves it.
-    inv.invoice_date = !r.period_end.empty() ? r.period_end
-                                             : (!r.billing_date.empty() ? r.billing_date : today);
+    inv.invoice_date =
+        !r.period_end.empty() ? r.period_end : (!r.billing_date.empty() ? r.billing_date : today);
     inv.accounting_date = inv.invoice_date;
     inv.business_unit = project->business_unit;
     inv.supplier = po.supplier;
@@ -188,9 +187,8 @@ InvoicePlan plan_invoice(const procore::Requisition& r, const InvoicePo& po,
     int sov = 0;
     for (const auto& l : r.lines) {
         ++sov;
-        const std::string where =
-            fmt::format("{} line {} ({})", who, l.item_number != 0 ? l.item_number : sov,
-                        l.description);
+        const std::string where = fmt::format(
+            "{} line {} ({})", who, l.item_number != 0 ? l.item_number : sov, l.description);
         const auto m = line_money(l);
         if (!m) {
             return failure(std::move(plan), where + ": an amount is not a decimal number", data);
@@ -225,7 +223,8 @@ InvoicePlan plan_invoice(const procore::Requisition& r, const InvoicePo& po,
         line.description = l.description.empty() ? fmt::format("SOV item {}", sov) : l.description;
         line.combination = combination;
         line.po_number = po.number;
-        line.distributions.push_back({.number = 1, .amount = line.amount, .combination = combination});
+        line.distributions.push_back(
+            {.number = 1, .amount = line.amount, .combination = combination});
         total += Decimal::parse(line.amount).value_or(Decimal{});
         inv.lines.push_back(std::move(line));
     }

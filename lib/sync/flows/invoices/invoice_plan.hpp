@@ -21,16 +21,16 @@ namespace mlc::flows {
 
 // The Oracle purchase order the requisition's commitment became (pull-pos), as read from Oracle.
 struct InvoicePo {
-    std::string number;        // OrderNumber: PurchaseOrderNumber on every line
-    std::string supplier;      // Supplier
-    std::string supplier_site; // SupplierSite
+    std::string number;            // OrderNumber: PurchaseOrderNumber on every line
+    std::string supplier;          // Supplier
+    std::string supplier_site;     // SupplierSite
     std::string commitment_number; // the Procore commitment's number, for the invoice number
 };
 
 struct InvoicePlan {
     std::optional<oracle::NewInvoice> invoice; // set when the requisition maps
-    std::string error;                          // why it does not
-    std::string error_class;                    // store::error_class::data or config
+    std::string error;                         // why it does not
+    std::string error_class;                   // store::error_class::data or config
     std::string fingerprint; // of the Procore content that matters (the posting's version)
     std::string summary;     // "invoice …; net …; line 1 …" (links.summary, change reports)
     std::string gross;       // this period's billed amount before retainage
@@ -57,8 +57,8 @@ std::string invoice_number_of(const procore::Requisition& r, const std::string& 
 // amounts), so the version does not change with the mapping or the date.
 void describe(const procore::Requisition& r, InvoicePlan& plan);
 
-using AccountOf = std::function<engine::CostCodeAccount(std::int64_t project_id,
-                                                        std::int64_t cost_code_id)>;
+using AccountOf =
+    std::function<engine::CostCodeAccount(std::int64_t project_id, std::int64_t cost_code_id)>;
 
 InvoicePlan plan_invoice(const procore::Requisition& r, const InvoicePo& po,
                          const MappingConfig& mapping, const AccountOf& account,

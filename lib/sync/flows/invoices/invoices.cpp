@@ -176,8 +176,10 @@ private:
                             continue;
                         }
                         // Listed with the stamp we last saw (or caused): unchanged.
-                        const auto link = links_.find_by_procore(std::string(invoices.link_kind), key);
-                        if (link && link->remote_updated_at && *link->remote_updated_at == r.updated_at) {
+                        const auto link =
+                            links_.find_by_procore(std::string(invoices.link_kind), key);
+                        if (link && link->remote_updated_at
+                            && *link->remote_updated_at == r.updated_at) {
                             continue;
                         }
                         ++sum_.read;
@@ -185,8 +187,8 @@ private:
                     }
                 });
             if (!listed) {
-                engine::stop("procore", "sweeping the requisitions of project "
-                                            + std::to_string(project),
+                engine::stop("procore",
+                             "sweeping the requisitions of project " + std::to_string(project),
                              listed.error());
             }
             swept_[project_stream(project)] = until;
@@ -305,8 +307,8 @@ private:
     {
         std::optional<store::Link> link;
         procore::CommitmentType type = procore::CommitmentType::purchase_order;
-        for (const auto t : {procore::CommitmentType::purchase_order,
-                             procore::CommitmentType::work_order}) {
+        for (const auto t :
+             {procore::CommitmentType::purchase_order, procore::CommitmentType::work_order}) {
             const std::string ckey =
                 fmt::format("{}:{}:{}", t == procore::CommitmentType::purchase_order ? "po" : "wo",
                             r.project_id, r.commitment_id);
@@ -414,9 +416,9 @@ private:
         }
         store::Transaction tx(ctx_.db());
         const std::string pkey = item_key(key, version.fingerprint);
-        auto p = outbox_.postings().record_pending(pkey, std::string(invoices.link_kind), "oracle",
-                                                   "", {key + " " + version.fingerprint},
-                                                   ctx_.run.run_id());
+        auto p =
+            outbox_.postings().record_pending(pkey, std::string(invoices.link_kind), "oracle", "",
+                                              {key + " " + version.fingerprint}, ctx_.run.run_id());
         if (p.status == store::posting_status::pending) {
             outbox_.postings().mark_held(p.id, why);
         }
@@ -439,8 +441,7 @@ private:
         std::optional<oracle::PayablesInvoice> other;
     };
     std::expected<Lookup, http::Error> look_up(const std::string& number,
-                                               const std::string& supplier,
-                                               const std::string& tag)
+                                               const std::string& supplier, const std::string& tag)
     {
         auto found = oracle::InvoiceApi(oracle_).find(number, supplier);
         if (!found) {
@@ -710,9 +711,9 @@ private:
         }
         store::Transaction tx(ctx_.db());
         const std::string pkey = item_key(key, fingerprint.empty() ? "unread" : fingerprint);
-        auto p = outbox_.postings().record_pending(pkey, std::string(invoices.link_kind), "oracle",
-                                                   "", {key + " " + fingerprint},
-                                                   ctx_.run.run_id());
+        auto p =
+            outbox_.postings().record_pending(pkey, std::string(invoices.link_kind), "oracle", "",
+                                              {key + " " + fingerprint}, ctx_.run.run_id());
         if (p.status == store::posting_status::pending
             || p.status == store::posting_status::failed) {
             outbox_.postings().mark_failed(p.id, error_class, message);
@@ -736,8 +737,9 @@ private:
                std::optional<std::string> before = std::nullopt,
                std::optional<std::string> after = std::nullopt)
     {
-        engine::audit_record(ctx_, invoices,
-                             {oracle_key, key, action, message, std::move(before), std::move(after)});
+        engine::audit_record(
+            ctx_, invoices,
+            {oracle_key, key, action, message, std::move(before), std::move(after)});
     }
 
     void add_sample(const std::string& action, const std::string& key, const std::string& name,

@@ -22,11 +22,12 @@
 namespace mlc::flows {
 
 struct InvoiceScope {
-    std::vector<std::int64_t> projects;     // --project: only these (empty: all)
+    std::vector<std::int64_t> projects;       // --project: only these (empty: all)
     std::set<std::int64_t> commitment_events; // projects whose commitments had events this pass
 };
 
 engine::FlowSummary sync_invoices(engine::Context& ctx, const engine::PassOptions& options,
-                                  const engine::FlowScope& scope, const InvoiceScope& invoices = {});
+                                  const engine::FlowScope& scope,
+                                  const InvoiceScope& invoices = {});
 
 } // namespace mlc::flows
