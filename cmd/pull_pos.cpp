@@ -18,7 +18,9 @@ void set_pull_pos_command(CLI::App& app, Context& ctx)
 {
     auto* sub =
         app.add_subcommand(std::string(engine::command::pull_pos),
-                           "Procore commitments -> Oracle purchase orders; Oracle POs -> Procore");
+                           "Procore commitments -> Oracle purchase orders; Oracle POs -> Procore; "
+                           "approved subcontractor invoices -> Oracle Payables invoices (with "
+                           "mapping.invoices)");
     struct Options {
         passes::PullPosOptions pull;
         bool json = false;
@@ -29,8 +31,10 @@ void set_pull_pos_command(CLI::App& app, Context& ctx)
                   "Plan only: print what would be posted; write nothing anywhere");
     sub->add_flag("--json", opts->json, "Print the plan or summary as JSON");
     auto* full = sub->add_flag("--full", pass.full,
-                               "Sweep every project's commitments, ignoring the watermarks");
-    sub->add_option("--since", pass.since, "Sweep commitments updated since this ISO-8601 time")
+                               "Sweep every project's commitments and requisitions, ignoring the "
+                               "watermarks");
+    sub->add_option("--since", pass.since,
+                    "Sweep commitments and requisitions updated since this ISO-8601 time")
         ->excludes(full);
     sub->add_option("--project", opts->pull.projects, "Only this Procore project (repeatable)");
     sub->callback([&ctx, opts] {

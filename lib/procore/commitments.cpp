@@ -3,6 +3,7 @@
 #include "core/decimal.hpp"
 #include "core/json.hpp"
 #include "core/json_writer.hpp"
+#include "procore/read_support.hpp"
 
 #include <algorithm>
 #include <set>
@@ -12,43 +13,15 @@ namespace mlc::procore {
 
 namespace {
 
+using read::decimal_of;
+using read::id_flat_or_nested;
+using read::is_not_found;
+using read::parse_error_text;
+using read::text;
+
 // Bodies are parsed with numbers kept as text: money may come as "250.0" or as 250.0 and must
 // not pass through a double either way. Ids are read with json::get_id (digit strings too), and
 // json::get_string gives a number's text, so an origin_id or number sent as a number still reads.
-
-std::string text(const rapidjson::Value& obj, const char* key)
-{
-    return json::get_string(obj, key).value_or(std::string{});
-}
-
-// A money or quantity member: "" when absent or null; an error when it is something else than
-// a decimal (a wrong amount must not read as no amount).
-std::expected<std::string, std::string> decimal_of(const rapidjson::Value& obj, const char* key,
-                                                   const std::string& where)
-{
-    const auto* v = json::find(obj, key);
-    if (v == nullptr || v->IsNull()) {
-        return std::string{};
-    }
-    if (auto d = json::get_decimal_text(obj, key)) {
-        return std::move(*d);
-    }
-    return std::unexpected(
-        where + ": " + key + " is not a decimal ("
-        + (v->IsString() ? "\"" + std::string(v->GetString()) + "\"" : json::type_name(*v)) + ")");
-}
-
-// `<key>_id`, else the nested `<key>{id}`; 0 when neither.
-std::int64_t id_flat_or_nested(const rapidjson::Value& obj, const char* flat, const char* nested)
-{
-    if (auto id = json::get_id(obj, flat)) {
-        return *id;
-    }
-    if (const auto* n = json::find(obj, nested); n != nullptr && n->IsObject()) {
-        return json::get_id(*n, "id").value_or(0);
-    }
-    return 0;
-}
 
 std::expected<CommitmentLine, std::string> line_of(const rapidjson::Value& item,
                                                    const std::string& where)
@@ -147,11 +120,6 @@ std::expected<Commitment, std::string> commitment_of(const rapidjson::Value& ite
     return c;
 }
 
-std::string parse_error_text(const json::ParseError& e)
-{
-    return "malformed JSON at line " + std::to_string(e.line) + ": " + e.message;
-}
-
 std::expected<std::vector<CommitmentLine>, std::string> parse_line_list(const std::string& body,
                                                                         const std::string& where)
 {
@@ -177,11 +145,6 @@ std::string project_sync_body(std::int64_t project_id, const std::vector<std::st
     w.end_array();
     w.end_object();
     return w.str();
-}
-
-bool is_not_found(const http::Error& e)
-{
-    return e.kind == http::ErrorKind::status && e.status == 404;
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 
 #include "core/json.hpp"
 #include "core/json_writer.hpp"
+#include "procore/read_support.hpp"
 #include "procore/vendors.hpp"
 
 #include <utility>
@@ -16,66 +17,20 @@ namespace {
 
 // Bodies are parsed with numbers kept as text (money never passes through a double); ids are read
 // with json::get_id, which takes digit strings too.
-
-std::string text(const rapidjson::Value& obj, const char* key)
-{
-    return json::get_string(obj, key).value_or(std::string{});
-}
-
-std::string parse_error_text(const json::ParseError& e)
-{
-    return "malformed JSON at line " + std::to_string(e.line) + ": " + e.message;
-}
-
-// A money member: "" when absent or null; an error when it holds something that is not a
-// decimal (a wrong amount must not read as no amount).
-std::expected<std::string, std::string> decimal_of(const rapidjson::Value& obj, const char* key,
-                                                   const std::string& where)
-{
-    const auto* v = json::find(obj, key);
-    if (v == nullptr || v->IsNull()) {
-        return std::string{};
-    }
-    if (auto d = json::get_decimal_text(obj, key)) {
-        return std::move(*d);
-    }
-    return std::unexpected(
-        where + ": " + key + " is not a decimal ("
-        + (v->IsString() ? "\"" + std::string(v->GetString()) + "\"" : json::type_name(*v)) + ")");
-}
-
-const rapidjson::Value* object_member(const rapidjson::Value& obj, const char* key)
-{
-    const auto* v = json::find(obj, key);
-    return v != nullptr && v->IsObject() ? v : nullptr;
-}
-
-// `<flat>` (an id), else the nested `<nested>{id}`; 0 when neither.
-std::int64_t id_flat_or_nested(const rapidjson::Value& obj, const char* flat, const char* nested)
-{
-    if (auto id = json::get_id(obj, flat)) {
-        return *id;
-    }
-    if (const auto* n = object_member(obj, nested)) {
-        return json::get_id(*n, "id").value_or(0);
-    }
-    return 0;
-}
+using read::date_part;
+using read::decimal_of;
+using read::id_flat_or_nested;
+using read::is_not_found;
+using read::object_member;
+using read::parse_error_text;
+using read::text;
+using read::updated_range;
 
 bool deleted_of(const rapidjson::Value& obj)
 {
     const auto* deleted_at = json::find(obj, "deleted_at");
     return deleted_at != nullptr && !deleted_at->IsNull()
            && !(deleted_at->IsString() && deleted_at->GetStringLength() == 0);
-}
-
-// "2026-07-31T14:00:00Z" → "2026-07-31"; a date stays as it is.
-std::string date_part(std::string value)
-{
-    if (value.size() > 10 && value[10] == 'T') {
-        value.resize(10);
-    }
-    return value;
 }
 
 std::expected<CostLine, std::string> line_of(const rapidjson::Value& item, const std::string& where)
@@ -220,19 +175,6 @@ std::expected<std::vector<CostLine>, std::string> parse_line_array(const std::st
         return std::unexpected(where + ": line_items: expected an array");
     }
     return lines_of(*doc, where);
-}
-
-bool is_not_found(const http::Error& e)
-{
-    return e.kind == http::ErrorKind::status && e.status == 404;
-}
-
-// filters[updated_at]=<since>...<until>: Procore takes a range, not a single value. An empty
-// `since` reads from the beginning.
-std::string updated_range(const std::string& since, const std::string& until)
-{
-    const std::string from = since.empty() ? std::string("1970-01-01T00:00:00Z") : since;
-    return http::url_encode("filters[updated_at]") + "=" + http::url_encode(from + "..." + until);
 }
 
 } // namespace

@@ -2,6 +2,8 @@
 
 #include "core/clock.hpp"
 #include "store/audit_log.hpp"
+#include "store/database.hpp"
+#include "sync/engine/errors.hpp"
 
 #include <algorithm>
 
@@ -23,6 +25,59 @@ void audit_record(Context& ctx, const FlowInfo& flow, AuditRecord row)
     e.after_fp = std::move(row.after_fp);
     e.message = std::move(row.message);
     ctx.audit().append(std::move(e));
+}
+
+void record_failed(Context& ctx, const FlowInfo& flow, store::Postings& postings,
+                   store::Retries& retries, const std::string& posting_key,
+                   const std::string& record_key, const std::string& fingerprint,
+                   const std::string& error_class, const std::string& message,
+                   const std::string& superseded_why)
+{
+    if (ctx.dry_run()) {
+        return;
+    }
+    store::Transaction tx(ctx.db());
+    const std::string kind(flow.link_kind);
+    auto p = postings.record_pending(posting_key, kind, std::string(flow.target), "",
+                                     {record_key + " " + fingerprint}, ctx.run.run_id());
+    if (p.status == store::posting_status::pending || p.status == store::posting_status::failed) {
+        postings.mark_failed(p.id, error_class, message);
+    }
+    postings.supersede_failed(kind, record_key, superseded_why, posting_key);
+    audit_record(ctx, flow,
+                 {std::nullopt, record_key, action::failed, message, std::nullopt, fingerprint});
+    schedule_failed(retries, ctx.clock, flow.stream, record_key, message);
+    tx.commit();
+}
+
+bool count_post(FlowSummary& summary, const PostResult& result, const std::string& key,
+                const std::string& name, std::string_view system, const std::string& what)
+{
+    ++summary.write_calls;
+    switch (result.outcome) {
+    case PostOutcome::sent:
+    case PostOutcome::found:
+        if (result.outcome == PostOutcome::found) {
+            ++summary.resolved;
+        }
+        ++summary.created;
+        return true;
+    case PostOutcome::refused:
+    case PostOutcome::lost:
+        ++summary.failed;
+        summary.failures.push_back(
+            {"failed", key, "", name, result.error ? describe(*result.error) : "refused"});
+        return false;
+    case PostOutcome::unknown:
+    case PostOutcome::not_sent:
+        stop(system, what, result.error.value_or(http::Error{}));
+    case PostOutcome::already:
+    case PostOutcome::held:
+    case PostOutcome::superseded:
+    case PostOutcome::send:
+        return false;
+    }
+    return false;
 }
 
 void schedule_failed(store::Retries& retries, const Clock& clock, std::string_view stream,

@@ -1,8 +1,10 @@
 #pragma once
 // What every per-record flow shares around its postings: the audit row of a record, the
 // failed-record retry with backoff, and the summary's sample rows.
+#include "store/postings.hpp"
 #include "store/retries.hpp"
 #include "sync/engine/names.hpp"
+#include "sync/engine/outbox.hpp"
 #include "sync/engine/pass.hpp"
 #include "sync/engine/summary.hpp"
 
@@ -22,6 +24,25 @@ struct AuditRecord {
     std::optional<std::string> after_fp;
 };
 void audit_record(Context& ctx, const FlowInfo& flow, AuditRecord row);
+
+// A record that failed (its read, its plan, or the target's refusal) as a failed posting of
+// `flow` under `posting_key`, in one transaction: recorded (unless already settled), marked
+// failed with its class and message, any older failed posting of the same record superseded
+// (one failure per record), audited, and queued for a re-read with backoff. Nothing in a dry
+// run.
+void record_failed(Context& ctx, const FlowInfo& flow, store::Postings& postings,
+                   store::Retries& retries, const std::string& posting_key,
+                   const std::string& record_key, const std::string& fingerprint,
+                   const std::string& error_class, const std::string& message,
+                   const std::string& superseded_why);
+
+// The summary's side of one record's outbox post: a write call; sent or found is a record
+// created (found also a resolved posting); refused or lost is a failure row; a write that may
+// or may not have been applied, or one a fatal error kept from being sent, stops the pass
+// (engine::stop, naming `system` and `what`). True when the target now has the record (the
+// caller's follow-ups are due).
+bool count_post(FlowSummary& summary, const PostResult& result, const std::string& key,
+                const std::string& name, std::string_view system, const std::string& what);
 
 // Queues a failed record for a re-read with backoff: 1 h, doubling to 24 h per failure.
 void schedule_failed(store::Retries& retries, const Clock& clock, std::string_view stream,

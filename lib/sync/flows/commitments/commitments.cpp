@@ -531,33 +531,9 @@ private:
                                        .request = body,
                                        .records = {key + " " + plan.fingerprint}};
         const auto r = outbox_.post(spec, h);
-        ++sum_.write_calls;
-        using engine::PostOutcome;
-        switch (r.outcome) {
-        case PostOutcome::sent:
-        case PostOutcome::found:
-            if (r.outcome == PostOutcome::found) {
-                ++sum_.resolved;
-            }
-            ++sum_.created;
+        if (engine::count_post(sum_, r, key, name, "oracle",
+                               "creating the purchase order for commitment " + key)) {
             follow_up(c, po, r.remote_id);
-            break;
-        case PostOutcome::already:
-            break;
-        case PostOutcome::refused:
-        case PostOutcome::lost:
-            ++sum_.failed;
-            sum_.failures.push_back(
-                {"failed", key, "", name, r.error ? engine::describe(*r.error) : "refused"});
-            break;
-        case PostOutcome::unknown:
-        case PostOutcome::not_sent:
-            engine::stop("oracle", "creating the purchase order for commitment " + key,
-                         r.error.value_or(http::Error{}));
-        case PostOutcome::held:
-        case PostOutcome::superseded:
-        case PostOutcome::send:
-            break;
         }
     }
 
@@ -694,24 +670,10 @@ private:
     {
         ++sum_.failed;
         sum_.failures.push_back({"failed", key, "", name, message});
-        if (options_.dry_run) {
-            return;
-        }
-        store::Transaction tx(ctx_.db());
-        const std::string pkey = item_key(key, fingerprint.empty() ? "unread" : fingerprint);
-        auto p =
-            outbox_.postings().record_pending(pkey, std::string(commitments.link_kind), "oracle",
-                                              "", {key + " " + fingerprint}, ctx_.run.run_id());
-        if (p.status == store::posting_status::pending
-            || p.status == store::posting_status::failed) {
-            outbox_.postings().mark_failed(p.id, error_class, message);
-        }
-        // One failure per record: an older version's failed posting is replaced by this one.
-        outbox_.postings().supersede_failed(std::string(commitments.link_kind), key,
-                                            "a newer version of the commitment failed", pkey);
-        audit(key, std::nullopt, engine::action::failed, message, std::nullopt, fingerprint);
-        schedule_retry(key, message, error_class);
-        tx.commit();
+        engine::record_failed(ctx_, commitments, outbox_.postings(), retries_,
+                              item_key(key, fingerprint.empty() ? "unread" : fingerprint), key,
+                              fingerprint, error_class, message,
+                              "a newer version of the commitment failed");
     }
 
     void schedule_retry(const std::string& key, const std::string& message,

@@ -562,33 +562,9 @@ private:
                                        .request = body,
                                        .records = {key + " " + plan.fingerprint}};
         const auto res = outbox_.post(spec, h);
-        ++sum_.write_calls;
-        using engine::PostOutcome;
-        switch (res.outcome) {
-        case PostOutcome::sent:
-        case PostOutcome::found:
-            if (res.outcome == PostOutcome::found) {
-                ++sum_.resolved;
-            }
-            ++sum_.created;
+        if (engine::count_post(sum_, res, key, name, "oracle",
+                               "creating the AP invoice for requisition " + key)) {
             write_back(r, res.remote_id, plan.invoice->invoice_number);
-            break;
-        case PostOutcome::already:
-            break;
-        case PostOutcome::refused:
-        case PostOutcome::lost:
-            ++sum_.failed;
-            sum_.failures.push_back(
-                {"failed", key, "", name, res.error ? engine::describe(*res.error) : "refused"});
-            break;
-        case PostOutcome::unknown:
-        case PostOutcome::not_sent:
-            engine::stop("oracle", "creating the AP invoice for requisition " + key,
-                         res.error.value_or(http::Error{}));
-        case PostOutcome::held:
-        case PostOutcome::superseded:
-        case PostOutcome::send:
-            break;
         }
     }
 
@@ -706,23 +682,10 @@ private:
     {
         ++sum_.failed;
         sum_.failures.push_back({"failed", key, "", name, message});
-        if (options_.dry_run) {
-            return;
-        }
-        store::Transaction tx(ctx_.db());
-        const std::string pkey = item_key(key, fingerprint.empty() ? "unread" : fingerprint);
-        auto p =
-            outbox_.postings().record_pending(pkey, std::string(invoices.link_kind), "oracle", "",
-                                              {key + " " + fingerprint}, ctx_.run.run_id());
-        if (p.status == store::posting_status::pending
-            || p.status == store::posting_status::failed) {
-            outbox_.postings().mark_failed(p.id, error_class, message);
-        }
-        outbox_.postings().supersede_failed(std::string(invoices.link_kind), key,
-                                            "a newer version of the requisition failed", pkey);
-        audit(key, std::nullopt, engine::action::failed, message, std::nullopt, fingerprint);
-        engine::schedule_failed(retries_, ctx_.clock, invoices.stream, key, message);
-        tx.commit();
+        engine::record_failed(ctx_, invoices, outbox_.postings(), retries_,
+                              item_key(key, fingerprint.empty() ? "unread" : fingerprint), key,
+                              fingerprint, error_class, message,
+                              "a newer version of the requisition failed");
     }
 
     void retries_clear(const std::string& key)

@@ -758,23 +758,10 @@ private:
     {
         ++sum_.failed;
         sum_.failures.push_back({"failed", key, "", "", message});
-        if (options_.dry_run) {
-            return;
-        }
-        store::Transaction tx(ctx_.db());
         const std::string pkey = fmt::format(
             "{}:{}:{}", k_kind, key, fingerprint.empty() ? "unread" : fingerprint.substr(0, 16));
-        auto& postings = outbox_.postings();
-        auto p = postings.record_pending(pkey, k_kind, "oracle", "", {key + " " + fingerprint},
-                                         ctx_.run.run_id());
-        if (p.status == store::posting_status::pending
-            || p.status == store::posting_status::failed) {
-            postings.mark_failed(p.id, error_class, message);
-        }
-        postings.supersede_failed(k_kind, key, "a newer version of the document failed", pkey);
-        audit(key, std::nullopt, engine::action::failed, message, std::nullopt, fingerprint);
-        engine::schedule_failed(retries_, ctx_.clock, costs.stream, key, message);
-        tx.commit();
+        engine::record_failed(ctx_, costs, outbox_.postings(), retries_, pkey, key, fingerprint,
+                              error_class, message, "a newer version of the document failed");
     }
 
     void hold(const std::string& key, const std::string& fingerprint, const std::string& why)
