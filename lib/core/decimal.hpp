@@ -21,6 +21,11 @@ public:
 
     // "12", "-3.50", "+0.125", ".5"; at most 18 fractional digits; no exponent, no spaces.
     static std::optional<Decimal> parse(std::string_view text);
+    // The same, but an empty text (an amount Procore left out) is zero.
+    static std::optional<Decimal> parse_or_zero(std::string_view text)
+    {
+        return text.empty() ? std::optional<Decimal>(Decimal{}) : parse(text);
+    }
 
     // Plain decimal text, trailing fractional zeros dropped ("1350.5", "12", "-0.25").
     std::string str() const;

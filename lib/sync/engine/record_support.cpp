@@ -50,6 +50,49 @@ void record_failed(Context& ctx, const FlowInfo& flow, store::Postings& postings
     tx.commit();
 }
 
+void record_posted(Context& ctx, const FlowInfo& flow, store::Links& links,
+                   store::Postings& postings, store::Retries& retries, const std::string& key,
+                   const std::string& remote_id, const std::string& fingerprint,
+                   const std::optional<std::string>& summary, bool found,
+                   const std::string& message, const char* follow_up, const std::string& now)
+{
+    const std::string kind(flow.link_kind);
+    const std::string stream(flow.stream);
+    store::Link link{.kind = kind,
+                     .oracle_key = remote_id,
+                     .procore_key = key,
+                     .fingerprint = fingerprint,
+                     .origin = "procore",
+                     .drift = std::nullopt,
+                     .summary = summary,
+                     .remote_updated_at = std::nullopt,
+                     .updated_at = {}};
+    if (auto up = links.upsert(link); !up) {
+        audit_record(ctx, flow, {remote_id, key, action::failed, up.error().message, {}, {}});
+    }
+    audit_record(ctx, flow,
+                 {remote_id, key, found ? action::confirmed : action::posted, message, std::nullopt,
+                  fingerprint});
+    postings.supersede_failed(kind, key,
+                              "a version of the " + std::string(flow.record_label) + " was posted");
+    retries.clear_all(stream, key);
+    if (follow_up != nullptr) {
+        retries.schedule(stream, key, follow_up, now);
+    }
+}
+
+void record_refused(Context& ctx, const FlowInfo& flow, store::Postings& postings,
+                    store::Retries& retries, const std::string& key, const std::string& fingerprint,
+                    const std::string& posting_key, const std::string& message)
+{
+    audit_record(ctx, flow,
+                 {std::nullopt, key, action::failed, message, std::nullopt, fingerprint});
+    schedule_failed(retries, ctx.clock, flow.stream, key, message);
+    postings.supersede_failed(
+        std::string(flow.link_kind), key,
+        "a newer version of the " + std::string(flow.record_label) + " failed", posting_key);
+}
+
 bool count_post(FlowSummary& summary, const PostResult& result, const std::string& key,
                 const std::string& name, std::string_view system, const std::string& what)
 {

@@ -1,6 +1,7 @@
 #pragma once
 // What every per-record flow shares around its postings: the audit row of a record, the
 // failed-record retry with backoff, and the summary's sample rows.
+#include "store/links.hpp"
 #include "store/postings.hpp"
 #include "store/retries.hpp"
 #include "sync/engine/names.hpp"
@@ -35,6 +36,22 @@ void record_failed(Context& ctx, const FlowInfo& flow, store::Postings& postings
                    const std::string& record_key, const std::string& fingerprint,
                    const std::string& error_class, const std::string& message,
                    const std::string& superseded_why);
+
+// Inside the outbox's confirm transaction, for a record born in Procore and now in its target:
+// its link (kind flow.link_kind, the target's id, the content's fingerprint and summary), the
+// audit row (`posted`, or `confirmed` when a lookup found it), older failed postings of the
+// record superseded and its retry entries cleared; `follow_up` (a retry reason, or null) keeps
+// the record due from `now` for what comes after the post (a submit, a write-back).
+void record_posted(Context& ctx, const FlowInfo& flow, store::Links& links,
+                   store::Postings& postings, store::Retries& retries, const std::string& key,
+                   const std::string& remote_id, const std::string& fingerprint,
+                   const std::optional<std::string>& summary, bool found,
+                   const std::string& message, const char* follow_up, const std::string& now);
+// Inside the outbox's fail transaction (a refusal, or a lost write): the audit row, a re-read
+// queued with backoff, and older failed postings of the record superseded by `posting_key`.
+void record_refused(Context& ctx, const FlowInfo& flow, store::Postings& postings,
+                    store::Retries& retries, const std::string& key, const std::string& fingerprint,
+                    const std::string& posting_key, const std::string& message);
 
 // The summary's side of one record's outbox post: a write call; sent or found is a record
 // created (found also a resolved posting); refused or lost is a failure row; a write that may

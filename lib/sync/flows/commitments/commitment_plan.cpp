@@ -36,14 +36,6 @@ CommitmentPlan failure(CommitmentPlan plan, std::string error, const char* error
     return plan;
 }
 
-std::optional<Decimal> money(const std::string& text)
-{
-    if (text.empty()) {
-        return Decimal{};
-    }
-    return Decimal::parse(text);
-}
-
 // "2026-05-01" plus n days, by the civil calendar.
 std::string add_days(const std::string& date, int days)
 {
@@ -105,23 +97,28 @@ void describe(const procore::Commitment& c, CommitmentPlan& plan)
         {"number", c.number},          {"title", c.title},
         {"total", c.grand_total},      {"delivery", c.delivery_date},
         {"contract", c.contract_date}};
-    std::string summary = fmt::format("vendor: {} ({})\ntotal: {}", c.vendor_name, c.vendor_id,
-                                      money(c.grand_total).value_or(Decimal{}).fixed(2));
+    std::string summary =
+        fmt::format("vendor: {} ({})\ntotal: {}", c.vendor_name, c.vendor_id,
+                    Decimal::parse_or_zero(c.grand_total).value_or(Decimal{}).fixed(2));
     int n = 0;
     for (const auto& l : c.lines) {
         ++n;
         const std::string prefix = fmt::format("line{}.", n);
         fields.emplace_back(prefix + "description", l.description);
-        fields.emplace_back(prefix + "amount", money(l.amount).value_or(Decimal{}).str());
-        fields.emplace_back(prefix + "quantity", money(l.quantity).value_or(Decimal{}).str());
-        fields.emplace_back(prefix + "unit_cost", money(l.unit_cost).value_or(Decimal{}).str());
+        fields.emplace_back(prefix + "amount",
+                            Decimal::parse_or_zero(l.amount).value_or(Decimal{}).str());
+        fields.emplace_back(prefix + "quantity",
+                            Decimal::parse_or_zero(l.quantity).value_or(Decimal{}).str());
+        fields.emplace_back(prefix + "unit_cost",
+                            Decimal::parse_or_zero(l.unit_cost).value_or(Decimal{}).str());
         fields.emplace_back(prefix + "uom", l.uom);
         fields.emplace_back(prefix + "cost_code", std::to_string(l.cost_code_id));
         fields.emplace_back(prefix + "type", std::to_string(l.line_item_type_id));
         summary += fmt::format("\nline {}: {} | cost code {} | {} x {} = {}", n, l.description,
-                               l.cost_code_id, money(l.quantity).value_or(Decimal{}).str(),
-                               money(l.unit_cost).value_or(Decimal{}).str(),
-                               money(l.amount).value_or(Decimal{}).fixed(2));
+                               l.cost_code_id,
+                               Decimal::parse_or_zero(l.quantity).value_or(Decimal{}).str(),
+                               Decimal::parse_or_zero(l.unit_cost).value_or(Decimal{}).str(),
+                               Decimal::parse_or_zero(l.amount).value_or(Decimal{}).fixed(2));
     }
     plan.fingerprint = fingerprint(fields);
     plan.summary = std::move(summary);
@@ -236,9 +233,9 @@ CommitmentPlan plan_commitment(const procore::Commitment& c, const MappingConfig
     for (const auto& l : c.lines) {
         ++n;
         const std::string where = fmt::format("{} line {} ({})", who, n, l.description);
-        const auto amount = money(l.amount);
-        const auto quantity = money(l.quantity);
-        const auto unit_cost = money(l.unit_cost);
+        const auto amount = Decimal::parse_or_zero(l.amount);
+        const auto quantity = Decimal::parse_or_zero(l.quantity);
+        const auto unit_cost = Decimal::parse_or_zero(l.unit_cost);
         if (!amount || !quantity || !unit_cost) {
             return failure(std::move(plan), where + ": an amount is not a decimal number", data);
         }
@@ -308,7 +305,7 @@ CommitmentPlan plan_commitment(const procore::Commitment& c, const MappingConfig
         line.schedules.push_back(std::move(schedule));
         po.lines.push_back(std::move(line));
     }
-    if (const auto grand = money(c.grand_total);
+    if (const auto grand = Decimal::parse_or_zero(c.grand_total);
         grand && !c.grand_total.empty() && grand->rounded(2) != total) {
         return failure(std::move(plan),
                        fmt::format("{}: its line items sum to {} but its total is {}", who,

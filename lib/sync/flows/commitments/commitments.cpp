@@ -485,36 +485,19 @@ private:
         };
         h.confirmed = [this, key, fingerprint, summary, &po](const std::string& remote_id,
                                                              bool found) {
-            store::Link link{.kind = std::string(commitments.link_kind),
-                             .oracle_key = remote_id,
-                             .procore_key = key,
-                             .fingerprint = fingerprint,
-                             .origin = "procore",
-                             .drift = std::nullopt,
-                             .summary = summary,
-                             .remote_updated_at = std::nullopt,
-                             .updated_at = {}};
-            if (auto up = links_.upsert(link); !up) {
-                audit(key, remote_id, engine::action::failed, up.error().message);
-            }
-            audit(key, remote_id, found ? engine::action::confirmed : engine::action::posted,
-                  fmt::format("{} PO {} ({})", found ? "found" : "created",
-                              po ? po->number : remote_id, found ? "by its reference" : "draft"),
-                  std::nullopt, fingerprint);
-            outbox_.postings().supersede_failed(std::string(commitments.link_kind), key,
-                                                "a version of the commitment was posted");
-            retries_.clear_all(std::string(commitments.stream), key);
             // The submit and the write-back follow outside this transaction; until they are
-            // done, the record stays due.
-            retries_.schedule(std::string(commitments.stream), key, k_follow_up, now_);
+            // done, the record stays due (follow_up).
+            engine::record_posted(ctx_, commitments, links_, outbox_.postings(), retries_, key,
+                                  remote_id, fingerprint, summary, found,
+                                  fmt::format("{} PO {} ({})", found ? "found" : "created",
+                                              po ? po->number : remote_id,
+                                              found ? "by its reference" : "draft"),
+                                  k_follow_up, now_);
         };
-        h.failed = [this, key, fingerprint](const std::string& error_class,
+        h.failed = [this, key, fingerprint](const std::string& /*error_class*/,
                                             const std::string& message) {
-            audit(key, std::nullopt, engine::action::failed, message, std::nullopt, fingerprint);
-            schedule_retry(key, message, error_class);
-            outbox_.postings().supersede_failed(std::string(commitments.link_kind), key,
-                                                "a newer version of the commitment failed",
-                                                item_key(key, fingerprint));
+            engine::record_refused(ctx_, commitments, outbox_.postings(), retries_, key,
+                                   fingerprint, item_key(key, fingerprint), message);
         };
         return h;
     }
@@ -674,12 +657,6 @@ private:
                               item_key(key, fingerprint.empty() ? "unread" : fingerprint), key,
                               fingerprint, error_class, message,
                               "a newer version of the commitment failed");
-    }
-
-    void schedule_retry(const std::string& key, const std::string& message,
-                        const std::string& /*error_class*/)
-    {
-        schedule_failed(retries_, ctx_.clock, commitments.stream, key, message);
     }
 
     void retries_clear(const std::string& key)

@@ -20,14 +20,6 @@ InvoicePlan failure(InvoicePlan plan, std::string error, const char* error_class
     return plan;
 }
 
-std::optional<Decimal> money(const std::string& text)
-{
-    if (text.empty()) {
-        return Decimal{};
-    }
-    return Decimal::parse(text);
-}
-
 struct LineMoney {
     Decimal billed;    // work completed this period + materials presently stored
     Decimal retainage; // retained this period - released this period
@@ -35,12 +27,12 @@ struct LineMoney {
 
 std::optional<LineMoney> line_money(const procore::RequisitionLine& l)
 {
-    const auto work = money(l.work_completed);
-    const auto stored = money(l.materials_stored);
-    const auto wr = money(l.work_retained);
-    const auto mr = money(l.materials_retained);
-    const auto wrel = money(l.work_released);
-    const auto mrel = money(l.materials_released);
+    const auto work = Decimal::parse_or_zero(l.work_completed);
+    const auto stored = Decimal::parse_or_zero(l.materials_stored);
+    const auto wr = Decimal::parse_or_zero(l.work_retained);
+    const auto mr = Decimal::parse_or_zero(l.materials_retained);
+    const auto wrel = Decimal::parse_or_zero(l.work_released);
+    const auto mrel = Decimal::parse_or_zero(l.materials_released);
     if (!work || !stored || !wr || !mr || !wrel || !mrel) {
         return std::nullopt;
     }

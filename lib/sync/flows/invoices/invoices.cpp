@@ -516,36 +516,17 @@ private:
         };
         h.confirmed = [this, key, number, fingerprint, summary](const std::string& remote_id,
                                                                 bool found) {
-            store::Link link{.kind = std::string(invoices.link_kind),
-                             .oracle_key = remote_id,
-                             .procore_key = key,
-                             .fingerprint = fingerprint,
-                             .origin = "procore",
-                             .drift = std::nullopt,
-                             .summary = summary,
-                             .remote_updated_at = std::nullopt,
-                             .updated_at = {}};
-            if (auto up = links_.upsert(link); !up) {
-                audit(key, remote_id, engine::action::failed, up.error().message);
-            }
-            audit(key, remote_id, found ? engine::action::confirmed : engine::action::posted,
-                  fmt::format("{} AP invoice {} (InvoiceId {})", found ? "found" : "created",
-                              number, remote_id),
-                  std::nullopt, fingerprint);
-            outbox_.postings().supersede_failed(std::string(invoices.link_kind), key,
-                                                "a version of the requisition was posted");
-            retries_.clear_all(std::string(invoices.stream), key);
-            if (ctx_.config.mapping.invoices.write_back) {
-                retries_.schedule(std::string(invoices.stream), key, k_follow_up, now_);
-            }
+            engine::record_posted(ctx_, invoices, links_, outbox_.postings(), retries_, key,
+                                  remote_id, fingerprint, summary, found,
+                                  fmt::format("{} AP invoice {} (InvoiceId {})",
+                                              found ? "found" : "created", number, remote_id),
+                                  ctx_.config.mapping.invoices.write_back ? k_follow_up : nullptr,
+                                  now_);
         };
         h.failed = [this, key, fingerprint](const std::string& /*error_class*/,
                                             const std::string& message) {
-            audit(key, std::nullopt, engine::action::failed, message, std::nullopt, fingerprint);
-            engine::schedule_failed(retries_, ctx_.clock, invoices.stream, key, message);
-            outbox_.postings().supersede_failed(std::string(invoices.link_kind), key,
-                                                "a newer version of the requisition failed",
-                                                item_key(key, fingerprint));
+            engine::record_refused(ctx_, invoices, outbox_.postings(), retries_, key, fingerprint,
+                                   item_key(key, fingerprint), message);
         };
         return h;
     }
