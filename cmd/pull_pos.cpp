@@ -20,7 +20,7 @@ void set_pull_pos_command(CLI::App& app, Context& ctx)
         app.add_subcommand(std::string(engine::command::pull_pos),
                            "Procore commitments -> Oracle purchase orders; Oracle POs -> Procore; "
                            "approved subcontractor invoices -> Oracle Payables invoices (with "
-                           "mapping.invoices)");
+                           "mapping.invoices); their Oracle payments -> Procore contract payments");
     struct Options {
         passes::PullPosOptions pull;
         bool json = false;

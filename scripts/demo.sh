@@ -229,6 +229,17 @@ if command -v jq >/dev/null; then
   echo "Procore: requisition $req_id origin_id $(curl -s "$procore_url/_sim/data/requisitions" | jq -r ".[] | select(.id == $req_id) | .origin_id")"
 fi
 
+invoice_id="$(curl -s "$oracle_url/_sim/data/invoices" | grep -o '"InvoiceId":[0-9]*,"InvoiceNumber":"LUM-2026-10"' | cut -d, -f1 | cut -d: -f2)"
+step "(in Oracle, accounts payable pays 1,000.00 of invoice LUM-2026-10 on 2026-11-20: a partial payment)"
+sim_post "$oracle_url" "{\"op\":\"create\",\"collection\":\"payments\",\"fields\":{\"InvoiceId\":$invoice_id,\"Amount\":1000.00,\"PaymentDate\":\"2026-11-20\"}}" >/dev/null
+
+step "ml-connector pull-pos --project $project   (the payment comes back to Procore as a contract payment on the commitment, once)"
+"$mlc" pull-pos --project "$project"
+if command -v jq >/dev/null; then
+  curl -s "$procore_url/_sim/data/contract_payments" | jq -r '.[]
+    | "Procore: contract payment \(.id) on commitment \(.contract_id): \(.amount) on \(.date), check \(.check_number), invoice \(.invoice_number), origin_id \(.origin_id)"'
+fi
+
 # --- Costs to the ledger (post-costs) --------------------------------------------------------
 today="$(date -u +%F)"
 step "(in Procore, change order CO-101 on commitment $commitment_id is approved today: 4,200.00 of added footings on 03-300; Procore delivers a webhook)"

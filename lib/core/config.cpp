@@ -256,6 +256,7 @@ void parse_mapping(const rapidjson::Value& m, MappingConfig& out)
             im.sweep_every_seconds = duration_seconds(*every);
         }
         im.write_back = json::get_bool(*inv, "write_back").value_or(true);
+        im.payments = json::get_bool(*inv, "payments").value_or(true);
     }
 }
 

@@ -137,6 +137,7 @@ struct InvoiceMappingConfig {
     std::string payment_terms;               // empty: not sent (Oracle defaults it at creation)
     std::int64_t sweep_every_seconds = 3600; // requisitions have no webhook: swept on this interval
     bool write_back = true;                  // origin_id = InvoiceId on the requisition
+    bool payments = true; // Oracle payments of these invoices -> Procore contract payments
 };
 
 // The mapping section. Parts a flow owns are parsed into plain structs here, so no flow reads

@@ -30,4 +30,18 @@ std::expected<PageMeta, std::string> parse_page_meta(const std::string& body)
     return meta;
 }
 
+PageMeta page_meta_of(const rapidjson::Value& doc, const rapidjson::Value& items)
+{
+    const auto small = [&doc](const char* key) {
+        const auto v = json::get_id(doc, key);
+        return v && *v >= 0 && *v <= 1'000'000'000 ? static_cast<int>(*v) : 0;
+    };
+    PageMeta meta;
+    meta.count = static_cast<int>(items.Size());
+    meta.has_more = json::get_bool(doc, "hasMore").value_or(false);
+    meta.limit = small("limit");
+    meta.offset = small("offset");
+    return meta;
+}
+
 } // namespace mlc::oracle

@@ -1,5 +1,6 @@
 #pragma once
 // The edge between Oracle's JSON and our plain structs: the only Oracle file that reads JSON.
+#include "core/json.hpp"
 #include "oracle/client.hpp"
 
 #include <expected>
@@ -9,5 +10,8 @@ namespace mlc::oracle {
 
 // Reads count/hasMore/limit/offset from a collection envelope.
 std::expected<PageMeta, std::string> parse_page_meta(const std::string& body);
+// The same of a parsed envelope `doc` whose items array is `items` (numbers as numbers or as
+// text: parse_numbers_as_text).
+PageMeta page_meta_of(const rapidjson::Value& doc, const rapidjson::Value& items);
 
 } // namespace mlc::oracle

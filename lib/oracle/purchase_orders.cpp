@@ -3,6 +3,7 @@
 #include "core/decimal.hpp"
 #include "core/json.hpp"
 #include "core/json_writer.hpp"
+#include "oracle/mapping.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -334,16 +335,6 @@ std::expected<PurchaseOrder, std::string> purchase_order_of(const rapidjson::Val
 std::string parse_error_text(const json::ParseError& e)
 {
     return "malformed JSON at line " + std::to_string(e.line) + ": " + e.message;
-}
-
-PageMeta page_meta_of(const rapidjson::Value& doc, const rapidjson::Value& items)
-{
-    PageMeta meta;
-    meta.count = static_cast<int>(items.Size());
-    meta.has_more = json::get_bool(doc, "hasMore").value_or(false);
-    meta.limit = int_of(doc, "limit", 0);
-    meta.offset = int_of(doc, "offset", 0);
-    return meta;
 }
 
 std::expected<SupplierSite, std::string> supplier_site_of(const rapidjson::Value& item)

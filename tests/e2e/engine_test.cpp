@@ -354,7 +354,7 @@ TEST_CASE("replay re-sends a refused vendor after its fix in Oracle, and writes 
     CHECK(env.procore_writes() == 0);
     check_invariants(env, n);
     // Bad selectors are usage errors.
-    CHECK(env.run({"replay", "--kind", "payments"}).exit_code == 2);
+    CHECK(env.run({"replay", "--kind", "receipts"}).exit_code == 2);
     CHECK(env.run({"replay", "--posting", "424242"}).exit_code == 2);
 }
 

@@ -5,7 +5,10 @@
 // requisition; a rerun writes nothing; --dry-run writes nothing; retainage goes either way;
 // SIGKILL at every outbox crash point and a rerun leave exactly one invoice; bad input fails per
 // record and replays; an invoice number that belongs to a different invoice is reported, never
-// overwritten; a requisition revised after its invoice is held.
+// overwritten; a requisition revised after its invoice is held. Oracle's payments of those
+// invoices come back as Procore contract payments: one per payment (partial payments too), field
+// by field, never twice (a rerun, SIGKILL at every outbox crash point), a void reported and not
+// deleted, a payment voided before it reached Procore not created.
 #include "core/clock.hpp"
 #include "core/json.hpp"
 #include "store/database.hpp"
@@ -196,6 +199,55 @@ public:
             }
         }
         return out;
+    }
+
+    // Oracle pays `amount` of invoice `number` on `date` (a Payables payment); its CheckId.
+    std::int64_t pay(const std::string& number, double amount, const std::string& date)
+    {
+        const auto inv = invoices_numbered(number);
+        REQUIRE(inv.size() == 1);
+        const auto made = test::parse_json(oracle_mutate(fmt::format(
+            R"({{"op":"create","collection":"payments","fields":{{"InvoiceId":{},"Amount":{},)"
+            R"("PaymentDate":"{}"}}}})",
+            *json::get_id(inv.front(), "InvoiceId"), amount, date)));
+        return *json::get_id(made, "CheckId");
+    }
+
+    void void_payment(std::int64_t check_id)
+    {
+        oracle_mutate(fmt::format(R"({{"op":"void","collection":"payments","id":{}}})", check_id));
+    }
+
+    // The Oracle payment `check_id` as the simulator holds it.
+    json::Document oracle_payment(std::int64_t check_id)
+    {
+        const auto doc = oracle_data("payments");
+        for (const auto& p : doc.GetArray()) {
+            if (*json::get_id(p, "CheckId") == check_id) {
+                json::Document d;
+                d.CopyFrom(p, d.GetAllocator());
+                return d;
+            }
+        }
+        FAIL("no payment " << check_id);
+        return {};
+    }
+
+    std::vector<json::Document> contract_payments()
+    {
+        std::vector<json::Document> out;
+        const auto doc = procore_data("contract_payments");
+        for (const auto& p : doc.GetArray()) {
+            json::Document d;
+            d.CopyFrom(p, d.GetAllocator());
+            out.push_back(std::move(d));
+        }
+        return out;
+    }
+
+    std::int64_t payment_posts()
+    {
+        return sims().procore().stats().count("POST", "/rest/v1.0/contract_payments");
     }
 
     std::int64_t project = 0;
@@ -422,4 +474,131 @@ TEST_CASE("pull-pos: a requisition revised after its invoice is held and never s
     CHECK(env.invoice_posts() == 0);
     CHECK(env.invoices_numbered("INV-5001").size() == 1);
     CHECK(env.postings("held").size() == 1);
+}
+
+namespace {
+
+// The contract payment Procore holds for Oracle payment `check_id` of invoice `number`.
+void check_payment(Env& env, std::int64_t check_id, const std::string& number, double amount,
+                   const std::string& date, std::int64_t draw_request = 1)
+{
+    INFO("payment " << check_id << " of invoice " << number);
+    const auto oracle = env.oracle_payment(check_id);
+    const auto& related = oracle["relatedInvoices"];
+    REQUIRE(related.Size() == 1);
+    const auto origin = std::to_string(*json::get_id(related[0], "InvoicePaymentId"));
+    int found = 0;
+    for (const auto& p : env.contract_payments()) {
+        if (json::get_string(p, "origin_id").value_or("") != origin) {
+            continue;
+        }
+        ++found;
+        CHECK(*json::get_id(p, "contract_id") == env.commitment);
+        CHECK(*json::get_id(p, "project_id") == env.project);
+        CHECK(std::stod(json::get_string(p, "amount").value_or("0")) == Approx(amount));
+        CHECK(json::get_string(p, "date").value_or("") == date);
+        CHECK(json::get_string(p, "invoice_number").value_or("") == number);
+        CHECK(json::get_string(p, "check_number").value_or("")
+              == std::to_string(*json::get_id(oracle, "PaymentNumber")));
+        CHECK(json::get_id(p, "draw_request_number").value_or(0) == draw_request);
+        CHECK(json::get_string(p, "origin_data").value_or("").find(std::to_string(check_id))
+              != std::string::npos);
+    }
+    CHECK(found == 1);
+}
+
+} // namespace
+
+TEST_CASE("pull-pos: Oracle payments of our invoice come back once as Procore contract payments",
+          "[e2e][pull-pos][payments]")
+{
+    Env env;
+    env.add_requisition("SUB-7001");
+    env.run_json({"pull-pos", "--json"}, 0);
+    // Nothing paid yet: nothing to write.
+    env.reset_stats();
+    const auto none = env.run_json({"pull-pos", "--json"}, 0);
+    CHECK(none["payments"]["planned"]["create"].GetInt64() == 0);
+    CHECK(env.payment_posts() == 0);
+
+    // A partial payment (the invoice is 1,125.45 net of retainage).
+    const auto first = env.pay("SUB-7001", 600.00, "2026-11-20");
+    const auto plan = env.run_json({"pull-pos", "--dry-run", "--json"}, 0);
+    CHECK(plan["payments"]["planned"]["create"].GetInt64() == 1);
+    CHECK(env.payment_posts() == 0);
+    CHECK(env.contract_payments().empty());
+
+    const auto r = env.run_json({"pull-pos", "--json"}, 0);
+    CHECK(r["payments"]["applied"]["created"].GetInt64() == 1);
+    CHECK(env.payment_posts() == 1);
+    check_payment(env, first, "SUB-7001", 600.00, "2026-11-20");
+
+    // The rest: a second contract payment; the first is not written again.
+    const auto second = env.pay("SUB-7001", 525.45, "2026-11-27");
+    env.reset_stats();
+    env.run_json({"pull-pos", "--json"}, 0);
+    CHECK(env.payment_posts() == 1);
+    REQUIRE(env.contract_payments().size() == 2);
+    check_payment(env, second, "SUB-7001", 525.45, "2026-11-27");
+    check_payment(env, first, "SUB-7001", 600.00, "2026-11-20");
+
+    // A full re-read of Oracle's payments writes nothing.
+    env.reset_stats();
+    const auto again = env.run_json({"pull-pos", "--full", "--json"}, 0);
+    CHECK(again["payments"]["applied"]["created"].GetInt64() == 0);
+    CHECK(env.payment_posts() == 0);
+    CHECK(env.procore_writes() == 0);
+
+    // Voided in Oracle: reported, and the Procore payment (locked by its origin_id) stays.
+    env.void_payment(first);
+    const auto voided = env.run_json({"pull-pos", "--json"}, 0);
+    bool reported = false;
+    for (const auto& a : voided["payments"]["attention"].GetArray()) {
+        reported = reported
+                   || json::get_string(a, "message").value_or("").find("voided in Oracle")
+                          != std::string::npos;
+    }
+    CHECK(reported);
+    CHECK(env.contract_payments().size() == 2);
+    const auto audit = env.run({"audit", "--action", "drift"});
+    CHECK(audit.out.find("voided in Oracle") != std::string::npos);
+
+    // A payment voided before it reached Procore is not created.
+    env.add_requisition("SUB-7002", 0, 0, 2);
+    env.run_json({"pull-pos", "--json"}, 0);
+    const auto gone = env.pay("SUB-7002", 100.00, "2026-11-28");
+    env.void_payment(gone);
+    env.reset_stats();
+    env.run_json({"pull-pos", "--json"}, 0);
+    CHECK(env.payment_posts() == 0);
+    CHECK(env.contract_payments().size() == 2);
+    CHECK(env.run({"audit", "verify"}).exit_code == 0);
+}
+
+TEST_CASE("pull-pos: SIGKILL at each outbox crash point then a rerun: exactly one contract payment",
+          "[e2e][pull-pos][payments][crash]")
+{
+    for (const char* point :
+         {"outbox.recorded", "outbox.marked_sent", "outbox.answered", "outbox.confirmed"}) {
+        DYNAMIC_SECTION(point)
+        {
+            Env env;
+            env.add_requisition("SUB-8001");
+            env.run_json({"pull-pos", "--json"}, 0);
+            const auto check = env.pay("SUB-8001", 1125.45, "2026-11-30");
+            // Nothing else changed: the first outbox posting of this pass is the payment.
+            const auto killed = env.run(
+                {"pull-pos", "--json"},
+                test::ProcessOptions{.env = {{"ML_CONNECTOR_CRASH_AT", std::string(point) + ":1"}},
+                                     .unset_env = {},
+                                     .stdin_data = {},
+                                     .cwd = {}});
+            CHECK(killed.exit_code == -1); // killed by the signal
+            env.run_json({"pull-pos", "--json"}, 0);
+            CHECK(env.payment_posts() <= 1);
+            REQUIRE(env.contract_payments().size() == 1);
+            check_payment(env, check, "SUB-8001", 1125.45, "2026-11-30");
+            CHECK(env.run({"audit", "verify"}).exit_code == 0);
+        }
+    }
 }

@@ -185,6 +185,23 @@ struct Invoice {
     std::vector<InvoiceLine> lines;
 };
 
+// A payablesPayments row and the invoices it pays (relatedInvoices), made through /_sim/mutate
+// ("payments": create pays one invoice, "void" voids a payment).
+struct RelatedInvoice {
+    std::int64_t id = 0, invoice_id = 0; // InvoicePaymentId, InvoiceId
+    std::string invoice_number, accounting_date;
+    double amount = 0;
+};
+
+struct Payment {
+    std::int64_t id = 0, payment_id = 0, number = 0; // CheckId, PaymentId, PaymentNumber
+    std::string currency = "USD", date, status = "Negotiable", void_date, method = "Check",
+                supplier, supplier_site, business_unit;
+    double amount = 0;
+    std::int64_t created = 0, updated = 0;
+    std::vector<RelatedInvoice> invoices;
+};
+
 struct JournalLine {
     std::int64_t number = 1;
     std::string account, description, reference;
@@ -689,6 +706,8 @@ struct OracleSim::State {
     Table<Requisition> requisitions;
     Table<Invoice> invoices;
     Table<JournalBatch> journals;
+    Table<Payment> payments;
+    std::int64_t next_payment_number = 1001;
     std::unordered_map<std::string, std::int64_t> invoice_by_hash;
     std::unordered_map<std::string, std::int64_t>
         account_by_segments; // "101-1000-5110-000-000" -> id
@@ -712,6 +731,8 @@ struct OracleSim::State {
     oq::ResourceDef<InvoiceDistribution> inv_dist_def;
     oq::ResourceDef<InvoiceLine> inv_line_def;
     oq::ResourceDef<Invoice> invoice_def;
+    oq::ResourceDef<RelatedInvoice> paid_inv_def;
+    oq::ResourceDef<Payment> payment_def;
     oq::ResourceDef<JournalLine> je_line_def;
     oq::ResourceDef<JournalHeader> je_header_def;
     oq::ResourceDef<JournalBatch> batch_def;
@@ -730,6 +751,8 @@ struct OracleSim::State {
         requisitions.updated_of = [](const Requisition& r) { return r.updated; };
         invoices.id_of = [](const Invoice& i) { return i.id; };
         invoices.updated_of = [](const Invoice& i) { return i.updated; };
+        payments.id_of = [](const Payment& p) { return p.id; };
+        payments.updated_of = [](const Payment& p) { return p.updated; };
         journals.id_of = [](const JournalBatch& b) { return b.id; };
         journals.updated_of = [](const JournalBatch& b) { return b.updated; };
         define_resources();
@@ -776,6 +799,9 @@ struct OracleSim::State {
                             const std::string& href);
     void create_invoice(const httplib::Request& req, httplib::Response& res,
                         const std::string& href);
+    std::pair<int, std::string> mutate_payment(const std::string& op,
+                                               std::optional<std::int64_t> id,
+                                               const rapidjson::Value& fields, std::int64_t now);
     void patch_invoice(const httplib::Request& req, httplib::Response& res, Invoice& inv,
                        const std::string& href);
     void erp_post(const httplib::Request& req, httplib::Response& res);
@@ -1056,6 +1082,30 @@ void OracleSim::State::define_resources()
         time_attr("LastUpdateDate", &Invoice::updated),
     };
     invoice_def.children = {child("invoiceLines", inv_line_def, &Invoice::lines)};
+    paid_inv_def.name = "relatedInvoices";
+    paid_inv_def.key = [](const RelatedInvoice& r) { return id_key(r.id); };
+    paid_inv_def.schema.attrs = {int_attr("InvoicePaymentId", &RelatedInvoice::id),
+                                 int_attr("InvoiceId", &RelatedInvoice::invoice_id),
+                                 str_attr("InvoiceNumber", &RelatedInvoice::invoice_number),
+                                 num_attr("PaymentAmount", &RelatedInvoice::amount),
+                                 date_attr("AccountingDate", &RelatedInvoice::accounting_date)};
+    payment_def.name = "payablesPayments";
+    payment_def.key = [](const Payment& p) { return id_key(p.id); };
+    payment_def.schema.attrs = {int_attr("CheckId", &Payment::id),
+                                int_attr("PaymentId", &Payment::payment_id),
+                                int_attr("PaymentNumber", &Payment::number),
+                                num_attr("PaymentAmount", &Payment::amount),
+                                str_attr("PaymentCurrency", &Payment::currency),
+                                date_attr("PaymentDate", &Payment::date),
+                                str_attr("PaymentStatus", &Payment::status),
+                                date_attr("VoidDate", &Payment::void_date),
+                                str_attr("PaymentMethod", &Payment::method),
+                                str_attr("Supplier", &Payment::supplier),
+                                str_attr("SupplierSite", &Payment::supplier_site),
+                                str_attr("BusinessUnit", &Payment::business_unit),
+                                time_attr("CreationDate", &Payment::created),
+                                time_attr("LastUpdateDate", &Payment::updated)};
+    payment_def.children = {child("relatedInvoices", paid_inv_def, &Payment::invoices)};
 
     je_line_def.name = "journalLines";
     je_line_def.key = [](const JournalLine& l) { return id_key(l.number); };
@@ -1745,6 +1795,12 @@ void OracleSim::State::handle_rest(const httplib::Request& req, httplib::Respons
             return patch_invoice(req, res, *inv, href + "/" + segs[1]);
         }
         return method_not_allowed();
+    }
+    if (resource == "payablesPayments") {
+        // Payments are made in Oracle (here: /_sim/mutate); the REST resource is read only.
+        if (!get)
+            return method_not_allowed();
+        return serve_get(st.payment_def, st.payments, "CheckId", by_numeric(st.payments));
     }
     if (resource == "accountingPeriodStatusLOV") {
         if (!get)
@@ -2775,6 +2831,8 @@ std::optional<std::string> OracleSim::data_json(const std::string& collection)
         oq::dump_rows(w, st.req_def, st.requisitions.rows);
     } else if (collection == "invoices") {
         oq::dump_rows(w, st.invoice_def, st.invoices.rows);
+    } else if (collection == "payments") {
+        oq::dump_rows(w, st.payment_def, st.payments.rows);
     } else if (collection == "journals") {
         oq::dump_rows(w, st.batch_def, st.journals.rows);
     } else if (collection == "gl_interface_rejected") {
@@ -2866,6 +2924,72 @@ std::pair<int, std::string> apply_fields(const oq::ResourceDef<T>& def, T& row,
 }
 
 } // namespace
+
+std::pair<int, std::string> OracleSim::State::mutate_payment(const std::string& op,
+                                                             std::optional<std::int64_t> id,
+                                                             const rapidjson::Value& fields,
+                                                             std::int64_t now)
+{
+    auto& st = *this;
+    auto paid_status = [&st](Invoice& inv) {
+        double paid = 0;
+        for (const auto& p : st.payments.rows)
+            if (p.void_date.empty())
+                for (const auto& r : p.invoices)
+                    if (r.invoice_id == inv.id)
+                        paid += r.amount;
+        inv.paid =
+            paid <= 0 ? "Unpaid" : (cents(paid) >= cents(inv.amount) ? "Paid" : "Partially paid");
+    };
+    if (op == "void") {
+        Payment* p = id ? st.payments.find(*id) : nullptr;
+        if (!p)
+            return {404, json::object1("error", "no such payment")};
+        p->status = "Voided";
+        p->void_date = date_of(now);
+        p->updated = now;
+        for (const auto& r : p->invoices)
+            if (Invoice* inv = st.invoices.find(r.invoice_id)) {
+                paid_status(*inv);
+                inv->updated = now;
+            }
+        st.invoices.reindex();
+        st.payments.reindex();
+        return {200, json::object1("voided", std::to_string(*id))};
+    }
+    if (op != "create")
+        return {400, json::object1("error", "payments: op must be create or void")};
+    const auto invoice_id = json::get_int(fields, "InvoiceId");
+    Invoice* inv = invoice_id ? st.invoices.find(*invoice_id) : nullptr;
+    if (!inv)
+        return {400, json::object1("error", "payments: InvoiceId names no invoice")};
+    const auto amount = json::get_number(fields, "Amount").value_or(inv->amount);
+    Payment p;
+    p.id = st.new_id();
+    p.payment_id = st.new_id();
+    p.number = st.next_payment_number++;
+    p.amount = cents(amount);
+    p.currency = inv->payment_currency;
+    p.date = json::get_string(fields, "PaymentDate").value_or(date_of(now));
+    p.supplier = inv->supplier;
+    p.supplier_site = inv->supplier_site;
+    p.business_unit = inv->business_unit;
+    p.created = p.updated = now;
+    RelatedInvoice r;
+    r.id = st.new_id();
+    r.invoice_id = inv->id;
+    r.invoice_number = inv->number;
+    r.accounting_date = p.date;
+    r.amount = p.amount;
+    p.invoices.push_back(r);
+    const std::int64_t check_id = p.id;
+    st.payments.rows.push_back(std::move(p));
+    st.payments.reindex();
+    paid_status(*inv);
+    inv->updated = now;
+    st.invoices.reindex();
+    return {200, json::object1("CheckId", std::to_string(check_id))};
+}
 
 std::pair<int, std::string> OracleSim::mutate(const std::string& body)
 {
@@ -3153,6 +3277,11 @@ std::pair<int, std::string> OracleSim::mutate(const std::string& body)
         st.index_accounts();
         return r;
     }
+    // A payment of one invoice (fields InvoiceId, Amount, PaymentDate): the invoice's
+    // PaidStatus follows; "void" (id = CheckId) voids a payment and reopens what it paid.
+    if (collection == "payments") {
+        return st.mutate_payment(op, id, fields, now);
+    }
     if (collection == "purchase_orders") {
         return run(
             st.po_def, st.purchase_orders,
@@ -3169,10 +3298,9 @@ std::pair<int, std::string> OracleSim::mutate(const std::string& body)
             },
             [](PurchaseOrder& p) { p.status = "CLOSED"; });
     }
-    return {400,
-            json::object1("error",
-                          "mutate supports suppliers, account_combinations, purchase_orders and "
-                          "accounting_periods")};
+    return {400, json::object1("error",
+                               "mutate supports suppliers, account_combinations, purchase_orders, "
+                               "payments and accounting_periods")};
 }
 
 // ---------------------------------------------------------------------------------------

@@ -124,7 +124,8 @@ struct ListQuery {
     std::optional<std::string> search;
     std::optional<std::string> status;
     std::optional<std::int64_t> list_id;
-    std::string include_deleted; // "", "with", "only"
+    std::optional<std::int64_t> contract_id; // contract payments: the commitment's
+    std::string include_deleted;             // "", "with", "only"
     std::string sort;
     bool active_only =
         false; // the vendors list shows active vendors; inactive ones have their own list
@@ -139,6 +140,8 @@ std::optional<std::string> param(const httplib::Request& req, const char* name)
 
 bool parse_list_query(const httplib::Request& req, httplib::Response& res, ListQuery& q)
 {
+    if (auto p = param(req, "contract_id"))
+        q.contract_id = to_int(*p);
     if (auto p = param(req, "page")) {
         auto v = to_int(*p);
         if (!v || *v < 1)
@@ -245,6 +248,12 @@ bool matches(const Record& r, const ListQuery& q)
     }
     if (!q.ids.empty() && q.ids.count(r.obj["id"].GetInt64()) == 0)
         return false;
+    if (q.contract_id) {
+        auto it = r.obj.FindMember("contract_id");
+        if (it == r.obj.MemberEnd() || !it->value.IsInt64()
+            || it->value.GetInt64() != *q.contract_id)
+            return false;
+    }
     if (q.active_only) {
         auto it = r.obj.FindMember("is_active");
         if (it != r.obj.MemberEnd() && it->value.IsFalse())
@@ -1152,21 +1161,49 @@ void ProcoreSim::mount(httplib::Server& server)
                }));
 
     // ---- contract payments ----
+    // As the SDK documents them: project_id and contract_id (the commitment) are required on
+    // the list and the create; the create's attributes go under "contract_payment".
+    auto contract_of = [&im](Req req, Res res, const rapidjson::Value* body,
+                             std::int64_t pid) -> std::optional<std::int64_t> {
+        std::optional<std::int64_t> cid;
+        if (req.has_param("contract_id"))
+            cid = to_int(req.get_param_value("contract_id"));
+        else if (body != nullptr)
+            cid = json::get_int(*body, "contract_id");
+        if (!cid) {
+            error_json(res, 400, "param is missing or the value is empty: contract_id");
+            return std::nullopt;
+        }
+        for (const char* kind : {"purchase_order_contracts", "work_order_contracts"})
+            if (auto* r = im.find(im.coll(kind), *cid); r != nullptr && r->scope == pid)
+                return cid;
+        error_json(res, 404, fmt::format("Contract {} not found", *cid));
+        return std::nullopt;
+    };
     server.Get("/rest/v1.0/contract_payments",
-               rest([&im, list, project_param](Req req, Res res, const Ctx&) {
+               rest([&im, list, project_param, contract_of](Req req, Res res, const Ctx&) {
                    auto pid = project_param(req, res, nullptr);
-                   if (pid)
+                   if (pid && contract_of(req, res, nullptr, *pid))
                        list(req, res, im.coll("contract_payments"), *pid, false);
                }));
     server.Post("/rest/v1.0/contract_payments",
-                rest([&im, create, project_param](Req req, Res res, const Ctx& ctx) {
+                rest([&im, create, project_param, contract_of](Req req, Res res, const Ctx& ctx) {
                     rapidjson::Document body;
                     if (!parse_body(req, res, body))
                         return;
                     auto pid = project_param(req, res, &body);
-                    if (pid)
-                        create(req, res, im.coll("contract_payments"), *pid, body,
-                               "contract_payment", ctx);
+                    if (!pid)
+                        return;
+                    auto cid = contract_of(req, res, &body, *pid);
+                    if (!cid)
+                        return;
+                    if (auto it = body.FindMember("contract_payment");
+                        it != body.MemberEnd() && it->value.IsObject()) {
+                        it->value.RemoveMember("contract_id");
+                        it->value.AddMember("contract_id", *cid, body.GetAllocator());
+                    }
+                    create(req, res, im.coll("contract_payments"), *pid, body, "contract_payment",
+                           ctx);
                 }));
     server.Get(R"(/rest/v1\.0/contract_payments/(\d+))",
                rest([&im, show, id_of, project_param](Req req, Res res, const Ctx&) {

@@ -200,12 +200,15 @@ const std::vector<FieldSpec> k_line_item_type_fields = {
 const std::vector<FieldSpec> k_payment_fields = {
     {"id", Kind::integer, R},
     {"project_id", Kind::integer, R},
-    {"commitment_id", Kind::integer, W},
+    {"contract_id", Kind::integer, W}, // set from the create's top-level contract_id
     {"amount", Kind::money, W},
     {"date", Kind::date, W},
     {"invoice_number", Kind::str, W},
+    {"invoice_date", Kind::date, W},
     {"check_number", Kind::str, W},
-    {"payment_number", Kind::str, W},
+    {"payment_number", Kind::integer, W},
+    {"draw_request_number", Kind::integer, W},
+    {"payment_method", Kind::str, W},
     {"notes", Kind::str, W},
     {"origin_id", Kind::str, W},
     {"origin_data", Kind::str, W},
@@ -752,7 +755,7 @@ static bool apply_attrs(ProcoreSim::Impl& impl, Collection& c, Record& r,
         if (c.name == "direct_costs")
             required = {"direct_cost_type", "direct_cost_date"};
         if (c.name == "contract_payments")
-            required = {"commitment_id", "amount"};
+            required = {"contract_id", "amount", "date"};
         for (const char* field : required) {
             bool already = std::any_of(errors.begin(), errors.end(),
                                        [&](const auto& e) { return e.first == field; });

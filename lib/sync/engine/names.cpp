@@ -6,8 +6,9 @@ namespace mlc::engine {
 
 namespace {
 
-constexpr std::array<const FlowInfo*, 5> k_flows{&flow::vendors, &flow::cost_codes,
-                                                 &flow::commitments, &flow::invoices, &flow::costs};
+constexpr std::array<const FlowInfo*, 6> k_flows{&flow::vendors,     &flow::cost_codes,
+                                                 &flow::commitments, &flow::invoices,
+                                                 &flow::payments,    &flow::costs};
 
 // Commitment change orders have no webhook resource of their own: they arrive as "Change Order
 // Packages" (reference: the sandbox's /webhooks/resources listing). A "Direct Cost Line Items"

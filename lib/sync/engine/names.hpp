@@ -131,6 +131,18 @@ inline constexpr FlowInfo invoices{.name = "invoices",
                                    .target = "oracle",
                                    .endpoint = "invoices",
                                    .title = "subcontractor invoices -> Oracle AP invoices"};
+inline constexpr FlowInfo payments{.name = "payments",
+                                   .command = command::pull_pos,
+                                   .stream = "oracle.payments",
+                                   .link_kind = "payment",
+                                   .batch_kind = "",
+                                   .extra_kind = "",
+                                   .audit_kind = "payment",
+                                   .record_label = "payment",
+                                   .source = "oracle",
+                                   .target = "procore",
+                                   .endpoint = "contract_payments",
+                                   .title = "Oracle payments -> Procore contract payments"};
 } // namespace flow
 
 // Every flow, in the order passes run them.

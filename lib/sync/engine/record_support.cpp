@@ -9,6 +9,24 @@
 
 namespace mlc::engine {
 
+namespace {
+
+// The audit row of a record by its own key: an Oracle key for a flow whose records are born in
+// Oracle, a Procore key otherwise.
+AuditRecord keyed(const FlowInfo& flow, const std::string& key, std::string_view action,
+                  const std::string& message, const std::string& fingerprint)
+{
+    const bool from_oracle = flow.source == "oracle";
+    return {from_oracle ? std::optional<std::string>(key) : std::nullopt,
+            from_oracle ? std::nullopt : std::optional<std::string>(key),
+            action,
+            message,
+            std::nullopt,
+            fingerprint};
+}
+
+} // namespace
+
 void audit_record(Context& ctx, const FlowInfo& flow, AuditRecord row)
 {
     if (ctx.dry_run()) {
@@ -44,8 +62,7 @@ void record_failed(Context& ctx, const FlowInfo& flow, store::Postings& postings
         postings.mark_failed(p.id, error_class, message);
     }
     postings.supersede_failed(kind, record_key, superseded_why, posting_key);
-    audit_record(ctx, flow,
-                 {std::nullopt, record_key, action::failed, message, std::nullopt, fingerprint});
+    audit_record(ctx, flow, keyed(flow, record_key, action::failed, message, fingerprint));
     schedule_failed(retries, ctx.clock, flow.stream, record_key, message);
     tx.commit();
 }
@@ -58,21 +75,26 @@ void record_posted(Context& ctx, const FlowInfo& flow, store::Links& links,
 {
     const std::string kind(flow.link_kind);
     const std::string stream(flow.stream);
+    // A record born in Oracle (a payment) is keyed by its Oracle id and written to Procore.
+    const bool from_oracle = flow.source == "oracle";
+    const std::string& oracle_key = from_oracle ? key : remote_id;
+    const std::string& procore_key = from_oracle ? remote_id : key;
     store::Link link{.kind = kind,
-                     .oracle_key = remote_id,
-                     .procore_key = key,
+                     .oracle_key = oracle_key,
+                     .procore_key = procore_key,
                      .fingerprint = fingerprint,
-                     .origin = "procore",
+                     .origin = std::string(flow.source),
                      .drift = std::nullopt,
                      .summary = summary,
                      .remote_updated_at = std::nullopt,
                      .updated_at = {}};
     if (auto up = links.upsert(link); !up) {
-        audit_record(ctx, flow, {remote_id, key, action::failed, up.error().message, {}, {}});
+        audit_record(ctx, flow,
+                     {oracle_key, procore_key, action::failed, up.error().message, {}, {}});
     }
     audit_record(ctx, flow,
-                 {remote_id, key, found ? action::confirmed : action::posted, message, std::nullopt,
-                  fingerprint});
+                 {oracle_key, procore_key, found ? action::confirmed : action::posted, message,
+                  std::nullopt, fingerprint});
     postings.supersede_failed(kind, key,
                               "a version of the " + std::string(flow.record_label) + " was posted");
     retries.clear_all(stream, key);
@@ -85,8 +107,7 @@ void record_refused(Context& ctx, const FlowInfo& flow, store::Postings& posting
                     store::Retries& retries, const std::string& key, const std::string& fingerprint,
                     const std::string& posting_key, const std::string& message)
 {
-    audit_record(ctx, flow,
-                 {std::nullopt, key, action::failed, message, std::nullopt, fingerprint});
+    audit_record(ctx, flow, keyed(flow, key, action::failed, message, fingerprint));
     schedule_failed(retries, ctx.clock, flow.stream, key, message);
     postings.supersede_failed(
         std::string(flow.link_kind), key,

@@ -37,8 +37,10 @@ void record_failed(Context& ctx, const FlowInfo& flow, store::Postings& postings
                    const std::string& error_class, const std::string& message,
                    const std::string& superseded_why);
 
-// Inside the outbox's confirm transaction, for a record born in Procore and now in its target:
-// its link (kind flow.link_kind, the target's id, the content's fingerprint and summary), the
+// Inside the outbox's confirm transaction, for a record now in its target: its link (kind
+// flow.link_kind; `key` is the source side's key and `remote_id` the target's, so a flow whose
+// records are born in Oracle links Oracle key -> Procore id; the content's fingerprint and
+// summary), the
 // audit row (`posted`, or `confirmed` when a lookup found it), older failed postings of the
 // record superseded and its retry entries cleared; `follow_up` (a retry reason, or null) keeps
 // the record due from `now` for what comes after the post (a submit, a write-back).

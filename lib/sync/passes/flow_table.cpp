@@ -4,6 +4,7 @@
 #include "sync/flows/cost_codes/cost_codes.hpp"
 #include "sync/flows/invoices/invoices.hpp"
 #include "sync/flows/journals/journals.hpp"
+#include "sync/flows/payments/payments.hpp"
 #include "sync/flows/suppliers/suppliers.hpp"
 
 #include <vector>
@@ -23,6 +24,9 @@ std::span<const FlowEntry> flow_table()
         {&engine::flow::invoices,
          [](engine::Context& ctx, const engine::PassOptions& options,
             const engine::FlowScope& scope) { return flows::sync_invoices(ctx, options, scope); }},
+        {&engine::flow::payments,
+         [](engine::Context& ctx, const engine::PassOptions& options,
+            const engine::FlowScope& scope) { return flows::sync_payments(ctx, options, scope); }},
         {&engine::flow::costs,
          [](engine::Context& ctx, const engine::PassOptions& options,
             const engine::FlowScope& scope) {

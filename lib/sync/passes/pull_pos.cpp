@@ -5,6 +5,7 @@
 #include "sync/engine/pass.hpp"
 #include "sync/flows/commitments/commitments.hpp"
 #include "sync/flows/invoices/invoices.hpp"
+#include "sync/flows/payments/payments.hpp"
 
 namespace mlc::passes {
 
@@ -27,6 +28,9 @@ PassResult run_pull_pos(const Config& config, engine::Connections& connections, 
         result.flows.push_back(flows::sync_oracle_pos(ctx, options.pass, scope, projects));
         // After the commitments: an invoice needs its commitment's purchase order.
         result.flows.push_back(flows::sync_invoices(ctx, options.pass, scope, invoices));
+        // After the invoices: a payment comes back only for an invoice we created.
+        const flows::PaymentScope paid{.projects = options.projects};
+        result.flows.push_back(flows::sync_payments(ctx, options.pass, scope, paid));
         result.api_calls = connections.calls().snapshot();
         result.exit_code = exit_code_of(result.flows);
         run.finish(result.exit_code, to_json(result));

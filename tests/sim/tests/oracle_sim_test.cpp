@@ -497,6 +497,62 @@ TEST_CASE("oracle admin mutate bumps LastUpdateDate for incremental polling", "[
     CHECK(c.Post("/_sim/mutate", "{bad", "application/json")->status == 400);
 }
 
+TEST_CASE("oracle payablesPayments: a payment pays an invoice, is read incrementally, voids",
+          "[sim][oracle]")
+{
+    Sim s;
+    auto c = s.client();
+    auto invoices = s.data("invoices");
+    REQUIRE(invoices.Size() > 0);
+    const auto invoice_id = invoices[0]["InvoiceId"].GetInt64();
+    const std::string number = invoices[0]["InvoiceNumber"].GetString();
+    auto none = parse(s.get("/payablesPayments?onlyData=true")->body);
+    CHECK(none["count"].GetInt() == 0);
+    CHECK(s.post("/payablesPayments", "{}")->status == 405); // payments are made in Oracle
+
+    auto made =
+        c.Post("/_sim/mutate",
+               R"({"op":"create","collection":"payments","fields":{"InvoiceId":)"
+                   + std::to_string(invoice_id) + R"(,"Amount":10.5,"PaymentDate":"2026-11-20"}})",
+               "application/json");
+    REQUIRE(made->status == 200);
+    const auto check_id = std::stoll(parse(made->body)["CheckId"].GetString());
+    auto page = parse(s.get("/payablesPayments?expand=relatedInvoices&q="
+                            + enc("LastUpdateDate>='2000-01-01T00:00:00Z'"))
+                          ->body);
+    REQUIRE(page["count"].GetInt() == 1);
+    const auto& p = page["items"][0];
+    CHECK(p["CheckId"].GetInt64() == check_id);
+    CHECK(p["PaymentAmount"].GetDouble() == Approx(10.5));
+    CHECK(std::string(p["PaymentDate"].GetString()) == "2026-11-20");
+    CHECK(std::string(p["PaymentStatus"].GetString()) == "Negotiable");
+    REQUIRE(p["relatedInvoices"].Size() == 1);
+    CHECK(p["relatedInvoices"][0]["InvoiceId"].GetInt64() == invoice_id);
+    CHECK(std::string(p["relatedInvoices"][0]["InvoiceNumber"].GetString()) == number);
+    CHECK(p["relatedInvoices"][0]["InvoicePaymentId"].IsInt64());
+    auto paid = parse(
+        s.get("/invoices?onlyData=true&q=" + enc("InvoiceId=" + std::to_string(invoice_id)))->body);
+    CHECK(std::string(paid["items"][0]["PaidStatus"].GetString()) == "Partially paid");
+
+    REQUIRE(c.Post("/_sim/clock", R"({"advance_seconds":60})", "application/json")->status == 200);
+    auto voided =
+        c.Post("/_sim/mutate",
+               R"({"op":"void","collection":"payments","id":)" + std::to_string(check_id) + "}",
+               "application/json");
+    REQUIRE(voided->status == 200);
+    auto after = parse(s.get("/payablesPayments/" + std::to_string(check_id))->body);
+    CHECK(std::string(after["PaymentStatus"].GetString()) == "Voided");
+    CHECK(after["VoidDate"].IsString());
+    paid = parse(
+        s.get("/invoices?onlyData=true&q=" + enc("InvoiceId=" + std::to_string(invoice_id)))->body);
+    CHECK(std::string(paid["items"][0]["PaidStatus"].GetString()) == "Unpaid");
+    CHECK(c.Post("/_sim/mutate",
+                 R"({"op":"create","collection":"payments","fields":{"InvoiceId":1}})",
+                 "application/json")
+              ->status
+          == 400);
+}
+
 TEST_CASE("oracle invoices: POST validates accounts, PATCH via self link does not cascade",
           "[sim][oracle]")
 {

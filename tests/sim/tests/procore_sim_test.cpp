@@ -620,15 +620,18 @@ TEST_CASE("procore contract payments: create, show, immutable with origin_id", "
     auto po = parse_json(f.get(fmt::format("/rest/v1.0/purchase_order_contracts?project_id={}", p))
                              ->body)[0]["id"]
                   .GetInt64();
+    // As the SDK has it: project_id and contract_id at the top, the payment under its wrapper.
     auto created = f.post(
         "/rest/v1.0/contract_payments",
         fmt::format(
-            R"({{"project_id":{},"contract_payment":{{"commitment_id":{},"amount":"500.00","date":"2025-04-01","origin_id":"PAY-1"}}}})",
+            R"({{"project_id":{},"contract_id":{},"contract_payment":{{"amount":"500.00","date":"2025-04-01","draw_request_number":2,"origin_id":"PAY-1"}}}})",
             p, po));
     REQUIRE(created);
     REQUIRE(created->status == 201);
     auto c = parse_json(created->body);
     CHECK(std::string(c["amount"].GetString()) == "500.0");
+    CHECK(c["contract_id"].GetInt64() == po);
+    CHECK(c["draw_request_number"].GetInt64() == 2);
     const auto id = c["id"].GetInt64();
     CHECK(f.get(fmt::format("/rest/v1.0/contract_payments/{}?project_id={}", id, p))->status
           == 200);
@@ -637,15 +640,33 @@ TEST_CASE("procore contract payments: create, show, immutable with origin_id", "
                 fmt::format(R"({{"project_id":{},"contract_payment":{{"notes":"x"}}}})", p));
     REQUIRE(locked);
     CHECK(locked->status == 422);
-    auto list =
-        parse_json(f.get(fmt::format("/rest/v1.0/contract_payments?project_id={}", p))->body);
+    // A second payment with the same origin_id is refused.
+    auto again = f.post(
+        "/rest/v1.0/contract_payments",
+        fmt::format(
+            R"({{"project_id":{},"contract_id":{},"contract_payment":{{"amount":"1.00","date":"2025-04-02","origin_id":"PAY-1"}}}})",
+            p, po));
+    REQUIRE(again);
+    CHECK(again->status == 422);
+    CHECK(again->body.find("has already been taken") != std::string::npos);
+    // The list is per commitment: contract_id is required.
+    auto list = parse_json(
+        f.get(fmt::format("/rest/v1.0/contract_payments?project_id={}&contract_id={}", p, po))
+            ->body);
     CHECK(list.Size() == 1);
+    CHECK(f.get(fmt::format("/rest/v1.0/contract_payments?project_id={}", p))->status == 400);
     auto bad = f.post(
         "/rest/v1.0/contract_payments",
         fmt::format(
-            R"({{"project_id":{},"contract_payment":{{"commitment_id":1,"amount":"abc"}}}})", p));
+            R"({{"project_id":{},"contract_id":{},"contract_payment":{{"amount":"abc","date":"2025-04-01"}}}})",
+            p, po));
     REQUIRE(bad);
     CHECK(bad->status == 422);
+    auto no_contract =
+        f.post("/rest/v1.0/contract_payments",
+               fmt::format(R"({{"project_id":{},"contract_payment":{{"amount":"1.00"}}}})", p));
+    REQUIRE(no_contract);
+    CHECK(no_contract->status == 400);
 }
 
 TEST_CASE("procore admin: data collections and mutate ops", "[sim][procore]")
