@@ -8,7 +8,11 @@
 #      delivered through `ml-connector listen`, one pass runs: Procore calls in total and per
 #      changed commitment, against the project count (the same is measured at the other size,
 #      so the figure is shown not to grow with the number of projects);
-#   4. peak RSS of a first pass at 2,000 vs 20,000 commitments.
+#   4. peak RSS of a first pass at 2,000 vs 20,000 commitments;
+#   5. subcontractor invoices: the seeded approved requisitions become Oracle AP invoices in the
+#      first pass (Oracle calls per invoice: one POST; a lookup only after a lost answer), and
+#      once Oracle pays every one of them, a pass brings the payments back as Procore contract
+#      payments (Procore calls per payment).
 # Figures are printed, not asserted. Nothing is built: the binaries must already be there.
 #
 #   scripts/bench-pull-pos.sh [--quick] [--build DIR]
@@ -128,7 +132,8 @@ write_config() {
    "cost_codes": {"accounts": $accounts},
    "projects": {"default": {"procurement_bu": "US1 Business Unit", "requisitioning_bu": "US1 Business Unit",
                             "ship_to_location": "US1 HQ", "buyer_email": "buyer@example.com",
-                            "currency": "USD", "cost_center": "1000"}}}}
+                            "currency": "USD", "cost_center": "1000"}},
+   "invoices": {"sweep_every": "1h"}}}
 EOF
   config="$dir/config.json"
 }
@@ -193,6 +198,16 @@ pass() {
   p_held=$(jq '.commitments.postings.held // 0' "$out")
   p_failed=$(jq '.commitments.applied.failed // 0' "$out")
   p_summary_calls=$(jq '.api_calls_total // 0' "$out")
+  p_inv_created=$(jq '.invoices.applied.created // 0' "$out")
+  p_inv_failed=$(jq '.invoices.applied.failed // 0' "$out")
+  p_ora_inv_posts=$(calls oracle '.method == "POST" and (.path | endswith("/invoices"))')
+  p_ora_inv_gets=$(calls oracle '.method == "GET" and (.path | endswith("/invoices"))')
+  p_ora_pay_gets=$(calls oracle '.method == "GET" and (.path | endswith("/payablesPayments"))')
+  p_pay_created=$(jq '.payments.applied.created // 0' "$out")
+  p_pay_failed=$(jq '.payments.applied.failed // 0' "$out")
+  p_pro_pay_posts=$(calls procore '.method == "POST" and (.path | endswith("/contract_payments"))')
+  p_pro_pay_gets=$(calls procore '.method == "GET" and (.path | test("contract_payments"))')
+  p_pro_req_gets=$(calls procore '.method == "GET" and (.path | test("/requisitions/[0-9]+$"))')
   printf "  %-16s exit %d  commitments read %-6s posted %-6s held %-3s failed %-3s  %7.2f s (cpu %5.2f s, simulator cpu %5.2f s)  peak RSS %7d KiB\n" \
     "$name" "$p_rc" "$p_read" "$p_created" "$p_held" "$p_failed" "$p_wall" "$p_cpu" "$p_sim_cpu" "$p_rss"
   printf "  %-16s Procore %d reads, %d writes; Oracle %d reads, %d writes (%d draft POSTs, %d submits); %d calls in the summary's api_calls\n" \
@@ -200,6 +215,8 @@ pass() {
   p_pro_read_paths=$(curl -sf "$pro/_sim/stats" | jq -r "[.requests[] | select($is_read)
     | \"\\(.count) \\(.path | sub(\"^/rest/v1.0/\"; \"\"))\"] | join(\", \")")
   printf "  %-16s Procore reads: %s\n" "" "${p_pro_read_paths:-none}"
+  printf "  %-16s invoices: %d created (%d failed), %d POST /invoices, %d GET /invoices; payments: %d created (%d failed), %d POST contract_payments\n" \
+    "" "$p_inv_created" "$p_inv_failed" "$p_ora_inv_posts" "$p_ora_inv_gets" "$p_pay_created" "$p_pay_failed" "$p_pro_pay_posts"
 }
 
 # The simulator's CPU seconds so far (user + system), to tell its time from the tool's.
@@ -254,7 +271,7 @@ steady_state() {
 }
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-declare -A first_rss first_rate ss_total ss_read_of ss_write_of ss_token_of ss_changed_of
+declare -A first_rss first_rate first_invoices ss_total ss_read_of ss_write_of ss_token_of ss_changed_of
 sizes=("$main_projects" "$other_projects")
 [[ "$other_projects" -lt "$main_projects" ]] && sizes=("$other_projects" "$main_projects")
 for projects in "${sizes[@]}"; do
@@ -267,11 +284,13 @@ for projects in "${sizes[@]}"; do
   pass "first pass"
   first_rss[$n]="$p_rss"
   first_rate[$n]=$(printf '%.0f' "$(echo "$p_created / $p_wall" | bc -l)")
+  first_invoices[$n]="$p_inv_created"
   echo "  oracle_pos flow: $(jq -r '.oracle_pos.skipped // "read \(.oracle_pos.read) Oracle POs"' "$work/first-pass.json")"
   if [[ "$projects" == "$main_projects" ]]; then
     f_pro_reads=$p_pro_reads; f_pro_writes=$p_pro_writes; f_ora_writes=$p_ora_writes
     f_ora_drafts=$p_ora_drafts; f_ora_submits=$p_ora_submits; f_created=$p_created
     f_wall=$p_wall; f_rss=$p_rss; f_rc=$p_rc
+    f_inv=$p_inv_created; f_inv_failed=$p_inv_failed; f_inv_posts=$p_ora_inv_posts; f_inv_gets=$p_ora_inv_gets
     pass "rerun"
     r_pro_reads=$p_pro_reads; r_pro_writes=$p_pro_writes; r_ora_reads=$p_ora_reads; r_ora_writes=$p_ora_writes
     pass "rerun again"
@@ -286,6 +305,18 @@ for projects in "${sizes[@]}"; do
     config="$saved_config"
     r3_pro_reads=$p_pro_reads; r3_pro_writes=$p_pro_writes; r3_ora_reads=$p_ora_reads; r3_ora_writes=$p_ora_writes
     r3_reads="$p_pro_read_paths"
+  fi
+  if [[ "$projects" == "$main_projects" ]]; then
+    # Oracle pays every invoice pull-pos created, in full; one pass brings the payments back.
+    paid=$(curl -sf "$ora/_sim/data/invoices" | jq -c '.[] | select((.Description // "") | test("\\[PCR-"))
+      | {op: "create", collection: "payments", fields: {InvoiceId: .InvoiceId, PaymentDate: "2026-11-30"}}' \
+      | python3 "$work/post_lines.py" "$ora/_sim/mutate")
+    echo "  Oracle paid $paid invoices"
+    pass "payments pass"
+    y_pay=$p_pay_created; y_pay_failed=$p_pay_failed; y_posts=$p_pro_pay_posts; y_pay_gets=$p_pro_pay_gets
+    y_req_gets=$p_pro_req_gets; y_pro_all=$p_pro_all; y_ora_pages=$p_ora_pay_gets; y_rss=$p_rss; y_wall=$p_wall
+    pass "payments rerun"
+    y2_posts=$p_pro_pay_posts; y2_pro_all=$p_pro_all
   fi
   steady_state "$projects" "$dir"
   ss_total[$projects]="$ss_calls"
@@ -329,4 +360,12 @@ printf "4. peak RSS of a first pass: %s KiB at %s commitments, %s KiB at %s: rat
   "${first_rss[$small]}" "$small" "${first_rss[$large]}" "$large" \
   "$(echo "${first_rss[$large]} / ${first_rss[$small]}" | bc -l)" "$target"
 printf "   records/s of a first pass: %s at %s, %s at %s\n" "${first_rate[$small]}" "$small" "${first_rate[$large]}" "$large"
+echo "5. invoices: $f_inv created in the first pass ($f_inv_failed failed), $f_inv_posts POST /invoices = $(per "$f_inv_posts" "$f_inv") per invoice," \
+  "$f_inv_gets GET /invoices (lookups: only after a lost answer or a duplicate-number refusal)"
+printf "   invoices in a first pass: %s at %s commitments, %s at %s (peak RSS in 4. covers them)\n" \
+  "${first_invoices[$small]}" "$small" "${first_invoices[$large]}" "$large"
+echo "   payments: $y_pay contract payments created ($y_pay_failed failed) in $(printf '%.2f' "$y_wall") s, peak RSS $y_rss KiB;" \
+  "$y_posts POST contract_payments = $(per "$y_posts" "$y_pay") per payment, $y_req_gets requisition GETs = $(per "$y_req_gets" "$y_pay") per payment," \
+  "$y_pay_gets contract-payment lookups; $y_pro_all Procore calls in the pass; $y_ora_pages Oracle payablesPayments pages"
+echo "   payments rerun: $y2_posts POST contract_payments, $y2_pro_all Procore calls"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (wall times move with it; CPU seconds much less)"

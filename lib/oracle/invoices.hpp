@@ -49,6 +49,21 @@ struct NewInvoice {
 
 std::string new_invoice_json(const NewInvoice& invoice);
 
+// A distribution and a line of an invoice Oracle holds (read with expand).
+struct InvoiceDistributionRead {
+    std::int64_t id = 0; // InvoiceDistributionId
+    int number = 1;      // DistributionLineNumber
+    std::string amount;  // DistributionAmount, decimal text
+    std::string combination;
+};
+struct InvoiceLineRead {
+    int number = 1;     // LineNumber
+    std::string amount; // LineAmount, decimal text
+    std::string description;
+    std::string combination;
+    std::vector<InvoiceDistributionRead> distributions;
+};
+
 // What the pass needs of an invoice Oracle holds.
 struct PayablesInvoice {
     std::int64_t id = 0;     // InvoiceId
@@ -59,7 +74,27 @@ struct PayablesInvoice {
     std::string validation;  // ValidationStatus
     std::string paid;        // PaidStatus
     std::string approval;    // ApprovalStatus
+    std::string invoice_date;
+    std::string accounting_date;
+    std::string payment_terms;
+    std::string self_href;              // where a PATCH goes (the item key is a hash)
+    std::vector<InvoiceLineRead> lines; // when read with its lines (InvoiceApi::get)
+
+    // Validated, or paid in part or in full: Payables no longer takes changes from us.
+    bool locked() const;
 };
+
+// The PATCH (with Upsert-Mode) that turns `current` into `target`: exactly the header attributes
+// that differ (InvoiceAmount, InvoiceDate with TermsDate, AccountingDate, Description,
+// PaymentTerms), and every line of the target explicitly with its amount, description,
+// combination and its distribution (the existing InvoiceDistributionId, so a resend updates
+// rather than adds); a line Oracle has beyond the target's is set to zero. Oracle's PATCH does not
+// cascade defaults, so nothing is left for it to derive. Amounts are compared as decimals.
+std::string invoice_correction_json(const PayablesInvoice& current, const NewInvoice& target);
+// True when `current` already holds what a correction body (invoice_correction_json) sets: its
+// InvoiceAmount when it sets one, and every line's and distribution's amount and combination.
+// The lookup before a correction is sent again after a lost answer.
+bool correction_applied(const PayablesInvoice& current, const std::string& body);
 
 std::expected<PayablesInvoice, std::string> parse_payables_invoice(const std::string& body);
 std::expected<std::vector<PayablesInvoice>, std::string>
@@ -84,6 +119,14 @@ public:
     // Supplier='…'. nullopt when Oracle has none; more than one is an error of kind `shape`.
     std::expected<std::optional<PayablesInvoice>, http::Error>
     find(const std::string& invoice_number, const std::string& supplier);
+    // The invoice with its lines and distributions and its self link: GET
+    // /invoices?q=InvoiceId=…&expand=invoiceLines.invoiceDistributions. nullopt when Oracle has
+    // none.
+    std::expected<std::optional<PayablesInvoice>, http::Error> get(std::int64_t invoice_id);
+    // PATCH <self href> with Upsert-Mode: true (child rows in the body update by their keys).
+    // Idempotent when every distribution carries its id (invoice_correction_json does).
+    std::expected<void, http::Error> correct(const PayablesInvoice& current,
+                                             const std::string& body);
 
 private:
     Client& client_;

@@ -44,4 +44,18 @@ PageMeta page_meta_of(const rapidjson::Value& doc, const rapidjson::Value& items
     return meta;
 }
 
+std::string self_href_of(const rapidjson::Value& item)
+{
+    const auto* links = json::find(item, "links");
+    if (links == nullptr || !links->IsArray()) {
+        return {};
+    }
+    for (const auto& link : links->GetArray()) {
+        if (json::get_string(link, "rel").value_or("") == "self") {
+            return json::get_string(link, "href").value_or("");
+        }
+    }
+    return {};
+}
+
 } // namespace mlc::oracle

@@ -267,20 +267,6 @@ std::expected<PoLine, std::string> parse_line(const rapidjson::Value& item,
     return l;
 }
 
-std::string self_href_of(const rapidjson::Value& item)
-{
-    const auto* links = json::find(item, "links");
-    if (links == nullptr || !links->IsArray()) {
-        return {};
-    }
-    for (const auto& link : links->GetArray()) {
-        if (text(link, "rel") == "self") {
-            return text(link, "href");
-        }
-    }
-    return {};
-}
-
 std::expected<PurchaseOrder, std::string> purchase_order_of(const rapidjson::Value& item)
 {
     if (!item.IsObject()) {

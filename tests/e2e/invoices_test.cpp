@@ -455,24 +455,93 @@ TEST_CASE(
           != std::string::npos);
 }
 
-TEST_CASE("pull-pos: a requisition revised after its invoice is held and never sent twice",
+// Revised in Procore: 100.00 retained instead of 125.05. Its stamp is a second before now: the
+// edit and our write-back may fall in the same second, and Procore's stamps have no finer
+// resolution.
+void revise(Env& env, std::int64_t requisition)
+{
+    const auto stamp = format_iso8601(std::chrono::system_clock::now() - std::chrono::seconds(1));
+    env.procore_mutate(fmt::format(
+        R"({{"op":"update","collection":"requisitions","id":{},"fields":{{"retainage_amount":"100.00",)"
+        R"("updated_at":"{}"}}}})",
+        requisition, stamp));
+}
+
+TEST_CASE("pull-pos: a requisition revised before payment corrects its invoice in place",
           "[e2e][pull-pos][invoices]")
 {
     Env env;
     const auto id = env.add_requisition("INV-5001");
     env.run_json({"pull-pos", "--json"}, 0);
-    // Revised in Procore. Its stamp is a second before now: the edit and our write-back may fall
-    // in the same second, and Procore's stamps have no finer resolution.
-    const auto stamp = format_iso8601(std::chrono::system_clock::now() - std::chrono::seconds(1));
-    env.procore_mutate(fmt::format(
-        R"({{"op":"update","collection":"requisitions","id":{},"fields":{{"retainage_amount":"100.00",)"
-        R"("updated_at":"{}"}}}})",
-        id, stamp));
+    const auto before = env.invoices_numbered("INV-5001");
+    REQUIRE(before.size() == 1);
+    const auto invoice_id = *json::get_id(before.front(), "InvoiceId");
+    const auto terms_before = json::get_string(before.front(), "TermsDate").value_or("");
+    revise(env, id);
+    env.reset_stats();
+    const auto plan = env.run_json({"pull-pos", "--full", "--dry-run", "--json"}, 0);
+    CHECK(plan["invoices"]["planned"]["update"].GetInt64() == 1);
+    CHECK(env.oracle_writes() == 0);
+
+    const auto r = env.run_json({"pull-pos", "--full", "--json"}, 0);
+    CHECK(r["invoices"]["applied"]["updated"].GetInt64() == 1);
+    CHECK(env.invoice_posts() == 0); // corrected, never a second invoice
+    const auto after = env.invoices_numbered("INV-5001");
+    REQUIRE(after.size() == 1);
+    const auto& inv = after.front();
+    CHECK(*json::get_id(inv, "InvoiceId") == invoice_id);
+    CHECK(json::get_double(inv, "InvoiceAmount").value_or(0) == Approx(1150.50));
+    // The simulator's PATCH cascades nothing: every line and distribution holds what we sent.
+    const auto& lines = inv["invoiceLines"];
+    REQUIRE(lines.Size() == 2);
+    double sum = 0;
+    const std::vector<std::string> combos{"101-1000-5110-000-000", "101-1000-5120-000-000"};
+    for (rapidjson::SizeType i = 0; i < 2; ++i) {
+        const auto amount = json::get_double(lines[i], "LineAmount").value_or(0);
+        sum += amount;
+        const auto& dists = lines[i]["invoiceDistributions"];
+        REQUIRE(dists.Size() == 1);
+        CHECK(json::get_double(dists[0], "DistributionAmount").value_or(0) == Approx(amount));
+        CHECK(json::get_string(dists[0], "DistributionCombination").value_or("") == combos[i]);
+    }
+    CHECK(sum == Approx(1150.50));
+    CHECK(json::get_double(lines[0], "LineAmount").value_or(0) > 900.00);
+    // The invoice date did not change, so neither did the terms date.
+    CHECK(json::get_string(inv, "TermsDate").value_or("") == terms_before);
+    CHECK(env.postings("held").empty());
+
+    // Corrected once: a rerun sends nothing.
+    env.reset_stats();
+    const auto again = env.run_json({"pull-pos", "--full", "--json"}, 0);
+    CHECK(again["invoices"]["applied"]["updated"].GetInt64() == 0);
+    CHECK(env.oracle_writes() == 0);
+    CHECK(env.run({"audit", "verify"}).exit_code == 0);
+}
+
+TEST_CASE("pull-pos: a requisition revised after its invoice is paid is held and never sent twice",
+          "[e2e][pull-pos][invoices]")
+{
+    Env env;
+    const auto id = env.add_requisition("INV-5002");
+    env.run_json({"pull-pos", "--json"}, 0);
+    env.pay("INV-5002", 100.00, "2026-11-20"); // paid in part: Payables is past changing it
+    env.run_json({"pull-pos", "--json"}, 0);
+    revise(env, id);
     env.reset_stats();
     const auto r = env.run_json({"pull-pos", "--full", "--json"}, 1);
     CHECK(r["invoices"]["postings"]["held"].GetInt64() == 1);
-    CHECK(env.invoice_posts() == 0);
-    CHECK(env.invoices_numbered("INV-5001").size() == 1);
+    CHECK(env.oracle_writes() == 0);
+    CHECK(env.invoices_numbered("INV-5002").size() == 1);
+    CHECK(json::get_double(env.invoices_numbered("INV-5002").front(), "InvoiceAmount").value_or(0)
+          == Approx(1125.45));
+    REQUIRE(env.postings("held").size() == 1);
+    CHECK(env.postings("held").front().last_error.value_or("").find("never changed")
+          != std::string::npos);
+    // Held, not retried into a second invoice or a correction (the held posting stays for a
+    // person: `replay --held` once Payables has it right).
+    env.reset_stats();
+    env.run({"pull-pos", "--full", "--json"});
+    CHECK(env.oracle_writes() == 0);
     CHECK(env.postings("held").size() == 1);
 }
 

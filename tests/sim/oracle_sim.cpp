@@ -2217,6 +2217,10 @@ void OracleSim::State::patch_invoice(const httplib::Request& req, httplib::Respo
     std::string error;
     if (!json::parse(req.body, doc, error) || !doc.IsObject())
         throw BadRequest{"The request body is not a valid JSON object. " + error};
+    // Payables takes no changes to a validated or paid invoice's amounts or lines.
+    if (inv.paid != "Unpaid" || inv.validation == "Validated")
+        throw BadRequest{"The invoice " + inv.number + " can't be updated because it's "
+                         + (inv.paid != "Unpaid" ? inv.paid : inv.validation) + "."};
     // Validate everything first so a rejected PATCH changes nothing.
     Invoice updated = inv;
     for (const auto& m : doc.GetObject()) {

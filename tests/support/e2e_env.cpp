@@ -153,6 +153,20 @@ std::string E2eEnv::procore_mutate(const std::string& body)
     return text;
 }
 
+std::int64_t E2eEnv::oracle_writes()
+{
+    const auto doc = parse_json(sims_.oracle().stats().to_json());
+    std::int64_t n = 0;
+    for (const auto& r : doc["requests"].GetArray()) {
+        const std::string method = r["method"].GetString();
+        const std::string path = r["path"].GetString();
+        if (method != "GET" && path.find("/oauth2/") == std::string::npos) {
+            n += r["count"].GetInt64();
+        }
+    }
+    return n;
+}
+
 std::int64_t E2eEnv::procore_writes()
 {
     const auto doc = parse_json(sims_.procore().stats().to_json());

@@ -65,6 +65,8 @@ public:
 
     // Every Procore call counted since the last reset that is not a read or a token request.
     std::int64_t procore_writes();
+    // Every Oracle request that is not a GET, the token requests apart.
+    std::int64_t oracle_writes();
     // Clears both simulators' call counts.
     void reset_stats();
     // An access token for our app from the Procore simulator, for calls made as a pass would.

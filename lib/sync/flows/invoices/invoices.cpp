@@ -257,7 +257,7 @@ private:
                 retries_.clear(std::string(invoices.stream), key, store::retry_reason::failed);
                 return;
             }
-            hold(key, name, *link, version);
+            revise(r, key, name, *link);
             return;
         }
         const auto po = po_of(r, key, name);
@@ -400,16 +400,12 @@ private:
         }
     }
 
-    // A requisition changed after its invoice exists: never posted twice. Correcting the
-    // invoice in Oracle (before it is validated or paid) is a person's call for now.
+    // A requisition changed after its invoice exists, and the invoice cannot be corrected from
+    // here (validated or paid, or gone): never posted twice, a person's call.
     void hold(const std::string& key, const std::string& name, const store::Link& link,
-              const InvoicePlan& version)
+              const InvoicePlan& version, const std::string& why)
     {
         ++sum_.held;
-        const std::string why = fmt::format(
-            "changed after its invoice: Oracle invoice {} exists (not sent again: correct the "
-            "invoice in Payables, then replay)",
-            link.oracle_key.value_or("?"));
         sum_.attention.push_back({"held", key, link.oracle_key.value_or(""), name, why});
         if (options_.dry_run) {
             return;
@@ -425,6 +421,175 @@ private:
         audit(key, link.oracle_key, engine::action::held, why, link.fingerprint,
               version.fingerprint);
         tx.commit();
+    }
+
+    // A requisition revised after its invoice exists. Before Oracle validates or pays it, the
+    // invoice is corrected in place: a PATCH (Upsert-Mode) of exactly the header attributes that
+    // changed and every line and distribution explicitly, since Oracle's PATCH does not cascade
+    // defaults. A validated or paid invoice is never changed: the revision is held.
+    void revise(procore::Requisition& r, const std::string& key, const std::string& name,
+                const store::Link& link)
+    {
+        InvoicePlan version;
+        describe(r, version);
+        std::int64_t invoice_id = 0;
+        try {
+            invoice_id = std::stoll(link.oracle_key.value_or(""));
+        } catch (const std::exception&) {
+            invoice_id = 0;
+        }
+        auto current = oracle::InvoiceApi(oracle_).get(invoice_id);
+        if (!current) {
+            if (engine::is_fatal(current.error())) {
+                engine::stop("oracle", "reading invoice " + *link.oracle_key, current.error());
+            }
+            fail_record(key, name,
+                        "reading its invoice " + *link.oracle_key + ": "
+                            + engine::describe(current.error()),
+                        store::error_class::retryable, version.fingerprint);
+            return;
+        }
+        if (!*current) {
+            hold(key, name, link, version,
+                 fmt::format("changed after its invoice, and Oracle invoice {} is no longer there "
+                             "(not sent again: a person decides, then replay)",
+                             *link.oracle_key));
+            return;
+        }
+        const auto& inv = **current;
+        if (inv.locked()) {
+            hold(key, name, link, version,
+                 fmt::format("changed after its invoice, and Oracle invoice {} ({}) is {}: a "
+                             "validated or paid invoice is never changed (correct it in Payables, "
+                             "then replay)",
+                             inv.number, inv.id,
+                             inv.paid.empty() || inv.paid == "Unpaid" ? inv.validation : inv.paid));
+            return;
+        }
+        const auto po = po_of(r, key, name);
+        if (!po) {
+            return;
+        }
+        auto plan = plan_invoice(r, *po, ctx_.config.mapping, account_of(), today_);
+        if (!plan.invoice) {
+            fail_record(key, name, plan.error, plan.error_class, plan.fingerprint);
+            return;
+        }
+        // The invoice keeps its number in Oracle: renumbering a Payables invoice is a person's
+        // call (the requisition's new number, if any, shows in the summary).
+        plan.invoice->invoice_number = inv.number;
+        const std::string body = oracle::invoice_correction_json(inv, *plan.invoice);
+        ++sum_.planned["update"];
+        add_sample("update", key, name, *link.oracle_key,
+                   fmt::format("invoice {} corrected: {} -> {}", inv.number, inv.amount,
+                               plan.invoice->amount));
+        if (options_.dry_run) {
+            return;
+        }
+        correct(key, name, inv, plan, body);
+    }
+
+    std::string correction_key(const std::string& key, const std::string& fp) const
+    {
+        return fmt::format("{}:{}:{}", invoices.extra_kind, key, fp.substr(0, 16));
+    }
+
+    engine::PostHandlers correction_handlers(const std::string& key,
+                                             const oracle::PayablesInvoice& inv,
+                                             const std::string& fingerprint,
+                                             const std::optional<std::string>& summary,
+                                             const std::string& body, const std::string& what)
+    {
+        engine::PostHandlers h;
+        h.send = [this, inv, body]() -> std::expected<std::string, http::Error> {
+            auto done = oracle::InvoiceApi(oracle_).correct(inv, body);
+            if (!done) {
+                return std::unexpected(done.error());
+            }
+            return std::to_string(inv.id);
+        };
+        h.lookup = [this, id = inv.id, body]() -> engine::LookupResult {
+            auto now = oracle::InvoiceApi(oracle_).get(id);
+            if (!now) {
+                return std::unexpected(now.error());
+            }
+            if (*now && oracle::correction_applied(**now, body)) {
+                return std::optional<engine::Found>{engine::Found{std::to_string(id)}};
+            }
+            return std::optional<engine::Found>{}; // not applied: the PATCH is sent (again)
+        };
+        h.confirmed = [this, key, fingerprint, summary, what](const std::string& remote_id,
+                                                              bool found) {
+            engine::record_posted(ctx_, invoices, links_, outbox_.postings(), retries_, key,
+                                  remote_id, fingerprint, summary, found,
+                                  (found ? "found corrected: " : "corrected: ") + what, nullptr,
+                                  now_);
+        };
+        h.failed = [this, key, fingerprint](const std::string& /*error_class*/,
+                                            const std::string& message) {
+            engine::record_refused(ctx_, invoices, outbox_.postings(), retries_, key, fingerprint,
+                                   correction_key(key, fingerprint), message);
+        };
+        return h;
+    }
+
+    void correct(const std::string& key, const std::string& name,
+                 const oracle::PayablesInvoice& inv, const InvoicePlan& plan,
+                 const std::string& body)
+    {
+        const std::string what = fmt::format(
+            "AP invoice {} (InvoiceId {}) {} -> {}, {} lines sent explicitly", inv.number, inv.id,
+            inv.amount, plan.invoice->amount, plan.invoice->lines.size());
+        const engine::PostingSpec spec{.key = correction_key(key, plan.fingerprint),
+                                       .kind = std::string(invoices.extra_kind),
+                                       .target = "oracle",
+                                       .request = body,
+                                       .records = {key + " " + plan.fingerprint}};
+        const auto res = outbox_.post(
+            spec, correction_handlers(key, inv, plan.fingerprint, plan.summary, body, what));
+        if (engine::count_post(sum_, res, key, name, "oracle",
+                               "correcting the AP invoice of requisition " + key)) {
+            // count_post counts a created record; this one was updated.
+            --sum_.created;
+            ++sum_.updated;
+        }
+    }
+
+    // A correction found `sent` (a crash or a lost answer): applied (the invoice says what it
+    // set) is confirmed; not applied is sent again (the PATCH sets values, so a resend is safe).
+    void resolve_correction(const store::Posting& p)
+    {
+        const auto refs = engine::item_refs(p.records);
+        if (refs.empty()) {
+            return;
+        }
+        const auto link = links_.find_by_procore(std::string(invoices.link_kind), refs.front().key);
+        std::int64_t invoice_id = 0;
+        try {
+            invoice_id = std::stoll(link && link->oracle_key ? *link->oracle_key : "");
+        } catch (const std::exception&) {
+            return;
+        }
+        auto current = oracle::InvoiceApi(oracle_).get(invoice_id);
+        if (!current) {
+            engine::stop("oracle", "reading invoice " + std::to_string(invoice_id),
+                         current.error());
+        }
+        if (!*current) {
+            return;
+        }
+        const auto res = outbox_.resolve(
+            p,
+            correction_handlers(
+                refs.front().key, **current, refs.front().fingerprint, std::nullopt, p.request,
+                fmt::format("AP invoice {} (InvoiceId {})", (*current)->number, invoice_id)),
+            true);
+        if (res.outcome == engine::PostOutcome::found) {
+            ++sum_.resolved;
+        } else if (res.outcome == engine::PostOutcome::lost) {
+            ++sum_.lost;
+            want(refs.front().key);
+        }
     }
 
     // --- posting ----------------------------------------------------------------------------
@@ -607,9 +772,23 @@ private:
                                   now_);
             }
         }
-        sum_.superseded += postings.supersede_unsent({kind});
+        sum_.superseded += postings.supersede_unsent({kind, std::string(invoices.extra_kind)});
         for (const auto& p : postings.list(by_status("sent"))) {
             resolve(p, true);
+        }
+        store::PostingFilter corrections;
+        corrections.kinds = {std::string(invoices.extra_kind)};
+        corrections.statuses = {std::string(store::posting_status::pending),
+                                std::string(store::posting_status::sent)};
+        for (const auto& p : postings.list(corrections)) {
+            if (p.status == store::posting_status::pending) {
+                for (const auto& ref : engine::item_refs(p.records)) {
+                    retries_.schedule(std::string(invoices.stream), ref.key,
+                                      store::retry_reason::lost, now_);
+                }
+            } else {
+                resolve_correction(p);
+            }
         }
     }
 

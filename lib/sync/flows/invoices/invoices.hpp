@@ -10,7 +10,10 @@
 // 400 "already exists" is resolved by that lookup too, never counted as a new failure; a
 // different invoice under the same number is reported and never overwritten. The InvoiceId is
 // written back to the requisition's origin_id when Procore accepts it (kept locally otherwise).
-// A requisition revised after its invoice exists is held and reported, never posted twice.
+// A requisition revised after its invoice exists corrects it in place while Payables takes
+// changes (one PATCH with Upsert-Mode: the changed header attributes and every line and
+// distribution explicitly, its own outbox posting); once the invoice is validated or paid the
+// revision is held and reported, never posted twice.
 #include "sync/engine/batch_flow.hpp"
 #include "sync/engine/pass.hpp"
 #include "sync/engine/summary.hpp"
