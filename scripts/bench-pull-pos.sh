@@ -131,6 +131,7 @@ write_config() {
  "mapping": {
    "cost_codes": {"accounts": $accounts},
    "projects": {"default": {"procurement_bu": "US1 Business Unit", "requisitioning_bu": "US1 Business Unit",
+                            "business_unit": "US1 Business Unit",
                             "ship_to_location": "US1 HQ", "buyer_email": "buyer@example.com",
                             "currency": "USD", "cost_center": "1000"}},
    "invoices": {"sweep_every": "1h"}}}
@@ -207,7 +208,7 @@ pass() {
   p_pay_failed=$(jq '.payments.applied.failed // 0' "$out")
   p_pro_pay_posts=$(calls procore '.method == "POST" and (.path | endswith("/contract_payments"))')
   p_pro_pay_gets=$(calls procore '.method == "GET" and (.path | test("contract_payments"))')
-  p_pro_req_gets=$(calls procore '.method == "GET" and (.path | test("/requisitions/[0-9]+$"))')
+  p_pro_req_gets=$(calls procore '.method == "GET" and (.path | test("/requisitions/(\\{id\\}|[0-9]+)$"))')
   printf "  %-16s exit %d  commitments read %-6s posted %-6s held %-3s failed %-3s  %7.2f s (cpu %5.2f s, simulator cpu %5.2f s)  peak RSS %7d KiB\n" \
     "$name" "$p_rc" "$p_read" "$p_created" "$p_held" "$p_failed" "$p_wall" "$p_cpu" "$p_sim_cpu" "$p_rss"
   printf "  %-16s Procore %d reads, %d writes; Oracle %d reads, %d writes (%d draft POSTs, %d submits); %d calls in the summary's api_calls\n" \
@@ -285,6 +286,8 @@ for projects in "${sizes[@]}"; do
   first_rss[$n]="$p_rss"
   first_rate[$n]=$(printf '%.0f' "$(echo "$p_created / $p_wall" | bc -l)")
   first_invoices[$n]="$p_inv_created"
+  jq -r '[.invoices.failures[]?.message] | group_by(.) | map("  invoice failures: \(length) x \(.[0])") | .[]' \
+    "$work/first-pass.json" | head -5
   echo "  oracle_pos flow: $(jq -r '.oracle_pos.skipped // "read \(.oracle_pos.read) Oracle POs"' "$work/first-pass.json")"
   if [[ "$projects" == "$main_projects" ]]; then
     f_pro_reads=$p_pro_reads; f_pro_writes=$p_pro_writes; f_ora_writes=$p_ora_writes
