@@ -73,6 +73,7 @@ TEST_CASE("the starter config parses and carries the example values", "[config]"
     CHECK(cfg.mapping.invoices.sweep_every_seconds == 3600);
     CHECK(cfg.mapping.invoices.retainage_account.empty());
     CHECK(cfg.mapping.invoices.write_back);
+    CHECK(cfg.mapping.invoices.payments); // Oracle payments come back to Procore by default
     // No secret-ish material in the starter text.
     CHECK(mlc::starter_config_text().find("\"client_secret\"") == std::string::npos);
 }
