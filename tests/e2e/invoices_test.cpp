@@ -671,3 +671,28 @@ TEST_CASE("pull-pos: SIGKILL at each outbox crash point then a rerun: exactly on
         }
     }
 }
+
+TEST_CASE("pull-pos: nothing echoes: a requisition another integration owns and a payment of an "
+          "invoice that is not ours",
+          "[e2e][pull-pos][invoices][payments]")
+{
+    Env env;
+    const auto foreign = env.add_requisition("INV-9001");
+    env.procore_mutate(fmt::format(
+        R"({{"op":"update","collection":"requisitions","id":{},"fields":{{"origin_id":"EXT-77"}}}})",
+        foreign));
+    env.add_requisition("INV-9002", 0, 0, 2);
+    env.run_json({"pull-pos", "--json"}, 0);
+    CHECK(env.invoices_numbered("INV-9001").empty()); // owned elsewhere: never posted
+    CHECK(env.invoices_numbered("INV-9002").size() == 1);
+    CHECK(json::get_string(env.requisition(foreign), "origin_id").value_or("") == "EXT-77");
+
+    // Oracle pays an invoice it had before ml-connector (the simulator's seeded INV-7000).
+    REQUIRE(env.invoices_numbered("INV-7000").size() == 1);
+    env.pay("INV-7000", 10.00, "2026-11-25");
+    env.reset_stats();
+    const auto r = env.run_json({"pull-pos", "--json"}, 0);
+    CHECK(r["payments"]["planned"]["create"].GetInt64() == 0);
+    CHECK(env.payment_posts() == 0);
+    CHECK(env.contract_payments().empty());
+}
