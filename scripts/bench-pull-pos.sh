@@ -336,8 +336,8 @@ echo
 echo "== figures ($main_projects projects x $per_project commitments = $n_main)"
 echo "1. first pass (exit $f_rc): $f_created commitments posted in $(printf '%.2f' "$f_wall") s = ${first_rate[$n_main]} records/s, peak RSS $f_rss KiB"
 echo "   per commitment: Procore reads $(per "$f_pro_reads" "$f_created") ($f_pro_reads)," \
-  "Oracle writes $(per "$f_ora_writes" "$f_created") ($f_ora_drafts draft POSTs + $f_ora_submits submits)," \
-  "Procore writes $(per "$f_pro_writes" "$f_created") ($f_pro_writes write-back PATCHes)"
+  "Oracle writes $(per "$f_ora_writes" "$f_created") ($f_ora_drafts draft POSTs + $f_ora_submits submits, and the invoices of 5.)," \
+  "Procore writes $(per "$f_pro_writes" "$f_created") ($f_pro_writes write-back PATCHes of commitments and of the requisitions invoiced)"
 echo "2. rerun, nothing changed: Procore $r_pro_reads reads, $r_pro_writes writes; Oracle $r_ora_reads reads, $r_ora_writes writes"
 echo "   and again: Procore $r2_pro_reads reads, $r2_pro_writes writes; Oracle $r2_ora_reads reads, $r2_ora_writes writes"
 echo "   (both within oracle.poll_overlap_seconds, 300 s, of the write-backs: every commitment is listed again, and read by id only when its updated_at differs from the one our write-back left)"

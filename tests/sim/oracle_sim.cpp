@@ -10,6 +10,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 namespace mlc::sim {
@@ -1229,6 +1230,7 @@ void OracleSim::State::seed(const SimOptions& o, std::int64_t now)
     int cluster_left = 0;
     suppliers.rows.reserve(static_cast<std::size_t>(std::max(0, o.suppliers)));
     std::int64_t sid = 300000047000001;
+    std::set<std::string> seeded_names;
     for (int i = 0; i < o.suppliers; ++i) {
         Supplier s;
         s.id = sid;
@@ -1237,8 +1239,9 @@ void OracleSim::State::seed(const SimOptions& o, std::int64_t now)
         s.number = std::to_string(10001 + i);
         s.name =
             rng.pick(k_name_first) + " " + rng.pick(k_name_trade) + " " + rng.pick(k_name_suffix);
-        if (i >= 20 * 20)
-            s.name += " " + std::to_string(i); // keep names unique at large sizes
+        // Oracle keeps supplier names unique: a name drawn twice gets the index.
+        if (i >= 20 * 20 || !seeded_names.insert(s.name).second)
+            s.name += " " + std::to_string(i);
         s.alternate_name =
             s.name.substr(0, s.name.find(' ')) + " " + std::to_string(rng.between(1, 99));
         s.tax_org_type = rng.pick(k_tax_org);
