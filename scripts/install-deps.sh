@@ -4,6 +4,11 @@
 #   scripts/install-deps.sh          what the build, the tests and the demo need (jq: the demo
 #                                    shows the journals Oracle holds)
 #   scripts/install-deps.sh --bench  also the tools the benchmark scripts use
+#   scripts/install-deps.sh --fuzz   also clang 19 and its compiler-rt (libFuzzer and the
+#                                    sanitizer runtimes), for scripts/fuzz.sh only: the build and
+#                                    the tests use GCC and never need them. Clang 19, not the
+#                                    default clang 14: 14 cannot compile std::expected (C++23)
+#                                    against GCC 12's libstdc++.
 set -euo pipefail
 
 packages=(
@@ -12,9 +17,16 @@ packages=(
   libsodium-dev libcpp-httplib-dev libboost-dev libzip-dev
   curl jq
 )
-if [ "${1:-}" = "--bench" ]; then
-  packages+=(sqlite3 time bc)
-fi
+for arg in "$@"; do
+  case "$arg" in
+  --bench) packages+=(sqlite3 time bc) ;;
+  --fuzz) packages+=(clang-19 libclang-rt-19-dev) ;;
+  *)
+    echo "install-deps: unknown option $arg (--bench, --fuzz)" >&2
+    exit 2
+    ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

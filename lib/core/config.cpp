@@ -12,8 +12,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 namespace mlc {
 namespace {
@@ -152,7 +154,7 @@ std::vector<std::string> string_list(const rapidjson::Value* arr)
 
 // The parts of the mapping the schema already checked for shape; what it cannot say (a segment
 // past the chart's end) is checked here, naming the pointer.
-std::int64_t duration_seconds(const std::string& text);
+std::int64_t duration_seconds(const std::string& text, const std::string& pointer);
 
 void parse_mapping(const rapidjson::Value& m, MappingConfig& out)
 {
@@ -253,27 +255,45 @@ void parse_mapping(const rapidjson::Value& m, MappingConfig& out)
         im.retainage_account = string_or(*inv, "retainage_account", "");
         im.payment_terms = string_or(*inv, "payment_terms", "");
         if (auto every = json::get_string(*inv, "sweep_every"); every) {
-            im.sweep_every_seconds = duration_seconds(*every);
+            im.sweep_every_seconds = duration_seconds(*every, "/mapping/invoices/sweep_every");
         }
         im.write_back = json::get_bool(*inv, "write_back").value_or(true);
         im.payments = json::get_bool(*inv, "payments").value_or(true);
     }
 }
 
-// "24h" -> 86400.
-std::int64_t duration_seconds(const std::string& text)
+// "24h" -> 86400. The schema has checked the form (<digits><s|m|h|d>). A duration past 100 years
+// is refused, naming `pointer`: the passes compare it with clock durations counted in
+// nanoseconds, which overflow past 292 years (and its digits could overflow an int64 before).
+std::int64_t duration_seconds(const std::string& text, const std::string& pointer)
 {
-    const std::int64_t n = std::stoll(text.substr(0, text.size() - 1));
-    switch (text.back()) {
+    constexpr std::int64_t k_max_seconds = 36500LL * 86400;
+    std::int64_t unit = 1;
+    switch (text.empty() ? 's' : text.back()) {
     case 'd':
-        return n * 86400;
+        unit = 86400;
+        break;
     case 'h':
-        return n * 3600;
+        unit = 3600;
+        break;
     case 'm':
-        return n * 60;
+        unit = 60;
+        break;
     default:
-        return n;
+        break;
     }
+    const std::string_view digits =
+        text.empty() ? std::string_view{} : std::string_view(text).substr(0, text.size() - 1);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+        throw ConfigError(
+            pointer + ": expected a duration like 24h, 30m or 1d, got \"" + text + "\"", k_hint);
+    }
+    std::int64_t n = 0;
+    const auto read = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    if (read.ec != std::errc{} || n > k_max_seconds / unit) {
+        throw ConfigError(pointer + ": " + text + " is longer than 100 years (36500d)", k_hint);
+    }
+    return n * unit;
 }
 
 std::string strip_comments(const std::string& text)
@@ -603,7 +623,7 @@ Config parse_config(const std::string& json_text, const std::filesystem::path& o
     cfg.procore.client_id = get_string_or(p, "client_id", "");
     cfg.procore.company_id = json::get_int64(p, "company_id").value_or(0);
     if (auto every = json::get_string(p, "sweep_every"); every) {
-        cfg.procore.sweep_every_seconds = duration_seconds(*every);
+        cfg.procore.sweep_every_seconds = duration_seconds(*every, "/procore/sweep_every");
     }
     while (cfg.procore.base_url.ends_with('/')) {
         cfg.procore.base_url.pop_back();

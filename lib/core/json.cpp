@@ -9,6 +9,8 @@
 #include <array>
 #include <charconv>
 #include <cstring>
+#include <optional>
+#include <utility>
 
 namespace mlc::json {
 
@@ -30,17 +32,59 @@ std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size
 
 namespace {
 
+// The offset of the bracket that opens level k_max_depth + 1; nullopt when `text` nests no
+// deeper. Brackets inside strings do not count, and the scan stops at a NUL byte as the parser
+// does, so no text the parser accepts within the limit is refused. On malformed text the count
+// may differ past the error, where the parser stops anyway.
+std::optional<std::size_t> too_deep_at(std::string_view text)
+{
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size() && text[i] != '\0'; ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') {
+                ++i; // the escaped character, which may be a quote
+            } else if (c == '"') {
+                in_string = false;
+            }
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > k_max_depth) {
+                return i;
+            }
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return std::nullopt;
+}
+
+ParseError error_at(std::string_view text, std::size_t offset, std::string message)
+{
+    ParseError err;
+    err.offset = offset;
+    const auto [line, column] = line_column(text, offset);
+    err.line = line;
+    err.column = column;
+    err.message = std::move(message);
+    return err;
+}
+
+std::unexpected<ParseError> too_deep(std::string_view text, std::size_t offset)
+{
+    return std::unexpected(error_at(text, offset,
+                                    "arrays and objects nested deeper than "
+                                        + std::to_string(k_max_depth) + " levels"));
+}
+
 std::expected<rapidjson::Document, ParseError> checked(rapidjson::Document doc,
                                                        std::string_view text)
 {
     if (doc.HasParseError()) {
-        ParseError err;
-        err.offset = doc.GetErrorOffset();
-        const auto [line, column] = line_column(text, err.offset);
-        err.line = line;
-        err.column = column;
-        err.message = rapidjson::GetParseError_En(doc.GetParseError());
-        return std::unexpected(std::move(err));
+        return std::unexpected(
+            error_at(text, doc.GetErrorOffset(), rapidjson::GetParseError_En(doc.GetParseError())));
     }
     return doc;
 }
@@ -49,6 +93,9 @@ std::expected<rapidjson::Document, ParseError> checked(rapidjson::Document doc,
 
 std::expected<rapidjson::Document, ParseError> parse(std::string_view text)
 {
+    if (const auto at = too_deep_at(text)) {
+        return too_deep(text, *at);
+    }
     rapidjson::Document doc;
     // kParseFullPrecisionFlag: decimals parsed exactly as written, not via a fast approximation.
     doc.Parse<rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
@@ -57,6 +104,9 @@ std::expected<rapidjson::Document, ParseError> parse(std::string_view text)
 
 std::expected<rapidjson::Document, ParseError> parse_in_place(std::string_view text)
 {
+    if (const auto at = too_deep_at(text)) {
+        return too_deep(text, *at);
+    }
     rapidjson::Document doc;
     // The text is copied once into the document's own pool and parsed in situ there: strings
     // are unescaped in place instead of each being copied out on its own. A NUL byte ends the
@@ -70,6 +120,9 @@ std::expected<rapidjson::Document, ParseError> parse_in_place(std::string_view t
 
 std::expected<rapidjson::Document, ParseError> parse_numbers_as_text(std::string_view text)
 {
+    if (const auto at = too_deep_at(text)) {
+        return too_deep(text, *at);
+    }
     rapidjson::Document doc;
     // kParseNumbersAsStringsFlag: the handler is given each number's text (RawNumber), which
     // the document keeps as a string value.

@@ -18,6 +18,13 @@ using Value = rapidjson::Value;
 using Document = rapidjson::Document;
 using SizeType = rapidjson::SizeType;
 
+// How deep arrays and objects may nest. RapidJSON's parser, and every walk over a document
+// (writing it out, the schema validator, copies), recurse once per level, so a body of 100,000
+// '[' would exhaust the stack; the answers of Oracle and Procore, the config and webhook
+// payloads nest a dozen levels at most. Every parse below refuses deeper text before parsing it,
+// with a ParseError at the bracket that opens the level too many.
+inline constexpr std::size_t k_max_depth = 256;
+
 struct ParseError {
     std::size_t offset = 0; // byte offset into the text
     std::size_t line = 1;   // 1-based

@@ -1,18 +1,17 @@
 #include "oracle/mapping.hpp"
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
+#include "core/json.hpp"
 
 namespace mlc::oracle {
 
 std::expected<PageMeta, std::string> parse_page_meta(const std::string& body)
 {
-    rapidjson::Document doc;
-    doc.Parse(body.c_str(), body.size());
-    if (doc.HasParseError()) {
-        return std::unexpected(std::string("malformed JSON: ")
-                               + rapidjson::GetParseError_En(doc.GetParseError()));
+    // json::parse, not RapidJSON's own: it refuses a body nested too deep to parse safely.
+    auto parsed = json::parse(body);
+    if (!parsed) {
+        return std::unexpected("malformed JSON: " + parsed.error().message);
     }
+    const rapidjson::Document& doc = *parsed;
     if (!doc.IsObject() || !doc.HasMember("items") || !doc["items"].IsArray()) {
         return std::unexpected(std::string("not a collection (no items array)"));
     }

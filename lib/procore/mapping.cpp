@@ -1,21 +1,21 @@
 #include "procore/mapping.hpp"
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
+#include "core/json.hpp"
+
+#include <utility>
 
 namespace mlc::procore {
 
 namespace {
 
+// json::parse, not RapidJSON's own: it refuses a body nested too deep to parse safely.
 std::expected<rapidjson::Document, std::string> parse(const std::string& body)
 {
-    rapidjson::Document doc;
-    doc.Parse(body.c_str(), body.size());
-    if (doc.HasParseError()) {
-        return std::unexpected(std::string("malformed JSON: ")
-                               + rapidjson::GetParseError_En(doc.GetParseError()));
+    auto doc = json::parse(body);
+    if (!doc) {
+        return std::unexpected("malformed JSON: " + doc.error().message);
     }
-    return doc;
+    return std::move(*doc);
 }
 
 } // namespace

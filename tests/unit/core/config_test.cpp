@@ -373,3 +373,25 @@ TEST_CASE("mapping.commitments, chart, cost types and accounts: defaults and val
     text = replace(text, R"("company_id": 6452)", R"("company_id": 6452, "sweep_every": "1 day")");
     CHECK_THAT(error_of(text), Catch::Contains("/procore/sweep_every"));
 }
+
+TEST_CASE("a sweep interval is at most 100 years however many digits it has", "[config]")
+{
+    const auto sweep_every = [](const std::string& value) {
+        return replace(k_minimal, R"("company_id": 6452)",
+                       R"("company_id": 6452, "sweep_every": ")" + value + R"(")");
+    };
+    CHECK(mlc::parse_config(sweep_every("36500d"), "c.json").procore.sweep_every_seconds
+          == 36500LL * 86400);
+    CHECK(error_of(sweep_every("36501d"))
+          == "config /procore/sweep_every: 36501d is longer than 100 years (36500d)");
+    // Past what an int64 holds (once a std::out_of_range escaping the config parser), and past
+    // it once multiplied (once a signed overflow).
+    CHECK_THAT(error_of(sweep_every("99999999999999999999h")),
+               Catch::Contains("/procore/sweep_every: 99999999999999999999h is longer"));
+    CHECK_THAT(error_of(sweep_every("9999999999999999h")),
+               Catch::Contains("/procore/sweep_every: 9999999999999999h is longer"));
+    auto invoices = k_minimal;
+    invoices.insert(invoices.rfind('}'),
+                    R"(, "mapping": {"invoices": {"sweep_every": "9999999999999999d"}})");
+    CHECK_THAT(error_of(invoices), Catch::Contains("/mapping/invoices/sweep_every: "));
+}

@@ -122,3 +122,29 @@ TEST_CASE("json::get_decimal_text on a document parsed with doubles", "[core][js
     CHECK(mlc::json::get_decimal_text(*doc, "d") == "-7");
     CHECK(mlc::json::get_decimal_text(*doc, "e") == "9.99");
 }
+
+TEST_CASE("json refuses text nested deeper than k_max_depth from every parser", "[core][json]")
+{
+    using mlc::json::k_max_depth;
+    for (const Parser parse :
+         {&mlc::json::parse, &mlc::json::parse_in_place, &mlc::json::parse_numbers_as_text}) {
+        const std::string deepest = std::string(k_max_depth, '[') + std::string(k_max_depth, ']');
+        CHECK(parse(deepest));
+
+        const std::string deeper =
+            "\n" + std::string(k_max_depth, '[') + "{\"a\":1}" + std::string(k_max_depth, ']');
+        const auto refused = parse(deeper);
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().offset == k_max_depth + 1); // at the '{' one level too deep
+        CHECK(refused.error().line == 2);
+        CHECK(refused.error().message == "arrays and objects nested deeper than 256 levels");
+
+        // Once a stack overflow in RapidJSON's recursive parser: refused before it is parsed.
+        CHECK_FALSE(parse(std::string(100'000, '[')));
+        CHECK_FALSE(parse(std::string(50'000, '{') + "\"a\":"));
+
+        // Brackets inside strings (escaped quotes too) are text, not levels.
+        const std::string in_strings = "[\"" + std::string(1000, '[') + "\\\"{{{\"]";
+        CHECK(parse(in_strings));
+    }
+}

@@ -124,6 +124,23 @@ TEST_CASE("parse_event keeps ids above 2^53 exactly", "[spool][event]")
           == "resource_id: expected a non-negative integer id");
 }
 
+TEST_CASE("parse_event quotes a bad value in an error as one line of valid UTF-8", "[spool][event]")
+{
+    // The error goes into the audit trail and the .reason note beside a rejected spool file. At
+    // most 40 bytes of the value are quoted.
+    CHECK(error_of(R"({"id":1,"resource_name":"X","resource_id":"1\n2\"\\\u0000"})")
+          == R"(resource_id: expected a string of digits, got "1\u000a2\"\\\u0000")");
+    // 'a' and 30 times U+00E9: the 40th byte is the first half of the 20th, which is left out.
+    std::string sent = "a";
+    std::string quoted = "a";
+    for (int i = 0; i < 30; ++i) {
+        sent += "\xc3\xa9";
+        quoted += i < 19 ? "\xc3\xa9" : "";
+    }
+    CHECK(error_of(R"({"id":1,"resource_name":"X","resource_id":")" + sent + R"("})")
+          == R"(resource_id: expected a string of digits, got ")" + quoted + "\"");
+}
+
 TEST_CASE("parse_event: malformed JSON and non-objects", "[spool][event]")
 {
     CHECK(error_of("").starts_with("malformed JSON"));
