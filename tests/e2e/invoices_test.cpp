@@ -455,12 +455,15 @@ TEST_CASE(
           != std::string::npos);
 }
 
-// Revised in Procore: 100.00 retained instead of 125.05. Its stamp is a second before now: the
-// edit and our write-back may fall in the same second, and Procore's stamps have no finer
-// resolution.
+// Revised in Procore: 100.00 retained instead of 125.05. Its stamp is a second before the one
+// our write-back left: the edit may fall in the same second as the write-back, and Procore's
+// stamps have no finer resolution (a --full sweep lists it whatever its stamp).
 void revise(Env& env, std::int64_t requisition)
 {
-    const auto stamp = format_iso8601(std::chrono::system_clock::now() - std::chrono::seconds(1));
+    Clock::time_point written;
+    REQUIRE(parse_iso8601(
+        json::get_string(env.requisition(requisition), "updated_at").value_or(""), written));
+    const auto stamp = format_iso8601(written - std::chrono::seconds(1));
     env.procore_mutate(fmt::format(
         R"({{"op":"update","collection":"requisitions","id":{},"fields":{{"retainage_amount":"100.00",)"
         R"("updated_at":"{}"}}}})",
