@@ -461,8 +461,8 @@ TEST_CASE(
 void revise(Env& env, std::int64_t requisition)
 {
     Clock::time_point written;
-    REQUIRE(parse_iso8601(
-        json::get_string(env.requisition(requisition), "updated_at").value_or(""), written));
+    REQUIRE(parse_iso8601(json::get_string(env.requisition(requisition), "updated_at").value_or(""),
+                          written));
     const auto stamp = format_iso8601(written - std::chrono::seconds(1));
     env.procore_mutate(fmt::format(
         R"({{"op":"update","collection":"requisitions","id":{},"fields":{{"retainage_amount":"100.00",)"
