@@ -53,7 +53,7 @@ void PassRun::finish(ExitCode code, const std::string& counts_json)
     finished_ = true;
 }
 
-void PassRun::abort(ExitCode code, const std::string& message) noexcept
+void PassRun::abort(ExitCode code, const std::string& message, bool interrupted) noexcept
 {
     if (finished_ || !run_id_) {
         return;
@@ -63,7 +63,7 @@ void PassRun::abort(ExitCode code, const std::string& message) noexcept
         w.begin_object();
         w.field("error", log::redact(message));
         w.end_object();
-        store::finish_run(*db_, *run_id_, static_cast<int>(code), w.str());
+        store::finish_run(*db_, *run_id_, static_cast<int>(code), w.str(), interrupted);
         finished_ = true;
     } catch (const std::exception& e) {
         log::warn("could not record the end of run {}: {}", *run_id_, e.what());
