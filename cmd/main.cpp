@@ -98,6 +98,7 @@ int main(int argc, char** argv)
     mlc::cmd::set_ingest_command(app, ctx);
     mlc::cmd::set_status_command(app, ctx);
     mlc::cmd::set_webhooks_command(app, ctx);
+    mlc::cmd::set_state_command(app, ctx);
 
     try {
         app.parse(argc, argv);
