@@ -20,5 +20,6 @@ void set_ingest_command(CLI::App& app, Context& ctx);
 void set_status_command(CLI::App& app, Context& ctx);
 void set_webhooks_command(CLI::App& app, Context& ctx);
 void set_state_command(CLI::App& app, Context& ctx);
+void set_config_command(CLI::App& app, Context& ctx);
 
 } // namespace mlc::cmd
