@@ -5,7 +5,6 @@
 #include "store/database.hpp"
 #include "sync/engine/names.hpp"
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -73,15 +72,7 @@ void require_known_action(store::Database& db, const std::string& action)
     if (std::ranges::find(k_known, action) != k_known.end()) {
         return;
     }
-    std::vector<std::string> present;
-    try {
-        auto st = db.prepared("SELECT DISTINCT action FROM audit ORDER BY action");
-        while (st->executeStep()) {
-            present.push_back(st->getColumn(0).getString());
-        }
-    } catch (...) {
-        rethrow_as_store_error(db, "reading audit actions");
-    }
+    const std::vector<std::string> present = store::AuditLog(db).actions();
     if (std::ranges::find(present, action) != present.end()) {
         return;
     }

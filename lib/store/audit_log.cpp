@@ -329,4 +329,18 @@ AuditLog::Verification AuditLog::verify_chain()
     return v;
 }
 
+std::vector<std::string> AuditLog::actions()
+{
+    try {
+        std::vector<std::string> out;
+        auto st = impl_->db.prepared("SELECT DISTINCT action FROM audit ORDER BY action");
+        while (st->executeStep()) {
+            out.push_back(st->getColumn(0).getString());
+        }
+        return out;
+    } catch (...) {
+        rethrow_as_store_error(impl_->db, "reading audit actions");
+    }
+}
+
 } // namespace mlc::store

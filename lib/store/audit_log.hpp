@@ -102,6 +102,9 @@ public:
     // Recomputes the whole chain, streaming (constant memory), and names the first broken row.
     Verification verify();
 
+    // Every action the trail holds, sorted (`audit --action` tells a typo from an empty result).
+    std::vector<std::string> actions();
+
 private:
     std::int64_t insert_row(AuditEntry& e);
     std::int64_t write_row(AuditEntry& e); // e.prev_hash set: hashes and inserts

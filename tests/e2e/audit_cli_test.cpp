@@ -94,6 +94,36 @@ TEST_CASE("audit lists, filters and exports", "[e2e][audit]")
     CHECK(run(db, {"audit", "--record", "vendor"}).code == 2);
 }
 
+TEST_CASE("audit refuses an unknown --action and says when --limit left rows out", "[e2e][audit]")
+{
+    mlc::test::TempDir dir("mlc-audit-cli");
+    const fs::path db = dir.path() / "state.db";
+    seed(db);
+
+    const auto typo = run(db, {"audit", "--action", "create"});
+    CHECK(typo.code == 2);
+    CHECK_THAT(typo.out, Catch::Contains("error: --action create: no such action (actions in this "
+                                         "audit trail: created, read)"));
+    // An action ml-connector writes is fine even where this trail has none yet.
+    CHECK(run(db, {"audit", "--action", "posted"}).code == 0);
+
+    const auto newest = run(db, {"audit", "--limit", "3"});
+    CHECK(newest.code == 0);
+    CHECK_THAT(newest.out, Catch::EndsWith("(the newest 3 matching rows; older ones: --limit 0, or "
+                                           "narrow with --record, --run, --action, --since)\n"));
+    CHECK(newest.out.find("\n6 ") != std::string::npos);
+    CHECK(newest.out.find("\n5 ") == std::string::npos);
+    // Everything fits: no note.
+    const auto all = run(db, {"audit", "--limit", "8"});
+    CHECK(all.out.find("the newest") == std::string::npos);
+    // JSON stays JSON; the note goes to stderr.
+    const auto r = mlc::test::run_process(
+        {MLC_BINARY, "--state", db.string(), "audit", "--json", "--limit", "2"});
+    CHECK(r.out.starts_with("[\n"));
+    CHECK(r.out.find("the newest") == std::string::npos);
+    CHECK_THAT(r.err, Catch::StartsWith("note: (the newest 2 matching rows"));
+}
+
 TEST_CASE("audit verify passes, then names the tampered row", "[e2e][audit]")
 {
     mlc::test::TempDir dir("mlc-audit-cli");
