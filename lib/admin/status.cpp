@@ -1,16 +1,29 @@
 #include "admin/status.hpp"
 
+#include "core/json.hpp"
 #include "core/json_writer.hpp"
 #include "spool/spool.hpp"
 #include "store/database.hpp"
 #include "sync/engine/names.hpp"
 
 #include <fmt/format.h>
+#include <signal.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 
 namespace mlc::admin {
+namespace {
+
+// Whether the process that began an unfinished run is still there. A pid can be reused, so
+// "alive" may be another program; "gone" is certain.
+bool run_alive(const store::RunRow& run)
+{
+    return run.pid > 0 && (::kill(static_cast<pid_t>(run.pid), 0) == 0 || errno == EPERM);
+}
+
+} // namespace
 
 std::string first_line(const std::string& text)
 {
@@ -186,6 +199,18 @@ std::string to_json(const StatusReport& r)
             w.null();
         }
         w.field("interrupted", run.interrupted);
+        w.field("pid", run.pid);
+        if (!run.finished_at && !run.interrupted) {
+            w.field("running", run_alive(run));
+        }
+        w.key("counts");
+        if (run.counts_json.empty()) {
+            w.null();
+        } else if (json::parse(run.counts_json)) {
+            w.raw_json(run.counts_json);
+        } else {
+            w.string(run.counts_json); // not JSON (never written so): kept as text
+        }
         w.end_object();
     }
     w.end_array();
@@ -356,8 +381,24 @@ std::string to_text(const StatusReport& r)
             }
         };
         lines("failed", f.failed, f.failed_total);
+        if (f.failed_total > 0) {
+            out += fmt::format("  what to do: a retryable failure is retried by the next pass; for "
+                               "the others fix the cause above, then ml-connector replay --kind "
+                               "{} --failed\n",
+                               f.flow);
+        }
         lines("held", f.held, f.held_total);
+        if (f.held_total > 0) {
+            out += fmt::format("  what to do: each waits on a person (a closed period, a change "
+                               "after posting): settle it, then ml-connector replay --kind {} "
+                               "--held\n",
+                               f.flow);
+        }
         lines("sent", f.unconfirmed, f.unconfirmed_total);
+        if (f.unconfirmed_total > 0) {
+            out += "  what to do: nothing yet: the next pass looks each one up and confirms it, "
+                   "or resends it only when the target does not have it\n";
+        }
     }
     for (const auto& q : r.retries) {
         out += fmt::format("re-read   {} {}: {} (next due {})\n", q.stream, q.reason, q.count,
@@ -369,6 +410,17 @@ std::string to_text(const StatusReport& r)
                            l.drift.value_or(""), l.updated_at);
     }
     for (const auto& run : r.runs) {
+        if (!run.finished_at && !run.interrupted) {
+            // Open: still running, or killed and not yet marked by the next pass.
+            out +=
+                fmt::format("run       #{} {} started {} {}\n", run.id, run.command, run.started_at,
+                            run_alive(run) ? fmt::format("running (pid {})", run.pid)
+                                           : fmt::format("died (pid {} is gone; the next pass "
+                                                         "marks it interrupted and resolves "
+                                                         "what it left)",
+                                                         run.pid));
+            continue;
+        }
         out += fmt::format(
             "run       #{} {} started {} {}\n", run.id, run.command, run.started_at,
             run.finished_at

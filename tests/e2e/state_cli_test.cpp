@@ -1,10 +1,14 @@
 // `ml-connector state` and the state database's own guards, through the real binary: cursors
 // listed, shown, moved and forgotten by hand (each audited, --dry-run changing nothing), a
 // reset stream read whole again without creating anything twice; the lock shared by every
-// name of the database; an empty state file refused.
+// name of the database; an empty state file refused; status saying what to do.
+#include "store/database.hpp"
 #include "store/lock.hpp"
+#include "store/postings.hpp"
+#include "store/runs.hpp"
 #include "support/e2e_env.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -128,4 +132,49 @@ TEST_CASE("an empty file where the state database should be is refused with exit
                    "at the right file or restore it from a backup; remove the empty file to "
                    "start a new database there)\n");
     CHECK(std::filesystem::file_size(env.state_path()) == 0);
+}
+
+TEST_CASE("status says what to do about failed, held and unconfirmed postings and tells a "
+          "running pass from one that died",
+          "[e2e][state][status]")
+{
+    E2eEnv env;
+    env.write_config(test::ConfigOptions{.extra_members = R"("mapping": {})"});
+    REQUIRE(env.run(vendors_pass()).exit_code == 0);
+    {
+        store::Database db(env.state_path());
+        store::Postings postings(db);
+        const auto failed = postings.record_pending("vendor:901:v1", "vendor", "procore", "{}", {});
+        postings.mark_sent(failed.id);
+        postings.mark_failed(failed.id, "data", "422 name has already been taken");
+        const auto held = postings.record_pending("vendor:902:v1", "vendor", "procore", "{}", {});
+        postings.mark_held(held.id, "changed after posting");
+        const auto sent = postings.record_pending("vendor:903:v1", "vendor", "procore", "{}", {});
+        postings.mark_sent(sent.id);
+        // An open run of this (living) process, and one whose process is gone.
+        const auto alive = store::begin_run(db, "pull-pos");
+        const auto dead = store::begin_run(db, "post-costs");
+        db.handle().exec("UPDATE runs SET pid = 2147483647 WHERE id = " + std::to_string(dead));
+        CHECK(alive != dead);
+    }
+    auto status = env.run({"status"});
+    CHECK(status.exit_code == 0);
+    CHECK_THAT(status.out, Catch::Contains("then ml-connector replay --kind vendors --failed\n"));
+    CHECK_THAT(status.out, Catch::Contains("then ml-connector replay --kind vendors --held\n"));
+    CHECK_THAT(status.out, Catch::Contains("what to do: nothing yet: the next pass looks each one "
+                                           "up"));
+    CHECK_THAT(status.out, Catch::Contains("pull-pos started") && Catch::Contains("running (pid "));
+    CHECK_THAT(status.out, Catch::Contains("died (pid 2147483647 is gone; the next pass marks it "
+                                           "interrupted"));
+    auto json = env.run_json({"status", "--json"});
+    bool saw_running = false;
+    for (const auto& run : json["runs"].GetArray()) {
+        if (run.HasMember("running") && run["running"].GetBool()) {
+            saw_running = true;
+        }
+        if (run["exit_code"].IsInt()) {
+            CHECK(run["counts"].IsObject()); // a finished pass's summary
+        }
+    }
+    CHECK(saw_running);
 }
