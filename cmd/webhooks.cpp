@@ -44,11 +44,14 @@ void set_webhooks_command(CLI::App& app, Context& ctx)
     auto* check = sub->add_subcommand("check", "Report events Procore gave up on that are not in "
                                                "our inbox (exit 1 when there is a gap)");
     check->add_flag("--json", *cjson, "Print the result as JSON");
-    check->callback([&ctx, cjson] {
+    auto clist = std::make_shared<bool>(false);
+    check->add_flag("--list", *clist, "One line per event too, not only per resource");
+    check->callback([&ctx, cjson, clist] {
         const Config config = ctx.load_config();
         const auto outcome = admin::run_webhooks_check(config, system_clock());
         ctx.exit_code = static_cast<int>(outcome.code);
-        ctx.report(*cjson ? admin::to_json(outcome.result) + "\n" : admin::to_text(outcome.result),
+        ctx.report(*cjson ? admin::to_json(outcome.result) + "\n"
+                          : admin::to_text(outcome.result, *clist),
                    *cjson);
     });
 }

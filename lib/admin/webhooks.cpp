@@ -329,7 +329,9 @@ CheckResult check_webhooks(const Config& config, http::Client& procore_http, sto
         for (const auto& d : page) {
             MissedEvent m;
             std::vector<std::string> ids{d.event_id};
+            std::optional<std::string> application; // metadata.source_application_id
             if (auto ev = spool::parse_event(d.event_json)) {
+                application = ev->source_application_id;
                 m.event_id = ev->event_id;
                 m.resource_name = ev->resource_name;
                 m.event_type = ev->event_type;
@@ -349,6 +351,12 @@ CheckResult check_webhooks(const Config& config, http::Client& procore_http, sto
             }
             seen.insert(m.event_id);
             if (inbox.contains_any(ids)) {
+                continue;
+            }
+            // Our own writes' echoes: ingest would drop them too, so none is a gap.
+            if (application && !config.procore.client_id.empty()
+                && *application == config.procore.client_id) {
+                ++r.echoes;
                 continue;
             }
             m.pass = engine::owning_pass(m.resource_name);
@@ -485,6 +493,7 @@ std::string to_json(const CheckResult& r)
     w.field("hook_id", r.hook_id);
     w.field("gap", r.gap());
     w.field("deliveries_read", r.deliveries_read);
+    w.field("echoes", r.echoes);
     w.key("missed");
     write_missed(w, r.missed);
     w.key("retrying");
@@ -500,28 +509,68 @@ std::string to_json(const CheckResult& r)
     return w.str();
 }
 
-std::string to_text(const CheckResult& r)
+std::string to_text(const CheckResult& r, bool list)
 {
     std::string out;
-    for (const auto& m : r.missed) {
-        out += "missed   " + missed_line(m) + "\n";
+    if (list) {
+        for (const auto& m : r.missed) {
+            out += "missed   " + missed_line(m) + "\n";
+        }
+        for (const auto& m : r.retrying) {
+            out += "retrying " + missed_line(m) + "\n";
+        }
     }
-    for (const auto& m : r.retrying) {
-        out += "retrying " + missed_line(m) + "\n";
+    // By resource: how many, which event types, the earliest, and the command that reads them
+    // again (each pass that consumes a resource takes --since).
+    struct Group {
+        std::int64_t count = 0;
+        std::map<std::string, std::int64_t> types;
+        std::string earliest;
+        std::string pass;
+    };
+    const auto summarize = [&out](const char* label, const std::vector<MissedEvent>& events,
+                                  bool backfill) {
+        std::map<std::string, Group> groups;
+        for (const auto& m : events) {
+            auto& g = groups[m.resource_name.empty() ? "(unreadable event)" : m.resource_name];
+            ++g.count;
+            ++g.types[m.event_type.empty() ? "?" : m.event_type];
+            Clock::time_point t{};
+            Clock::time_point e{};
+            if (g.earliest.empty()
+                || (parse_iso8601(m.timestamp, t) && parse_iso8601(g.earliest, e)
+                        ? t < e
+                        : m.timestamp < g.earliest)) {
+                g.earliest = m.timestamp;
+            }
+            g.pass = m.pass;
+        }
+        for (const auto& [resource, g] : groups) {
+            std::string types;
+            for (const auto& [type, n] : g.types) {
+                types += fmt::format("{}{} {}", types.empty() ? "" : ", ", n, type);
+            }
+            out += fmt::format("{:<8} {}: {} event{} ({}), earliest {}", label, resource, g.count,
+                               g.count == 1 ? "" : "s", types, g.earliest);
+            if (backfill) {
+                out += g.pass.empty() ? std::string("; no pass reads this resource")
+                                      : fmt::format("; backfill: ml-connector {} --since {}",
+                                                    g.pass, g.earliest);
+            }
+            out += "\n";
+        }
+    };
+    summarize("missed", r.missed, true);
+    summarize("retrying", r.retrying, false);
+    if (r.echoes > 0) {
+        out += fmt::format("left out {} echo{} of our own writes\n", r.echoes,
+                           r.echoes == 1 ? "" : "es");
     }
     if (r.gap()) {
-        std::map<std::string, std::int64_t> per_resource;
-        for (const auto& m : r.missed) {
-            ++per_resource[m.resource_name];
-        }
-        std::string resources;
-        for (const auto& [name, n] : per_resource) {
-            resources += fmt::format("{}{} {}", resources.empty() ? "" : ", ", name, n);
-        }
-        out += fmt::format("gap: {} event{} Procore discarded are not in the inbox ({}); earliest "
-                           "{}: backfill by updated_at from then\n",
-                           r.missed.size(), r.missed.size() == 1 ? "" : "s", resources,
-                           r.earliest.value_or("?"));
+        out +=
+            fmt::format("gap: {} event{} Procore discarded are not in the inbox; earliest {}{}\n",
+                        r.missed.size(), r.missed.size() == 1 ? "" : "s", r.earliest.value_or("?"),
+                        list ? "" : " (--list for each event)");
     } else {
         out += fmt::format("no gap: hook {}, {} failing/discarded deliveries read, every event "
                            "Procore gave up on is in the inbox\n",

@@ -90,6 +90,7 @@ struct CheckResult {
     std::vector<MissedEvent> missed;     // discarded, not in the inbox: a gap
     std::vector<MissedEvent> retrying;   // failing, not (yet) discarded, not in the inbox
     std::optional<std::string> earliest; // earliest timestamp among `missed`
+    std::int64_t echoes = 0; // left out: caused by our own writes (source_application_id)
     std::map<std::string, std::int64_t> calls;
     bool gap() const { return !missed.empty(); }
 };
@@ -119,6 +120,7 @@ CheckOutcome run_webhooks_check(const Config& config, Clock& clock);
 std::string to_json(const InstallResult& r);
 std::string to_text(const InstallResult& r);
 std::string to_json(const CheckResult& r);
-std::string to_text(const CheckResult& r);
+// By resource, with the command that backfills each; `list` adds one line per event.
+std::string to_text(const CheckResult& r, bool list = false);
 
 } // namespace mlc::admin
