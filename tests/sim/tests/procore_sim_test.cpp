@@ -684,7 +684,14 @@ TEST_CASE("procore admin: data collections and mutate ops", "[sim][procore]")
     }
     CHECK(f.cli->Get("/_sim/data/nonsense")->status == 404);
 
+    // The virtual clock follows real time: a second may turn between the write and reading the
+    // clock, so a stamp is checked against the clock before and after the request.
+    const auto stamped_between = [](const std::string& stamp, std::int64_t before_ms,
+                                    std::int64_t after_ms) {
+        return stamp == procore_timestamp(before_ms) || stamp == procore_timestamp(after_ms);
+    };
     f.clock.advance_seconds(100);
+    const auto before_create = f.clock.now_ms();
     auto created = f.cli->Post(
         "/_sim/mutate",
         R"({"op":"create","collection":"vendors","fields":{"name":"Blue Mesa Concrete Company","city":"Boise"}})",
@@ -693,10 +700,10 @@ TEST_CASE("procore admin: data collections and mutate ops", "[sim][procore]")
     REQUIRE(created->status == 201);
     auto c = parse_json(created->body);
     const auto id = c["id"].GetInt64();
-    CHECK(std::string(c["record"]["updated_at"].GetString())
-          == procore_timestamp(f.clock.now_ms()));
+    CHECK(stamped_between(c["record"]["updated_at"].GetString(), before_create, f.clock.now_ms()));
 
     f.clock.advance_seconds(100);
+    const auto before_update = f.clock.now_ms();
     auto updated = parse_json(
         f.cli
             ->Post(
@@ -706,8 +713,8 @@ TEST_CASE("procore admin: data collections and mutate ops", "[sim][procore]")
                     id),
                 "application/json")
             ->body);
-    CHECK(std::string(updated["record"]["updated_at"].GetString())
-          == procore_timestamp(f.clock.now_ms()));
+    CHECK(stamped_between(updated["record"]["updated_at"].GetString(), before_update,
+                          f.clock.now_ms()));
     auto deact = parse_json(
         f.cli
             ->Post("/_sim/mutate",
