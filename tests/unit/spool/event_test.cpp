@@ -5,6 +5,8 @@
 
 #include <string>
 
+namespace spool_event_test {
+
 using mlc::spool::is_json_object;
 using mlc::spool::parse_event;
 
@@ -214,3 +216,5 @@ TEST_CASE("is_json_object accepts any object and nothing else", "[spool][event]"
     CHECK(is_json_object(deep_obj));
     CHECK(parse_event(deep_obj).error() == "id: missing");
 }
+
+} // namespace spool_event_test
