@@ -4,8 +4,10 @@
 # -O1 -g1), then runs each for a set time, two at a time (this machine has 2 cores). Each starts
 # from its kept inputs, fixtures/fuzz/<target>/ (read, never written), and grows a fresh scratch
 # corpus in build-fuzz/fuzz-runs/<target>/.
-#   scripts/fuzz.sh                          every target, 60 s each (what CI runs)
+#   scripts/fuzz.sh                          every target, 60 s each: explores, differently each run
 #   scripts/fuzz.sh --seconds 600 config     one target, longer
+#   scripts/fuzz.sh --runs 50000 --seed 1    every target for 50,000 inputs from a fixed seed: the
+#                                            same budget on any machine (what CI runs)
 #   scripts/fuzz.sh -- -max_len=65536        extra libFuzzer flags after --
 #   FUZZ_JOBS=1 (targets at a time), JOBS=2 (build parallelism), FUZZ_BUILD_DIR=build-fuzz,
 #   UNITY=0 (one translation unit per file; the default is the unity build, as scripts/build.sh)
@@ -15,6 +17,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 seconds=60
+runs=""
+seed=""
 targets=()
 extra=()
 while [ $# -gt 0 ]; do
@@ -27,8 +31,12 @@ while [ $# -gt 0 ]; do
     seconds="${1#*=}"
     shift
     ;;
+  --runs | --seed)
+    declare "${1#--}=${2:-}"
+    shift 2 || shift
+    ;;
   -h | --help)
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   --)
@@ -37,7 +45,7 @@ while [ $# -gt 0 ]; do
     break
     ;;
   -*)
-    echo "fuzz: unknown option $1 (--seconds N, --, --help)" >&2
+    echo "fuzz: unknown option $1 (--seconds N, --runs N, --seed N, --, --help)" >&2
     exit 2
     ;;
   *)
@@ -50,6 +58,18 @@ if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]]; then
   echo "fuzz: --seconds takes a whole number of seconds, got '$seconds'" >&2
   exit 2
 fi
+for value in "$runs" "$seed"; do
+  if [ -n "$value" ] && ! [[ "$value" =~ ^[1-9][0-9]*$ ]]; then
+    echo "fuzz: --runs and --seed take a positive whole number, got '$value'" >&2
+    exit 2
+  fi
+done
+# --runs: a count of inputs instead of a time, so how much is tried does not depend on the
+# machine's speed or load; --seed fixes libFuzzer's random choices. What it tries can still drift
+# a little between runs of the same code (coverage feedback sees addresses, which ASLR moves).
+budget=(-max_total_time="$seconds")
+[ -z "$runs" ] || budget=(-runs="$runs")
+[ -z "$seed" ] || budget+=(-seed="$seed")
 
 "$root/scripts/install-deps.sh" --fuzz
 
@@ -107,7 +127,7 @@ run_one() {
   local t0 rc
   t0=$(date +%s)
   # -timeout: one input taking 10 s is a finding (a parser must not hang on any input).
-  "$build_dir/tests/fuzz/fuzz_$name" -max_total_time="$seconds" -timeout=10 \
+  "$build_dir/tests/fuzz/fuzz_$name" "${budget[@]}" -timeout=10 \
     -print_final_stats=1 -artifact_prefix="$work/artifacts/" ${extra[@]+"${extra[@]}"} \
     "$work/corpus" "$root/fixtures/fuzz/$name" >"$work/log" 2>&1 && rc=0 || rc=$?
   echo "$rc" >"$work/rc"
@@ -115,7 +135,11 @@ run_one() {
 }
 
 jobs_at_once="${FUZZ_JOBS:-2}"
-echo "fuzz: ${targets[*]}: ${seconds} s each, ${jobs_at_once} at a time"
+if [ -n "$runs" ]; then
+  echo "fuzz: ${targets[*]}: ${runs} inputs each${seed:+ from seed $seed}, ${jobs_at_once} at a time"
+else
+  echo "fuzz: ${targets[*]}: ${seconds} s each${seed:+ from seed $seed}, ${jobs_at_once} at a time"
+fi
 for name in "${targets[@]}"; do
   while [ "$(jobs -rp | wc -l)" -ge "$jobs_at_once" ]; do
     wait -n || true

@@ -369,12 +369,13 @@ std::string to_text(const StatusReport& r)
                            l.drift.value_or(""), l.updated_at);
     }
     for (const auto& run : r.runs) {
-        out +=
-            fmt::format("run       #{} {} started {} {}\n", run.id, run.command, run.started_at,
-                        run.finished_at   ? fmt::format("finished {} exit {}", *run.finished_at,
-                                                        run.exit_code.value_or(-1))
-                        : run.interrupted ? std::string("interrupted (killed before it finished)")
-                                          : std::string("not finished"));
+        out += fmt::format(
+            "run       #{} {} started {} {}\n", run.id, run.command, run.started_at,
+            run.finished_at
+                ? fmt::format("finished {} exit {}{}", *run.finished_at, run.exit_code.value_or(-1),
+                              run.interrupted ? " (stopped by a signal)" : "")
+            : run.interrupted ? std::string("interrupted (killed before it finished)")
+                              : std::string("not finished"));
     }
     return out;
 }

@@ -1,5 +1,8 @@
 #include "core/clock.hpp"
 
+#include "core/stop.hpp"
+
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <thread>
@@ -13,7 +16,18 @@ Clock::time_point SystemClock::now() const
 
 void SystemClock::sleep_for(std::chrono::milliseconds d)
 {
-    std::this_thread::sleep_for(d);
+    // In slices, so that a pass asked to stop does not first sit out a 60 s Retry-After.
+    constexpr std::chrono::milliseconds k_slice{100};
+    const auto until = std::chrono::steady_clock::now() + d;
+    for (;;) {
+        stop::check();
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            until - std::chrono::steady_clock::now());
+        if (left <= std::chrono::milliseconds::zero()) {
+            return;
+        }
+        std::this_thread::sleep_for(std::min(left, k_slice));
+    }
 }
 
 SystemClock& system_clock()

@@ -13,7 +13,8 @@ public:
     using time_point = std::chrono::system_clock::time_point;
     virtual ~Clock() = default;
     virtual time_point now() const = 0;
-    // Block the calling thread; a FakeClock only advances its time.
+    // Block the calling thread; a FakeClock only advances its time. The SystemClock's sleep
+    // throws stop::Interrupted as soon as a pass is asked to stop (core/stop.hpp).
     virtual void sleep_for(std::chrono::milliseconds d) = 0;
 };
 

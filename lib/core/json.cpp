@@ -32,35 +32,6 @@ std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size
 
 namespace {
 
-// The offset of the bracket that opens level k_max_depth + 1; nullopt when `text` nests no
-// deeper. Brackets inside strings do not count, and the scan stops at a NUL byte as the parser
-// does, so no text the parser accepts within the limit is refused. On malformed text the count
-// may differ past the error, where the parser stops anyway.
-std::optional<std::size_t> too_deep_at(std::string_view text)
-{
-    std::size_t depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size() && text[i] != '\0'; ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (c == '\\') {
-                ++i; // the escaped character, which may be a quote
-            } else if (c == '"') {
-                in_string = false;
-            }
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > k_max_depth) {
-                return i;
-            }
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
-        }
-    }
-    return std::nullopt;
-}
-
 ParseError error_at(std::string_view text, std::size_t offset, std::string message)
 {
     ParseError err;
@@ -72,12 +43,74 @@ ParseError error_at(std::string_view text, std::size_t offset, std::string messa
     return err;
 }
 
-std::unexpected<ParseError> too_deep(std::string_view text, std::size_t offset)
+bool is_hex(char c)
 {
-    return std::unexpected(error_at(text, offset,
-                                    "arrays and objects nested deeper than "
-                                        + std::to_string(k_max_depth) + " levels"));
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
+
+// The code unit of a `\uXXXX` escape starting at text[i] (the backslash); nullopt when there is
+// none there.
+std::optional<unsigned> escape_at(std::string_view text, std::size_t i)
+{
+    if (i + 6 > text.size() || text[i] != '\\' || text[i + 1] != 'u') {
+        return std::nullopt;
+    }
+    unsigned unit = 0;
+    for (std::size_t k = i + 2; k < i + 6; ++k) {
+        if (!is_hex(text[k])) {
+            return std::nullopt;
+        }
+        const char c = text[k];
+        unit = unit * 16
+               + static_cast<unsigned>(c <= '9'   ? c - '0'
+                                       : c <= 'F' ? c - 'A' + 10
+                                                  : c - 'a' + 10);
+    }
+    return unit;
+}
+
+} // namespace
+
+std::optional<ParseError> refused_before_parse(std::string_view text)
+{
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size() && text[i] != '\0'; ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') {
+                const auto unit = escape_at(text, i);
+                if (unit && *unit >= 0xD800 && *unit <= 0xDBFF) {
+                    // A high surrogate: RapidJSON checks that a low one follows and combines them.
+                    const auto next = escape_at(text, i + 6);
+                    i += next && *next >= 0xDC00 && *next <= 0xDFFF ? std::size_t{11}
+                                                                    : std::size_t{5};
+                } else if (unit && *unit >= 0xDC00 && *unit <= 0xDFFF) {
+                    return error_at(text, i,
+                                    "a \\u escape of a low surrogate without the high one "
+                                    "before it (not a character)");
+                } else {
+                    ++i; // the escaped character, which may be a quote
+                }
+            } else if (c == '"') {
+                in_string = false;
+            }
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > k_max_depth) {
+                return error_at(text, i,
+                                "arrays and objects nested deeper than "
+                                    + std::to_string(k_max_depth) + " levels");
+            }
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return std::nullopt;
+}
+
+namespace {
 
 std::expected<rapidjson::Document, ParseError> checked(rapidjson::Document doc,
                                                        std::string_view text)
@@ -93,8 +126,8 @@ std::expected<rapidjson::Document, ParseError> checked(rapidjson::Document doc,
 
 std::expected<rapidjson::Document, ParseError> parse(std::string_view text)
 {
-    if (const auto at = too_deep_at(text)) {
-        return too_deep(text, *at);
+    if (auto refused = refused_before_parse(text)) {
+        return std::unexpected(std::move(*refused));
     }
     rapidjson::Document doc;
     // kParseFullPrecisionFlag: decimals parsed exactly as written, not via a fast approximation.
@@ -104,8 +137,8 @@ std::expected<rapidjson::Document, ParseError> parse(std::string_view text)
 
 std::expected<rapidjson::Document, ParseError> parse_in_place(std::string_view text)
 {
-    if (const auto at = too_deep_at(text)) {
-        return too_deep(text, *at);
+    if (auto refused = refused_before_parse(text)) {
+        return std::unexpected(std::move(*refused));
     }
     rapidjson::Document doc;
     // The text is copied once into the document's own pool and parsed in situ there: strings
@@ -120,8 +153,8 @@ std::expected<rapidjson::Document, ParseError> parse_in_place(std::string_view t
 
 std::expected<rapidjson::Document, ParseError> parse_numbers_as_text(std::string_view text)
 {
-    if (const auto at = too_deep_at(text)) {
-        return too_deep(text, *at);
+    if (auto refused = refused_before_parse(text)) {
+        return std::unexpected(std::move(*refused));
     }
     rapidjson::Document doc;
     // kParseNumbersAsStringsFlag: the handler is given each number's text (RawNumber), which

@@ -32,6 +32,13 @@ struct ParseError {
     std::string message;    // RapidJSON's English description
 };
 
+// What every parse below refuses before RapidJSON sees the text, with the error it gives:
+// nesting deeper than k_max_depth, and a `\uDC00`-`\uDFFF` escape (a low surrogate) without
+// the high one before it. RapidJSON 1.1 pairs a high surrogate with the low one after it, but
+// writes a lone low surrogate out as three bytes that are not UTF-8, even when told to validate
+// the encoding; that text would then reach logs, the audit trail and the other system.
+std::optional<ParseError> refused_before_parse(std::string_view text);
+
 // Parses `text` into a document (numbers kept exact: int64 when they fit, never rounded).
 std::expected<rapidjson::Document, ParseError> parse(std::string_view text);
 

@@ -2,6 +2,7 @@
 
 #include "core/json.hpp"
 #include "core/log.hpp"
+#include "core/stop.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -458,6 +459,8 @@ Result Client::send(Request request, const CallOptions& options)
     int attempts = 0; // every request put on the wire
     int retries = 0;  // retries for transport errors / retriable statuses (401 not included)
     for (;;) {
+        // A pass asked to stop puts nothing more on the wire (core/stop.hpp).
+        stop::check();
         ++attempts;
         if (auth_ != nullptr) {
             auth_->apply(request);

@@ -161,6 +161,10 @@ struct ObjectProbe : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ObjectProbe
 
 std::expected<WebhookEvent, std::string> parse_event(std::string_view body)
 {
+    if (const auto refused = json::refused_before_parse(body)) {
+        return Error(
+            fmt::format("malformed JSON at offset {}: {}", refused->offset, refused->message));
+    }
     rapidjson::Document doc;
     doc.Parse<k_parse_flags>(body.data(), body.size());
     if (doc.HasParseError()) {
@@ -260,6 +264,9 @@ std::expected<WebhookEvent, std::string> parse_event(std::string_view body)
 
 bool is_json_object(std::string_view body)
 {
+    if (json::refused_before_parse(body)) {
+        return false;
+    }
     rapidjson::MemoryStream ms(body.data(), body.size());
     rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(ms);
     rapidjson::Reader reader;

@@ -4,9 +4,14 @@
 #include "core/log.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <functional>
 #include <sqlite3.h>
 #include <unordered_map>
@@ -63,7 +68,74 @@ StoreError translate(const std::filesystem::path& path, std::string_view doing, 
     }
 }
 
+// Before SQLite opens `path`: a file that exists must be a database we may use, and a new one
+// is created 0600, for it holds business data (supplier names, amounts, the audit trail).
+// SQLite gives its -wal and -shm files the database file's permissions, so they are 0600 too.
+void prepare_file(const std::filesystem::path& path)
+{
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) {
+        if (S_ISREG(st.st_mode) && st.st_size == 0) {
+            // SQLite would quietly make a new database of it: a `touch`ed path or a failed copy
+            // would start every stream over from the beginning and forget every posting.
+            throw StoreError(
+                fmt::format("state {}: the file exists but is empty, not an ml-connector "
+                            "database",
+                            path.string()),
+                "point --state at the right file or restore it from a backup; remove the empty "
+                "file to start a new database there");
+        }
+        if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
+            // SQLite names the -wal file after the path it was opened by: two names of one
+            // database would keep two write-ahead logs and corrupt it (sqlite.org, "How To
+            // Corrupt An SQLite Database File", 2.4). A run lock per name could not help either.
+            throw StoreError(
+                fmt::format("state {}: the database file has {} hard links", path.string(),
+                            st.st_nlink),
+                "SQLite corrupts a database opened by two names; keep one name (a symbolic link "
+                "is fine)");
+        }
+        if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+            log::warn("state {}: readable by others (mode {:o}); it holds business data, "
+                      "chmod 600 it",
+                      path.string(), st.st_mode & 07777);
+        }
+        return;
+    }
+    if (errno != ENOENT) {
+        return; // SQLite's open reports it, translated
+    }
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        ::close(fd);
+    } else if (errno != EEXIST) {
+        throw StoreError(
+            fmt::format("state {}: cannot create ({})", path.string(), std::strerror(errno)),
+            "check the path and the folder's permissions");
+    }
+}
+
 } // namespace
+
+std::filesystem::path resolved_state_path(const std::filesystem::path& path)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path p = fs::absolute(path, ec);
+    if (ec) {
+        return path;
+    }
+    // 40: the kernel's own limit on links followed in one lookup (MAXSYMLINKS).
+    for (int hops = 0; hops < 40 && fs::is_symlink(p, ec); ++hops) {
+        const fs::path target = fs::read_symlink(p, ec);
+        if (ec) {
+            break;
+        }
+        p = target.is_absolute() ? target : p.parent_path() / target;
+    }
+    fs::path resolved = fs::weakly_canonical(p, ec);
+    return ec ? p.lexically_normal() : resolved;
+}
 
 int migration_number(std::string_view file_name)
 {
@@ -162,6 +234,7 @@ Database::Database(const std::filesystem::path& path, const Clock& clock)
             std::error_code ec;
             std::filesystem::create_directories(path_.parent_path(), ec);
         }
+        prepare_file(resolved_state_path(path_));
         turn_off_memory_statistics();
         // NOMUTEX: a Database is used by one thread at a time (a pass, a command), never shared,
         // so SQLite's per-connection mutex, taken and released on every API call, buys nothing.
@@ -171,6 +244,24 @@ Database::Database(const std::filesystem::path& path, const Clock& clock)
         migrate();
     } catch (...) {
         rethrow_as_store_error(*this, "opening");
+    }
+}
+
+void Database::checkpoint() noexcept
+{
+    try {
+        // No busy handler here: a reader that holds the WAL makes TRUNCATE wait for it, and a
+        // pass must not hang at its end for a `status` someone left open.
+        sqlite3* handle = db_->getHandle();
+        sqlite3_busy_timeout(handle, 0);
+        const int rc = sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_TRUNCATE,
+                                                 nullptr, nullptr);
+        sqlite3_busy_timeout(handle, k_busy_timeout_ms);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+            log::debug("state {}: checkpoint: {}", path_.string(), sqlite3_errstr(rc));
+        }
+    } catch (const std::exception& e) {
+        log::debug("state {}: checkpoint: {}", path_.string(), e.what());
     }
 }
 

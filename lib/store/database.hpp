@@ -83,6 +83,13 @@ public:
     PreparedStatement prepared(std::string_view sql);
     // The highest applied migration number (1 for 001_initial.sql).
     int schema_version() const { return version_; }
+
+    // Copies the write-ahead log back into the database and truncates it to nothing, when no
+    // other connection is reading (busy: it is left for the next time, never waited for).
+    // SQLite does this by itself only when the last connection closes; a `status` or a
+    // `listen`-side script holding the database open would let a pass's WAL grow run after run.
+    // Best effort: never throws.
+    void checkpoint() noexcept;
     const std::filesystem::path& path() const { return path_; }
     const Clock& clock() const { return *clock_; }
     // Now, as stored in every time column (ISO-8601 UTC).
@@ -106,6 +113,11 @@ private:
 
 // The number a migration file name starts with: "002_audit_index.sql" -> 2; 0 if none.
 int migration_number(std::string_view file_name);
+
+// The file a state path names: absolute, every symbolic link followed (a dangling one too: the
+// database will be created where it points), as SQLite follows them to name the -wal file. Two
+// paths of one database resolve alike, so the run lock goes with the database, not the name.
+std::filesystem::path resolved_state_path(const std::filesystem::path& path);
 
 // Rethrows the exception currently being handled as a StoreError that says what we were
 // doing: SQLITE_FULL becomes "disk full", SQLITE_IOERR an I/O error, and so on. Used in the

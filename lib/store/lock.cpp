@@ -35,7 +35,10 @@ std::string describe_holder(int fd)
 
 std::filesystem::path lock_path_for(const std::filesystem::path& state_path)
 {
-    return std::filesystem::path(state_path.string() + ".lock");
+    // The database's own name, symbolic links followed: `--state link.db` and `--state real.db`
+    // are one database and take one lock. A second hard link is refused when the database opens.
+    const auto resolved = resolved_state_path(state_path);
+    return std::filesystem::path(resolved.string() + ".lock");
 }
 
 RunLock::RunLock(const std::filesystem::path& state_path, const std::string& command,

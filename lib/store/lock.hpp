@@ -1,5 +1,6 @@
 #pragma once
-// One pass at a time per state file: a non-blocking flock on "<state path>.lock". The holder
+// One pass at a time per state database: a non-blocking flock on "<database path>.lock", the
+// path with symbolic links resolved, so every name of the database locks the same file. The holder
 // writes who it is into the file, so a second run can say whom it is waiting for. The kernel
 // drops the lock when the holder's process dies, so a crashed run never wedges cron.
 #include "core/clock.hpp"
@@ -26,7 +27,7 @@ private:
     int fd_ = -1;
 };
 
-// "<state path>.lock".
+// "<state path, symbolic links resolved>.lock".
 std::filesystem::path lock_path_for(const std::filesystem::path& state_path);
 
 } // namespace mlc::store

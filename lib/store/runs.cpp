@@ -21,15 +21,17 @@ std::int64_t begin_run(Database& db, const std::string& command)
     }
 }
 
-void finish_run(Database& db, std::int64_t id, int exit_code, const std::string& counts_json)
+void finish_run(Database& db, std::int64_t id, int exit_code, const std::string& counts_json,
+                bool interrupted)
 {
     try {
-        auto st =
-            db.prepared("UPDATE runs SET finished_at = ?, exit_code = ?, counts = ? WHERE id = ?");
+        auto st = db.prepared("UPDATE runs SET finished_at = ?, exit_code = ?, counts = ?, "
+                              "interrupted = ? WHERE id = ?");
         st->bind(1, db.now_text());
         st->bind(2, exit_code);
         st->bind(3, counts_json);
-        st->bind(4, id);
+        st->bind(4, interrupted ? 1 : 0);
+        st->bind(5, id);
         st->exec();
     } catch (...) {
         rethrow_as_store_error(db, "recording the end of a run");

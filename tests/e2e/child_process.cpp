@@ -14,7 +14,8 @@
 
 namespace mlc::test {
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, const ProcessOptions& options)
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const ProcessOptions& options,
+                           Lines lines)
 {
     std::random_device rd;
     err_path_ = (std::filesystem::temp_directory_path()
@@ -30,8 +31,11 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const ProcessOp
         throw std::runtime_error("fork failed");
     }
     if (pid_ == 0) {
-        prepared.exec(::open("/dev/null", O_RDONLY), fds[1],
-                      ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600));
+        const int file = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (lines == Lines::out) {
+            prepared.exec(::open("/dev/null", O_RDONLY), fds[1], file);
+        }
+        prepared.exec(::open("/dev/null", O_RDONLY), file, fds[1]);
     }
     ::close(fds[1]);
     out_fd_ = fds[0];

@@ -16,7 +16,11 @@ namespace mlc::test {
 
 class ChildProcess {
 public:
-    explicit ChildProcess(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+    // Which stream read_line() reads; the other goes to a file err() returns.
+    enum class Lines { out, err };
+
+    explicit ChildProcess(const std::vector<std::string>& argv, const ProcessOptions& options = {},
+                          Lines lines = Lines::out);
     ~ChildProcess();
     ChildProcess(const ChildProcess&) = delete;
     ChildProcess& operator=(const ChildProcess&) = delete;
@@ -26,7 +30,8 @@ public:
     std::optional<std::string> read_line(std::chrono::milliseconds timeout);
     // Sends `sig` and waits for the exit; the exit code, or -1 when killed by a signal.
     int stop(int sig);
-    // Everything the child wrote to stderr so far (a file; read after stop()).
+    // Everything the child wrote to the stream not read by lines so far, stderr unless
+    // Lines::err was asked for (a file; read after stop()).
     std::string err() const;
 
 private:

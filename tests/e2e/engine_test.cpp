@@ -18,10 +18,12 @@
 #include "store/watermarks.hpp"
 #include "support/e2e_env.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -426,6 +428,30 @@ TEST_CASE("a pass that cannot reach Oracle records exit 3 in its runs row", "[e2
     REQUIRE(runs.size() == 1);
     CHECK(runs[0].counts_json.find("suppliers") != std::string::npos);
 }
+TEST_CASE("failing passes leave the WAL empty while another connection holds the database open",
+          "[e2e][engine]")
+{
+    Env env(10);
+    REQUIRE(env.run(env.sync_args()).exit_code == 0);
+    // Another process's connection (a `status` loop, a reporting script): while it is open,
+    // closing the pass's connection does not checkpoint, so SQLite alone would keep every
+    // failed pass's pages in the WAL.
+    SQLite::Database other(env.state_path().string(), SQLite::OPEN_READONLY);
+    CHECK(other.execAndGet("SELECT COUNT(*) FROM runs").getInt() == 1);
+    env.oracle_admin("POST", "/_sim/faults",
+                     R"({"path": "/suppliers$", "status": 500, "count": -1})");
+    const auto wal = env.state_path().string() + "-wal";
+    for (int i = 0; i < 3; ++i) {
+        CHECK(env.run(env.sync_args()).exit_code == 3);
+        REQUIRE(std::filesystem::exists(wal));
+        CHECK(std::filesystem::file_size(wal) == 0);
+    }
+    CHECK(other.execAndGet("SELECT COUNT(*) FROM runs").getInt() == 4);
+    const auto mode = std::filesystem::status(env.state_path()).permissions();
+    CHECK((mode & (std::filesystem::perms::group_all | std::filesystem::perms::others_all))
+          == std::filesystem::perms::none);
+}
+
 TEST_CASE("a second hand edit of the same vendor is restored too", "[e2e][engine]")
 {
     constexpr int n = 20;

@@ -33,14 +33,16 @@ PassRun::PassRun(const Config& config, std::string_view command, bool dry_run, C
 
 PassRun::~PassRun()
 {
-    if (finished_ || !run_id_) {
-        return;
+    if (!finished_ && run_id_) {
+        try {
+            store::mark_interrupted_runs(*db_, 0);
+        } catch (const std::exception& e) {
+            log::warn("could not close run {}: {}", *run_id_, e.what());
+        }
     }
-    try {
-        store::mark_interrupted_runs(*db_, 0);
-    } catch (const std::exception& e) {
-        log::warn("could not close run {}: {}", *run_id_, e.what());
-    }
+    // Every pass, failed or not, leaves an empty WAL behind when nobody else is reading: cron
+    // repeating a failing pass every 15 minutes must not grow it.
+    db_->checkpoint();
 }
 
 void PassRun::finish(ExitCode code, const std::string& counts_json)
@@ -51,7 +53,7 @@ void PassRun::finish(ExitCode code, const std::string& counts_json)
     finished_ = true;
 }
 
-void PassRun::abort(ExitCode code, const std::string& message) noexcept
+void PassRun::abort(ExitCode code, const std::string& message, bool interrupted) noexcept
 {
     if (finished_ || !run_id_) {
         return;
@@ -61,7 +63,7 @@ void PassRun::abort(ExitCode code, const std::string& message) noexcept
         w.begin_object();
         w.field("error", log::redact(message));
         w.end_object();
-        store::finish_run(*db_, *run_id_, static_cast<int>(code), w.str());
+        store::finish_run(*db_, *run_id_, static_cast<int>(code), w.str(), interrupted);
         finished_ = true;
     } catch (const std::exception& e) {
         log::warn("could not record the end of run {}: {}", *run_id_, e.what());

@@ -3,12 +3,14 @@
 // and a `runs` row begun at the start and finished with the pass's real exit code. A pass runs
 // its body through PassRun::guard, which catches what escapes (a Fatal's own code, 2 for
 // anything else), finishes the row with it and lets the exception go on to main; a pass killed
-// outright (SIGKILL) is marked interrupted by the next one. A dry run takes the lock but writes
-// nothing locally: no runs row, no audit rows, no spool intake. Every other pass first marks
-// earlier unfinished runs interrupted and takes the webhook spool into the inbox.
+// outright (SIGKILL) is marked interrupted by the next one; a pass stopped by SIGTERM or SIGINT
+// (core/stop.hpp) finishes its row as interrupted with exit 143 or 130. A dry run takes the lock
+// but writes nothing locally: no runs row, no audit rows, no spool intake. Every other pass first
+// marks earlier unfinished runs interrupted and takes the webhook spool into the inbox.
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
+#include "core/stop.hpp"
 #include "store/audit_log.hpp"
 #include "store/database.hpp"
 #include "store/lock.hpp"
@@ -57,6 +59,9 @@ public:
     {
         try {
             return body();
+        } catch (const stop::Interrupted& e) {
+            abort(e.code(), e.what(), true);
+            throw;
         } catch (const Fatal& e) {
             abort(e.code(), e.what());
             throw;
@@ -67,10 +72,11 @@ public:
     }
 
 private:
-    void abort(ExitCode code, const std::string& message) noexcept;
+    void abort(ExitCode code, const std::string& message, bool interrupted = false) noexcept;
 
     std::string command_;
     bool dry_run_;
+    stop::Scope stop_scope_; // first in, last out: SIGTERM/SIGINT stop the whole pass cleanly
     store::RunLock lock_;
     std::unique_ptr<store::Database> db_;
     std::unique_ptr<store::AuditLog> audit_;

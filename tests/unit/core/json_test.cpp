@@ -148,3 +148,30 @@ TEST_CASE("json refuses text nested deeper than k_max_depth from every parser", 
         CHECK(parse(in_strings));
     }
 }
+
+TEST_CASE("json refuses a lone low surrogate escape from every parser, pairs are characters",
+          "[core][json]")
+{
+    for (const Parser parse :
+         {&mlc::json::parse, &mlc::json::parse_in_place, &mlc::json::parse_numbers_as_text}) {
+        // U+1F600 as a surrogate pair: one character, four bytes of UTF-8.
+        const auto pair = parse(R"({"a":"\ud83d\ude00"})");
+        REQUIRE(pair);
+        CHECK(mlc::json::get_string(*pair, "a") == "\xF0\x9F\x98\x80");
+
+        // RapidJSON 1.1 would write these out as ED B0 80, which is not UTF-8.
+        const auto lone = parse("{\"a\":\n\"x\\udc00\"}");
+        REQUIRE_FALSE(lone);
+        CHECK(lone.error().offset == 8);
+        CHECK(lone.error().line == 2);
+        CHECK(lone.error().message.starts_with("a \\u escape of a low surrogate"));
+        CHECK_FALSE(parse(R"(["\uDFFF"])"));
+        CHECK_FALSE(parse(R"(["\ud83d\ud83d\ude00\udc00"])"));
+
+        // An escaped backslash followed by "udc00" is text, and a lone high surrogate is
+        // RapidJSON's own error.
+        CHECK(parse(R"(["\\udc00"])"));
+        CHECK_FALSE(parse(R"(["\ud83d"])"));
+        CHECK_FALSE(parse(R"(["\ud83dx"])"));
+    }
+}

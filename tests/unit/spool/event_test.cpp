@@ -143,6 +143,20 @@ TEST_CASE("parse_event quotes a bad value in an error as one line of valid UTF-8
           == R"(resource_id: expected a string of digits, got ")" + quoted + "\"");
 }
 
+TEST_CASE("parse_event and is_json_object refuse a lone low surrogate escape", "[spool][event]")
+{
+    // Found by the fuzzer: RapidJSON 1.1 turns "\udc00" into bytes that are not UTF-8, even
+    // with kParseValidateEncodingFlag, and the error quoting the id carried them.
+    const std::string body =
+        R"({"id":1,"resource_name":"Budget","resource_id":"\udc00","project_id":1})";
+    CHECK_FALSE(mlc::spool::is_json_object(body));
+    const auto event = mlc::spool::parse_event(body);
+    REQUIRE_FALSE(event);
+    CHECK(
+        event.error().starts_with("malformed JSON at offset 48: a \\u escape of a low surrogate"));
+    CHECK(mlc::spool::is_json_object(R"({"a":"\ud83d\ude00"})"));
+}
+
 TEST_CASE("parse_event: malformed JSON and non-objects", "[spool][event]")
 {
     CHECK(error_of("").starts_with("malformed JSON"));
@@ -213,8 +227,11 @@ TEST_CASE("is_json_object accepts any object and nothing else", "[spool][event]"
     CHECK_FALSE(is_json_object(deep));
     const std::string deep_obj =
         "{\"a\":" + std::string(200000, '[') + std::string(200000, ']') + "}";
-    CHECK(is_json_object(deep_obj));
-    CHECK(parse_event(deep_obj).error() == "id: missing");
+    // Refused like every JSON text nested deeper than json::k_max_depth (no delivery of
+    // Procore's nests more than a few levels), by the listener and by ingest alike.
+    CHECK_FALSE(is_json_object(deep_obj));
+    CHECK(parse_event(deep_obj).error()
+          == "malformed JSON at offset 260: arrays and objects nested deeper than 256 levels");
 }
 
 } // namespace spool_event_test

@@ -34,6 +34,62 @@ int count_rows(mlc::store::Database& db, const std::string& table)
 
 } // namespace
 
+TEST_CASE("a new state database and its WAL are created 0600", "[store]")
+{
+    TempDir dir;
+    const auto path = dir.path / "state.db";
+    mlc::store::Database db(path);
+    db.handle().exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)");
+    namespace fs = std::filesystem;
+    const auto only_owner = fs::perms::owner_read | fs::perms::owner_write;
+    CHECK(fs::status(path).permissions() == only_owner);
+    REQUIRE(fs::exists(path.string() + "-wal"));
+    CHECK(fs::status(path.string() + "-wal").permissions() == only_owner);
+    CHECK(fs::file_size(path) > 0); // never left empty once opened
+}
+
+TEST_CASE("an empty file where the state database should be is refused, not reused", "[store]")
+{
+    TempDir dir;
+    const auto path = dir.path / "state.db";
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    REQUIRE(f != nullptr);
+    std::fclose(f);
+    try {
+        mlc::store::Database db(path);
+        FAIL("an empty file was opened as a database");
+    } catch (const mlc::store::StoreError& e) {
+        CHECK(std::string(e.what())
+              == "state " + path.string()
+                     + ": the file exists but is empty, not an ml-connector "
+                       "database");
+        CHECK_THAT(e.hint(), Catch::Contains("remove the empty file to start a new database"));
+    }
+    CHECK(std::filesystem::file_size(path) == 0); // left as it was
+}
+
+TEST_CASE("a state database with a second hard link is refused", "[store]")
+{
+    TempDir dir;
+    const auto path = dir.path / "state.db";
+    {
+        mlc::store::Database db(path);
+    }
+    std::filesystem::create_hard_link(path, dir.path / "other.db");
+    for (const auto& name : {path, dir.path / "other.db"}) {
+        try {
+            mlc::store::Database db(name);
+            FAIL("a hard-linked database was opened");
+        } catch (const mlc::store::StoreError& e) {
+            CHECK_THAT(e.what(), Catch::EndsWith(": the database file has 2 hard links"));
+            CHECK_THAT(e.hint(), Catch::Contains("a symbolic link is fine"));
+        }
+    }
+    std::filesystem::remove(dir.path / "other.db");
+    std::filesystem::create_symlink(path, dir.path / "link.db");
+    CHECK_NOTHROW(mlc::store::Database(dir.path / "link.db"));
+}
+
 TEST_CASE("opening sets WAL, synchronous=FULL, busy timeout and foreign keys", "[store]")
 {
     TempDir dir;

@@ -42,6 +42,27 @@ std::string locked_message(const std::filesystem::path& state)
 
 } // namespace
 
+TEST_CASE("the run lock is the database's: a symbolic link to it locks the same file",
+          "[store][lock]")
+{
+    TempDir dir;
+    const auto state = dir.path / "state.db";
+    std::filesystem::create_directory(dir.path / "elsewhere");
+    const auto link = dir.path / "elsewhere" / "link.db";
+    std::filesystem::create_symlink(state, link); // dangling until the database exists
+    mlc::store::RunLock first(state, "pull-pos");
+    CHECK(mlc::store::lock_path_for(link) == first.path());
+    CHECK_THAT(locked_message(link),
+               Catch::StartsWith("another run holds " + first.path().string()));
+
+    // A relative path names the same database too.
+    const auto cwd = std::filesystem::current_path();
+    std::filesystem::current_path(dir.path);
+    const auto relative = mlc::store::lock_path_for("state.db");
+    std::filesystem::current_path(cwd);
+    CHECK(relative == first.path());
+}
+
 TEST_CASE("a second RunLock on the same state is refused, naming the holder", "[store][lock]")
 {
     TempDir dir;
