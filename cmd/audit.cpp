@@ -43,7 +43,8 @@ void set_audit_command(CLI::App& app, Context& ctx)
                         "One record: KIND:ID, e.g. supplier:300000047000123 or vendor:123");
     auto* run = sub->add_option("--run", opts->run_id, "Rows of one run (see ml-connector status)");
     auto* action = sub->add_option("--action", opts->action,
-                                   "read, created, updated, linked, skipped, failed, replayed, …");
+                                   "read, created, updated, linked, skipped, posted, confirmed, "
+                                   "failed, held, replayed, drift, state_set, …");
     auto* since =
         sub->add_option("--since", opts->since, "From this time (2026-01-31 or ISO-8601)");
     auto* until = sub->add_option("--until", opts->until, "Up to this time, inclusive");
@@ -88,9 +89,13 @@ void set_audit_command(CLI::App& app, Context& ctx)
         request.format = opts->json
                              ? admin::Format::json
                              : admin::parse_format(opts->format).value_or(admin::Format::table);
-        const std::string out = admin::list_audit(state_path(ctx), request);
+        std::string note;
+        const std::string out = admin::list_audit(state_path(ctx), request, &note);
         std::fwrite(out.data(), 1, out.size(), stdout);
         std::fflush(stdout);
+        if (!note.empty() && request.format != admin::Format::table) {
+            fmt::print(stderr, "note: {}\n", note);
+        }
         ctx.exit_code = static_cast<int>(ExitCode::ok);
     });
 }

@@ -19,5 +19,7 @@ void set_listen_command(CLI::App& app, Context& ctx);
 void set_ingest_command(CLI::App& app, Context& ctx);
 void set_status_command(CLI::App& app, Context& ctx);
 void set_webhooks_command(CLI::App& app, Context& ctx);
+void set_state_command(CLI::App& app, Context& ctx);
+void set_config_command(CLI::App& app, Context& ctx);
 
 } // namespace mlc::cmd

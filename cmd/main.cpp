@@ -87,6 +87,7 @@ int main(int argc, char** argv)
     app.parse_complete_callback([&ctx] { configure_logging(ctx.global); });
 
     mlc::cmd::set_init_command(app, ctx);
+    mlc::cmd::set_config_command(app, ctx);
     mlc::cmd::set_creds_command(app, ctx);
     mlc::cmd::set_ping_command(app, ctx);
     mlc::cmd::set_audit_command(app, ctx);
@@ -98,6 +99,7 @@ int main(int argc, char** argv)
     mlc::cmd::set_ingest_command(app, ctx);
     mlc::cmd::set_status_command(app, ctx);
     mlc::cmd::set_webhooks_command(app, ctx);
+    mlc::cmd::set_state_command(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -2,6 +2,7 @@
 #include "admin/ping.hpp"
 
 #include "commands.hpp"
+#include "core/log.hpp"
 
 #include <fmt/format.h>
 
@@ -43,6 +44,17 @@ void set_ping_command(CLI::App& app, Context& ctx)
     sub->add_flag("--json", *json, "Print a machine-readable report");
     sub->callback([&ctx, json] {
         const Config config = ctx.load_config();
+        if (const auto left = starter_placeholders(config); !left.empty()) {
+            std::string pointers;
+            for (const auto& p : left) {
+                pointers += (pointers.empty() ? "" : ", ") + p;
+            }
+            throw ConfigError(
+                fmt::format("{} still hold{} the starter config's placeholder{}", pointers,
+                            left.size() == 1 ? "s" : "", left.size() == 1 ? "" : "s"),
+                "put your Oracle pod, identity domain, client ids and Procore company id in "
+                "the config; nothing was sent");
+        }
         engine::Connections connections(config, system_clock());
         const admin::PingReport report = admin::ping(config, connections);
         if (*json) {
@@ -57,6 +69,16 @@ void set_ping_command(CLI::App& app, Context& ctx)
             fmt::print("API calls: {}\n", calls);
         }
         std::fflush(stdout);
+        // The README's error contract: a failure is also one `error:` line on stderr.
+        for (const auto* p : {&report.oracle, &report.procore}) {
+            if (!p->ok) {
+                const std::string line =
+                    p->hint.empty()
+                        ? fmt::format("error: ping: {}: {}\n", p->system, p->error)
+                        : fmt::format("error: ping: {}: {} ({})\n", p->system, p->error, p->hint);
+                std::fputs(log::redact(line).c_str(), stderr);
+            }
+        }
         ctx.exit_code = static_cast<int>(report.ok() ? ExitCode::ok : ExitCode::unreachable);
     });
 }

@@ -3,9 +3,12 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "store/database.hpp"
+#include "sync/engine/names.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <system_error>
@@ -40,6 +43,55 @@ void require_existing(const std::filesystem::path& state_path)
         throw UsageError(fmt::format("state database {} does not exist", state_path.string()),
                          "run ml-connector init, or pass --state");
     }
+}
+
+// The actions ml-connector writes (engine/names.hpp, the ingest of webhooks, `state`), and any
+// other one this trail has: --action names one of them or is a mistake worth saying.
+void require_known_action(store::Database& db, const std::string& action)
+{
+    static constexpr std::array<std::string_view, 21> k_known{engine::action::read,
+                                                              engine::action::created,
+                                                              engine::action::updated,
+                                                              engine::action::linked,
+                                                              engine::action::retired,
+                                                              engine::action::skipped,
+                                                              engine::action::ambiguous,
+                                                              engine::action::posted,
+                                                              engine::action::confirmed,
+                                                              engine::action::failed,
+                                                              engine::action::held,
+                                                              engine::action::superseded,
+                                                              engine::action::replayed,
+                                                              engine::action::drift,
+                                                              engine::action::rejected,
+                                                              "echo",
+                                                              "ignored",
+                                                              "refused",
+                                                              "attention",
+                                                              "state_set",
+                                                              "state_reset"};
+    if (std::ranges::find(k_known, action) != k_known.end()) {
+        return;
+    }
+    std::vector<std::string> present;
+    try {
+        auto st = db.prepared("SELECT DISTINCT action FROM audit ORDER BY action");
+        while (st->executeStep()) {
+            present.push_back(st->getColumn(0).getString());
+        }
+    } catch (...) {
+        rethrow_as_store_error(db, "reading audit actions");
+    }
+    if (std::ranges::find(present, action) != present.end()) {
+        return;
+    }
+    std::string names;
+    for (const auto& a : present) {
+        names += (names.empty() ? "" : ", ") + a;
+    }
+    throw UsageError(fmt::format("--action {}: no such action", action),
+                     names.empty() ? std::string("the audit trail is empty")
+                                   : "actions in this audit trail: " + names);
 }
 
 } // namespace
@@ -150,7 +202,8 @@ std::expected<store::AuditLog::Filter, std::string> make_filter(const ListReques
     return filter;
 }
 
-std::string list_audit(const std::filesystem::path& state_path, const ListRequest& request)
+std::string list_audit(const std::filesystem::path& state_path, const ListRequest& request,
+                       std::string* note)
 {
     auto filter = make_filter(request);
     if (!filter) {
@@ -158,8 +211,32 @@ std::string list_audit(const std::filesystem::path& state_path, const ListReques
     }
     require_existing(state_path);
     store::Database db(state_path);
+    if (filter->action) {
+        require_known_action(db, *filter->action);
+    }
     store::AuditLog log(db);
-    return render(log.query(*filter), request.format);
+    const int limit = filter->limit;
+    if (limit > 0) {
+        filter->limit = limit + 1; // one more than shown: were older rows left out?
+    }
+    auto rows = log.query(*filter);
+    std::string footer;
+    if (limit > 0 && rows.size() > static_cast<std::size_t>(limit)) {
+        rows.erase(rows.begin()); // oldest first: the extra one is the oldest
+        footer = fmt::format("(the newest {} matching rows; older ones: --limit 0, or narrow with "
+                             "--record, --run, --action, --since)",
+                             limit);
+    }
+    std::string out = render(rows, request.format);
+    if (!footer.empty()) {
+        if (request.format == Format::table) {
+            out += footer + "\n";
+        }
+        if (note != nullptr) {
+            *note = footer;
+        }
+    }
+    return out;
 }
 
 store::AuditLog::Verification verify_audit(const std::filesystem::path& state_path)

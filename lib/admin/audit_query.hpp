@@ -52,8 +52,12 @@ std::expected<store::AuditLog::Filter, std::string> make_filter(const ListReques
 
 // Opens the state database at `state_path` and renders the matching rows. Throws UsageError
 // for a bad filter or a state database that does not exist (it is never created here), and
-// StoreError if it cannot be read.
-std::string list_audit(const std::filesystem::path& state_path, const ListRequest& request);
+// StoreError if it cannot be read. An --action that no row has and that is not one of the
+// actions ml-connector writes is a UsageError listing those there are (a typo, not "no rows").
+// When --limit cut older rows off, the table ends with a line saying so, and `note` (when
+// given) receives that line for the other formats, which cmd prints on stderr.
+std::string list_audit(const std::filesystem::path& state_path, const ListRequest& request,
+                       std::string* note = nullptr);
 
 // Opens the state database and recomputes the chain. Throws like list_audit.
 store::AuditLog::Verification verify_audit(const std::filesystem::path& state_path);

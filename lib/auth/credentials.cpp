@@ -9,9 +9,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <sstream>
@@ -79,6 +81,53 @@ Secret resolve_secret(const std::string& name, const Config& config)
     }
     throw Fatal(ExitCode::usage, fmt::format("credentials: no secret for {}", name),
                 fmt::format("ml-connector creds set {} < secret.txt, or set {}", name, env_name));
+}
+
+std::string SecretSource::used() const
+{
+    if (in_environment) {
+        return "environment";
+    }
+    return vault_opens.value_or(false) ? "vault" : "";
+}
+
+std::vector<SecretSource> list_secrets(const Config& config)
+{
+    std::vector<SecretSource> out;
+    const auto path = vault_path(config);
+    std::error_code ec;
+    std::optional<Vault> vault;
+    std::string key_problem;
+    if (std::filesystem::exists(path, ec)) {
+        try {
+            vault.emplace(path, load_vault_key(config));
+        } catch (const Fatal& e) {
+            key_problem = e.what();
+        }
+    }
+    std::vector<std::string> stored;
+    if (vault) {
+        stored = vault->names();
+    } else if (std::filesystem::exists(path, ec)) {
+        // No key: the names are still readable (they are not secret), the values are not.
+        stored = Vault(path, VaultKey(std::array<unsigned char, VaultKey::size>{})).names();
+    }
+    for (const char* name : k_secret_names) {
+        SecretSource s;
+        s.name = name;
+        s.env_name = secret_env_name(name);
+        const char* env = std::getenv(s.env_name.c_str());
+        s.in_environment = env != nullptr && *env != '\0';
+        s.in_vault = std::ranges::find(stored, s.name) != stored.end();
+        if (s.in_vault && vault) {
+            s.vault_opens = vault->opens(s.name);
+        }
+        if (s.in_vault && !vault) {
+            s.key_problem = key_problem;
+        }
+        out.push_back(std::move(s));
+    }
+    return out;
 }
 
 void store_secret(const std::string& name, const Secret& secret, const Config& config)

@@ -7,7 +7,9 @@
 #include "core/secret.hpp"
 
 #include <istream>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace mlc::auth {
 
@@ -18,6 +20,20 @@ std::string secret_env_name(const std::string& name);
 // name and Fatal (exit 2) "credentials: no secret for <name>" when neither has it; the vault
 // key is only needed (and only checked) when the environment does not supply the secret.
 Secret resolve_secret(const std::string& name, const Config& config);
+
+// Where each secret would come from now, for `creds list`: never a value.
+struct SecretSource {
+    std::string name;     // oracle, procore, webhook
+    std::string env_name; // the variable that overrides the vault
+    bool in_environment = false;
+    bool in_vault = false; // an entry exists
+    // The entry opens with the key at hand; nullopt when there is no entry or no key to try.
+    std::optional<bool> vault_opens;
+    std::string key_problem; // why no key could be loaded (empty when one was, or not needed)
+    // "environment", "vault", or "" when a pass would find none.
+    std::string used() const;
+};
+std::vector<SecretSource> list_secrets(const Config& config);
 
 // `creds set`: stores `secret` under `name` in the vault of `config`'s state folder.
 void store_secret(const std::string& name, const Secret& secret, const Config& config);

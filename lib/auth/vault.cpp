@@ -263,6 +263,18 @@ void Vault::set(const std::string& name, const Secret& secret)
 {
     require_secret_name(name);
     auto entries = read_entries(path_);
+    // One vault, one key: storing under a key that cannot open what is there already would leave
+    // a vault no key opens whole (the replaced entry too: a wrong key is a mistake to stop at).
+    for (const auto& [stored, value] : entries) {
+        if (!opens(stored)) {
+            throw Fatal(ExitCode::usage,
+                        fmt::format("credentials: the vault {} holds the {} secret under another "
+                                    "key; refusing to store {} under this one",
+                                    path_.string(), stored, name),
+                        "use the key the vault was written with (ML_CONNECTOR_KEY or "
+                        "state.key_file), or move the vault aside to start a new one");
+        }
+    }
 
     std::string plain = name + "\n" + secret.reveal();
     std::vector<unsigned char> box(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES
@@ -312,6 +324,15 @@ std::optional<Secret> Vault::get(const std::string& name) const
     Secret secret(plain.substr(prefix.size()));
     sodium_memzero(plain.data(), plain.size());
     return secret;
+}
+
+bool Vault::opens(const std::string& name) const
+{
+    try {
+        return get(name).has_value();
+    } catch (const Fatal&) {
+        return false;
+    }
 }
 
 std::vector<std::string> Vault::names() const

@@ -53,8 +53,11 @@ class Vault {
 public:
     Vault(std::filesystem::path path, VaultKey key);
 
-    // Encrypts and stores, replacing an existing entry; the file is rewritten atomically.
+    // Encrypts and stores, replacing an existing entry; the file is rewritten atomically. Refused
+    // (Fatal, exit 2) when an entry already there does not open with this key.
     void set(const std::string& name, const Secret& secret);
+    // Whether the entry exists and opens with this key (for `creds list`; never its value).
+    bool opens(const std::string& name) const;
     // nullopt when no entry; Fatal "credentials: cannot decrypt <name> with this key" when the
     // key is not the one the entry was stored with.
     std::optional<Secret> get(const std::string& name) const;

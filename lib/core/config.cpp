@@ -442,32 +442,45 @@ std::string short_value(const rapidjson::Value& v)
     return text;
 }
 
+// One schema violation: where (a JSON pointer into the document), what, and what broke.
+struct Violation {
+    std::string where;
+    std::string detail;
+    std::string keyword;
+    rapidjson::Pointer doc_ptr;
+    const rapidjson::Value* schema = nullptr; // the subschema that failed
+    std::string missing;                      // "required": the first missing key
+};
+
 // Turns RapidJSON's (keyword, schema pointer, document pointer) into the message users read:
 // "/procore/company_id: expected integer, got string".
-[[noreturn]] void throw_validation_error(const rapidjson::SchemaValidator& validator,
-                                         const rapidjson::Document& doc)
+Violation describe_violation(const rapidjson::SchemaValidator& validator,
+                             const rapidjson::Value& doc)
 {
-    const std::string keyword = validator.GetInvalidSchemaKeyword();
-    const rapidjson::Pointer doc_ptr = validator.GetInvalidDocumentPointer();
-    std::string where = stringify(doc_ptr);
-    const rapidjson::Value* schema =
-        validator.GetInvalidSchemaPointer().Get(config_schema_source());
-    const rapidjson::Value* value = doc_ptr.Get(doc);
     static const rapidjson::Value empty(rapidjson::kObjectType);
-    if (schema == nullptr) {
-        schema = &empty;
+    Violation v;
+    v.keyword = validator.GetInvalidSchemaKeyword();
+    v.doc_ptr = validator.GetInvalidDocumentPointer();
+    v.where = stringify(v.doc_ptr);
+    v.schema = validator.GetInvalidSchemaPointer().Get(config_schema_source());
+    if (v.schema == nullptr) {
+        v.schema = &empty;
     }
-    std::string detail;
+    const rapidjson::Value& schema = *v.schema;
+    const rapidjson::Value* value = v.doc_ptr.Get(doc);
+    const std::string& keyword = v.keyword;
+    std::string& detail = v.detail;
     if (keyword == "type") {
-        detail = "expected " + schema_types(*schema) + ", got "
+        detail = "expected " + schema_types(schema) + ", got "
                  + (value ? json::type_name(*value) : "nothing");
     } else if (keyword == "required") {
         detail = "missing a required key";
-        if (const auto* req = json::find(*schema, "required");
+        if (const auto* req = json::find(schema, "required");
             req != nullptr && req->IsArray() && value) {
             for (const auto& name : req->GetArray()) {
                 if (name.IsString() && json::find(*value, name.GetString()) == nullptr) {
                     detail = fmt::format("missing required key \"{}\"", name.GetString());
+                    v.missing = name.GetString();
                     break;
                 }
             }
@@ -475,26 +488,123 @@ std::string short_value(const rapidjson::Value& v)
     } else if (keyword == "additionalProperties") {
         detail = "unknown key";
     } else if (keyword == "minimum" || keyword == "maximum") {
-        const auto* bound = json::find(*schema, keyword.c_str());
+        const auto* bound = json::find(schema, keyword.c_str());
         detail =
-            fmt::format("expected {} {} {}, got {}", schema_types(*schema),
+            fmt::format("expected {} {} {}, got {}", schema_types(schema),
                         keyword == "minimum" ? ">=" : "<=", bound ? json::to_string(*bound) : "?",
                         value ? short_value(*value) : "nothing");
     } else if (keyword == "minLength") {
         detail = "expected a non-empty string";
     } else if (keyword == "pattern") {
-        const auto expected = json::get_string(*schema, "x-expected");
-        const auto pattern = json::get_string(*schema, "pattern");
+        const auto expected = json::get_string(schema, "x-expected");
+        const auto pattern = json::get_string(schema, "pattern");
         detail = fmt::format("expected {}, got {}",
                              expected ? *expected : "a string matching " + pattern.value_or("?"),
                              value ? short_value(*value) : "nothing");
     } else {
         detail = "fails the schema rule \"" + keyword + "\"";
     }
-    if (where.empty()) {
-        where = "/";
+    if (v.where.empty()) {
+        v.where = "/";
     }
-    throw ConfigError(where + ": " + detail, k_hint);
+    return v;
+}
+
+// A value `schema` accepts, to stand in for a wrong or missing one so that validation can go on
+// to the next error: the schema's default, first enum value or first example, else one made
+// from its type. nullopt when none can be had (a string with a pattern and no example).
+std::optional<rapidjson::Value> stand_in(const rapidjson::Value& schema,
+                                         rapidjson::Document::AllocatorType& alloc)
+{
+    for (const char* key : {"default", "enum", "examples"}) {
+        if (const auto* v = json::find(schema, key); v != nullptr) {
+            const rapidjson::Value& pick = v->IsArray() ? (v->Empty() ? *v : (*v)[0]) : *v;
+            if (!(v->IsArray() && v->Empty())) {
+                return rapidjson::Value(pick, alloc);
+            }
+        }
+    }
+    const auto* type = json::find(schema, "type");
+    const std::string t =
+        type != nullptr && type->IsString() ? type->GetString()
+        : type != nullptr && type->IsArray() && !type->Empty() && (*type)[0].IsString()
+            ? (*type)[0].GetString()
+            : "";
+    if (t == "object") {
+        return rapidjson::Value(rapidjson::kObjectType);
+    }
+    if (t == "array") {
+        return rapidjson::Value(rapidjson::kArrayType);
+    }
+    if (t == "boolean") {
+        return rapidjson::Value(false);
+    }
+    if (t == "integer" || t == "number") {
+        const auto* min = json::find(schema, "minimum");
+        return rapidjson::Value(min != nullptr && min->IsInt64() ? min->GetInt64() : 1);
+    }
+    if (t == "string" && json::find(schema, "pattern") == nullptr) {
+        return rapidjson::Value("x", alloc);
+    }
+    return std::nullopt;
+}
+
+// Every schema violation in `doc`, not only the first. RapidJSON 1.1's validator stops at the
+// first, so each one found is recorded and then repaired in a scratch copy (an unknown key
+// removed, a wrong value replaced by a stand-in, a missing key added as one) and the copy is
+// validated again. What a repair adds is not reported again: a missing section added as {}
+// does not then list each of its keys. Stops when a violation cannot be repaired or repeats;
+// the first error is always the one a single validation would give.
+std::vector<std::string> schema_violations(const rapidjson::Document& doc)
+{
+    rapidjson::Document work;
+    work.CopyFrom(doc, work.GetAllocator());
+    auto& alloc = work.GetAllocator();
+    std::vector<std::string> out;
+    std::vector<std::string> added; // pointers of stand-ins: what is under them is not the user's
+    const auto under_added = [&added](const std::string& where) {
+        return std::ranges::any_of(added, [&where](const std::string& a) {
+            return where == a || where.starts_with(a + "/");
+        });
+    };
+    for (int round = 0; round < 100; ++round) {
+        rapidjson::SchemaValidator validator(config_schema());
+        if (work.Accept(validator)) {
+            break;
+        }
+        const Violation v = describe_violation(validator, work);
+        std::string message = v.where + ": " + v.detail;
+        if (std::ranges::find(out, message) != out.end()) {
+            break; // a repair did not take: stop rather than loop
+        }
+        if (!under_added(v.where)) {
+            out.push_back(std::move(message));
+        }
+        if (v.keyword == "additionalProperties") {
+            if (v.doc_ptr.GetTokenCount() == 0 || !v.doc_ptr.Erase(work)) {
+                break;
+            }
+        } else if (v.keyword == "required") {
+            rapidjson::Value* object = v.doc_ptr.Get(work);
+            const auto* props = json::find(*v.schema, "properties");
+            const auto* sub = props != nullptr ? json::find(*props, v.missing.c_str()) : nullptr;
+            auto value = sub != nullptr ? stand_in(*sub, alloc) : std::nullopt;
+            if (object == nullptr || !object->IsObject() || v.missing.empty() || !value) {
+                break;
+            }
+            object->AddMember(rapidjson::Value(v.missing.c_str(), alloc), std::move(*value), alloc);
+            added.push_back((v.where == "/" ? "" : v.where) + "/" + v.missing);
+        } else {
+            rapidjson::Value* target = v.doc_ptr.Get(work);
+            auto value = stand_in(*v.schema, alloc);
+            if (target == nullptr || !value) {
+                break;
+            }
+            *target = std::move(*value);
+            added.push_back(v.where);
+        }
+    }
+    return out;
 }
 
 int get_int_or(const rapidjson::Value& obj, const char* key, int fallback)
@@ -591,9 +701,9 @@ Config parse_config(const std::string& json_text, const std::filesystem::path& o
     const rapidjson::Document& doc = *parsed;
     refuse_secret_keys(doc, "");
 
-    rapidjson::SchemaValidator validator(config_schema());
-    if (!doc.Accept(validator)) {
-        throw_validation_error(validator, doc);
+    if (const auto violations = schema_violations(doc); !violations.empty()) {
+        // Every violation at once, on one line: a user fixes them all in one edit.
+        throw ConfigErrors(violations, k_hint);
     }
 
     Config cfg;
@@ -725,6 +835,25 @@ Config load_config(const std::filesystem::path& file)
     return parse_config(text.str(), ec ? file : absolute.lexically_normal());
 }
 
+std::vector<std::string> starter_placeholders(const Config& config)
+{
+    // The values starter_config_text() writes; keep the two in step.
+    std::vector<std::string> out;
+    const auto placeholder = [&out](bool is, const char* pointer) {
+        if (is) {
+            out.emplace_back(pointer);
+        }
+    };
+    placeholder(config.oracle.base_url.find("acme.fa.us2.oraclecloud.com") != std::string::npos,
+                "/oracle/base_url");
+    placeholder(config.oracle.token_url.find("idcs-example.") != std::string::npos,
+                "/oracle/token_url");
+    placeholder(config.oracle.client_id.starts_with("replace-with-"), "/oracle/client_id");
+    placeholder(config.procore.client_id.starts_with("replace-with-"), "/procore/client_id");
+    placeholder(config.procore.company_id == 1234, "/procore/company_id");
+    return out;
+}
+
 std::string starter_config_text()
 {
     return R"(// ml-connector configuration. JSON with // line comments (stripped before parsing).
@@ -791,7 +920,18 @@ std::string starter_config_text()
     // (live pods: the chart's segment codes, e.g. ["entity", "department", "account"]; default
     // Segment1..), and "chart_of_accounts_id" to read only that chart's combinations.
     "chart": { "delimiter": "-", "cost_center_segment": 2 },
-    // Per Procore project id, over "default": the Oracle side of its purchase orders.
+    // Oracle GL account combinations -> Procore standard cost codes (sync-suppliers,
+    // docs/cost-codes.md): the natural-account segment, the segments that make a cost code's
+    // number, and which account types become cost codes (E: expense).
+    "cost_codes": { "natural_account_segment": 3, "code_segments": [2, 3], "account_types": ["E"],
+                    // A Procore cost code that did not come from Oracle -> its combination.
+                    "accounts": { "01-100": "101-1000-5100-000-000" } },
+    // One cost code split by cost type: a Procore line item type (name or code) -> the natural
+    // account that replaces the cost code's.
+    "cost_types": { "Labor": "5110", "Materials": "5120" },
+    // Per Procore project id, over "default": the Oracle side of its purchase orders. A project
+    // overrides only what differs, e.g. "219542": { "cost_center": "2100" } (only projects
+    // that exist: each one listed is read).
     "projects": {
       "default": { "procurement_bu": "US1 Business Unit", "requisitioning_bu": "US1 Business Unit",
                    "business_unit": "US1 Business Unit", "ship_to_location": "US1 HQ",
@@ -802,8 +942,11 @@ std::string starter_config_text()
                      "uom": "Each", "goods_line_type": "Goods",
                      "services_line_type": "Fixed Price Services" },
     // Approved Procore requisitions (subcontractor invoices) -> Oracle Payables invoices
-    // (pull-pos, docs/pull-pos.md). Without this section none are sent.
-    "invoices": { "statuses": ["approved"], "sweep_every": "1h" },
+    // (pull-pos, docs/pull-pos.md). Without this section none are sent. Add
+    // "retainage_account": "101-0000-2450-000-000" to invoice retainage as a negative line to
+    // that account (else the invoice is for the net amount). "payments": false stops Oracle's
+    // payments of these invoices coming back to Procore as contract payments.
+    "invoices": { "statuses": ["approved"], "sweep_every": "1h", "payments": true },
     // Procore direct costs and approved change orders -> GL journals (post-costs,
     // docs/post-costs.md). The offset accounts must be enabled combinations in Oracle.
     "journal": { "ledger_id": 300000046975971, "ledger_name": "US Primary Ledger",

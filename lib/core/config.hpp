@@ -196,4 +196,9 @@ void require_secure_url(const std::string& url, const std::string& pointer);
 // load_config accepts (comments are stripped before parsing).
 std::string starter_config_text();
 
+// The JSON pointers of the values that still hold the starter config's placeholders (the
+// example pod and identity domain, "replace-with-…" client ids, the example company id): a
+// config `init` wrote and nobody finished. `ping` refuses it before calling anyone.
+std::vector<std::string> starter_placeholders(const Config& config);
+
 } // namespace mlc

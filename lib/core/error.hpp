@@ -5,16 +5,19 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace mlc {
 
 // The exit codes users script against (DESIGN.md, "Subcommands").
 enum class ExitCode : int {
-    ok = 0,          // all done
-    partial = 1,     // some records failed and are queued for replay
-    usage = 2,       // usage or configuration error
-    unreachable = 3, // could not reach or authenticate a system
-    locked = 4,      // another run holds the lock
+    ok = 0,            // all done
+    partial = 1,       // some records failed and are queued for replay
+    usage = 2,         // usage or configuration error
+    unreachable = 3,   // could not reach or authenticate a system
+    locked = 4,        // another run holds the lock
+    interrupted = 130, // stopped by SIGINT (128 + 2)
+    terminated = 143,  // stopped by SIGTERM (128 + 15)
 };
 
 // "Cannot continue": bad config, no credentials, a system unreachable, the lock held.
@@ -52,6 +55,32 @@ private:
     ConfigError(located, const std::string& full, std::string hint)
         : Fatal(ExitCode::usage, full, std::move(hint))
     {}
+};
+
+// Several config errors found at once (every schema violation in the file): what() lists them
+// all on one line, separated by "; "; errors() has each as "config <pointer>: <what>", for
+// `config validate` to print one per line.
+class ConfigErrors : public ConfigError {
+public:
+    ConfigErrors(const std::vector<std::string>& each, std::string hint)
+        : ConfigError(joined(each), std::move(hint))
+    {
+        for (const auto& e : each) {
+            errors_.push_back((e.starts_with('/') ? "config " : "config: ") + e);
+        }
+    }
+    const std::vector<std::string>& errors() const noexcept { return errors_; }
+
+private:
+    static std::string joined(const std::vector<std::string>& each)
+    {
+        std::string all;
+        for (const auto& e : each) {
+            all += (all.empty() ? "" : "; ") + e;
+        }
+        return all;
+    }
+    std::vector<std::string> errors_;
 };
 
 class UsageError : public Fatal {

@@ -63,4 +63,15 @@ std::vector<Watermark> Watermarks::list() const
     }
 }
 
+bool Watermarks::remove(const std::string& stream)
+{
+    try {
+        auto st = db_.prepared("DELETE FROM watermarks WHERE stream = ?");
+        st->bind(1, stream);
+        return st->exec() > 0;
+    } catch (...) {
+        rethrow_as_store_error(db_, "removing watermark " + stream);
+    }
+}
+
 } // namespace mlc::store

@@ -26,6 +26,8 @@ public:
     void set(const Watermark& w);
     // All streams, by name.
     std::vector<Watermark> list() const;
+    // Forgets the stream's cursor: its next read starts from the beginning. True if there was one.
+    bool remove(const std::string& stream);
 
 private:
     Database& db_;

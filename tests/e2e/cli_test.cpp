@@ -154,6 +154,77 @@ TEST_CASE("ping with secrets from the vault, stored by creds set", "[e2e][ping][
     CHECK(bad.err.find("cannot decrypt") != std::string::npos);
 }
 
+TEST_CASE("creds list says where each secret comes from, never its value, and creds set refuses "
+          "a key that cannot open the vault",
+          "[e2e][creds]")
+{
+    E2eEnv env;
+    env.write_config();
+    ProcessOptions plain;
+    plain.unset_env = {"ML_CONNECTOR_KEY", "ML_CONNECTOR_ORACLE_CLIENT_SECRET",
+                       "ML_CONNECTOR_PROCORE_CLIENT_SECRET", "ML_CONNECTOR_WEBHOOK_SECRET"};
+    REQUIRE(env.run({"init"}, plain).exit_code == 0);
+    ProcessOptions set_oracle = plain;
+    set_oracle.stdin_data = "oracle-secret-value-1\n";
+    REQUIRE(env.run({"creds", "set", "oracle"}, set_oracle).exit_code == 0);
+
+    // E2eEnv::run would put the simulators' secrets in the environment: run the binary plainly.
+    const auto creds = [&env](std::vector<std::string> args, const ProcessOptions& options) {
+        std::vector<std::string> argv{MLC_BINARY, "--config", env.config_path().string()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run_process(argv, options);
+    };
+    ProcessOptions with_env = plain;
+    with_env.env = {{"ML_CONNECTOR_PROCORE_CLIENT_SECRET", "procore-secret-value-2"}};
+    auto list = creds({"creds", "list"}, with_env);
+    CHECK(list.exit_code == 0);
+    CHECK_THAT(list.out, Catch::Contains("oracle   set in the vault\n"));
+    CHECK_THAT(
+        list.out,
+        Catch::Contains("procore  set in the environment (ML_CONNECTOR_PROCORE_CLIENT_SECRET)"));
+    CHECK_THAT(list.out, Catch::Contains("webhook  not set (ml-connector creds set webhook, or "
+                                         "ML_CONNECTOR_WEBHOOK_SECRET)"));
+    CHECK(list.out.find("secret-value") == std::string::npos);
+    auto json = creds({"creds", "list", "--json"}, with_env);
+    CHECK_THAT(json.out, Catch::Contains(R"({"name":"oracle","from":"vault")"));
+    CHECK_THAT(json.out, Catch::Contains(R"({"name":"procore","from":"environment")"));
+    CHECK(json.out.find("secret-value") == std::string::npos);
+
+    // Under another key: nothing stored, the vault unchanged, and list says so.
+    const std::string vault_before = read_file(env.dir() / "state" / "credentials.vault");
+    ProcessOptions wrong_key = plain;
+    wrong_key.env = {{"ML_CONNECTOR_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}};
+    wrong_key.stdin_data = "procore-secret-value-3\n";
+    auto refused = creds({"creds", "set", "procore"}, wrong_key);
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.err, Catch::Contains("holds the oracle secret under another key; refusing "
+                                            "to store procore under this one"));
+    CHECK(read_file(env.dir() / "state" / "credentials.vault") == vault_before);
+    auto listed = creds({"creds", "list"}, wrong_key);
+    CHECK_THAT(
+        listed.out,
+        Catch::Contains("oracle   in the vault, under another key: this key cannot open it"));
+}
+
+TEST_CASE("ping refuses a config that still holds init's placeholders, before any call",
+          "[e2e][ping]")
+{
+    E2eEnv env;
+    ProcessOptions plain;
+    plain.unset_env = {"ML_CONNECTOR_KEY"};
+    REQUIRE(env.run({"init"}, plain).exit_code == 0); // the starter config, as a new user has it
+    // It points at acme.fa.us2.oraclecloud.com: without the check, ping would try the network
+    // and fail with exit 3 on DNS.
+    auto r = env.run({"ping"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err
+          == "error: config /oracle/base_url, /oracle/token_url, /oracle/client_id, "
+             "/procore/client_id, /procore/company_id still hold the starter config's "
+             "placeholders (put your Oracle pod, identity domain, client ids and Procore company "
+             "id in the config; nothing was sent)\n");
+    CHECK(r.out.empty());
+}
+
 TEST_CASE("ping fails with exit 3 naming the system and the cause", "[e2e][ping]")
 {
     E2eEnv env;
@@ -168,6 +239,10 @@ TEST_CASE("ping fails with exit 3 naming the system and the cause", "[e2e][ping]
         CHECK(r.out.find("oracle   ok") != std::string::npos);
         CHECK(r.out.find("procore  FAIL") != std::string::npos);
         CHECK(r.out.find("not-the-secret") == std::string::npos);
+        // The README's error contract: one `error:` line per failed system on stderr.
+        CHECK_THAT(r.err, Catch::StartsWith("error: ping: procore: "));
+        CHECK(r.err.find("oracle") == std::string::npos);
+        CHECK(r.err.find("not-the-secret") == std::string::npos);
     }
     SECTION("a wrong Oracle secret")
     {

@@ -1,11 +1,14 @@
 // Config parsing and validation: the starter config, every error kind's exact message, comments,
 // secret-looking keys, the Oracle REST root and the https rule.
 #include "core/config.hpp"
+#include "core/embedded.hpp"
 #include "core/error.hpp"
+#include "core/json.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
@@ -76,6 +79,26 @@ TEST_CASE("the starter config parses and carries the example values", "[config]"
     CHECK(cfg.mapping.invoices.retainage_account.empty());
     CHECK(cfg.mapping.invoices.write_back);
     CHECK(cfg.mapping.invoices.payments); // Oracle payments come back to Procore by default
+    // Every mapping section the schema has is shown working (issue 15 item 9).
+    REQUIRE(cfg.mapping.cost_codes);
+    CHECK(cfg.mapping.cost_codes->natural_segment == 3);
+    CHECK(cfg.mapping.cost_codes->code_segments == std::vector<int>{2, 3});
+    CHECK(cfg.mapping.cost_code_accounts.at("01-100") == "101-1000-5100-000-000");
+    CHECK(cfg.mapping.cost_types.at("Labor") == "5110");
+    CHECK(cfg.mapping.journal.configured);
+    std::string schema_text;
+    for (const auto& f : mlc::embedded::schemas()) {
+        if (f.name == "config.schema.json") {
+            schema_text = f.content;
+        }
+    }
+    const auto schema = mlc::json::parse(schema_text);
+    REQUIRE(schema);
+    const auto& sections = (*schema)["properties"]["mapping"]["properties"];
+    for (auto it = sections.MemberBegin(); it != sections.MemberEnd(); ++it) {
+        const std::string key = std::string("\"") + it->name.GetString() + "\":";
+        CHECK_THAT(mlc::starter_config_text(), Catch::Contains(key));
+    }
     // No secret-ish material in the starter text.
     CHECK(mlc::starter_config_text().find("\"client_secret\"") == std::string::npos);
 }
@@ -132,6 +155,48 @@ TEST_CASE("an unknown key is refused at every level", "[config]")
           == "config /oracle/pod_url: unknown key");
     CHECK(error_of(replace(k_minimal, "\"procore\"", "\"stat\": {}, \"procore\""))
           == "config /stat: unknown key");
+}
+
+TEST_CASE("every schema error in a file is reported at once, each with its pointer", "[config]")
+{
+    // An unknown key, a wrong type in a required key, a range error and a missing required key,
+    // in three sections: one ConfigErrors naming all four, in document order of discovery.
+    const std::string text = R"({
+      "oracle": { "base_url": 5, "token_url": "https://idcs-1.identity.oraclecloud.com/t",
+                  "client_id": "oid", "pod_url": "x" },
+      "procore": { "client_id": "pid", "company_id": 0 },
+      "http": { "max_attempts": "six" },
+      "mapping": { "invoices": { "statuses": "approved" } }
+    })";
+    try {
+        (void)mlc::parse_config(text, "/etc/mlc/ml-connector.json");
+        FAIL("no error");
+    } catch (const mlc::ConfigErrors& e) {
+        std::vector<std::string> errors = e.errors();
+        std::sort(errors.begin(), errors.end());
+        CHECK(errors
+              == std::vector<std::string>{
+                  "config /http/max_attempts: expected integer, got string",
+                  "config /mapping/invoices/statuses: expected array, got string",
+                  "config /oracle/base_url: expected string, got integer",
+                  "config /oracle/pod_url: unknown key",
+                  "config /procore/company_id: expected integer >= 1, got 0"});
+        // One line for main's `error:` contract: the same errors joined by "; ".
+        const std::string what = e.what();
+        CHECK(what.find('\n') == std::string::npos);
+        CHECK(std::count(what.begin(), what.end(), ';') == 4);
+        CHECK(what.starts_with("config /"));
+    }
+
+    // A missing section is one error, not one per key it would have held.
+    try {
+        (void)mlc::parse_config(R"({"oracle": {"base_url": "https://a.example.com",
+                                     "token_url": "https://b.example.com/t", "client_id": "o"}})",
+                                "/x.json");
+        FAIL("no error");
+    } catch (const mlc::ConfigErrors& e) {
+        CHECK(e.errors() == std::vector<std::string>{"config /: missing required key \"procore\""});
+    }
 }
 
 TEST_CASE("range and pattern errors say what was expected", "[config]")
