@@ -12,7 +12,7 @@
 namespace mlc::cmd {
 namespace {
 
-std::string where(const auth::SecretSource& s)
+std::string secret_source_text(const auth::SecretSource& s)
 {
     if (s.in_environment) {
         return fmt::format("set in the environment ({}){}", s.env_name,
@@ -78,7 +78,7 @@ void set_creds_command(CLI::App& app, Context& ctx)
         } else {
             out = fmt::format("vault {}\n", auth::vault_path(config).string());
             for (const auto& s : sources) {
-                out += fmt::format("{:<8} {}\n", s.name, where(s));
+                out += fmt::format("{:<8} {}\n", s.name, secret_source_text(s));
             }
         }
         std::fwrite(out.data(), 1, out.size(), stdout);

@@ -9,7 +9,8 @@
 #   scripts/fuzz.sh --runs 50000 --seed 1    every target for 50,000 inputs from a fixed seed: the
 #                                            same budget on any machine (what CI runs)
 #   scripts/fuzz.sh -- -max_len=65536        extra libFuzzer flags after --
-#   FUZZ_JOBS=1 (targets at a time), JOBS=2 (build parallelism), FUZZ_BUILD_DIR=build-fuzz
+#   FUZZ_JOBS=1 (targets at a time), JOBS=2 (build parallelism), FUZZ_BUILD_DIR=build-fuzz,
+#   UNITY=0 (one translation unit per file; the default is the unity build, as scripts/build.sh)
 # Exits 1 when a target found a crash, a leak, a timeout or an out-of-memory, printing where the
 # input is kept; add it to fixtures/fuzz/<target>/ with the fix (docs/fuzzing.md).
 set -euo pipefail
@@ -35,7 +36,7 @@ while [ $# -gt 0 ]; do
     shift 2 || shift
     ;;
   -h | --help)
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   --)
@@ -77,8 +78,12 @@ started=$(date +%s)
 mkdir -p "$build_dir"
 # Debug: assertions stay on (RapidJSON's catch a misuse of a value's type); the fuzz build adds
 # -O1 -g1 after the build type's flags (cmake/StandardSettings.cmake).
+# Unity batches as in scripts/build.sh: libFuzzer's coverage is per edge, not per file, so the
+# batches fuzz the same code, and clang compiles them (a second compiler's view of the batches).
 cmake -S "$root" -B "$build_dir" -DMLC_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-19 \
-  -DCMAKE_BUILD_TYPE=Debug >"$build_dir/configure.log" 2>&1 \
+  -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_UNITY_BUILD="$([ "${UNITY:-1}" = 0 ] && echo OFF || echo ON)" \
+  -DCMAKE_UNITY_BUILD_BATCH_SIZE="${UNITY_BATCH:-8}" >"$build_dir/configure.log" 2>&1 \
   || { cat "$build_dir/configure.log"; exit 1; }
 cmake --build "$build_dir" -j "${JOBS:-2}"
 built=$(date +%s)

@@ -25,7 +25,7 @@ extern "C" void mlc_on_pass_stop_signal(int sig)
     }
 }
 
-const char* name_of(int signal)
+const char* stop_signal_name(int signal)
 {
     switch (signal) {
     case SIGTERM:
@@ -41,7 +41,7 @@ const char* name_of(int signal)
 
 Interrupted::Interrupted(int signal)
     : Fatal(static_cast<ExitCode>(128 + signal),
-            fmt::format("stopped by {} before the pass finished", name_of(signal)),
+            fmt::format("stopped by {} before the pass finished", stop_signal_name(signal)),
             "what it had not done is left for the next pass, which resolves it; nothing is sent "
             "twice"),
       signal_(signal)

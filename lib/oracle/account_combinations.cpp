@@ -8,7 +8,7 @@ namespace {
 
 // A flag as Oracle sends it: a JSON boolean on some pods, "Y"/"N" on others (never a plain
 // truthiness test: "N" is a non-empty string). nullopt when absent or neither.
-std::optional<bool> flag(const rapidjson::Value& item, const char* key)
+std::optional<bool> flag_if_set(const rapidjson::Value& item, const char* key)
 {
     if (auto b = json::get_bool(item, key)) {
         return *b;
@@ -64,12 +64,12 @@ parse_account_page(const std::string& body, const std::vector<std::string>& segm
         }
         AccountCombination a;
         a.id = *id;
-        a.enabled = flag(item, "EnabledFlag").value_or(false);
-        auto detail = flag(item, "DetailPostingAllowedFlag");
+        a.enabled = flag_if_set(item, "EnabledFlag").value_or(false);
+        auto detail = flag_if_set(item, "DetailPostingAllowedFlag");
         if (!detail) {
-            detail = flag(item, "DetailPostingAllowed");
+            detail = flag_if_set(item, "DetailPostingAllowed");
         }
-        a.detail_posting = detail ? *detail : !flag(item, "SummaryFlag").value_or(false);
+        a.detail_posting = detail ? *detail : !flag_if_set(item, "SummaryFlag").value_or(false);
         a.account_type = json::get_string(item, "AccountType").value_or("");
         a.start_date = json::get_string(item, "StartDateActive").value_or("");
         a.end_date = json::get_string(item, "EndDateActive").value_or("");

@@ -11,6 +11,9 @@
 
 namespace mlc::oracle {
 
+// The Content-Type of a request body that is one resource item (a create or an update).
+inline constexpr const char* k_item_content_type = "application/vnd.oracle.adf.resourceitem+json";
+
 // One collection request. `q` is the framework-v2+ expression syntax (and/or), so the client
 // sends REST-Framework-Version (see OracleConfig::rest_framework_version).
 struct Query {

@@ -4,6 +4,7 @@
 #include "core/json.hpp"
 #include "core/json_writer.hpp"
 #include "oracle/mapping.hpp"
+#include "oracle/read_support.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -13,22 +14,9 @@ namespace mlc::oracle {
 
 namespace {
 
-constexpr const char* k_item_type = "application/vnd.oracle.adf.resourceitem+json";
-
-std::string text(const rapidjson::Value& obj, const char* key)
-{
-    return json::get_string(obj, key).value_or(std::string{});
-}
-
-// An expanded child: an array, or a child collection envelope {items: […]}; null when absent.
-const rapidjson::Value* child_rows(const rapidjson::Value& item, const char* name)
-{
-    const auto* v = json::find(item, name);
-    if (v != nullptr && v->IsObject()) {
-        v = json::find(*v, "items");
-    }
-    return v != nullptr && v->IsArray() ? v : nullptr;
-}
+using read::child_rows;
+using read::parse_error_text;
+using read::text;
 
 std::expected<PayablesInvoice, std::string> invoice_of(const rapidjson::Value& item)
 {
@@ -90,11 +78,6 @@ const InvoiceLineRead* line_numbered(const PayablesInvoice& inv, int number)
         }
     }
     return nullptr;
-}
-
-std::string parse_error_text(const json::ParseError& e)
-{
-    return "malformed JSON at line " + std::to_string(e.line) + ": " + e.message;
 }
 
 } // namespace
@@ -318,7 +301,7 @@ std::expected<PayablesInvoice, http::Error> InvoiceApi::create(const std::string
     request.method = "POST";
     request.url = client_.rest_root() + "/invoices";
     request.headers.set("Accept", "application/json");
-    request.headers.set("Content-Type", k_item_type);
+    request.headers.set("Content-Type", k_item_content_type);
     request.body = body;
     auto result = client_.http().send(std::move(request),
                                       {.path_template = "/invoices", .idempotent = false});
@@ -400,7 +383,7 @@ std::expected<void, http::Error> InvoiceApi::correct(const PayablesInvoice& curr
     request.method = "PATCH";
     request.url = current.self_href;
     request.headers.set("Accept", "application/json");
-    request.headers.set("Content-Type", k_item_type);
+    request.headers.set("Content-Type", k_item_content_type);
     request.headers.set("Upsert-Mode", "true");
     request.body = body;
     auto result = client_.http().send(std::move(request),

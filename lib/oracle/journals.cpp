@@ -1,6 +1,7 @@
 #include "oracle/journals.hpp"
 
 #include "core/json.hpp"
+#include "oracle/read_support.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -11,17 +12,10 @@ namespace mlc::oracle {
 
 namespace {
 
-std::string text(const rapidjson::Value& obj, const char* key)
-{
-    return json::get_string(obj, key).value_or(std::string{});
-}
+using read::parse_error_text;
+using read::text;
 
-std::string parse_error_text(const json::ParseError& e)
-{
-    return "malformed JSON at line " + std::to_string(e.line) + ": " + e.message;
-}
-
-int int_of(const rapidjson::Value& obj, const char* key)
+int nonnegative_int_of(const rapidjson::Value& obj, const char* key)
 {
     const auto v = json::get_id(obj, key);
     if (!v || *v < 0 || *v > std::numeric_limits<int>::max()) {
@@ -60,7 +54,7 @@ std::expected<void, http::Error> read_all(Client& client, const std::string& res
         }
         const int count = static_cast<int>(items->Size());
         const bool has_more = json::get_bool(*doc, "hasMore").value_or(false);
-        const int echoed = int_of(*doc, "limit");
+        const int echoed = nonnegative_int_of(*doc, "limit");
         const int limit = echoed > 0 ? echoed : query.limit;
         if (!has_more || count == 0 || count < limit) {
             return {};
@@ -75,7 +69,7 @@ std::expected<void, http::Error> read_all(Client& client, const std::string& res
 // a batch read with some journals missing would look like a batch without them, and the caller
 // would resend what Oracle already has.
 std::expected<const rapidjson::Value*, std::string>
-child_items(const rapidjson::Value& item, const char* child, const std::string& where)
+journal_child_items(const rapidjson::Value& item, const char* child, const std::string& where)
 {
     const auto* v = json::find(item, child);
     if (v == nullptr || v->IsNull()) {
@@ -164,7 +158,7 @@ parse_journal_batches(const rapidjson::Value& items)
         }
         const LedgerJournal base = batch_base(batch, *batch_id);
         const std::string where = "journal batch " + std::to_string(base.batch_id);
-        auto headers = child_items(batch, "journalHeaders", where);
+        auto headers = journal_child_items(batch, "journalHeaders", where);
         if (!headers) {
             return std::unexpected(headers.error());
         }
@@ -269,7 +263,7 @@ std::expected<void, http::Error> find_journals_each(Client& client, const std::s
                          }
                          const LedgerJournal base = batch_base(batch, *batch_id);
                          const std::string where = "journal batch " + std::to_string(base.batch_id);
-                         auto headers = child_items(batch, "journalHeaders", where);
+                         auto headers = journal_child_items(batch, "journalHeaders", where);
                          if (!headers || *headers == nullptr) {
                              to_page.push_back(base);
                              continue;

@@ -2,6 +2,7 @@
 
 #include "core/json.hpp"
 #include "oracle/mapping.hpp"
+#include "oracle/read_support.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -10,6 +11,8 @@
 namespace mlc::oracle {
 
 namespace {
+
+using read::parse_error_text;
 
 std::string text_of_any(const rapidjson::Value& obj, std::initializer_list<const char*> keys)
 {
@@ -22,11 +25,6 @@ std::string text_of_any(const rapidjson::Value& obj, std::initializer_list<const
         }
     }
     return {};
-}
-
-std::string parse_error_text(const json::ParseError& e)
-{
-    return "malformed JSON at line " + std::to_string(e.line) + ": " + e.message;
 }
 
 std::expected<PaidInvoice, std::string> paid_invoice_of(const rapidjson::Value& item,

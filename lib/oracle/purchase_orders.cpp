@@ -4,6 +4,7 @@
 #include "core/json.hpp"
 #include "core/json_writer.hpp"
 #include "oracle/mapping.hpp"
+#include "oracle/read_support.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -14,7 +15,10 @@ namespace mlc::oracle {
 
 namespace {
 
-constexpr const char* k_item_type = "application/vnd.oracle.adf.resourceitem+json";
+using read::flag;
+using read::parse_error_text;
+using read::text;
+
 constexpr const char* k_action_type = "application/vnd.oracle.adf.action+json";
 constexpr const char* k_po_expand = "lines,lines.schedules,lines.schedules.distributions";
 
@@ -83,30 +87,13 @@ void write_line(json::Writer& w, const PoLine& l)
 // Reading. Bodies are parsed with numbers kept as text, so integers (ids, counts, line numbers)
 // are read with json::get_id, which takes digit strings.
 
-std::string text(const rapidjson::Value& obj, const char* key)
-{
-    return json::get_string(obj, key).value_or(std::string{});
-}
-
-int int_of(const rapidjson::Value& obj, const char* key, int fallback)
+int int_of_or(const rapidjson::Value& obj, const char* key, int fallback)
 {
     const auto v = json::get_id(obj, key);
     if (!v || *v < std::numeric_limits<int>::min() || *v > std::numeric_limits<int>::max()) {
         return fallback;
     }
     return static_cast<int>(*v);
-}
-
-// Oracle flags arrive as JSON booleans, or as "Y"/"N" (or "true"/"false") strings on some pods.
-bool flag(const rapidjson::Value& obj, const char* key)
-{
-    if (auto b = json::get_bool(obj, key)) {
-        return *b;
-    }
-    std::string v = text(obj, key);
-    std::transform(v.begin(), v.end(), v.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return v == "Y" || v == "YES" || v == "TRUE";
 }
 
 // A money or quantity member as decimal text: "" when absent or null, an error when it holds
@@ -145,7 +132,7 @@ std::expected<std::string, std::string> decimal_of_any(const rapidjson::Value& o
 // at the server's child page size: refused, since a PO read with some lines missing would carry
 // wrong totals onward.
 std::expected<const rapidjson::Value*, std::string>
-child_items(const rapidjson::Value& item, const char* child, const std::string& where)
+po_child_rows(const rapidjson::Value& item, const char* child, const std::string& where)
 {
     const auto* v = json::find(item, child);
     if (v == nullptr || v->IsNull()) {
@@ -172,7 +159,7 @@ std::expected<PoDistribution, std::string> parse_distribution(const rapidjson::V
                                                               const std::string& where)
 {
     PoDistribution d;
-    d.number = int_of(item, "DistributionNumber", 1);
+    d.number = int_of_or(item, "DistributionNumber", 1);
     d.charge_account = text(item, "POChargeAccount");
     const std::string here = where + ", distribution " + std::to_string(d.number);
     // QuantityOrdered per the reference; Quantity on pods (and the simulator) that name it so.
@@ -190,7 +177,7 @@ std::expected<PoSchedule, std::string> parse_schedule(const rapidjson::Value& it
                                                       const std::string& where)
 {
     PoSchedule s;
-    s.number = int_of(item, "ScheduleNumber", 1);
+    s.number = int_of_or(item, "ScheduleNumber", 1);
     const std::string here = where + ", schedule " + std::to_string(s.number);
     // ShipToLocation is what the create body takes; a read may give the code instead
     // (unconfirmed which one a pod returns).
@@ -206,7 +193,7 @@ std::expected<PoSchedule, std::string> parse_schedule(const rapidjson::Value& it
     }
     s.quantity = std::move(*quantity);
     s.amount = std::move(*amount);
-    auto dists = child_items(item, "distributions", here);
+    auto dists = po_child_rows(item, "distributions", here);
     if (!dists) {
         return std::unexpected(dists.error());
     }
@@ -229,7 +216,7 @@ std::expected<PoLine, std::string> parse_line(const rapidjson::Value& item,
                                               const std::string& where)
 {
     PoLine l;
-    l.number = int_of(item, "LineNumber", 1);
+    l.number = int_of_or(item, "LineNumber", 1);
     const std::string here = where + ", line " + std::to_string(l.number);
     l.line_type = text(item, "LineType");
     l.description = text(item, "ItemDescription");
@@ -248,7 +235,7 @@ std::expected<PoLine, std::string> parse_line(const rapidjson::Value& item,
     // A fixed-price services line has an Amount and no Quantity; a goods line has a Quantity
     // (and its Amount, when sent, is the line total).
     l.amount_based = l.quantity.empty() && !l.amount.empty();
-    auto schedules = child_items(item, "schedules", here);
+    auto schedules = po_child_rows(item, "schedules", here);
     if (!schedules) {
         return std::unexpected(schedules.error());
     }
@@ -299,7 +286,7 @@ std::expected<PurchaseOrder, std::string> purchase_order_of(const rapidjson::Val
     po.creation_date = text(item, "CreationDate");
     po.last_update_date = text(item, "LastUpdateDate");
     po.self_href = self_href_of(item);
-    auto lines = child_items(item, "lines", where);
+    auto lines = po_child_rows(item, "lines", where);
     if (!lines) {
         return std::unexpected(lines.error());
     }
@@ -316,11 +303,6 @@ std::expected<PurchaseOrder, std::string> purchase_order_of(const rapidjson::Val
         }
     }
     return po;
-}
-
-std::string parse_error_text(const json::ParseError& e)
-{
-    return "malformed JSON at line " + std::to_string(e.line) + ": " + e.message;
 }
 
 std::expected<SupplierSite, std::string> supplier_site_of(const rapidjson::Value& item)
@@ -440,8 +422,8 @@ std::expected<PurchaseOrderPage, std::string> parse_purchase_order_page(const st
 
 std::expected<PurchaseOrder, http::Error> PurchaseOrderApi::create_draft(const std::string& body)
 {
-    auto result = post(client_, client_.rest_root() + "/draftPurchaseOrders", k_item_type, body,
-                       "/draftPurchaseOrders");
+    auto result = post(client_, client_.rest_root() + "/draftPurchaseOrders", k_item_content_type,
+                       body, "/draftPurchaseOrders");
     if (!result) {
         return std::unexpected(result.error());
     }

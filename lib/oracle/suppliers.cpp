@@ -1,50 +1,33 @@
 #include "oracle/suppliers.hpp"
 
 #include "core/json.hpp"
+#include "oracle/read_support.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <utility>
 
 namespace mlc::oracle {
 
 namespace {
 
-std::string str_or_empty(const rapidjson::Value& obj, const char* key)
-{
-    return json::get_string(obj, key).value_or(std::string{});
-}
-
-// Oracle flags arrive as JSON booleans, or as "Y"/"N" or "true"/"false" strings on some pods.
-bool flag(const rapidjson::Value& obj, const char* key)
-{
-    if (auto b = json::get_bool(obj, key)) {
-        return *b;
-    }
-    if (auto s = json::get_string(obj, key)) {
-        std::string v = *s;
-        std::transform(v.begin(), v.end(), v.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-        return v == "Y" || v == "YES" || v == "TRUE";
-    }
-    return false;
-}
+using read::child_rows;
+using read::flag;
+using read::text;
 
 SupplierAddress parse_address(const rapidjson::Value& item)
 {
     SupplierAddress a;
     a.id = json::get_id(item, "SupplierAddressId").value_or(0);
-    a.name = str_or_empty(item, "AddressName");
-    a.line1 = str_or_empty(item, "AddressLine1");
-    a.line2 = str_or_empty(item, "AddressLine2");
-    a.line3 = str_or_empty(item, "AddressLine3");
-    a.line4 = str_or_empty(item, "AddressLine4");
-    a.city = str_or_empty(item, "City");
-    a.state = str_or_empty(item, "State");
-    a.postal_code = str_or_empty(item, "PostalCode");
-    a.country_code = str_or_empty(item, "CountryCode");
+    a.name = text(item, "AddressName");
+    a.line1 = text(item, "AddressLine1");
+    a.line2 = text(item, "AddressLine2");
+    a.line3 = text(item, "AddressLine3");
+    a.line4 = text(item, "AddressLine4");
+    a.city = text(item, "City");
+    a.state = text(item, "State");
+    a.postal_code = text(item, "PostalCode");
+    a.country_code = text(item, "CountryCode");
     if (a.country_code.empty()) {
-        a.country_code = str_or_empty(item, "Country");
+        a.country_code = text(item, "Country");
     }
     a.ordering = flag(item, "AddressPurposeOrderingFlag");
     a.remit_to = flag(item, "AddressPurposeRemitToFlag");
@@ -53,25 +36,6 @@ SupplierAddress parse_address(const rapidjson::Value& item)
         a.active = *status != "INACTIVE" && *status != "I";
     }
     return a;
-}
-
-// The child rows: a bare array (framework v1/v2) or a collection object (v3+).
-const rapidjson::Value* child_items(const rapidjson::Value& item, const char* child)
-{
-    const auto* v = json::find(item, child);
-    if (v == nullptr) {
-        return nullptr;
-    }
-    if (v->IsArray()) {
-        return v;
-    }
-    if (v->IsObject()) {
-        const auto* items = json::find(*v, "items");
-        if (items != nullptr && items->IsArray()) {
-            return items;
-        }
-    }
-    return nullptr;
 }
 
 } // namespace
@@ -104,16 +68,16 @@ std::expected<SupplierPage, std::string> parse_supplier_page(const std::string& 
             return std::unexpected("item " + std::to_string(i) + " has no integer SupplierId");
         }
         s.id = *id;
-        s.last_update_date = str_or_empty(item, "LastUpdateDate");
+        s.last_update_date = text(item, "LastUpdateDate");
         if (s.last_update_date.empty()) {
             return std::unexpected("supplier " + std::to_string(s.id) + " has no LastUpdateDate");
         }
-        s.number = str_or_empty(item, "SupplierNumber");
-        s.name = str_or_empty(item, "Supplier");
-        s.status = str_or_empty(item, "Status");
-        s.inactive_date = str_or_empty(item, "InactiveDate");
-        s.taxpayer_id = str_or_empty(item, "TaxpayerId");
-        if (const auto* addresses = child_items(item, "addresses")) {
+        s.number = text(item, "SupplierNumber");
+        s.name = text(item, "Supplier");
+        s.status = text(item, "Status");
+        s.inactive_date = text(item, "InactiveDate");
+        s.taxpayer_id = text(item, "TaxpayerId");
+        if (const auto* addresses = child_rows(item, "addresses")) {
             for (const auto& a : addresses->GetArray()) {
                 if (a.IsObject()) {
                     s.addresses.push_back(parse_address(a));

@@ -23,8 +23,8 @@ using read::text;
 // not pass through a double either way. Ids are read with json::get_id (digit strings too), and
 // json::get_string gives a number's text, so an origin_id or number sent as a number still reads.
 
-std::expected<CommitmentLine, std::string> line_of(const rapidjson::Value& item,
-                                                   const std::string& where)
+std::expected<CommitmentLine, std::string> commitment_line_of(const rapidjson::Value& item,
+                                                              const std::string& where)
 {
     const auto id = json::get_id(item, "id");
     if (!item.IsObject() || !id) {
@@ -51,13 +51,13 @@ std::expected<CommitmentLine, std::string> line_of(const rapidjson::Value& item,
     return l;
 }
 
-std::expected<std::vector<CommitmentLine>, std::string> lines_of(const rapidjson::Value& array,
-                                                                 const std::string& where)
+std::expected<std::vector<CommitmentLine>, std::string>
+commitment_lines_of(const rapidjson::Value& array, const std::string& where)
 {
     std::vector<CommitmentLine> lines;
     lines.reserve(array.Size());
     for (const auto& item : array.GetArray()) {
-        auto line = line_of(item, where);
+        auto line = commitment_line_of(item, where);
         if (!line) {
             return std::unexpected(line.error());
         }
@@ -110,7 +110,7 @@ std::expected<Commitment, std::string> commitment_of(const rapidjson::Value& ite
                 && !(deleted_at->IsString() && deleted_at->GetStringLength() == 0);
     has_lines = false;
     if (const auto* items = json::find(item, "line_items"); items != nullptr && items->IsArray()) {
-        auto lines = lines_of(*items, where);
+        auto lines = commitment_lines_of(*items, where);
         if (!lines) {
             return std::unexpected(lines.error());
         }
@@ -130,7 +130,7 @@ std::expected<std::vector<CommitmentLine>, std::string> parse_line_list(const st
     if (!doc->IsArray()) {
         return std::unexpected(where + ": line_items: expected an array");
     }
-    return lines_of(*doc, where);
+    return commitment_lines_of(*doc, where);
 }
 
 std::string project_sync_body(std::int64_t project_id, const std::vector<std::string>& items)

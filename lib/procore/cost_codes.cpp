@@ -9,7 +9,7 @@ namespace mlc::procore {
 
 namespace {
 
-void write_item(json::Writer& w, const StandardCostCodeItem& item)
+void write_cost_code_item(json::Writer& w, const StandardCostCodeItem& item)
 {
     w.begin_object();
     w.field("origin_id", item.origin_id);
@@ -26,7 +26,7 @@ void write_item(json::Writer& w, const StandardCostCodeItem& item)
 std::string standard_cost_code_item_json(const StandardCostCodeItem& item)
 {
     json::Writer w;
-    write_item(w, item);
+    write_cost_code_item(w, item);
     return w.str();
 }
 

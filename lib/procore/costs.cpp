@@ -33,7 +33,8 @@ bool deleted_of(const rapidjson::Value& obj)
            && !(deleted_at->IsString() && deleted_at->GetStringLength() == 0);
 }
 
-std::expected<CostLine, std::string> line_of(const rapidjson::Value& item, const std::string& where)
+std::expected<CostLine, std::string> cost_line_of(const rapidjson::Value& item,
+                                                  const std::string& where)
 {
     const auto id = json::get_id(item, "id");
     if (!item.IsObject() || !id) {
@@ -79,8 +80,8 @@ std::expected<CostLine, std::string> line_of(const rapidjson::Value& item, const
     return l;
 }
 
-std::expected<std::vector<CostLine>, std::string> lines_of(const rapidjson::Value& array,
-                                                           const std::string& where)
+std::expected<std::vector<CostLine>, std::string> cost_lines_of(const rapidjson::Value& array,
+                                                                const std::string& where)
 {
     std::vector<CostLine> lines;
     lines.reserve(array.Size());
@@ -88,7 +89,7 @@ std::expected<std::vector<CostLine>, std::string> lines_of(const rapidjson::Valu
         if (item.IsObject() && deleted_of(item)) {
             continue; // a deleted line is not part of the document any more
         }
-        auto line = line_of(item, where);
+        auto line = cost_line_of(item, where);
         if (!line) {
             return std::unexpected(line.error());
         }
@@ -97,7 +98,7 @@ std::expected<std::vector<CostLine>, std::string> lines_of(const rapidjson::Valu
     return lines;
 }
 
-const char* collection_of(CostKind kind)
+const char* cost_collection_of(CostKind kind)
 {
     return kind == CostKind::direct_cost ? "direct_costs" : "commitment_change_orders";
 }
@@ -106,7 +107,8 @@ std::expected<CostDocument, std::string> document_of(const rapidjson::Value& ite
 {
     const auto id = json::get_id(item, "id");
     if (!item.IsObject() || !id) {
-        return std::unexpected(std::string(collection_of(kind)) + ": item without an integer id");
+        return std::unexpected(std::string(cost_collection_of(kind))
+                               + ": item without an integer id");
     }
     CostDocument d;
     d.kind = kind;
@@ -154,7 +156,7 @@ std::expected<CostDocument, std::string> document_of(const rapidjson::Value& ite
     d.updated_at = text(item, "updated_at");
     d.deleted = deleted_of(item);
     if (const auto* items = json::find(item, "line_items"); items != nullptr && items->IsArray()) {
-        auto lines = lines_of(*items, where);
+        auto lines = cost_lines_of(*items, where);
         if (!lines) {
             return std::unexpected(lines.error());
         }
@@ -174,7 +176,7 @@ std::expected<std::vector<CostLine>, std::string> parse_line_array(const std::st
     if (!doc->IsArray()) {
         return std::unexpected(where + ": line_items: expected an array");
     }
-    return lines_of(*doc, where);
+    return cost_lines_of(*doc, where);
 }
 
 } // namespace
@@ -201,7 +203,7 @@ parse_cost_document_list(const std::string& body, CostKind kind)
         return std::unexpected(parse_error_text(doc.error()));
     }
     if (!doc->IsArray()) {
-        return std::unexpected(std::string(collection_of(kind)) + ": expected an array");
+        return std::unexpected(std::string(cost_collection_of(kind)) + ": expected an array");
     }
     std::vector<CostDocument> out;
     out.reserve(doc->Size());
@@ -230,7 +232,7 @@ std::expected<std::vector<CostLineOf>, std::string> parse_cost_line_list(const s
         if (item.IsObject() && deleted_of(item)) {
             continue;
         }
-        auto line = line_of(item, "direct_costs/line_items");
+        auto line = cost_line_of(item, "direct_costs/line_items");
         if (!line) {
             return std::unexpected(line.error());
         }
@@ -262,7 +264,7 @@ std::expected<std::int64_t, http::Error>
 CostApi::list_updated(CostKind kind, std::int64_t project_id, const std::string& since,
                       const std::string& until, const DocumentSink& sink)
 {
-    const std::string collection = collection_of(kind);
+    const std::string collection = cost_collection_of(kind);
     // Deleted documents too: a deletion after posting must be seen (and reversed or held).
     const std::string url = base_url_ + "/rest/v1.0/projects/" + std::to_string(project_id) + "/"
                             + collection + "?" + updated_range(since, until) + "&"
@@ -306,7 +308,7 @@ std::expected<std::int64_t, http::Error> CostApi::list_lines_updated(std::int64_
 std::expected<std::optional<CostDocument>, http::Error>
 CostApi::get(CostKind kind, std::int64_t project_id, std::int64_t id)
 {
-    const std::string collection = collection_of(kind);
+    const std::string collection = cost_collection_of(kind);
     const std::string item_path = "/rest/v1.0/projects/" + std::to_string(project_id) + "/"
                                   + collection + "/" + std::to_string(id);
     const std::string item_template = "/rest/v1.0/projects/{id}/" + collection + "/{id}";

@@ -14,8 +14,8 @@ namespace {
 using read::decimal_of;
 using read::text;
 
-std::expected<RequisitionLine, std::string> line_of(const rapidjson::Value& item,
-                                                    const std::string& where)
+std::expected<RequisitionLine, std::string> requisition_line_of(const rapidjson::Value& item,
+                                                                const std::string& where)
 {
     const auto id = json::get_id(item, "id");
     if (!item.IsObject() || !id) {
@@ -161,7 +161,7 @@ parse_requisition_detail(const std::string& body, std::int64_t requisition_id)
     std::vector<RequisitionLine> out;
     out.reserve(lines->Size());
     for (const auto& item : lines->GetArray()) {
-        auto l = line_of(item, where);
+        auto l = requisition_line_of(item, where);
         if (!l) {
             return std::unexpected(l.error());
         }

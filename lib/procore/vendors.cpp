@@ -9,7 +9,7 @@ namespace mlc::procore {
 
 namespace {
 
-void write_item(json::Writer& w, const VendorSyncItem& item)
+void write_vendor_item(json::Writer& w, const VendorSyncItem& item)
 {
     w.begin_object();
     if (item.id) {
@@ -90,7 +90,7 @@ std::string origin_id_of(const rapidjson::Value& item)
 std::string vendor_sync_item_json(const VendorSyncItem& item)
 {
     json::Writer w;
-    write_item(w, item);
+    write_vendor_item(w, item);
     return w.str();
 }
 

@@ -10,7 +10,7 @@
 namespace mlc::store {
 namespace {
 
-constexpr const char* k_columns =
+constexpr const char* k_audit_columns =
     "id, at, run_id, command, record_kind, oracle_key, procore_key, action, before_fp, after_fp, "
     "remote_status, remote_id, message, prev_hash, hash";
 
@@ -45,7 +45,7 @@ void put(std::string& out, const char* name, const std::optional<Int>& value)
     put(out, name, value ? std::optional<std::string>(std::to_string(*value)) : std::nullopt);
 }
 
-AuditEntry read_row(SQLite::Statement& st)
+AuditEntry read_audit_entry(SQLite::Statement& st)
 {
     AuditEntry e;
     e.id = st.getColumn(0).getInt64();
@@ -243,7 +243,7 @@ std::vector<AuditEntry> AuditLog::query(const Filter& f)
         where.emplace_back("at <= ?");
         params.push_back(*f.until);
     }
-    std::string inner = fmt::format("SELECT {} FROM audit", k_columns);
+    std::string inner = fmt::format("SELECT {} FROM audit", k_audit_columns);
     for (std::size_t i = 0; i < where.size(); ++i) {
         inner += i == 0 ? " WHERE " : " AND ";
         inner += where[i];
@@ -279,7 +279,7 @@ std::vector<AuditEntry> AuditLog::run_query(const std::string& sql,
 
     std::vector<AuditEntry> rows;
     while (st.executeStep()) {
-        rows.push_back(read_row(st));
+        rows.push_back(read_audit_entry(st));
     }
     return rows;
 }
@@ -296,13 +296,13 @@ AuditLog::Verification AuditLog::verify()
 AuditLog::Verification AuditLog::verify_chain()
 {
     Verification v;
-    static const std::string sql = fmt::format("SELECT {} FROM audit ORDER BY id", k_columns);
+    static const std::string sql = fmt::format("SELECT {} FROM audit ORDER BY id", k_audit_columns);
     auto prepared = impl_->db.prepared(sql);
     auto& st = *prepared;
     std::string expected_prev = k_audit_genesis_hash;
     std::optional<std::int64_t> prev_id;
     while (st.executeStep()) {
-        const AuditEntry e = read_row(st);
+        const AuditEntry e = read_audit_entry(st);
         ++v.rows_checked;
         if (e.prev_hash != expected_prev) {
             v.ok = false;

@@ -9,19 +9,19 @@
 namespace mlc::store {
 namespace {
 
-constexpr const char* k_columns =
+constexpr const char* k_inbox_columns =
     "id, event_id, resource_name, event_type, resource_id, project_id, "
     "company_id, received_at, payload, status, processed_at, message";
 
-// The SQL texts built from k_columns, once: Database::prepared() keys its cache by the text.
+// The SQL texts built from k_inbox_columns, once: Database::prepared() keys its cache by the text.
 const std::string& select_by_event_id_sql()
 {
     static const std::string sql =
-        fmt::format("SELECT {} FROM inbox WHERE event_id = ?", k_columns);
+        fmt::format("SELECT {} FROM inbox WHERE event_id = ?", k_inbox_columns);
     return sql;
 }
 
-InboxEvent read_row(SQLite::Statement& st)
+InboxEvent read_inbox_event(SQLite::Statement& st)
 {
     InboxEvent e;
     e.id = st.getColumn(0).getInt64();
@@ -73,7 +73,7 @@ std::optional<InboxEvent> Inbox::find(const std::string& event_id) const
         auto st = db_.prepared(select_by_event_id_sql());
         st->bind(1, event_id);
         if (st->executeStep()) {
-            return read_row(*st);
+            return read_inbox_event(*st);
         }
         return std::nullopt;
     } catch (...) {
@@ -115,7 +115,7 @@ std::vector<InboxEvent> Inbox::list(const std::string& status,
                 : fmt::format("status = ? AND resource_name IN ({})", placeholders);
         // One text per number of resource names: a handful, so caching each is fine.
         auto prepared = db_.prepared(
-            fmt::format("SELECT {} FROM inbox WHERE {} ORDER BY id", k_columns, where));
+            fmt::format("SELECT {} FROM inbox WHERE {} ORDER BY id", k_inbox_columns, where));
         auto& st = *prepared;
         st.bind(1, status);
         int index = 2;
@@ -124,7 +124,7 @@ std::vector<InboxEvent> Inbox::list(const std::string& status,
         }
         std::vector<InboxEvent> out;
         while (st.executeStep()) {
-            out.push_back(read_row(st));
+            out.push_back(read_inbox_event(st));
         }
         return out;
     } catch (...) {

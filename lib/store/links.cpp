@@ -11,15 +11,16 @@
 namespace mlc::store {
 namespace {
 
-constexpr const char* k_columns = "id, kind, oracle_key, procore_key, fingerprint, origin, drift, "
-                                  "updated_at, summary, remote_updated_at";
+constexpr const char* k_link_columns =
+    "id, kind, oracle_key, procore_key, fingerprint, origin, drift, "
+    "updated_at, summary, remote_updated_at";
 
 struct Row {
     std::int64_t id = 0;
     Link link;
 };
 
-Row read_row(SQLite::Statement& st)
+Row read_link_row(SQLite::Statement& st)
 {
     Row r;
     r.id = st.getColumn(0).getInt64();
@@ -58,7 +59,7 @@ std::optional<Row> find_row(Database& db, const char* sql, const std::string& ki
     st->bind(1, kind);
     st->bind(2, key);
     if (st->executeStep()) {
-        return read_row(*st);
+        return read_link_row(*st);
     }
     return std::nullopt;
 }
@@ -103,7 +104,7 @@ Links::find_many_by_oracle(const std::string& kind, const std::vector<std::strin
     try {
         for (std::size_t at = 0; at < keys.size(); at += k_chunk) {
             const std::size_t n = std::min(k_chunk, keys.size() - at);
-            std::string sql = std::string("SELECT ") + k_columns
+            std::string sql = std::string("SELECT ") + k_link_columns
                               + " FROM links WHERE kind = ? AND oracle_key IN (";
             for (std::size_t i = 0; i < n; ++i) {
                 sql += i == 0 ? "?" : ", ?";
@@ -115,7 +116,7 @@ Links::find_many_by_oracle(const std::string& kind, const std::vector<std::strin
                 st->bind(static_cast<int>(i + 2), keys[at + i]);
             }
             while (st->executeStep()) {
-                auto row = read_row(*st);
+                auto row = read_link_row(*st);
                 const auto key = *row.link.oracle_key;
                 out.emplace(key, std::move(row.link));
             }
@@ -158,7 +159,7 @@ std::expected<void, LinkConflict> Links::upsert(const Link& link)
             st->bind(2, *link.oracle_key);
             st->bind(3, *link.procore_key);
             while (st->executeStep()) {
-                auto row = read_row(*st);
+                auto row = read_link_row(*st);
                 if (row.link.oracle_key == link.oracle_key) {
                     by_oracle = row;
                 }
@@ -305,12 +306,12 @@ std::vector<Link> Links::drifted(const std::string& kind) const
             db_.handle(),
             fmt::format("SELECT {} FROM links WHERE drift IS NOT NULL AND (? = '' OR kind = ?) "
                         "ORDER BY kind, oracle_key, procore_key",
-                        k_columns));
+                        k_link_columns));
         st.bind(1, kind);
         st.bind(2, kind);
         std::vector<Link> out;
         while (st.executeStep()) {
-            out.push_back(read_row(st).link);
+            out.push_back(read_link_row(st).link);
         }
         return out;
     } catch (...) {

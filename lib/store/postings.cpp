@@ -9,13 +9,15 @@
 namespace mlc::store {
 namespace {
 
-constexpr const char* k_columns = "id, source_key, kind, target, status, attempts, remote_id, "
-                                  "request, last_error, error_class, records, run_id, "
-                                  "created_at, updated_at";
-const std::string k_by_key = fmt::format("SELECT {} FROM postings WHERE source_key = ?", k_columns);
-const std::string k_by_id = fmt::format("SELECT {} FROM postings WHERE id = ?", k_columns);
+constexpr const char* k_posting_columns =
+    "id, source_key, kind, target, status, attempts, remote_id, "
+    "request, last_error, error_class, records, run_id, "
+    "created_at, updated_at";
+const std::string k_by_key =
+    fmt::format("SELECT {} FROM postings WHERE source_key = ?", k_posting_columns);
+const std::string k_by_id = fmt::format("SELECT {} FROM postings WHERE id = ?", k_posting_columns);
 
-Posting read_row(SQLite::Statement& st)
+Posting read_posting(SQLite::Statement& st)
 {
     Posting p;
     p.id = st.getColumn(0).getInt64();
@@ -82,7 +84,7 @@ std::optional<Posting> Postings::find(const std::string& source_key) const
         auto st = db_.prepared(k_by_key);
         st->bind(1, source_key);
         if (st->executeStep()) {
-            return read_row(*st);
+            return read_posting(*st);
         }
         return std::nullopt;
     } catch (...) {
@@ -96,7 +98,7 @@ std::optional<Posting> Postings::find(std::int64_t id) const
         auto st = db_.prepared(k_by_id);
         st->bind(1, id);
         if (st->executeStep()) {
-            return read_row(*st);
+            return read_posting(*st);
         }
         return std::nullopt;
     } catch (...) {
@@ -291,7 +293,7 @@ std::vector<Posting> Postings::list(const PostingFilter& filter) const
         }
         SQLite::Statement st(
             db_.handle(),
-            fmt::format("SELECT {} FROM postings WHERE {} ORDER BY id{}", k_columns, where,
+            fmt::format("SELECT {} FROM postings WHERE {} ORDER BY id{}", k_posting_columns, where,
                         filter.limit > 0 ? fmt::format(" LIMIT {}", filter.limit) : std::string{}));
         int index = 1;
         for (const auto id : filter.ids) {
@@ -308,7 +310,7 @@ std::vector<Posting> Postings::list(const PostingFilter& filter) const
         }
         std::vector<Posting> out;
         while (st.executeStep()) {
-            out.push_back(read_row(st));
+            out.push_back(read_posting(st));
         }
         return out;
     } catch (...) {

@@ -10,7 +10,7 @@ namespace {
 constexpr const char* k_select =
     "SELECT stream, record_key, reason, due_at, attempts, last_error FROM retries ";
 
-Retry read_row(SQLite::Statement& st)
+Retry read_retry(SQLite::Statement& st)
 {
     Retry r;
     r.stream = st.getColumn(0).getString();
@@ -86,7 +86,7 @@ std::optional<Retry> Retries::find(const std::string& stream, const std::string&
         st.bind(2, record_key);
         st.bind(3, reason);
         if (st.executeStep()) {
-            return read_row(st);
+            return read_retry(st);
         }
         return std::nullopt;
     } catch (...) {
@@ -104,7 +104,7 @@ std::vector<Retry> Retries::due(const std::string& stream, const std::string& no
         st.bind(2, now);
         std::vector<Retry> out;
         while (st.executeStep()) {
-            out.push_back(read_row(st));
+            out.push_back(read_retry(st));
         }
         return out;
     } catch (...) {
@@ -123,7 +123,7 @@ std::vector<Retry> Retries::all(const std::string& stream, const std::string& re
         st.bind(3, reason);
         std::vector<Retry> out;
         while (st.executeStep()) {
-            out.push_back(read_row(st));
+            out.push_back(read_retry(st));
         }
         return out;
     } catch (...) {

@@ -7,7 +7,7 @@
 namespace mlc::store {
 namespace {
 
-Watermark read_row(SQLite::Statement& st)
+Watermark read_watermark(SQLite::Statement& st)
 {
     return Watermark{st.getColumn(0).getString(), st.getColumn(1).getString(),
                      st.getColumn(2).getString(), st.getColumn(3).getString()};
@@ -22,7 +22,7 @@ std::optional<Watermark> Watermarks::get(const std::string& stream) const
             "SELECT stream, cursor_time, cursor_key, updated_at FROM watermarks WHERE stream = ?");
         st->bind(1, stream);
         if (st->executeStep()) {
-            return read_row(*st);
+            return read_watermark(*st);
         }
         return std::nullopt;
     } catch (...) {
@@ -55,7 +55,7 @@ std::vector<Watermark> Watermarks::list() const
             "SELECT stream, cursor_time, cursor_key, updated_at FROM watermarks ORDER BY stream");
         std::vector<Watermark> out;
         while (st->executeStep()) {
-            out.push_back(read_row(*st));
+            out.push_back(read_watermark(*st));
         }
         return out;
     } catch (...) {

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+namespace cost_codes_test {
+
 using namespace mlc;
 
 namespace {
@@ -328,3 +330,5 @@ TEST_CASE("on a pod whose combinations carry the chart's segment codes and Y/N f
     CHECK(after["cost_codes"]["write_calls"].GetInt64() == 0);
     CHECK(env.procore_writes() == 0);
 }
+
+} // namespace cost_codes_test

@@ -28,6 +28,8 @@
 #include <string>
 #include <vector>
 
+namespace engine_test {
+
 using namespace mlc;
 using test::E2eEnv;
 
@@ -566,3 +568,5 @@ TEST_CASE("a batch refused as a whole is a config failure: not held back as bad 
     env.run_json(env.sync_args(), 0);
     check_invariants(env, n);
 }
+
+} // namespace engine_test

@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+namespace invoices_test {
+
 using namespace mlc;
 using test::E2eEnv;
 
@@ -699,3 +701,5 @@ TEST_CASE("pull-pos: nothing echoes: a requisition another integration owns and 
     CHECK(env.payment_posts() == 0);
     CHECK(env.contract_payments().empty());
 }
+
+} // namespace invoices_test

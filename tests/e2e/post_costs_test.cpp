@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+namespace post_costs_test {
+
 using namespace mlc;
 using test::E2eEnv;
 
@@ -603,3 +605,5 @@ TEST_CASE("post-costs: a mapping Oracle does not have is exit 2 and a refused or
         CHECK(env.postings("sent").size() == 3);
     }
 }
+
+} // namespace post_costs_test

@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+namespace pull_pos_test {
+
 using namespace mlc;
 using test::E2eEnv;
 
@@ -701,3 +703,5 @@ TEST_CASE("pull-pos: SIGKILL while an Oracle-born PO is written to Procore, then
         }
     }
 }
+
+} // namespace pull_pos_test

@@ -21,7 +21,7 @@ using test::E2eEnv;
 
 namespace {
 
-std::vector<std::string> vendors_pass()
+std::vector<std::string> state_cli_vendors_pass()
 {
     return {"sync-suppliers", "--vendors-only", "--json"};
 }
@@ -34,7 +34,7 @@ TEST_CASE("state lists, shows, sets and resets a stream's cursor, audited, and a
 {
     E2eEnv env;
     env.write_config(test::ConfigOptions{.extra_members = R"("mapping": {})"});
-    REQUIRE(env.run(vendors_pass()).exit_code == 0);
+    REQUIRE(env.run(state_cli_vendors_pass()).exit_code == 0);
 
     auto list = env.run_json({"state", "list", "--json"});
     REQUIRE(list["streams"].Size() == 1);
@@ -79,7 +79,7 @@ TEST_CASE("state lists, shows, sets and resets a stream's cursor, audited, and a
     CHECK(env.run_json({"state", "list", "--json"})["streams"].Size() == 0);
     CHECK(env.run_json({"audit", "--record", "watermark:oracle.suppliers", "--json"}).Size() == 2);
     env.reset_stats();
-    auto again = env.run_json(vendors_pass());
+    auto again = env.run_json(state_cli_vendors_pass());
     CHECK(again["vendors"]["read"].GetInt64() > 0);
     CHECK(env.procore_writes() == 0);
 
@@ -101,7 +101,7 @@ TEST_CASE("state set and reset wait for no one: a running pass's lock refuses th
 {
     E2eEnv env;
     env.write_config(test::ConfigOptions{.extra_members = R"("mapping": {})"});
-    REQUIRE(env.run(vendors_pass()).exit_code == 0);
+    REQUIRE(env.run(state_cli_vendors_pass()).exit_code == 0);
     const auto link = env.dir() / "link.db";
     std::filesystem::create_symlink(env.state_path(), link);
 
@@ -140,7 +140,7 @@ TEST_CASE("status says what to do about failed, held and unconfirmed postings an
 {
     E2eEnv env;
     env.write_config(test::ConfigOptions{.extra_members = R"("mapping": {})"});
-    REQUIRE(env.run(vendors_pass()).exit_code == 0);
+    REQUIRE(env.run(state_cli_vendors_pass()).exit_code == 0);
     {
         store::Database db(env.state_path());
         store::Postings postings(db);

@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+namespace suppliers_gaps_test {
+
 using namespace mlc;
 
 namespace {
@@ -279,3 +281,5 @@ TEST_CASE("every ambiguous vendor match is listed and audited, and the pass stil
               != std::string::npos);
     }
 }
+
+} // namespace suppliers_gaps_test

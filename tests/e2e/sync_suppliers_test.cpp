@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+namespace sync_suppliers_test {
+
 using namespace mlc;
 using test::E2eEnv;
 
@@ -588,3 +590,5 @@ TEST_CASE("GL accounts become standard cost codes, a rerun writes nothing", "[e2
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("/mapping/cost_codes/natural_account_segment") != std::string::npos);
 }
+
+} // namespace sync_suppliers_test

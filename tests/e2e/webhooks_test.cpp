@@ -69,8 +69,8 @@ Listening start_listener(E2eEnv& env, const std::string& secret)
     return l;
 }
 
-ProcessResult run(E2eEnv& env, const std::vector<std::string>& args,
-                  const std::string& secret = k_secret)
+ProcessResult run_with_secret(E2eEnv& env, const std::vector<std::string>& args,
+                              const std::string& secret = k_secret)
 {
     return env.run(args, with_secret(secret));
 }
@@ -118,7 +118,7 @@ void touch_direct_cost(E2eEnv& env, std::int64_t id, const std::string& descript
 
 void install(E2eEnv& env, const Listening& l)
 {
-    auto r = run(env, {"webhooks", "install", "--destination-url", l.url});
+    auto r = run_with_secret(env, {"webhooks", "install", "--destination-url", l.url});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
 }
@@ -180,7 +180,7 @@ TEST_CASE("a Procore webhook travels through listen and ingest into the inbox", 
         CHECK(rows[0].event_id.size() == 26); // the delivery's ulid
     }
 
-    auto status = run(env, {"status", "--json"});
+    auto status = run_with_secret(env, {"status", "--json"});
     REQUIRE(status.exit_code == 0);
     auto report = parse_json(status.out);
     CHECK(member(report["spool"], "new") == 0);
@@ -193,7 +193,7 @@ TEST_CASE("a Procore webhook travels through listen and ingest into the inbox", 
     CHECK(std::string(report["runs"][0]["command"].GetString()) == "ingest");
     CHECK(member(report["runs"][0], "exit_code") == 0);
 
-    auto text = run(env, {"status"});
+    auto text = run_with_secret(env, {"status"});
     CHECK(text.exit_code == 0);
     CHECK(text.out.find("new Direct Costs: 1") != std::string::npos);
 
@@ -309,7 +309,7 @@ TEST_CASE("ids above 2^53 round-trip exactly, corrupt spool files are rejected a
                   / "20250101T000000.000000Z-00000000deadbeef.json")
         << R"({"id": 12, "resource_na)";
 
-    auto r = run(env, {"ingest", "--json"});
+    auto r = run_with_secret(env, {"ingest", "--json"});
     INFO(r.err);
     CHECK(r.exit_code == 1); // something was rejected
     auto summary = parse_json(r.out);
@@ -339,7 +339,7 @@ TEST_CASE("ids above 2^53 round-trip exactly, corrupt spool files are rejected a
     CHECK(rows[0].command == "ingest");
     CHECK(rows[0].run_id.has_value());
 
-    auto status = run(env, {"status", "--json"});
+    auto status = run_with_secret(env, {"status", "--json"});
     CHECK(member(parse_json(status.out)["spool"], "rejected") == 2);
 }
 
@@ -349,10 +349,10 @@ TEST_CASE("webhooks install twice leaves one hook and the same triggers, a new s
     E2eEnv env;
     env.write_config(R"("webhooks": {"destination_url": "http://127.0.0.1:9/webhooks/procore"})");
 
-    auto missing = run(env, {"webhooks", "install", "--json"}, "");
+    auto missing = run_with_secret(env, {"webhooks", "install", "--json"}, "");
     CHECK(missing.exit_code == 2); // no webhook secret anywhere
 
-    auto first = run(env, {"webhooks", "install", "--json"});
+    auto first = run_with_secret(env, {"webhooks", "install", "--json"});
     INFO(first.err);
     REQUIRE(first.exit_code == 0);
     auto a = parse_json(first.out);
@@ -361,7 +361,7 @@ TEST_CASE("webhooks install twice leaves one hook and the same triggers, a new s
     const auto triggers_before = env.procore_data("triggers");
     CHECK(triggers_before.Size() == 17);
 
-    auto second = run(env, {"webhooks", "install", "--json"});
+    auto second = run_with_secret(env, {"webhooks", "install", "--json"});
     REQUIRE(second.exit_code == 0);
     auto b = parse_json(second.out);
     CHECK_FALSE(b["hook_created"].GetBool());
@@ -376,7 +376,7 @@ TEST_CASE("webhooks install twice leaves one hook and the same triggers, a new s
 
     // Rotating the secret: the same hook gets the new header; no secret is ever printed.
     const std::string rotated = "whsec-rotated-77c0e2aa91";
-    auto third = run(env, {"-vv", "webhooks", "install", "--json"}, rotated);
+    auto third = run_with_secret(env, {"-vv", "webhooks", "install", "--json"}, rotated);
     INFO(third.err);
     REQUIRE(third.exit_code == 0);
     auto c = parse_json(third.out);
@@ -395,7 +395,7 @@ TEST_CASE("webhooks install twice leaves one hook and the same triggers, a new s
     CHECK(*json::get_string(hooks[0]["destination_headers"], "Authorization") == rotated);
 
     // The text form of an up-to-date install.
-    auto text = run(env, {"webhooks", "install"}, rotated);
+    auto text = run_with_secret(env, {"webhooks", "install"}, rotated);
     CHECK(text.exit_code == 0);
     CHECK(text.out.find("up to date") != std::string::npos);
     CHECK(text.out.find("17 kept, 0 created") != std::string::npos);
@@ -435,12 +435,12 @@ TEST_CASE("webhooks install subscribes only to what Procore lists and status nam
     CHECK(env.procore_data("triggers").Size() == 17);
 
     // The text form says it too, and so does status.
-    auto text = run(env, {"webhooks", "install"});
+    auto text = run_with_secret(env, {"webhooks", "install"});
     CHECK(text.exit_code == 0);
     CHECK(text.out.find("not offered by Procore: Requisitions (create, update, delete): "
                         "pull-pos relies on its sweep for sub invoices (requisitions)")
           != std::string::npos);
-    auto status = run(env, {"status"});
+    auto status = run_with_secret(env, {"status"});
     CHECK(status.exit_code == 0);
     CHECK(status.out.find("webhooks  17 triggers") != std::string::npos);
     CHECK(status.out.find("no webhook: Requisitions (create, update, delete): pull-pos relies on "
@@ -449,7 +449,7 @@ TEST_CASE("webhooks install subscribes only to what Procore lists and status nam
     CHECK(
         status.out.find("no webhook: Company Vendors (delete): sync-suppliers relies on its sweep")
         != std::string::npos);
-    auto report = parse_json(run(env, {"status", "--json"}).out);
+    auto report = parse_json(run_with_secret(env, {"status", "--json"}).out);
     CHECK(report["webhooks"]["installed"].GetBool());
     CHECK(report["webhooks"]["subscribed"].Size() == 17);
     CHECK(report["webhooks"]["sweep_only"].Size() == 4);
@@ -489,7 +489,7 @@ TEST_CASE("when Procore's list of webhook resources cannot be read install falls
     CHECK(std::string(installed["resources_source"].GetString()) == "documented");
     CHECK(installed["triggers_created"].Size() == 17); // every one accepted by the simulator
     CHECK(installed["not_offered"].Size() == 4);
-    auto text = run(env, {"webhooks", "install"});
+    auto text = run_with_secret(env, {"webhooks", "install"});
     CHECK(text.exit_code == 0);
     CHECK(text.out.find("could not be read") != std::string::npos);
     CHECK(text.out.find("17 kept, 0 created") != std::string::npos);
@@ -498,7 +498,7 @@ TEST_CASE("when Procore's list of webhook resources cannot be read install falls
     env.procore_admin("DELETE", "/_sim/faults");
     env.procore_admin("POST", "/_sim/faults",
                       R"({"path": "^/rest/v1.0/webhooks/resources", "status": 403, "count": -1})");
-    auto refused = run(env, {"webhooks", "install"});
+    auto refused = run_with_secret(env, {"webhooks", "install"});
     CHECK(refused.exit_code == 3);
     CHECK(refused.err.find("Webhooks API") != std::string::npos);
 }
@@ -507,10 +507,10 @@ TEST_CASE("webhooks install without a destination URL is a config error", "[e2e]
 {
     E2eEnv env;
     env.write_config();
-    auto r = run(env, {"webhooks", "install"});
+    auto r = run_with_secret(env, {"webhooks", "install"});
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("/webhooks/destination_url") != std::string::npos);
-    auto check = run(env, {"webhooks", "check"});
+    auto check = run_with_secret(env, {"webhooks", "check"});
     CHECK(check.exit_code == 2); // no hook yet
     CHECK(check.err.find("webhooks install") != std::string::npos);
 }
@@ -529,7 +529,7 @@ TEST_CASE("webhooks check finds the events Procore discarded while the listener 
     (void)first_project;
     touch_direct_cost(env, first_id, "delivered");
     REQUIRE(env.sims().procore().wait_idle(k_wait));
-    auto ok = run(env, {"webhooks", "check"});
+    auto ok = run_with_secret(env, {"webhooks", "check"});
     INFO(ok.err);
     CHECK(ok.exit_code == 0);
     CHECK(ok.out.find("no gap") != std::string::npos);
@@ -548,10 +548,10 @@ TEST_CASE("webhooks check finds the events Procore discarded while the listener 
 
     // Our own writes while the listener is down (vendors created by sync-suppliers) are
     // discarded too, but they are echoes: never a gap.
-    REQUIRE(run(env, {"sync-suppliers", "--vendors-only"}).exit_code == 0);
+    REQUIRE(run_with_secret(env, {"sync-suppliers", "--vendors-only"}).exit_code == 0);
     REQUIRE(env.sims().procore().wait_idle(k_wait));
 
-    auto gap = run(env, {"webhooks", "check", "--json"});
+    auto gap = run_with_secret(env, {"webhooks", "check", "--json"});
     INFO(gap.err);
     CHECK(gap.exit_code == 1);
     auto report = parse_json(gap.out);
@@ -567,7 +567,7 @@ TEST_CASE("webhooks check finds the events Procore discarded while the listener 
     CHECK(std::string(report["earliest"].GetString()) == m["timestamp"].GetString());
 
     // By resource, with the command that backfills it; each event only with --list.
-    auto text = run(env, {"-vv", "webhooks", "check"});
+    auto text = run_with_secret(env, {"-vv", "webhooks", "check"});
     CHECK(text.exit_code == 1);
     CHECK(text.err.find(k_secret) == std::string::npos); // the hook list echoes the header
     const std::string earliest = report["earliest"].GetString();
@@ -576,7 +576,7 @@ TEST_CASE("webhooks check finds the events Procore discarded while the listener 
                                + "; backfill: ml-connector post-costs --since " + earliest + "\n"));
     CHECK_THAT(text.out, Catch::Contains("left out ") && Catch::Contains(" of our own writes\n"));
     CHECK(text.out.find(std::to_string(lost_id)) == std::string::npos);
-    auto listed = run(env, {"webhooks", "check", "--list"});
+    auto listed = run_with_secret(env, {"webhooks", "check", "--list"});
     CHECK(listed.out.find(std::to_string(lost_id)) != std::string::npos);
 }
 
@@ -656,19 +656,19 @@ TEST_CASE("status is read-only, listen needs the webhook secret and a valid addr
 {
     E2eEnv env;
     env.write_config();
-    auto status = run(env, {"status"});
+    auto status = run_with_secret(env, {"status"});
     CHECK(status.exit_code == 0);
     CHECK(status.out.find("not created yet") != std::string::npos);
-    auto as_json = run(env, {"status", "--json"});
+    auto as_json = run_with_secret(env, {"status", "--json"});
     CHECK(as_json.exit_code == 0);
     CHECK_FALSE(parse_json(as_json.out)["state"]["exists"].GetBool());
     CHECK_FALSE(fs::exists(env.state_path()));              // neither the database
     CHECK_FALSE(fs::exists(env.dir() / "state" / "spool")); // nor the spool was created
 
-    auto no_secret = run(env, {"listen", "--addr", "127.0.0.1:0"}, "");
+    auto no_secret = run_with_secret(env, {"listen", "--addr", "127.0.0.1:0"}, "");
     CHECK(no_secret.exit_code == 2);
     CHECK(no_secret.err.find("no secret for webhook") != std::string::npos);
-    auto bad_addr = run(env, {"listen", "--addr", "127.0.0.1:http"});
+    auto bad_addr = run_with_secret(env, {"listen", "--addr", "127.0.0.1:http"});
     CHECK(bad_addr.exit_code == 2);
     CHECK(bad_addr.err.find("--addr") != std::string::npos);
     CHECK_FALSE(fs::exists(env.state_path())); // listen never opens the database
@@ -678,7 +678,7 @@ TEST_CASE("webhooks install removes triggers we do not consume and keeps ours", 
 {
     E2eEnv env;
     env.write_config(R"("webhooks": {"destination_url": "http://127.0.0.1:9/webhooks/procore"})");
-    auto first = run(env, {"webhooks", "install", "--json"});
+    auto first = run_with_secret(env, {"webhooks", "install", "--json"});
     REQUIRE(first.exit_code == 0);
     const auto hook_id = member(parse_json(first.out), "hook_id");
 
@@ -696,12 +696,12 @@ TEST_CASE("webhooks install removes triggers we do not consume and keeps ours", 
     REQUIRE(made->status == 201);
     CHECK(env.procore_data("triggers").Size() == 18);
 
-    auto dry = run(env, {"webhooks", "install", "--dry-run", "--json"});
+    auto dry = run_with_secret(env, {"webhooks", "install", "--dry-run", "--json"});
     REQUIRE(dry.exit_code == 0);
     CHECK(parse_json(dry.out)["triggers_deleted"].Size() == 1);
     CHECK(env.procore_data("triggers").Size() == 18); // a dry run changes nothing
 
-    auto again = run(env, {"webhooks", "install", "--json"});
+    auto again = run_with_secret(env, {"webhooks", "install", "--json"});
     REQUIRE(again.exit_code == 0);
     auto r = parse_json(again.out);
     REQUIRE(r["triggers_deleted"].Size() == 1);

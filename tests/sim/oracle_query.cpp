@@ -416,7 +416,7 @@ private:
     }
 };
 
-std::vector<std::string> split(std::string_view s, char sep)
+std::vector<std::string> split_list(std::string_view s, char sep)
 {
     std::vector<std::string> out;
     std::size_t start = 0;
@@ -468,18 +468,18 @@ Ctx make_ctx(const httplib::Request& req)
     ctx.only_data = req.has_param("onlyData") && req.get_param_value("onlyData") == "true";
     if (req.has_param("fields")) {
         ctx.fields_mode = true;
-        auto parts = split(req.get_param_value("fields"), ';');
+        auto parts = split_list(req.get_param_value("fields"), ';');
         bool first = true;
         for (const auto& part : parts) {
             auto colon = part.find(':');
             if (colon == std::string::npos) {
                 if (first)
-                    ctx.fields[""] = split(part, ',');
+                    ctx.fields[""] = split_list(part, ',');
                 else
                     ctx.fields[part] = {};
             } else {
                 ctx.fields[part.substr(0, colon)] =
-                    split(std::string_view(part).substr(colon + 1), ',');
+                    split_list(std::string_view(part).substr(colon + 1), ',');
             }
             first = false;
         }
@@ -491,7 +491,7 @@ Ctx make_ctx(const httplib::Request& req)
             for (auto dot = path.find('.'); dot != std::string::npos; dot = path.find('.', dot + 1))
                 ctx.fields.try_emplace(path.substr(0, dot));
     } else if (req.has_param("expand")) {
-        for (const auto& e : split(req.get_param_value("expand"), ',')) {
+        for (const auto& e : split_list(req.get_param_value("expand"), ',')) {
             if (e == "all") {
                 ctx.expand_all = true;
                 continue;
@@ -507,7 +507,7 @@ Ctx make_ctx(const httplib::Request& req)
 std::vector<OrderKey> parse_order_by(const std::string& text)
 {
     std::vector<OrderKey> out;
-    for (const auto& part : split(text, ',')) {
+    for (const auto& part : split_list(text, ',')) {
         OrderKey k;
         auto colon = part.find(':');
         k.attr = part.substr(0, colon);

@@ -469,7 +469,7 @@ struct Split {
     int h, mi, s, ms;
 };
 
-Split split(std::int64_t epoch_ms)
+Split split_epoch_ms(std::int64_t epoch_ms)
 {
     std::int64_t days = epoch_ms / 86400000;
     std::int64_t rem = epoch_ms % 86400000;
@@ -502,14 +502,14 @@ bool read_int(const std::string& t, std::size_t& i, std::size_t digits, int& out
 
 std::string oracle_timestamp(std::int64_t epoch_ms)
 {
-    auto p = split(epoch_ms);
+    auto p = split_epoch_ms(epoch_ms);
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}+00:00", p.date.y, p.date.m,
                        p.date.d, p.h, p.mi, p.s, p.ms);
 }
 
 std::string procore_timestamp(std::int64_t epoch_ms)
 {
-    auto p = split(epoch_ms);
+    auto p = split_epoch_ms(epoch_ms);
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", p.date.y, p.date.m, p.date.d, p.h,
                        p.mi, p.s);
 }

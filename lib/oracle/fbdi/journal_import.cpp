@@ -16,7 +16,6 @@ namespace mlc::oracle::fbdi {
 
 namespace {
 
-constexpr const char* k_item_type = "application/vnd.oracle.adf.resourceitem+json";
 constexpr const char* k_entry_name = "GlInterface.csv";
 constexpr const char* k_job_name =
     "/oracle/apps/ess/financials/generalLedger/programs/common,JournalImportLauncher";
@@ -243,7 +242,7 @@ std::expected<std::int64_t, http::Error> submit_import(Client& client, const std
     request.method = "POST";
     request.url = client.rest_root() + "/erpintegrations";
     request.headers.set("Accept", "application/json");
-    request.headers.set("Content-Type", k_item_type);
+    request.headers.set("Content-Type", k_item_content_type);
     request.body = body;
     // Not idempotent: importBulkData has no de-duplication, so a resend after a possible
     // application would import the journals twice. The caller looks the batch up instead.

@@ -10,6 +10,8 @@
 
 #include <atomic>
 
+namespace auth_oauth_component_test {
+
 using namespace mlc;
 using namespace std::chrono_literals;
 using test::TestServer;
@@ -122,3 +124,5 @@ TEST_CASE("an unreachable token endpoint names the URL and the cause", "[auth][c
     }
     CHECK(counter.total() == 3); // retried: a token request is idempotent
 }
+
+} // namespace auth_oauth_component_test

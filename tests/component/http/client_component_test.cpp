@@ -11,6 +11,8 @@
 
 #include <atomic>
 
+namespace http_client_component_test {
+
 using namespace mlc;
 using namespace std::chrono_literals;
 using test::TestServer;
@@ -431,3 +433,5 @@ TEST_CASE("a response larger than max_response_bytes is refused", "[http][compon
     CHECK(std::get<http::TransportError>(outcome).message.find("exceeds 1024 bytes")
           != std::string::npos);
 }
+
+} // namespace http_client_component_test

@@ -28,6 +28,8 @@
 #include <sstream>
 #include <thread>
 
+namespace listen_listener_test {
+
 namespace fs = std::filesystem;
 using mlc::Secret;
 using mlc::listen::constant_time_equal;
@@ -895,3 +897,5 @@ TEST_CASE("Zero loss: every delivery acknowledged before a SIGKILL is in the spo
         CHECK(body.ends_with("\"}"));
     }
 }
+
+} // namespace listen_listener_test

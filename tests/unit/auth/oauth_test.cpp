@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace auth_oauth_test {
+
 using namespace mlc;
 using namespace std::chrono_literals;
 using test::FakeTransport;
@@ -357,3 +359,5 @@ TEST_CASE("the client secret and the access token never reach a log line or an e
         CHECK(error_texts.find(needle) == std::string::npos);
     }
 }
+
+} // namespace auth_oauth_test

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 
+namespace auth_vault_test {
+
 using mlc::test::EnvGuard;
 
 namespace {
@@ -182,3 +184,5 @@ TEST_CASE("key files: created 0600 once, loose permissions refused", "[auth][vau
     CHECK(read_all(key2) != before);
     CHECK(mode_of(key2) == 0600);
 }
+
+} // namespace auth_vault_test

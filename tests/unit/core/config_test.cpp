@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+namespace core_config_test {
+
 namespace {
 
 const std::string k_minimal = R"({
@@ -460,3 +462,5 @@ TEST_CASE("a sweep interval is at most 100 years however many digits it has", "[
                     R"(, "mapping": {"invoices": {"sweep_every": "9999999999999999d"}})");
     CHECK_THAT(error_of(invoices), Catch::Contains("/mapping/invoices/sweep_every: "));
 }
+
+} // namespace core_config_test

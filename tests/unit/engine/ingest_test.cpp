@@ -17,6 +17,8 @@
 #include <cstdlib>
 #include <fstream>
 
+namespace engine_ingest_test {
+
 namespace fs = std::filesystem;
 using mlc::engine::ingest_spool;
 using mlc::engine::IngestOptions;
@@ -286,3 +288,5 @@ TEST_CASE("to_text and to_json summarise an ingest", "[sync][ingest]")
           == "ingest: 4 files, 2 new (post-costs 2), 1 duplicate, 1 echo, 0 ignored, 0 rejected");
     CHECK(mlc::engine::to_json(s).find(R"("by_pass":{"post-costs":2})") != std::string::npos);
 }
+
+} // namespace engine_ingest_test

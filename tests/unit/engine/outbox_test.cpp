@@ -11,6 +11,8 @@
 #include <deque>
 #include <stdexcept>
 
+namespace engine_outbox_test {
+
 using namespace mlc;
 using engine::PostOutcome;
 
@@ -320,3 +322,5 @@ TEST_CASE("outbox: the caller's effects commit with the confirmation, or neither
     CHECK(w.target.sent == 1);
     CHECK(w.row().status == "confirmed");
 }
+
+} // namespace engine_outbox_test

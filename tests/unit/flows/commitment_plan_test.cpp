@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace flows_commitment_plan_test {
+
 using namespace mlc;
 using procore::CommitmentType;
 
@@ -269,3 +271,5 @@ TEST_CASE("commitment keys round-trip", "[flows][commitments]")
     CHECK_FALSE(flows::parse_commitment_key("po:1"));
     CHECK_FALSE(flows::parse_commitment_key("po:a:2"));
 }
+
+} // namespace flows_commitment_plan_test

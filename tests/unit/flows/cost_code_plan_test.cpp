@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace flows_cost_code_plan_test {
+
 using namespace mlc;
 using namespace mlc::flows;
 
@@ -65,3 +67,5 @@ TEST_CASE("plan_cost_code filters, builds code and name, and skips unchanged", "
     m.code_segments.clear();
     CHECK(plan_cost_code(account(1, "5120"), std::nullopt, m, today).item.code == "101-1000-5120");
 }
+
+} // namespace flows_cost_code_plan_test

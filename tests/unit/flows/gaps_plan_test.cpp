@@ -11,7 +11,7 @@ using namespace mlc::flows;
 
 namespace {
 
-oracle::Supplier supplier(std::string status, std::string inactive)
+oracle::Supplier supplier_with_status(std::string status, std::string inactive)
 {
     oracle::Supplier s;
     s.id = 42;
@@ -41,17 +41,22 @@ oracle::AccountCombination combination()
 TEST_CASE("vendor_due_on: only an active supplier's InactiveDate still to come",
           "[sync][vendors][due]")
 {
-    CHECK(vendor_due_on(supplier("ACTIVE", "2026-02-01"), "2026-01-15") == "2026-02-01");
-    CHECK(vendor_due_on(supplier("", "2026-02-01T00:00:00+00:00"), "2026-01-15") == "2026-02-01");
+    CHECK(vendor_due_on(supplier_with_status("ACTIVE", "2026-02-01"), "2026-01-15")
+          == "2026-02-01");
+    CHECK(vendor_due_on(supplier_with_status("", "2026-02-01T00:00:00+00:00"), "2026-01-15")
+          == "2026-02-01");
     // On the day, the mapping already says inactive: nothing left to wait for.
-    CHECK_FALSE(vendor_due_on(supplier("ACTIVE", "2026-02-01"), "2026-02-01").has_value());
-    CHECK_FALSE(vendor_due_on(supplier("ACTIVE", "2025-12-31"), "2026-01-15").has_value());
-    CHECK_FALSE(vendor_due_on(supplier("ACTIVE", ""), "2026-01-15").has_value());
+    CHECK_FALSE(
+        vendor_due_on(supplier_with_status("ACTIVE", "2026-02-01"), "2026-02-01").has_value());
+    CHECK_FALSE(
+        vendor_due_on(supplier_with_status("ACTIVE", "2025-12-31"), "2026-01-15").has_value());
+    CHECK_FALSE(vendor_due_on(supplier_with_status("ACTIVE", ""), "2026-01-15").has_value());
     // Already inactive by status: the date changes nothing.
-    CHECK_FALSE(vendor_due_on(supplier("INACTIVE", "2026-02-01"), "2026-01-15").has_value());
+    CHECK_FALSE(
+        vendor_due_on(supplier_with_status("INACTIVE", "2026-02-01"), "2026-01-15").has_value());
     // The day it names is the day map_supplier turns the vendor inactive.
-    CHECK(map_supplier(supplier("ACTIVE", "2026-02-01"), "2026-01-31").is_active);
-    CHECK_FALSE(map_supplier(supplier("ACTIVE", "2026-02-01"), "2026-02-01").is_active);
+    CHECK(map_supplier(supplier_with_status("ACTIVE", "2026-02-01"), "2026-01-31").is_active);
+    CHECK_FALSE(map_supplier(supplier_with_status("ACTIVE", "2026-02-01"), "2026-02-01").is_active);
 }
 
 TEST_CASE("a published cost code whose combination is disabled is retired once, never deleted",

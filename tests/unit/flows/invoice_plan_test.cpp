@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace flows_invoice_plan_test {
+
 using namespace mlc;
 
 namespace {
@@ -225,3 +227,5 @@ TEST_CASE("The version follows the Procore content only", "[flows][invoices]")
     CHECK(flows::parse_requisition_key(flows::requisition_key(77, 9001))->id == 9001);
     CHECK_FALSE(flows::parse_requisition_key("po:77:9001"));
 }
+
+} // namespace flows_invoice_plan_test

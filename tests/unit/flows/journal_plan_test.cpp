@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace flows_journal_plan_test {
+
 using namespace mlc;
 using procore::CostKind;
 
@@ -272,3 +274,5 @@ TEST_CASE("a reversal swaps every line and round-trips through JSON", "[flows][j
     CHECK(flows::parse_cost_key("co:77:5").value().kind == CostKind::change_order);
     CHECK_FALSE(flows::parse_cost_key("dc:77:x"));
 }
+
+} // namespace flows_journal_plan_test

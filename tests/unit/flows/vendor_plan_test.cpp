@@ -9,7 +9,7 @@ using namespace mlc::flows;
 
 namespace {
 
-oracle::Supplier supplier(std::int64_t id, std::string name, std::string tax = {})
+oracle::Supplier supplier_named(std::int64_t id, std::string name, std::string tax = {})
 {
     oracle::Supplier s;
     s.id = id;
@@ -62,7 +62,7 @@ TEST_CASE("normalize_vendor_name ignores case, punctuation and legal forms", "[s
 TEST_CASE("map_supplier builds the vendor from the primary address and the status",
           "[sync][vendor_plan]")
 {
-    auto s = supplier(300000047507499, "Acme");
+    auto s = supplier_named(300000047507499, "Acme");
     oracle::SupplierAddress remit;
     remit.line1 = "PO Box 9";
     remit.city = "Dallas";
@@ -94,7 +94,7 @@ TEST_CASE("map_supplier builds the vendor from the primary address and the statu
 TEST_CASE("vendor_fingerprint changes with content but not with origin_data or id",
           "[sync][vendor_plan]")
 {
-    auto item = map_supplier(supplier(1, "Acme"), k_today);
+    auto item = map_supplier(supplier_named(1, "Acme"), k_today);
     const auto fp = vendor_fingerprint(item);
     auto same = item;
     same.origin_data = "{\"LastUpdateDate\":\"later\"}";
@@ -110,7 +110,7 @@ TEST_CASE("vendor_fingerprint changes with content but not with origin_data or i
 
 TEST_CASE("plan_vendor: create, skip, update, echo", "[sync][vendor_plan]")
 {
-    const auto s = supplier(5, "Acme");
+    const auto s = supplier_named(5, "Acme");
     auto d = plan_vendor(s, std::nullopt, nullptr, k_today);
     CHECK(d.action == VendorAction::create);
     CHECK_FALSE(d.item.id.has_value());
@@ -141,33 +141,33 @@ TEST_CASE("plan_vendor links a unique pre-existing vendor and reports ambiguity"
     index.add(vendor(400, "Delta", "", "11-111"));
     index.add(vendor(401, "Delta", "", "22-222"));
 
-    auto acme = plan_vendor(supplier(1, "Acme Builders LLC"), std::nullopt, &index, k_today);
+    auto acme = plan_vendor(supplier_named(1, "Acme Builders LLC"), std::nullopt, &index, k_today);
     CHECK(acme.action == VendorAction::link);
     CHECK(acme.item.id == 100);
     CHECK(acme.procore_id == 100);
 
-    auto beta = plan_vendor(supplier(2, "Beta"), std::nullopt, &index, k_today);
+    auto beta = plan_vendor(supplier_named(2, "Beta"), std::nullopt, &index, k_today);
     CHECK(beta.action == VendorAction::ambiguous);
     CHECK(beta.message.find("200") != std::string::npos);
     CHECK(beta.message.find("201") != std::string::npos);
 
-    CHECK(plan_vendor(supplier(3, "Gamma"), std::nullopt, &index, k_today).action
+    CHECK(plan_vendor(supplier_named(3, "Gamma"), std::nullopt, &index, k_today).action
           == VendorAction::create);
 
     // Same name twice, told apart by the tax id.
-    auto delta = plan_vendor(supplier(4, "Delta", "222-22"), std::nullopt, &index, k_today);
+    auto delta = plan_vendor(supplier_named(4, "Delta", "222-22"), std::nullopt, &index, k_today);
     CHECK(delta.action == VendorAction::link);
     CHECK(delta.item.id == 401);
     // A tax id that matches neither: both have a different known tax id -> a new vendor.
-    CHECK(plan_vendor(supplier(5, "Delta", "33-333"), std::nullopt, &index, k_today).action
+    CHECK(plan_vendor(supplier_named(5, "Delta", "33-333"), std::nullopt, &index, k_today).action
           == VendorAction::create);
     // Without a tax id, the two Deltas are ambiguous.
-    CHECK(plan_vendor(supplier(6, "Delta"), std::nullopt, &index, k_today).action
+    CHECK(plan_vendor(supplier_named(6, "Delta"), std::nullopt, &index, k_today).action
           == VendorAction::ambiguous);
 
     // Our own origin_id already on a vendor (state lost): re-attached, not created again.
     index.add(vendor(500, "Whatever", "7"));
-    auto own = plan_vendor(supplier(7, "Epsilon"), std::nullopt, &index, k_today);
+    auto own = plan_vendor(supplier_named(7, "Epsilon"), std::nullopt, &index, k_today);
     CHECK(own.action == VendorAction::link);
     CHECK(own.item.id == 500);
 }
@@ -178,9 +178,9 @@ TEST_CASE("plan_vendors dedupes SupplierIds and never links two suppliers to one
     VendorIndex index;
     index.add(vendor(100, "Acme"));
     std::map<std::int64_t, VendorLinkState> links;
-    auto renamed = supplier(1, "Acme Old");
-    auto latest = supplier(1, "Acme");
-    const std::vector<oracle::Supplier> input{renamed, supplier(2, "ACME Inc."), latest};
+    auto renamed = supplier_named(1, "Acme Old");
+    auto latest = supplier_named(1, "Acme");
+    const std::vector<oracle::Supplier> input{renamed, supplier_named(2, "ACME Inc."), latest};
     auto plan = plan_vendors(
         input,
         [&links](std::int64_t id) -> std::optional<VendorLinkState> {

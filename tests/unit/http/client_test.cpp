@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace http_client_test {
+
 using namespace mlc;
 using namespace std::chrono_literals;
 using http::TransportErrorKind;
@@ -514,3 +516,5 @@ TEST_CASE("debug and trace logs show the exchange but never the Authorization he
     CHECK(logged.find("token-1") == std::string::npos); // FakeAuth's bearer token
     CHECK(logged.find("very-private-token-xyz") == std::string::npos);
 }
+
+} // namespace http_client_test

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace oracle_journals_test {
+
 using namespace mlc;
 using namespace mlc::oracle;
 using test::FakeTransport;
@@ -223,3 +225,5 @@ TEST_CASE("period_of finds the period a date falls in", "[oracle][journals]")
     CHECK(period_of(periods, "") == nullptr);
     CHECK(period_of({}, "2026-11-01") == nullptr);
 }
+
+} // namespace oracle_journals_test

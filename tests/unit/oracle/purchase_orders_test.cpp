@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace oracle_purchase_orders_test {
+
 using namespace mlc;
 using namespace mlc::oracle;
 using test::FakeTransport;
@@ -514,3 +516,5 @@ TEST_CASE("read_changed expands the children and follows the cursor", "[oracle][
           != std::string::npos);
     CHECK(by_id.transport.requests[0].url.find("expand=") != std::string::npos);
 }
+
+} // namespace oracle_purchase_orders_test

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace procore_commitments_test {
+
 using namespace mlc;
 using namespace mlc::procore;
 using test::FakeTransport;
@@ -394,3 +396,5 @@ TEST_CASE("project_cost_codes lists the project's codes", "[procore][commitments
     CHECK(h.counter.snapshot().at("GET /rest/v1.0/cost_codes") == 1);
     CHECK(h.api.company_id() == 4264807);
 }
+
+} // namespace procore_commitments_test

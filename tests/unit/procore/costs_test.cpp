@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace procore_costs_test {
+
 using namespace mlc;
 using namespace mlc::procore;
 using test::FakeTransport;
@@ -350,3 +352,5 @@ TEST_CASE("write_back PATCHes direct_costs/sync and an item error is a 422", "[p
     CHECK(bad.error().kind == http::ErrorKind::shape);
     CHECK(shape.api.company_id() == 4264807);
 }
+
+} // namespace procore_costs_test

@@ -5,6 +5,8 @@
 
 #include <string>
 
+namespace spool_event_test {
+
 using mlc::spool::is_json_object;
 using mlc::spool::parse_event;
 
@@ -231,3 +233,5 @@ TEST_CASE("is_json_object accepts any object and nothing else", "[spool][event]"
     CHECK(parse_event(deep_obj).error()
           == "malformed JSON at offset 260: arrays and objects nested deeper than 256 levels");
 }
+
+} // namespace spool_event_test

@@ -18,6 +18,8 @@
 #include <sstream>
 #include <thread>
 
+namespace spool_spool_test {
+
 namespace fs = std::filesystem;
 using mlc::Clock;
 using mlc::spool::SpoolReader;
@@ -388,3 +390,5 @@ TEST_CASE("SpoolReader: pending, mark_done, reject, prune and depth", "[spool]")
     CHECK(reader.prune_tmp(real_now + std::chrono::minutes(11), std::chrono::minutes(10)) == 1);
     CHECK(reader.depth().tmp == 0);
 }
+
+} // namespace spool_spool_test

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+namespace store_database_test {
+
 namespace {
 
 struct TempDir {
@@ -385,3 +387,5 @@ TEST_CASE("a prepared() SELECT not stepped to the end does not hide later writes
     REQUIRE(count->executeStep());
     CHECK(count->getColumn(0).getInt() == 4);
 }
+
+} // namespace store_database_test

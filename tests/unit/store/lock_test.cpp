@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 
+namespace store_lock_test {
+
 namespace {
 
 struct TempDir {
@@ -130,3 +132,5 @@ TEST_CASE("the lock file records the holder while held", "[store][lock]")
     CHECK_THAT(text.str(), Catch::StartsWith("pid " + std::to_string(getpid()) + " started "));
     CHECK_THAT(text.str(), Catch::EndsWith(" command post-costs\n"));
 }
+
+} // namespace store_lock_test

@@ -14,6 +14,8 @@
 #include <sstream>
 #include <stdexcept>
 
+namespace oracle_fbdi_gl_interface_test {
+
 using namespace mlc::oracle::fbdi;
 using mlc::test::TempDir;
 
@@ -203,3 +205,5 @@ TEST_CASE("GlInterfaceFile throws on a write error", "[oracle][fbdi]")
     std::signal(SIGXFSZ, previous);
     CHECK(thrown);
 }
+
+} // namespace oracle_fbdi_gl_interface_test

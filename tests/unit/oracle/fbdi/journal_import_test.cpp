@@ -17,6 +17,8 @@
 #include <sstream>
 #include <utility>
 
+namespace oracle_fbdi_journal_import_test {
+
 using namespace mlc;
 using namespace mlc::oracle;
 using namespace mlc::oracle::fbdi;
@@ -353,3 +355,5 @@ TEST_CASE("rejected_lines reads every log in the execution details zip", "[oracl
     REQUIRE_FALSE(failed.has_value());
     CHECK(failed.error().status == 400);
 }
+
+} // namespace oracle_fbdi_journal_import_test
