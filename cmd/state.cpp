@@ -39,7 +39,8 @@ void set_state_command(CLI::App& app, Context& ctx)
     list->add_flag("--json", opts->json, "Machine-readable output");
     list->callback([&ctx, opts] {
         const auto streams = admin::list_state(ctx.load_config());
-        print_state_output(opts->json ? admin::state_list_json(streams) : admin::render_state_list(streams));
+        print_state_output(opts->json ? admin::state_list_json(streams)
+                                      : admin::render_state_list(streams));
         ctx.exit_code = 0;
     });
 
@@ -48,7 +49,8 @@ void set_state_command(CLI::App& app, Context& ctx)
     show->add_flag("--json", opts->json, "Machine-readable output");
     show->callback([&ctx, opts] {
         const auto mark = admin::show_state(ctx.load_config(), opts->stream);
-        print_state_output(opts->json ? admin::state_list_json({mark}) : admin::render_state_list({mark}));
+        print_state_output(opts->json ? admin::state_list_json({mark})
+                                      : admin::render_state_list({mark}));
         ctx.exit_code = 0;
     });
 
@@ -65,7 +67,8 @@ void set_state_command(CLI::App& app, Context& ctx)
     set->callback([&ctx, opts] {
         const auto change =
             admin::set_state(ctx.load_config(), opts->stream, opts->time, opts->key, opts->dry_run);
-        print_state_output(opts->json ? admin::state_change_json(change) : admin::render_state_change(change));
+        print_state_output(opts->json ? admin::state_change_json(change)
+                                      : admin::render_state_change(change));
         ctx.exit_code = 0;
     });
 
@@ -77,7 +80,8 @@ void set_state_command(CLI::App& app, Context& ctx)
     reset->add_flag("--json", opts->json, "Machine-readable output");
     reset->callback([&ctx, opts] {
         const auto change = admin::reset_state(ctx.load_config(), opts->stream, opts->dry_run);
-        print_state_output(opts->json ? admin::state_change_json(change) : admin::render_state_change(change));
+        print_state_output(opts->json ? admin::state_change_json(change)
+                                      : admin::render_state_change(change));
         ctx.exit_code = 0;
     });
 }
