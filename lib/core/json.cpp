@@ -6,8 +6,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <utility>
@@ -70,6 +72,29 @@ std::optional<unsigned> escape_at(std::string_view text, std::size_t i)
 }
 
 } // namespace
+
+std::string escaped_excerpt(std::string_view s, std::size_t max_bytes)
+{
+    std::size_t cut = std::min(s.size(), max_bytes);
+    while (cut > 0 && cut < s.size() && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) {
+        --cut;
+    }
+    std::string out;
+    for (const char c : s.substr(0, cut)) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (byte < 0x20 || byte == 0x7F) {
+            char escape[8];
+            std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(byte));
+            out += escape;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
 
 std::optional<ParseError> refused_before_parse(std::string_view text)
 {

@@ -39,6 +39,13 @@ struct ParseError {
 // the encoding; that text would then reach logs, the audit trail and the other system.
 std::optional<ParseError> refused_before_parse(std::string_view text);
 
+// The start of a value from outside, for an error message: at most `max_bytes` of it (never
+// cutting a UTF-8 sequence), with quotes, backslashes and control characters escaped as JSON
+// escapes them, so the message stays one short line whatever the value holds (it goes into
+// logs, the audit trail and the .reason note beside a rejected spool file). Without quotes
+// around it; the caller adds them.
+std::string escaped_excerpt(std::string_view text, std::size_t max_bytes = 40);
+
 // Parses `text` into a document (numbers kept exact: int64 when they fit, never rounded).
 std::expected<rapidjson::Document, ParseError> parse(std::string_view text);
 

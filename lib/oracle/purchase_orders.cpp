@@ -110,7 +110,10 @@ std::expected<std::string, std::string> decimal_of(const rapidjson::Value& obj, 
     }
     return std::unexpected(
         where + ": " + key + " is not a decimal number ("
-        + (v->IsString() ? "\"" + std::string(v->GetString()) + "\"" : json::type_name(*v)) + ")");
+        + (v->IsString()
+               ? "\"" + json::escaped_excerpt({v->GetString(), v->GetStringLength()}) + "\""
+               : json::type_name(*v))
+        + ")");
 }
 
 // The first of several attribute names that is present (names differ between resources/pods).

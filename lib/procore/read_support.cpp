@@ -26,7 +26,10 @@ std::expected<std::string, std::string> decimal_of(const rapidjson::Value& obj, 
     }
     return std::unexpected(
         where + ": " + key + " is not a decimal ("
-        + (v->IsString() ? "\"" + std::string(v->GetString()) + "\"" : json::type_name(*v)) + ")");
+        + (v->IsString()
+               ? "\"" + json::escaped_excerpt({v->GetString(), v->GetStringLength()}) + "\""
+               : json::type_name(*v))
+        + ")");
 }
 
 const rapidjson::Value* object_member(const rapidjson::Value& obj, const char* key)

@@ -43,31 +43,6 @@ bool all_digits(std::string_view s)
            && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// The start of a value sent where an id belongs, for an error message: at most 40 bytes (never
-// cutting a UTF-8 sequence; parse_event has validated the encoding), quotes, backslashes and
-// control characters escaped as JSON escapes them. The message is one line: it goes into the
-// audit trail and the .reason note beside a rejected spool file.
-std::string excerpt(std::string_view s)
-{
-    std::size_t cut = std::min<std::size_t>(s.size(), 40);
-    while (cut > 0 && cut < s.size() && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) {
-        --cut;
-    }
-    std::string out;
-    for (const char c : s.substr(0, cut)) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (byte < 0x20 || byte == 0x7F) {
-            out += fmt::format("\\u{:04x}", byte);
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 // A Procore id: a non-negative integer (v2/v3) or a string of digits (v4), returned as exact
 // decimal text. RapidJSON holds integers up to 2^64 exactly (Int64/Uint64); anything it could
 // only hold as a double (a fraction, an exponent, beyond 2^64) is refused, never rounded.
@@ -87,8 +62,8 @@ std::expected<std::string, std::string> id_text(const rapidjson::Value& obj, con
     if (v->IsString()) {
         std::string_view s(v->GetString(), v->GetStringLength());
         if (!all_digits(s)) {
-            return Error(
-                fmt::format("{}: expected a string of digits, got \"{}\"", key, excerpt(s)));
+            return Error(fmt::format("{}: expected a string of digits, got \"{}\"", key,
+                                     json::escaped_excerpt(s)));
         }
         return std::string(s);
     }

@@ -252,6 +252,13 @@ TEST_CASE("parse_purchase_order and the page parser reject bad input", "[oracle]
     auto bad_amount = parse_purchase_order(R"({"POHeaderId":1,"Ordered":"12,50"})");
     REQUIRE_FALSE(bad_amount.has_value());
     CHECK(bad_amount.error().find("Ordered") != std::string::npos);
+    // The bad value is quoted escaped and cut: the message stays one short line.
+    auto hostile = parse_purchase_order(R"({"POHeaderId":1,"Ordered":"12\n\"50)"
+                                        + std::string(500, '9') + R"("})");
+    REQUIRE_FALSE(hostile.has_value());
+    CHECK(hostile.error().find('\n') == std::string::npos);
+    CHECK(hostile.error().find(R"(is not a decimal number ("12\u000a\"50)") != std::string::npos);
+    CHECK(hostile.error().size() < 200);
     CHECK_FALSE(parse_purchase_order(R"({"POHeaderId":1,"lines":[{"Price":true}]})").has_value());
     CHECK_FALSE(parse_purchase_order(R"({"POHeaderId":1,"lines":"x"})").has_value());
     CHECK_FALSE(parse_purchase_order(R"({"POHeaderId":1,"lines":[7]})").has_value());

@@ -75,6 +75,12 @@ TEST_CASE("Wrong requisition bodies are errors that say what is wrong", "[procor
               .error()
               .find("total_claimed_amount is not a decimal")
           != std::string::npos);
+    const auto hostile = procore::parse_requisition(R"({"id": 1, "total_claimed_amount": "1\r\n2)"
+                                                    + std::string(300, 'x') + R"("})");
+    CHECK(hostile.error().find(R"(total_claimed_amount is not a decimal ("1\u000d\u000a2)")
+          != std::string::npos);
+    CHECK(hostile.error().find('\n') == std::string::npos);
+    CHECK(hostile.error().size() < 200);
     CHECK(procore::parse_requisition_detail(R"({"lines": 3})", 51).error().find("array of lines")
           != std::string::npos);
     CHECK(
