@@ -88,6 +88,12 @@ field oracle client_secret | "$mlc" creds set oracle
 step "ml-connector creds set procore"
 field procore client_secret | "$mlc" creds set procore
 
+step "ml-connector config validate   (every error in the file at once; this one has none)"
+"$mlc" config validate
+
+step "ml-connector creds list   (where each secret comes from; never its value)"
+"$mlc" creds list
+
 step "ml-connector ping"
 "$mlc" ping
 
@@ -277,6 +283,9 @@ curl -s -X POST "$oracle_url/_sim/stats/reset" -d '' >/dev/null
 step "ml-connector post-costs   (again: nothing changed, nothing imported)"
 "$mlc" post-costs
 echo "Oracle: $(curl -s "$oracle_url/_sim/stats" | grep -o '"method":"POST","path":"[^"]*erpintegrations","count":[0-9]*' | grep -o '[0-9]*$' || echo 0) importBulkData calls in this pass"
+
+step "ml-connector state list   (each incremental read's cursor; state set/reset move them, audited)"
+"$mlc" state list
 
 kill "$listen_pid" 2>/dev/null || true
 wait "$listen_pid" 2>/dev/null || true
