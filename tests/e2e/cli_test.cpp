@@ -349,3 +349,36 @@ TEST_CASE("no secret reaches a log line, the audit trail or the state files duri
     }
     CHECK_FALSE(std::regex_search(pass.err, std::regex(R"((Bearer|Basic) [A-Za-z0-9_\-]{8,})")));
 }
+
+TEST_CASE("bash completion, generated from the commands: sync<TAB> lists the sync commands",
+          "[e2e][completion]")
+{
+    // bash is Essential in Debian: always there. Sources the generated script and asks its function
+    // what to offer for each line, as bash does on TAB (COMP_WORDS, COMP_CWORD, then COMPREPLY).
+    const std::string script = std::string(R"(source <(")") + MLC_BINARY + R"(" completion bash)
+offer() { read -ra COMP_WORDS <<< "$1"; [[ "$1" == *" " ]] && COMP_WORDS+=("");
+  COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); _ml_connector; echo "${COMPREPLY[*]}"; }
+offer "ml-connector sync"
+offer "ml-connector state s"
+offer "ml-connector --config state st"
+offer "ml-connector webhooks check --l"
+)";
+    const auto r = run_process({"/bin/bash", "-c", script});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out == "sync-suppliers\nshow set\nstatus state\n--list\n");
+
+    // Every subcommand --help lists is offered at the top level.
+    const auto help = run_process({MLC_BINARY, "--help"});
+    const auto top = run_process({"/bin/bash", "-c",
+                                  std::string(R"(source <(")") + MLC_BINARY
+                                      + R"(" completion bash); _ml_connector_words "")"});
+    for (const char* sub :
+         {"init", "config", "creds", "ping", "sync-suppliers", "pull-pos", "post-costs", "replay",
+          "listen", "ingest", "status", "webhooks", "state", "audit"}) {
+        CHECK(help.out.find(std::string("  ") + sub + " ") != std::string::npos);
+        CHECK((" " + top.out + " ").find(std::string(" ") + sub + " ") != std::string::npos);
+    }
+    const auto zsh = run_process({MLC_BINARY, "completion", "zsh"});
+    CHECK_THAT(zsh.out, Catch::Contains("bashcompinit") && Catch::Contains("complete -F"));
+}
