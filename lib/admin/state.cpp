@@ -1,5 +1,6 @@
 #include "admin/state.hpp"
 
+#include "admin/audit_query.hpp"
 #include "core/error.hpp"
 #include "core/json_writer.hpp"
 #include "store/audit_log.hpp"
@@ -44,16 +45,16 @@ bool known_stream(std::string_view stream)
     });
 }
 
-// ISO-8601 with an offset, or a bare date (midnight UTC), in the form the flows store.
+// ISO-8601 with an offset, or a bare date (midnight UTC), in the form the flows store: the
+// same reading as audit --since.
 std::string normalized_time(const std::string& text)
 {
-    Clock::time_point t;
-    const std::string full = text.size() == 10 ? text + "T00:00:00Z" : text;
-    if (!parse_iso8601(full, t)) {
+    auto at = normalize_time_bound(text, Bound::since);
+    if (!at) {
         throw UsageError(fmt::format("--time {}: not a date or an ISO-8601 time", text),
                          "e.g. 2026-11-01 or 2026-11-01T08:00:00Z");
     }
-    return format_iso8601(t);
+    return std::move(*at);
 }
 
 // The audit row of a change, keyed like the stream's system so `audit --record` finds it.

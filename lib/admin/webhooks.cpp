@@ -46,6 +46,14 @@ bool same_headers(procore::HeaderList a, procore::HeaderList b)
     return a == b;
 }
 
+// Whether event time `a` is before `b`: by instant when both parse, else as text.
+bool event_time_earlier(const std::string& a, const std::string& b)
+{
+    Clock::time_point ta{};
+    Clock::time_point tb{};
+    return parse_iso8601(a, ta) && parse_iso8601(b, tb) ? ta < tb : a < b;
+}
+
 std::string missed_line(const MissedEvent& m)
 {
     return fmt::format("{} {} {}{} event {} at {}{}", m.resource_name, m.event_type, m.resource_id,
@@ -376,13 +384,7 @@ CheckResult check_webhooks(const Config& config, http::Client& procore_http, sto
     }
     r.deliveries_read = *discarded + *failing;
     for (const auto& m : r.missed) {
-        Clock::time_point t{};
-        Clock::time_point e{};
-        if (!r.earliest) {
-            r.earliest = m.timestamp;
-        } else if (parse_iso8601(m.timestamp, t) && parse_iso8601(*r.earliest, e)
-                       ? t < e
-                       : m.timestamp < *r.earliest) {
+        if (!r.earliest || event_time_earlier(m.timestamp, *r.earliest)) {
             r.earliest = m.timestamp;
         }
     }
@@ -535,12 +537,7 @@ std::string to_text(const CheckResult& r, bool list)
             auto& g = groups[m.resource_name.empty() ? "(unreadable event)" : m.resource_name];
             ++g.count;
             ++g.types[m.event_type.empty() ? "?" : m.event_type];
-            Clock::time_point t{};
-            Clock::time_point e{};
-            if (g.earliest.empty()
-                || (parse_iso8601(m.timestamp, t) && parse_iso8601(g.earliest, e)
-                        ? t < e
-                        : m.timestamp < g.earliest)) {
+            if (g.earliest.empty() || event_time_earlier(m.timestamp, g.earliest)) {
                 g.earliest = m.timestamp;
             }
             g.pass = m.pass;

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -105,13 +104,9 @@ std::vector<SecretSource> list_secrets(const Config& config)
             key_problem = e.what();
         }
     }
-    std::vector<std::string> stored;
-    if (vault) {
-        stored = vault->names();
-    } else if (std::filesystem::exists(path, ec)) {
-        // No key: the names are still readable (they are not secret), the values are not.
-        stored = Vault(path, VaultKey(std::array<unsigned char, VaultKey::size>{})).names();
-    }
+    // Without a key the names are still readable (they are not secret); the values are not.
+    const std::vector<std::string> stored =
+        std::filesystem::exists(path, ec) ? Vault::names_at(path) : std::vector<std::string>{};
     for (const char* name : k_secret_names) {
         SecretSource s;
         s.name = name;

@@ -337,8 +337,13 @@ bool Vault::opens(const std::string& name) const
 
 std::vector<std::string> Vault::names() const
 {
+    return names_at(path_);
+}
+
+std::vector<std::string> Vault::names_at(const std::filesystem::path& path)
+{
     std::vector<std::string> out;
-    for (const auto& [name, value] : read_entries(path_)) {
+    for (const auto& [name, value] : read_entries(path)) {
         out.push_back(name);
     }
     return out;

@@ -63,6 +63,8 @@ public:
     std::optional<Secret> get(const std::string& name) const;
     // Names with an entry, sorted.
     std::vector<std::string> names() const;
+    // The same for the vault at `path`, without a key: the names are not secret.
+    static std::vector<std::string> names_at(const std::filesystem::path& path);
     const std::filesystem::path& path() const { return path_; }
 
 private:

@@ -524,12 +524,12 @@ std::optional<rapidjson::Value> stand_in(const rapidjson::Value& schema,
             }
         }
     }
+    // The type, or the first of a list of types.
     const auto* type = json::find(schema, "type");
-    const std::string t =
-        type != nullptr && type->IsString() ? type->GetString()
-        : type != nullptr && type->IsArray() && !type->Empty() && (*type)[0].IsString()
-            ? (*type)[0].GetString()
-            : "";
+    if (type != nullptr && type->IsArray()) {
+        type = type->Empty() ? nullptr : &(*type)[0];
+    }
+    const std::string t = type != nullptr && type->IsString() ? type->GetString() : "";
     if (t == "object") {
         return rapidjson::Value(rapidjson::kObjectType);
     }

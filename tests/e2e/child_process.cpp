@@ -32,10 +32,9 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const ProcessOp
     }
     if (pid_ == 0) {
         const int file = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (lines == Lines::out) {
-            prepared.exec(::open("/dev/null", O_RDONLY), fds[1], file);
-        }
-        prepared.exec(::open("/dev/null", O_RDONLY), file, fds[1]);
+        const bool out_lines = lines == Lines::out;
+        prepared.exec(::open("/dev/null", O_RDONLY), out_lines ? fds[1] : file,
+                      out_lines ? file : fds[1]);
     }
     ::close(fds[1]);
     out_fd_ = fds[0];
