@@ -27,7 +27,7 @@ declare -A allowed=(
   [sync/engine]="oracle procore store spool auth http core"
   [sync/flows]="sync/engine oracle procore store spool auth http core"
   [sync/passes]="sync/flows sync/engine oracle procore store spool auth http core"
-  [admin]="sync/engine listen oracle procore store spool auth http core"
+  [admin]="sync/flows sync/engine listen oracle procore store spool auth http core"
 )
 # third-party header -> the folder that is its only home.
 declare -A home=(

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <initializer_list>
 #include <limits>
 #include <utility>
 
@@ -293,6 +294,147 @@ std::expected<void, http::Error> find_journals_each(Client& client, const std::s
             });
         if (!paged) {
             return std::unexpected(paged.error());
+        }
+    }
+    return {};
+}
+
+namespace {
+
+// The first of `keys` present with a non-empty text, else "".
+std::string ledger_first_text(const rapidjson::Value& obj, std::initializer_list<const char*> keys)
+{
+    for (const char* key : keys) {
+        if (auto v = text(obj, key); !v.empty()) {
+            return v;
+        }
+    }
+    return {};
+}
+
+std::string ledger_source_of(const rapidjson::Value& obj)
+{
+    return ledger_first_text(obj, {"JournalSource", "UserJeSourceName", "Source"});
+}
+
+// A line amount: the first spelling present; "" when absent or null.
+std::expected<std::string, std::string> ledger_amount(const rapidjson::Value& line, const char* key,
+                                                      const char* other, const std::string& where)
+{
+    const auto* v = json::find(line, key);
+    const char* used = key;
+    if (v == nullptr || v->IsNull()) {
+        v = json::find(line, other);
+        used = other;
+    }
+    if (v == nullptr || v->IsNull()) {
+        return std::string{};
+    }
+    return total_of(line, used, where);
+}
+
+// The journals (with their lines) of one batch's page of headers.
+std::expected<void, std::string> ledger_add_lines(const LedgerLine& batch,
+                                                  const rapidjson::Value& headers,
+                                                  const LedgerLineSink& each)
+{
+    const std::string where = "journal batch " + std::to_string(batch.batch_id);
+    for (const auto& header : headers.GetArray()) {
+        const auto header_id = json::get_id(header, "JeHeaderId");
+        if (!header.IsObject() || !header_id) {
+            return std::unexpected(where + ": a journal without an integer JeHeaderId");
+        }
+        LedgerLine base = batch;
+        base.header_id = *header_id;
+        base.journal_name = text(header, "JournalName");
+        base.accounting_date = text(header, "AccountingDate").substr(0, 10);
+        if (base.source.empty()) {
+            base.source = ledger_source_of(header);
+        }
+        const std::string here = where + ", journal " + std::to_string(base.header_id);
+        auto lines = journal_child_items(header, "journalLines", here);
+        if (!lines) {
+            return std::unexpected(lines.error());
+        }
+        if (*lines == nullptr) {
+            return std::unexpected(here + ": journalLines is missing (expand ignored?)");
+        }
+        for (const auto& line : (*lines)->GetArray()) {
+            if (!line.IsObject()) {
+                return std::unexpected(here + ": a line is not an object");
+            }
+            LedgerLine l = base;
+            l.line_number = json::get_id(line, "JeLineNumber").value_or(0);
+            l.account = text(line, "AccountCombination");
+            const std::string at = here + " line " + std::to_string(l.line_number);
+            auto dr = ledger_amount(line, "EnteredDebitAmount", "EnteredDr", at);
+            auto cr = ledger_amount(line, "EnteredCreditAmount", "EnteredCr", at);
+            if (!dr || !cr) {
+                return std::unexpected(!dr ? dr.error() : cr.error());
+            }
+            if (l.account.empty()) {
+                return std::unexpected(at + ": no AccountCombination");
+            }
+            l.debit = std::move(*dr);
+            l.credit = std::move(*cr);
+            each(std::move(l));
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+std::expected<void, http::Error> read_period_lines(Client& client, const std::string& period,
+                                                   const std::string& ledger_name,
+                                                   const BatchFilter& wanted,
+                                                   const LedgerLineSink& each)
+{
+    Query query;
+    query.q = "AccountingPeriodName='" + quote_literal(period) + "'";
+    if (!ledger_name.empty()) {
+        query.q += " and LedgerName='" + quote_literal(ledger_name) + "'";
+    }
+    query.order_by = "JeBatchId:asc"; // a stable order for offset paging
+    query.limit = 100;
+    std::vector<LedgerLine> batches;
+    auto listed = read_all(client, "journalBatches", query, "/journalBatches",
+                           [&](const rapidjson::Value& items) -> std::expected<void, std::string> {
+                               for (const auto& batch : items.GetArray()) {
+                                   const auto batch_id = json::get_id(batch, "JeBatchId");
+                                   if (!batch.IsObject() || !batch_id) {
+                                       return std::unexpected(std::string(
+                                           "journalBatches: a batch without an integer JeBatchId"));
+                                   }
+                                   LedgerLine b;
+                                   b.batch_id = *batch_id;
+                                   b.batch_name = ledger_first_text(batch, {"BatchName", "Name"});
+                                   b.source = ledger_source_of(batch);
+                                   // A server looser than our q (case, blanks) must not add another
+                                   // period's batches.
+                                   const auto p = text(batch, "AccountingPeriodName");
+                                   if ((p.empty() || p == period) && wanted(b.source)) {
+                                       batches.push_back(std::move(b));
+                                   }
+                               }
+                               return {};
+                           });
+    if (!listed) {
+        return std::unexpected(listed.error());
+    }
+    for (const auto& batch : batches) {
+        Query headers;
+        headers.expand = "journalLines";
+        headers.order_by = "JeHeaderId:asc";
+        headers.limit = 500;
+        auto read = read_all(
+            client, "journalBatches/" + std::to_string(batch.batch_id) + "/child/journalHeaders",
+            headers, "/journalBatches/{id}/child/journalHeaders",
+            [&](const rapidjson::Value& items) -> std::expected<void, std::string> {
+                return ledger_add_lines(batch, items, each);
+            });
+        if (!read) {
+            return std::unexpected(read.error());
         }
     }
     return {};

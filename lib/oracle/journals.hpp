@@ -45,6 +45,39 @@ using JournalSink = std::function<void(LedgerJournal&&)>;
 std::expected<void, http::Error> find_journals_each(Client& client, const std::string& batch_name,
                                                     const JournalSink& each);
 
+// One journal line as the ledger holds it, with its journal and batch: what reconcile compares.
+struct LedgerLine {
+    std::int64_t batch_id = 0;
+    std::string batch_name;
+    std::string source; // the journal source (Procore, Manual, Payables …); "" unknown
+    std::int64_t header_id = 0;
+    std::string journal_name;    // JournalName: REFERENCE4 for our journals
+    std::string accounting_date; // YYYY-MM-DD
+    std::int64_t line_number = 0;
+    std::string account; // AccountCombination: the segments joined by the delimiter
+    std::string debit;   // EnteredDebitAmount as decimal text; "" when none
+    std::string credit;  // EnteredCreditAmount; "" when none
+};
+using LedgerLineSink = std::function<void(LedgerLine&&)>;
+
+// Which batches' lines to read: given a batch's source, true to read it.
+using BatchFilter = std::function<bool(const std::string& source)>;
+
+// Every line of the journals of period `period` (q=AccountingPeriodName, and LedgerName when
+// `ledger_name` is set), of the batches `wanted` accepts. Batches are listed 100 a page without
+// their children; each wanted batch's journals are then read with their lines
+// (journalBatches/{id}/child/journalHeaders?expand=journalLines, 500 a page): one call per page
+// of batches and one per wanted batch, never one per line or journal. A line list the framework
+// cut short (hasMore) is an error, not a short journal.
+// UNCONFIRMED (reference §4 lists no source attribute on journalBatches): the source is read
+// from the batch's or the header's JournalSource, UserJeSourceName or Source, the first present;
+// a batch showing none has source "" and goes to `wanted` as such. Amounts are read from
+// EnteredDebitAmount / EnteredCreditAmount, else EnteredDr / EnteredCr (both spellings seen).
+std::expected<void, http::Error> read_period_lines(Client& client, const std::string& period,
+                                                   const std::string& ledger_name,
+                                                   const BatchFilter& wanted,
+                                                   const LedgerLineSink& each);
+
 struct PeriodStatus {
     std::string name;           // PeriodNameId, e.g. "Jul-26"
     std::string closing_status; // O F C N P (open, future-enterable, closed, never opened,

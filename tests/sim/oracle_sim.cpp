@@ -800,6 +800,9 @@ struct OracleSim::State {
                             const std::string& href);
     void create_invoice(const httplib::Request& req, httplib::Response& res,
                         const std::string& href);
+    std::pair<int, std::string> mutate_journal(const std::string& op,
+                                               std::optional<std::int64_t> id,
+                                               const rapidjson::Value& fields, std::int64_t now);
     std::pair<int, std::string> mutate_payment(const std::string& op,
                                                std::optional<std::int64_t> id,
                                                const rapidjson::Value& fields, std::int64_t now);
@@ -2998,6 +3001,118 @@ std::pair<int, std::string> OracleSim::State::mutate_payment(const std::string& 
     return {200, json::object1("CheckId", std::to_string(check_id))};
 }
 
+// A journal made in Oracle by a person (collection "journals"):
+//   create: a batch of one journal, {"BatchName", "Source"? (default Manual), "AccountingDate",
+//           "AccountingPeriodName"? (default: the date's month), "JournalName", "lines":
+//           [{"AccountCombination", "EnteredDebitAmount" | "EnteredCreditAmount",
+//           "Description"?}]};
+//   update: one line edited after import, {"JournalName", "JeLineNumber", "EnteredDebitAmount"?,
+//           "EnteredCreditAmount"?}; the journal's running totals follow;
+//   delete: a batch removed (id = JeBatchId).
+std::pair<int, std::string> OracleSim::State::mutate_journal(const std::string& op,
+                                                             std::optional<std::int64_t> id,
+                                                             const rapidjson::Value& fields,
+                                                             std::int64_t now)
+{
+    auto& st = *this;
+    const auto totals = [](JournalHeader& h) {
+        h.total_dr = h.total_cr = 0;
+        for (const auto& l : h.lines) {
+            h.total_dr += l.has_debit ? l.debit : 0;
+            h.total_cr += l.has_credit ? l.credit : 0;
+        }
+    };
+    if (op == "delete") {
+        const auto before = st.journals.rows.size();
+        std::erase_if(st.journals.rows, [&](const JournalBatch& b) { return id && b.id == *id; });
+        if (st.journals.rows.size() == before)
+            return {404, json::object1("error", "no journal batch with that JeBatchId")};
+        st.journals.reindex();
+        return {200, json::object1("deleted", std::to_string(*id))};
+    }
+    if (op == "update") {
+        const auto name = json::get_string(fields, "JournalName");
+        const auto number = json::get_int(fields, "JeLineNumber");
+        if (!name || !number)
+            return {400, json::object1("error", "JournalName and JeLineNumber are required")};
+        for (auto& b : st.journals.rows) {
+            for (auto& h : b.headers) {
+                if (h.name != *name)
+                    continue;
+                for (auto& l : h.lines) {
+                    if (l.number != *number)
+                        continue;
+                    if (auto dr = json::get_number(fields, "EnteredDebitAmount")) {
+                        l.debit = *dr;
+                        l.has_debit = true;
+                    }
+                    if (auto cr = json::get_number(fields, "EnteredCreditAmount")) {
+                        l.credit = *cr;
+                        l.has_credit = true;
+                    }
+                    totals(h);
+                    b.updated = now;
+                    return {200, json::object1("updated", *name)};
+                }
+            }
+        }
+        return {404, json::object1("error", "no such journal line")};
+    }
+    if (op != "create")
+        return {400, json::object1("error", "journals supports create, update and delete")};
+    JournalBatch b;
+    b.id = st.new_id();
+    b.name = json::get_string(fields, "BatchName").value_or("Manual " + std::to_string(b.id));
+    b.source = json::get_string(fields, "Source").value_or("Manual");
+    b.ledger_name = k_ledger_name;
+    b.status = "P";
+    b.posting_status = "Posted";
+    b.created = b.updated = now;
+    JournalHeader h;
+    h.id = st.new_id();
+    h.name = json::get_string(fields, "JournalName").value_or(b.name);
+    h.category = json::get_string(fields, "JournalCategory").value_or("Adjustment");
+    h.currency = json::get_string(fields, "CurrencyCode").value_or("USD");
+    h.accounting_date = json::get_string(fields, "AccountingDate").value_or(date_of(now));
+    b.period =
+        json::get_string(fields, "AccountingPeriodName").value_or(period_name(h.accounting_date));
+    h.period = b.period;
+    const auto lm = fields.FindMember("lines");
+    const rapidjson::Value* lines = lm == fields.MemberEnd() ? nullptr : &lm->value;
+    if (lines == nullptr || !lines->IsArray() || lines->Empty())
+        return {400, json::object1("error", "a journal needs lines")};
+    std::int64_t n = 0;
+    for (const auto& in : lines->GetArray()) {
+        JournalLine l;
+        l.number = ++n;
+        l.account = json::get_string(in, "AccountCombination").value_or("");
+        l.description = json::get_string(in, "Description").value_or("");
+        if (auto dr = json::get_number(in, "EnteredDebitAmount")) {
+            l.debit = *dr;
+            l.has_debit = true;
+        }
+        if (auto cr = json::get_number(in, "EnteredCreditAmount")) {
+            l.credit = *cr;
+            l.has_credit = true;
+        }
+        if (l.account.empty() || l.has_debit == l.has_credit)
+            return {400, json::object1("error", "each line needs AccountCombination and one of "
+                                                "EnteredDebitAmount, EnteredCreditAmount")};
+        h.lines.push_back(std::move(l));
+    }
+    totals(h);
+    b.headers.push_back(std::move(h));
+    st.journals.rows.push_back(b);
+    st.journals.reindex();
+    rapidjson::StringBuffer buf;
+    json::Writer w(buf);
+    oq::Ctx ctx;
+    ctx.only_data = true;
+    ctx.expand_all = true;
+    oq::write_item(w, st.batch_def, st.journals.rows.back(), ctx, "", "");
+    return {200, std::string(buf.GetString(), buf.GetSize())};
+}
+
 std::pair<int, std::string> OracleSim::mutate(const std::string& body)
 {
     auto& st = *state_;
@@ -3305,9 +3420,12 @@ std::pair<int, std::string> OracleSim::mutate(const std::string& body)
             },
             [](PurchaseOrder& p) { p.status = "CLOSED"; });
     }
+    if (collection == "journals") {
+        return st.mutate_journal(op, id, fields, now);
+    }
     return {400, json::object1("error",
                                "mutate supports suppliers, account_combinations, purchase_orders, "
-                               "payments and accounting_periods")};
+                               "payments, journals and accounting_periods")};
 }
 
 // ---------------------------------------------------------------------------------------
