@@ -4,9 +4,12 @@
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "core/json_writer.hpp"
+#include "oracle/invoices.hpp"
 #include "oracle/journals.hpp"
+#include "oracle/purchase_orders.hpp"
 #include "procore/commitments.hpp"
 #include "procore/costs.hpp"
+#include "procore/requisitions.hpp"
 #include "store/database.hpp"
 #include "store/links.hpp"
 #include "store/postings.hpp"
@@ -14,11 +17,14 @@
 #include "sync/engine/cost_accounts.hpp"
 #include "sync/engine/errors.hpp"
 #include "sync/engine/names.hpp"
+#include "sync/flows/commitments/commitment_plan.hpp"
+#include "sync/flows/invoices/invoice_plan.hpp"
 #include "sync/flows/journals/journal_plan.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -35,6 +41,9 @@ using ReconAmounts = std::map<std::string, Decimal>;
 // Sources people enter journals with: a journal from one of them on a project's cost center
 // is money in the project's accounts that did not come from Procore through us.
 const std::vector<std::string> k_recon_manual_sources{"Manual", "Spreadsheet"};
+
+// "Since the beginning" for Procore's updated_at ranges, which must have both ends.
+const std::string k_recon_beginning = "1970-01-01T00:00:00Z";
 
 // What is known of one Procore document (a record key) from the three places.
 struct ReconRecord {
@@ -112,7 +121,8 @@ public:
           costs_(connections.procore().http(), config.procore.base_url, config.procore.company_id),
           commitments_(connections.procore().http(), config.procore.base_url,
                        config.procore.company_id),
-          accounts_(config.mapping, links_, connections.oracle(), commitments_)
+          accounts_(config.mapping, links_, connections.oracle(), commitments_),
+          requisitions_(connections.procore().http(), config.procore.base_url)
     {}
 
     Reconciliation run()
@@ -125,6 +135,7 @@ public:
         read_postings();
         read_ledger();
         compose();
+        read_commitments();
         r_.api_calls = connections_.calls().snapshot();
         return std::move(r_);
     }
@@ -621,6 +632,183 @@ private:
         });
     }
 
+    // --- committed and invoiced -----------------------------------------------------------
+
+    // Per approved commitment: its total against its Oracle PO's, and its approved
+    // requisitions' net amount due against the AP invoices pull-pos created for them. Left out
+    // when pull-pos has never sent a commitment (the state holds no commitment link): a
+    // customer who does not use that flow would see every commitment as missing.
+    void read_commitments()
+    {
+        const std::string commitment_kind(engine::flow::commitments.link_kind);
+        const std::string invoice_kind(engine::flow::invoices.link_kind);
+        if (links_.count(commitment_kind) == 0) {
+            return;
+        }
+        const auto& cm = config_.mapping.commitments;
+        const auto& im = config_.mapping.invoices;
+        const std::string until = format_iso8601(clock_.now());
+        std::map<std::string, CommitmentRow> rows;                  // commitment key -> row
+        std::map<std::int64_t, std::string> po_of;                  // POHeaderId -> commitment key
+        std::vector<std::pair<std::int64_t, std::string>> invoices; // InvoiceId, commitment key
+        for (const auto project : projects_) {
+            for (const auto type :
+                 {procore::CommitmentType::purchase_order, procore::CommitmentType::work_order}) {
+                if ((type == procore::CommitmentType::purchase_order && !cm.purchase_orders)
+                    || (type == procore::CommitmentType::work_order && !cm.work_orders)) {
+                    continue;
+                }
+                auto listed = commitments_.list_updated(
+                    type, project, k_recon_beginning, until,
+                    [&](std::vector<procore::Commitment>& page) {
+                        for (const auto& c : page) {
+                            if (c.deleted
+                                || std::ranges::find(cm.statuses, c.status) == cm.statuses.end()) {
+                                continue;
+                            }
+                            const auto key = flows::commitment_key(c);
+                            auto& row = rows[key];
+                            row.project_id = c.project_id;
+                            row.commitment_id = c.id;
+                            row.commitment = c.number + (c.title.empty() ? "" : " " + c.title);
+                            row.procore_committed = recon_decimal(c.grand_total);
+                            const auto link = links_.find_by_procore(commitment_kind, key);
+                            if (link && link->oracle_key) {
+                                if (auto id = parse_id(*link->oracle_key)) {
+                                    po_of[*id] = key;
+                                }
+                            } else {
+                                row.note = "no PO in Oracle yet";
+                            }
+                        }
+                    });
+                if (!listed) {
+                    engine::stop("procore",
+                                 "reading the commitments of project " + std::to_string(project),
+                                 listed.error());
+                }
+            }
+            if (!im.enabled) {
+                continue;
+            }
+            auto listed = requisitions_.list_updated(
+                project, k_recon_beginning, until, [&](std::vector<procore::Requisition>& page) {
+                    for (const auto& q : page) {
+                        if (std::ranges::find(im.statuses, q.status) == im.statuses.end()) {
+                            continue;
+                        }
+                        std::string key;
+                        for (const auto& [k, row] : rows) {
+                            if (row.commitment_id == q.commitment_id) {
+                                key = k;
+                            }
+                        }
+                        if (key.empty()) {
+                            continue; // its commitment is not one that goes to Oracle
+                        }
+                        rows[key].procore_invoiced += recon_decimal(q.payment_due);
+                        const auto link = links_.find_by_procore(
+                            invoice_kind, flows::requisition_key(q.project_id, q.id));
+                        if (link && link->oracle_key) {
+                            if (auto id = parse_id(*link->oracle_key)) {
+                                invoices.emplace_back(*id, key);
+                            }
+                        }
+                    }
+                });
+            if (!listed) {
+                engine::stop("procore",
+                             "reading the requisitions of project " + std::to_string(project),
+                             listed.error());
+            }
+        }
+        if (!po_of.empty()) {
+            std::vector<std::int64_t> ids;
+            for (const auto& [id, _] : po_of) {
+                ids.push_back(id);
+            }
+            oracle::PurchaseOrderApi pos(connections_.oracle());
+            auto read = pos.read_by_ids(ids, [&](oracle::PurchaseOrderPage& page) {
+                for (const auto& po : page.orders) {
+                    const auto it = po_of.find(po.id);
+                    if (it == po_of.end()) {
+                        continue;
+                    }
+                    auto& row = rows[it->second];
+                    row.order_number = po.number;
+                    row.oracle_ordered = po_total(po);
+                }
+                return true;
+            });
+            if (!read) {
+                engine::stop("oracle", "reading the purchase orders of the commitments",
+                             read.error());
+            }
+            for (const auto& [id, key] : po_of) {
+                if (rows[key].order_number.empty()) {
+                    rows[key].note =
+                        "its PO (POHeaderId " + std::to_string(id) + ") is not in Oracle";
+                }
+            }
+        }
+        oracle::InvoiceApi payables(connections_.oracle());
+        for (const auto& [id, key] : invoices) {
+            auto got = payables.get(id);
+            if (!got) {
+                engine::stop("oracle", "reading invoice " + std::to_string(id), got.error());
+            }
+            if (got->has_value()) {
+                rows[key].oracle_invoiced += recon_decimal((*got)->amount);
+            }
+        }
+        for (auto& [key, row] : rows) {
+            if (row.note.empty() && row.procore_committed != row.oracle_ordered) {
+                row.note = "PO " + row.order_number + " totals " + recon_money(row.oracle_ordered)
+                           + ", the commitment " + recon_money(row.procore_committed);
+            }
+            if (row.procore_invoiced != row.oracle_invoiced) {
+                row.note += std::string(row.note.empty() ? "" : "; ") + "approved requisitions "
+                            + recon_money(row.procore_invoiced) + " due, Oracle invoices "
+                            + recon_money(row.oracle_invoiced);
+            }
+            r_.commitments.push_back(std::move(row));
+        }
+        std::ranges::stable_sort(
+            r_.commitments, [](const CommitmentRow& a, const CommitmentRow& b) {
+                return std::make_tuple(a.agrees(), a.project_id, a.commitment_id)
+                       < std::make_tuple(b.agrees(), b.project_id, b.commitment_id);
+            });
+    }
+
+    static std::optional<std::int64_t> parse_id(const std::string& text)
+    {
+        std::int64_t v = 0;
+        const auto* end = text.data() + text.size();
+        const auto [p, ec] = std::from_chars(text.data(), end, v);
+        if (ec != std::errc{} || p != end) {
+            return std::nullopt;
+        }
+        return v;
+    }
+
+    // The PO's total: Ordered when Oracle states it, else its lines' amounts (quantity x price
+    // for goods lines without one).
+    static Decimal po_total(const oracle::PurchaseOrder& po)
+    {
+        if (!po.ordered.empty()) {
+            return recon_decimal(po.ordered);
+        }
+        Decimal total;
+        for (const auto& line : po.lines) {
+            if (!line.amount.empty()) {
+                total += recon_decimal(line.amount);
+            } else {
+                total += (recon_decimal(line.quantity) * recon_decimal(line.price)).rounded(2);
+            }
+        }
+        return total;
+    }
+
     static std::string batch_of(const ReconRecord& rec)
     {
         for (const auto* p : rec.postings) {
@@ -643,6 +831,7 @@ private:
     procore::CostApi costs_;
     procore::CommitmentApi commitments_;
     engine::CostAccounts accounts_;
+    procore::RequisitionApi requisitions_;
 
     Reconciliation r_;
     std::vector<oracle::PeriodStatus> open_periods_;
@@ -783,6 +972,20 @@ std::string to_csv(const Reconciliation& r)
     return out;
 }
 
+namespace {
+
+std::string commitment_note(const Reconciliation& r)
+{
+    if (r.commitments.empty()) {
+        return {};
+    }
+    const auto n =
+        std::ranges::count_if(r.commitments, [](const CommitmentRow& c) { return !c.agrees(); });
+    return fmt::format("; {} of {} commitments differ", n, r.commitments.size());
+}
+
+} // namespace
+
 std::string to_table(const Reconciliation& r)
 {
     const auto differing =
@@ -791,8 +994,8 @@ std::string to_table(const Reconciliation& r)
                                   r.start_date, r.end_date, r.period_status, r.currency);
     out += r.agrees()
                ? fmt::format("the ledger agrees with Procore on all {} accounts\n", r.rows.size())
-               : fmt::format("{} of {} accounts differ, {} documents explain it\n", differing,
-                             r.rows.size(), r.differences.size());
+               : fmt::format("{} of {} accounts differ, {} documents explain it{}\n", differing,
+                             r.rows.size(), r.differences.size(), commitment_note(r));
     if (!r.rows.empty()) {
         out += fmt::format("\n  {:<10} {:<8} {:<24} {:>14} {:>14} {:>14}\n", "project", "cc",
                            "account", "Procore", "posted", "Oracle");
@@ -819,6 +1022,21 @@ std::string to_table(const Reconciliation& r)
                 out += "    why: " + d.why + "\n";
             }
             out += "    what to do: " + d.action + "\n";
+        }
+    }
+    if (!r.commitments.empty()) {
+        out += fmt::format("\ncommitments:\n  {:<10} {:<28} {:<10} {:>14} {:>14} {:>14} {:>14}\n",
+                           "project", "commitment", "PO", "committed", "ordered", "req. due",
+                           "invoiced");
+        for (const auto& c : r.commitments) {
+            out += fmt::format("{} {:<10} {:<28} {:<10} {:>14} {:>14} {:>14} {:>14}\n",
+                               c.agrees() ? " " : "!", c.project_id, c.commitment.substr(0, 28),
+                               c.order_number.empty() ? "-" : c.order_number,
+                               recon_money(c.procore_committed), recon_money(c.oracle_ordered),
+                               recon_money(c.procore_invoiced), recon_money(c.oracle_invoiced));
+            if (!c.note.empty()) {
+                out += "    " + c.note + "\n";
+            }
         }
     }
     return out;

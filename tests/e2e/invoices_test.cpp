@@ -44,7 +44,7 @@ sim::SimOptions sim_options()
     return o;
 }
 
-std::string mapping(const std::string& invoices)
+std::string mapping(const std::string& invoices, const std::string& more = "")
 {
     return fmt::format(
         R"("mapping": {{
@@ -55,8 +55,8 @@ std::string mapping(const std::string& invoices)
                     "ship_to_location": "US1 HQ", "buyer_email": "buyer@example.com",
                     "currency": "USD", "cost_center": "1000"}}}},
         "commitments": {{"category": "Construction Materials"}},
-        "invoices": {}}})",
-        invoices);
+        "invoices": {}{}}})",
+        invoices, more);
 }
 
 class Env : public E2eEnv {
@@ -700,6 +700,49 @@ TEST_CASE("pull-pos: nothing echoes: a requisition another integration owns and 
     CHECK(r["payments"]["planned"]["create"].GetInt64() == 0);
     CHECK(env.payment_posts() == 0);
     CHECK(env.contract_payments().empty());
+}
+
+TEST_CASE("reconcile: a commitment's total and its approved requisitions agree with Oracle's PO "
+          "and invoices, and a requisition not yet pulled is a difference",
+          "[e2e][reconcile][invoices]")
+{
+    Env env;
+    env.add_requisition("SUB-77");
+    env.run_json({"pull-pos", "--json"}, 0);
+    // reconcile reads the ledger's periods: it needs the journal mapping.
+    env.write_config(
+        test::ConfigOptions{.extra_members = mapping(R"({"sweep_every": "0s"})",
+                                                     R"(, "journal": {"ledger_id": 300000046975971,
+                     "offset_accounts": {"direct_cost": "101-1000-5120-000-000"}})"),
+                            .procore_company_id = 0,
+                            .http = R"("max_backoff_ms": 20, "max_attempts": 3)"});
+
+    const auto agree = env.run({"reconcile", "--period", "Jul-26", "--json"});
+    INFO(agree.out << agree.err);
+    REQUIRE(agree.exit_code == 0);
+    const auto doc = test::parse_json(agree.out);
+    REQUIRE(doc["commitments"].Size() == 1);
+    const auto& c = doc["commitments"][0];
+    CHECK(*json::get_id(c, "commitment_id") == env.commitment);
+    CHECK(json::get_string(c, "order_number").value_or("") == env.po_number);
+    CHECK(json::get_string(c, "procore_committed").value_or("") == "1750.50");
+    CHECK(json::get_string(c, "oracle_ordered").value_or("") == "1750.50");
+    // Billed 1,250.50, retained 125.05: 1,125.45 due, as the Oracle invoice states it.
+    CHECK(json::get_string(c, "procore_invoiced").value_or("") == "1125.45");
+    CHECK(json::get_string(c, "oracle_invoiced").value_or("") == "1125.45");
+    CHECK(*json::get_bool(c, "agrees"));
+
+    // A second requisition approved in Procore, not yet pulled: invoiced differs.
+    env.add_requisition("SUB-78", 0, 0, 2);
+    const auto differ = env.run({"reconcile", "--period", "Jul-26", "--json"});
+    REQUIRE(differ.exit_code == 1);
+    const auto after = test::parse_json(differ.out);
+    const auto& d = after["commitments"][0];
+    CHECK(json::get_string(d, "procore_invoiced").value_or("") == "2250.90");
+    CHECK(json::get_string(d, "oracle_invoiced").value_or("") == "1125.45");
+    CHECK(json::get_string(d, "note").value_or("").find("approved requisitions 2250.90 due")
+          != std::string::npos);
+    CHECK_FALSE(*json::get_bool(after, "agrees"));
 }
 
 } // namespace invoices_test
