@@ -284,6 +284,16 @@ step "ml-connector post-costs   (again: nothing changed, nothing imported)"
 "$mlc" post-costs
 echo "Oracle: $(curl -s "$oracle_url/_sim/stats" | grep -o '"method":"POST","path":"[^"]*erpintegrations","count":[0-9]*' | grep -o '[0-9]*$' || echo 0) importBulkData calls in this pass"
 
+period="$(LC_ALL=C date -u +%b-%y)"
+step "ml-connector reconcile --period $period --project $project   (Procore vs what was posted vs the ledger, per account; exit 0: they agree)"
+"$mlc" reconcile --period "$period" --project "$project" || echo "(exit $?)"
+
+step "(in Oracle, someone enters a manual journal of 350.00 on project $project's cost center 2000)"
+sim_post "$oracle_url" "{\"op\":\"create\",\"collection\":\"journals\",\"BatchName\":\"Accrual $period\",\"Source\":\"Manual\",\"JournalName\":\"Accrued rebar\",\"AccountingDate\":\"$today\",\"lines\":[{\"AccountCombination\":\"101-2000-5110-000-000\",\"EnteredDebitAmount\":350.00},{\"AccountCombination\":\"101-9999-2100-000-000\",\"EnteredCreditAmount\":350.00}]}" >/dev/null
+
+step "ml-connector reconcile --period $period --project $project   (the difference, explained by the journal that makes it; exit 1)"
+"$mlc" reconcile --period "$period" --project "$project" || echo "(exit $?)"
+
 step "ml-connector state list   (each incremental read's cursor; state set/reset move them, audited)"
 "$mlc" state list
 

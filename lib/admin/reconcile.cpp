@@ -672,11 +672,14 @@ private:
                             row.commitment_id = c.id;
                             row.commitment = c.number + (c.title.empty() ? "" : " " + c.title);
                             row.procore_committed = recon_decimal(c.grand_total);
+                            // Ours: the link pull-pos made. Born in Oracle (pulled in as a
+                            // commitment): its origin_id is the POHeaderId, as is ours once
+                            // written back.
                             const auto link = links_.find_by_procore(commitment_kind, key);
-                            if (link && link->oracle_key) {
-                                if (auto id = parse_id(*link->oracle_key)) {
-                                    po_of[*id] = key;
-                                }
+                            const std::string po =
+                                link && link->oracle_key ? *link->oracle_key : c.origin_id;
+                            if (auto id = parse_id(po)) {
+                                po_of[*id] = key;
                             } else {
                                 row.note = "no PO in Oracle yet";
                             }
@@ -994,8 +997,11 @@ std::string to_table(const Reconciliation& r)
                                   r.start_date, r.end_date, r.period_status, r.currency);
     out += r.agrees()
                ? fmt::format("the ledger agrees with Procore on all {} accounts\n", r.rows.size())
-               : fmt::format("{} of {} accounts differ, {} documents explain it{}\n", differing,
-                             r.rows.size(), r.differences.size(), commitment_note(r));
+               : fmt::format("{} of {} accounts differ, {} {}{}\n", differing, r.rows.size(),
+                             r.differences.size(),
+                             r.differences.size() == 1 ? "difference explains it"
+                                                       : "differences explain it",
+                             commitment_note(r));
     if (!r.rows.empty()) {
         out += fmt::format("\n  {:<10} {:<8} {:<24} {:>14} {:>14} {:>14}\n", "project", "cc",
                            "account", "Procore", "posted", "Oracle");

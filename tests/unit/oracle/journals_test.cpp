@@ -227,3 +227,77 @@ TEST_CASE("period_of finds the period a date falls in", "[oracle][journals]")
 }
 
 } // namespace oracle_journals_test
+
+namespace oracle_journals_test {
+
+TEST_CASE("read_period_lines lists the period's batches, then reads the wanted ones' journals "
+          "with lines",
+          "[oracle][journals]")
+{
+    Harness h;
+    // The batch list: ours (JournalSource), a Payables one (not wanted), a manual one whose
+    // source only its header names.
+    h.transport.push(response(200, R"({"items":[
+        {"JeBatchId":1,"BatchName":"MLC Procore 1 Jul-26","JournalSource":"Procore",
+         "AccountingPeriodName":"Jul-26"},
+        {"JeBatchId":2,"BatchName":"AP 7","Source":"Payables","AccountingPeriodName":"Jul-26"},
+        {"JeBatchId":3,"Name":"Accrual","AccountingPeriodName":"Jul-26"},
+        {"JeBatchId":4,"BatchName":"late","Source":"Procore","AccountingPeriodName":"Aug-26"}],
+        "count":4,"hasMore":false,"limit":100,"offset":0})"));
+    h.transport.push(response(200, R"({"items":[{"JeHeaderId":11,"JournalName":"MLC DC-5 abcd1234",
+        "AccountingDate":"2026-07-14","journalLines":[
+          {"JeLineNumber":1,"AccountCombination":"101-1000-5110-000-000","EnteredDebitAmount":1500.10},
+          {"JeLineNumber":2,"AccountCombination":"101-1000-2100-000-000","EnteredCreditAmount":"1500.1"}]}],
+        "hasMore":false})"));
+    // Framework 3+: children as collection objects; amounts under the other spelling.
+    h.transport.push(response(200, R"({"items":[{"JeHeaderId":31,"JournalName":"Accrued",
+        "UserJeSourceName":"Manual","AccountingDate":"2026-07-30T00:00:00+00:00",
+        "journalLines":{"items":[
+          {"JeLineNumber":1,"AccountCombination":"101-1000-5120-000-000","EnteredDr":500,
+           "EnteredCr":null}],"hasMore":false}}],"hasMore":false})"));
+    std::vector<std::string> asked;
+    std::vector<LedgerLine> lines;
+    auto read = read_period_lines(
+        h.client, "Jul-26", "US Primary Ledger",
+        [&](const std::string& source) {
+            asked.push_back(source);
+            return source != "Payables";
+        },
+        [&](LedgerLine&& l) { lines.push_back(std::move(l)); });
+    REQUIRE(read.has_value());
+    CHECK(asked == std::vector<std::string>{"Procore", "Payables", ""}); // Aug-26 never asked
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0].batch_name == "MLC Procore 1 Jul-26");
+    CHECK(lines[0].source == "Procore");
+    CHECK(lines[0].journal_name == "MLC DC-5 abcd1234");
+    CHECK(lines[0].account == "101-1000-5110-000-000");
+    CHECK(lines[0].debit == "1500.10");
+    CHECK(lines[0].credit.empty());
+    CHECK(lines[1].credit == "1500.1");
+    CHECK(lines[2].batch_name == "Accrual");
+    CHECK(lines[2].source == "Manual"); // from the header
+    CHECK(lines[2].accounting_date == "2026-07-30");
+    CHECK(lines[2].debit == "500");
+    CHECK(lines[2].credit.empty());
+    REQUIRE(h.transport.requests.size() == 3);
+    CHECK(h.transport.requests[0].url.find("q=AccountingPeriodName%3D%27Jul-26%27%20and%"
+                                           "20LedgerName%3D%27US%20Primary%20Ledger%27")
+          != std::string::npos);
+    CHECK(h.transport.requests[1].url.find("/journalBatches/1/child/journalHeaders?")
+          != std::string::npos);
+    CHECK(h.transport.requests[1].url.find("expand=journalLines") != std::string::npos);
+    CHECK(h.transport.requests[2].url.find("/journalBatches/3/child/journalHeaders?")
+          != std::string::npos);
+
+    // A line list cut short, or lines not expanded, is an error, not a short journal.
+    Harness cut;
+    cut.transport.push(response(200, R"({"items":[{"JeBatchId":1,"Source":"Procore"}]})"));
+    cut.transport.push(response(200, R"({"items":[{"JeHeaderId":11,"journalLines":{"items":[],
+        "hasMore":true}}]})"));
+    auto refused = read_period_lines(
+        cut.client, "Jul-26", "", [](const std::string&) { return true; }, [](LedgerLine&&) {});
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().kind == http::ErrorKind::shape);
+}
+
+} // namespace oracle_journals_test
