@@ -14,6 +14,7 @@ void set_audit_command(CLI::App& app, Context& ctx);
 void set_sync_suppliers_command(CLI::App& app, Context& ctx);
 void set_pull_pos_command(CLI::App& app, Context& ctx);
 void set_post_costs_command(CLI::App& app, Context& ctx);
+void set_run_command(CLI::App& app, Context& ctx);
 void set_replay_command(CLI::App& app, Context& ctx);
 void set_listen_command(CLI::App& app, Context& ctx);
 void set_ingest_command(CLI::App& app, Context& ctx);

@@ -94,6 +94,7 @@ int main(int argc, char** argv)
     mlc::cmd::set_sync_suppliers_command(app, ctx);
     mlc::cmd::set_pull_pos_command(app, ctx);
     mlc::cmd::set_post_costs_command(app, ctx);
+    mlc::cmd::set_run_command(app, ctx);
     mlc::cmd::set_replay_command(app, ctx);
     mlc::cmd::set_listen_command(app, ctx);
     mlc::cmd::set_ingest_command(app, ctx);

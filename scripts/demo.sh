@@ -284,6 +284,17 @@ step "ml-connector post-costs   (again: nothing changed, nothing imported)"
 "$mlc" post-costs
 echo "Oracle: $(curl -s "$oracle_url/_sim/stats" | grep -o '"method":"POST","path":"[^"]*erpintegrations","count":[0-9]*' | grep -o '[0-9]*$' || echo 0) importBulkData calls in this pass"
 
+# --- Every pass in one command (run) --------------------------------------------------------
+step "ml-connector run   (the one crontab line: ingest, sync-suppliers, pull-pos, post-costs in order under one lock; nothing changed, so nothing is written; the last lines, one per pass)"
+"$mlc" run | sed -n '/^run:/,$p'
+
+step "(Oracle starts refusing our token on supplier reads)"
+curl -s -X POST "$oracle_url/_sim/faults" -H 'Content-Type: application/json' \
+  -d '{"path": "/suppliers$", "status": 401, "count": -1}' >/dev/null
+step "ml-connector run   (sync-suppliers cannot authenticate: exit 3; pull-pos and post-costs need it and are skipped, saying why)"
+"$mlc" run 2>&1 | sed -n '/^error:/p; /^run:/,$p' || echo "(exit $?)"
+curl -s -X DELETE "$oracle_url/_sim/faults" >/dev/null
+
 period="$(LC_ALL=C date -u +%b-%y)"
 step "ml-connector reconcile --period $period --project $project   (Procore vs what was posted vs the ledger, per account; exit 0: they agree)"
 "$mlc" reconcile --period "$period" --project "$project" || echo "(exit $?)"

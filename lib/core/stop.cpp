@@ -12,6 +12,9 @@ namespace {
 std::atomic<int> g_signal{0};
 static_assert(std::atomic<int>::is_always_lock_free);
 
+// Scopes alive now; only the outermost one touches the handlers (constructed on one thread).
+int g_scope_depth = 0;
+
 struct sigaction g_old_term {};
 struct sigaction g_old_int {};
 
@@ -49,6 +52,9 @@ Interrupted::Interrupted(int signal)
 
 Scope::Scope()
 {
+    if (g_scope_depth++ > 0) {
+        return; // nested: the outer scope's handlers and recorded signal stay
+    }
     g_signal.store(0);
     struct sigaction action {};
     action.sa_handler = &mlc_on_pass_stop_signal;
@@ -61,6 +67,9 @@ Scope::Scope()
 
 Scope::~Scope()
 {
+    if (--g_scope_depth > 0) {
+        return;
+    }
     ::sigaction(SIGTERM, &g_old_term, nullptr);
     ::sigaction(SIGINT, &g_old_int, nullptr);
     g_signal.store(0);

@@ -21,7 +21,9 @@ private:
 };
 
 // Installs the handlers for SIGTERM and SIGINT for its lifetime and restores the previous ones
-// after; a signal recorded while it was in place is forgotten with it. One at a time.
+// after; a signal recorded while it was in place is forgotten with it. Scopes nest (`run` holds
+// one across its passes, each pass its own): only the outermost installs, restores and forgets,
+// so a signal received between two passes still stops the next one. One thread only.
 class Scope {
 public:
     Scope();

@@ -10,10 +10,16 @@
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <sstream>
 
 namespace mlc::store {
 namespace {
+
+// The lock paths this process holds with Nesting::join: a later RunLock for one of them joins.
+std::mutex g_joinable_run_locks_mutex;
+std::set<std::string> g_joinable_run_locks;
 
 // The holder's line, "pid <pid> started <iso time> command <name>", as "pid N, started T, name".
 std::string describe_holder(int fd)
@@ -42,9 +48,14 @@ std::filesystem::path lock_path_for(const std::filesystem::path& state_path)
 }
 
 RunLock::RunLock(const std::filesystem::path& state_path, const std::string& command,
-                 const Clock& clock)
+                 const Clock& clock, Nesting nesting)
     : path_(lock_path_for(state_path))
 {
+    const std::lock_guard<std::mutex> guard(g_joinable_run_locks_mutex);
+    if (g_joinable_run_locks.contains(path_.string())) {
+        joined_ = true; // the holder keeps the flock (and its holder line) until it ends
+        return;
+    }
     if (path_.has_parent_path()) {
         std::error_code ec;
         std::filesystem::create_directories(path_.parent_path(), ec);
@@ -75,10 +86,18 @@ RunLock::RunLock(const std::filesystem::path& state_path, const std::string& com
     if (::ftruncate(fd_, 0) == 0) {
         [[maybe_unused]] const ssize_t written = ::pwrite(fd_, line.data(), line.size(), 0);
     }
+    if (nesting == Nesting::join) {
+        g_joinable_run_locks.insert(path_.string());
+        joinable_ = true;
+    }
 }
 
 RunLock::~RunLock()
 {
+    if (joinable_) {
+        const std::lock_guard<std::mutex> guard(g_joinable_run_locks_mutex);
+        g_joinable_run_locks.erase(path_.string());
+    }
     if (fd_ >= 0) {
         // Clear the holder line while still holding the lock, then closing releases it. The
         // file itself stays: removing it would let two runs lock two different inodes.

@@ -18,6 +18,9 @@ inline constexpr std::string_view post_costs = "post-costs";
 inline constexpr std::string_view replay = "replay";
 inline constexpr std::string_view ingest = "ingest";
 inline constexpr std::string_view webhooks_check = "webhooks check";
+// Runs the passes above under one lock; writes no runs row of its own (its passes do), and is
+// the holder the lock file names while it runs.
+inline constexpr std::string_view run = "run";
 } // namespace command
 
 // The audit trail's actions (audit.action).

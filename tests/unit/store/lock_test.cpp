@@ -4,6 +4,8 @@
 #include "store/lock.hpp"
 
 #include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -131,6 +133,58 @@ TEST_CASE("the lock file records the holder while held", "[store][lock]")
     text << in.rdbuf();
     CHECK_THAT(text.str(), Catch::StartsWith("pid " + std::to_string(getpid()) + " started "));
     CHECK_THAT(text.str(), Catch::EndsWith(" command post-costs\n"));
+}
+
+TEST_CASE("a joinable lock lets this process's later locks join it, and no other process in",
+          "[store][lock]")
+{
+    TempDir dir;
+    const auto state = dir.path / "state.db";
+    // Another open of the lock file, as a second process would make: flock locks belong to
+    // the open file description, so this one fails exactly when the lock is held.
+    const auto other_can_lock = [&] {
+        const int fd = ::open(mlc::store::lock_path_for(state).c_str(), O_RDWR | O_CLOEXEC);
+        REQUIRE(fd >= 0);
+        const bool got = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+        ::close(fd);
+        return got;
+    };
+    {
+        mlc::store::RunLock outer(state, "run", mlc::system_clock(),
+                                  mlc::store::RunLock::Nesting::join);
+        CHECK_FALSE(outer.joined());
+        {
+            mlc::store::RunLock pass(state, "sync-suppliers");
+            CHECK(pass.joined());
+            CHECK_FALSE(other_can_lock());
+        }
+        // Between two passes: the first one's release gave nothing up.
+        CHECK_FALSE(other_can_lock());
+        std::ifstream in(outer.path());
+        std::stringstream text;
+        text << in.rdbuf();
+        CHECK_THAT(text.str(), Catch::EndsWith(" command run\n"));
+        {
+            mlc::store::RunLock pass(state, "pull-pos");
+            CHECK(pass.joined());
+        }
+        CHECK_FALSE(other_can_lock());
+    }
+    CHECK(other_can_lock());
+    // Joining ends with the joinable lock: a plain lock is refused by a second one again.
+    mlc::store::RunLock plain(state, "pull-pos");
+    CHECK_FALSE(plain.joined());
+    CHECK_THAT(locked_message(state), Catch::Contains("pull-pos"));
+}
+
+TEST_CASE("a plain lock is not joinable", "[store][lock]")
+{
+    TempDir dir;
+    const auto state = dir.path / "state.db";
+    mlc::store::RunLock first(state, "sync-suppliers");
+    CHECK_THROWS_AS(
+        mlc::store::RunLock(state, "run", mlc::system_clock(), mlc::store::RunLock::Nesting::join),
+        mlc::LockedError);
 }
 
 } // namespace store_lock_test
