@@ -1,6 +1,7 @@
 #include "admin/report.hpp"
 
 #include "core/error.hpp"
+#include "core/file.hpp"
 #include "core/version.hpp"
 #include "store/postings.hpp"
 #include "sync/engine/names.hpp"
@@ -12,7 +13,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
@@ -169,16 +169,6 @@ std::string report_kind_label(const std::string& kind)
         return "unexplained";
     }
     return kind;
-}
-
-// Everything agrees: every row, no difference left, every commitment.
-bool report_agrees(const Reconciliation& r)
-{
-    return r.differences.empty()
-           && std::all_of(r.rows.begin(), r.rows.end(),
-                          [](const AccountRow& a) { return a.agrees(); })
-           && std::all_of(r.commitments.begin(), r.commitments.end(),
-                          [](const CommitmentRow& c) { return c.agrees(); });
 }
 
 std::string report_plural(std::size_t n, const char* one, const char* many)
@@ -450,7 +440,7 @@ std::string report_summary(const Reconciliation& r, const std::vector<ReportProj
         failed += f.failed_total;
         held += f.held_total;
     }
-    const bool agrees = report_agrees(r);
+    const bool agrees = r.agrees();
     std::string verdict;
     if (agrees) {
         verdict = "Procore, ml-connector and the ledger agree";
@@ -780,32 +770,6 @@ std::string close_report_html(const Reconciliation& r, const ReportExtras& extra
     return out;
 }
 
-namespace {
-
-void report_write_atomically(const std::filesystem::path& path, const std::string& text)
-{
-    const std::filesystem::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text;
-        out.flush();
-        if (!out) {
-            std::error_code ec;
-            std::filesystem::remove(tmp, ec);
-            throw UsageError("cannot write " + path.string(), "check the folder's permissions");
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-        throw UsageError("cannot write " + path.string() + ": " + ec.message(),
-                         "check the folder's permissions");
-    }
-}
-
-} // namespace
-
 ReportFiles write_close_report(const std::filesystem::path& dir, std::string_view period,
                                const std::string& html, const std::string& json)
 {
@@ -818,9 +782,22 @@ ReportFiles write_close_report(const std::filesystem::path& dir, std::string_vie
     }
     const std::string part = period_file_part(period);
     ReportFiles files{dir / ("close-" + part + ".html"), dir / ("reconcile-" + part + ".json")};
-    report_write_atomically(files.json, json);
-    report_write_atomically(files.html, html);
+    write_file_atomically(files.json, json);
+    write_file_atomically(files.html, html);
     return files;
+}
+
+PeriodReport write_period_report(const Config& config, engine::Connections& connections,
+                                 Clock& clock, const ReconcileOptions& options,
+                                 const std::filesystem::path& dir)
+{
+    PeriodReport report;
+    report.reconciliation = reconcile(config, connections, clock, options);
+    const ReportExtras extras = read_report_extras(config);
+    report.files = write_close_report(dir, report.reconciliation.period,
+                                      close_report_html(report.reconciliation, extras),
+                                      to_json(report.reconciliation) + "\n");
+    return report;
 }
 
 } // namespace mlc::admin

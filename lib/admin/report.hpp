@@ -11,6 +11,7 @@
 // "oracle", …) and `data-value`, the amount exactly as the reconcile JSON writes it ("-1200.50").
 #include "admin/reconcile.hpp"
 #include "admin/status.hpp"
+#include "core/clock.hpp"
 #include "core/config.hpp"
 
 #include <filesystem>
@@ -49,11 +50,21 @@ struct ReportFiles {
     std::filesystem::path json; // DIR/reconcile-<period>.json
 };
 
-// Writes both files into `dir` (created when missing), each atomically: a temporary file in the
-// same folder, flushed, then renamed over the old one, so a reader never sees half a page.
-// The JSON first: the page never exists without the numbers it shows. Throws UsageError when a
-// file cannot be written.
+// Writes both files into `dir` (created when missing), each atomically (write_file_atomically:
+// a reader never sees half a page). The JSON first: the page never exists without the numbers it
+// shows. Throws UsageError when the folder or a file cannot be written.
 ReportFiles write_close_report(const std::filesystem::path& dir, std::string_view period,
                                const std::string& html, const std::string& json);
+
+struct PeriodReport {
+    Reconciliation reconciliation;
+    ReportFiles files;
+};
+
+// `ml-connector report`: reconciles the period (reads only, no lock), reads the extras from the
+// state database, and writes the page and the reconcile JSON (to_json) into `dir`.
+PeriodReport write_period_report(const Config& config, engine::Connections& connections,
+                                 Clock& clock, const ReconcileOptions& options,
+                                 const std::filesystem::path& dir);
 
 } // namespace mlc::admin

@@ -4,14 +4,12 @@
 // differences among its colours), and every number read back from the DOM through the page's
 // data- hooks must equal the reconcile JSON's.
 #include "admin/report.hpp"
-#include "core/json_writer.hpp"
 #include "support/browser.hpp"
 #include "support/close_report_sample.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -19,79 +17,6 @@
 namespace report_browser_test {
 
 using namespace mlc;
-
-// The reconcile JSON of the sample, in the shape reconcile.hpp documents for to_json.
-std::string sample_json(const admin::Reconciliation& r)
-{
-    json::Writer w;
-    w.begin_object();
-    w.field("period", r.period);
-    w.field("start_date", r.start_date);
-    w.field("end_date", r.end_date);
-    w.field("period_status", r.period_status);
-    w.field("currency", r.currency);
-    w.field("generated_at", r.generated_at);
-    w.field("agrees",
-            r.differences.empty() && std::all_of(r.rows.begin(), r.rows.end(), [](const auto& a) {
-                return a.agrees();
-            }) && std::all_of(r.commitments.begin(), r.commitments.end(), [](const auto& c) {
-                return c.agrees();
-            }));
-    w.key("rows").begin_array();
-    for (const auto& row : r.rows) {
-        w.begin_object();
-        w.field("project_id", row.project_id);
-        w.field("cost_center", row.cost_center);
-        w.field("account", row.account);
-        w.field("procore", row.procore.fixed(2));
-        w.field("posted", row.posted.fixed(2));
-        w.field("oracle", row.oracle.fixed(2));
-        w.field("agrees", row.agrees());
-        w.end_object();
-    }
-    w.end_array();
-    w.key("differences").begin_array();
-    for (const auto& d : r.differences) {
-        w.begin_object();
-        w.field("kind", d.kind);
-        w.field("project_id", d.project_id);
-        w.field("account", d.account);
-        w.field("record_key", d.record_key);
-        w.field("document", d.document);
-        w.field("journal", d.journal);
-        w.field("batch", d.batch);
-        w.field("procore", d.procore.fixed(2));
-        w.field("posted", d.posted.fixed(2));
-        w.field("oracle", d.oracle.fixed(2));
-        w.field("why", d.why);
-        w.field("action", d.action);
-        w.end_object();
-    }
-    w.end_array();
-    w.key("commitments").begin_array();
-    for (const auto& c : r.commitments) {
-        w.begin_object();
-        w.field("project_id", c.project_id);
-        w.field("commitment_id", c.commitment_id);
-        w.field("commitment", c.commitment);
-        w.field("order_number", c.order_number);
-        w.field("procore_committed", c.procore_committed.fixed(2));
-        w.field("oracle_ordered", c.oracle_ordered.fixed(2));
-        w.field("procore_invoiced", c.procore_invoiced.fixed(2));
-        w.field("oracle_invoiced", c.oracle_invoiced.fixed(2));
-        w.field("note", c.note);
-        w.field("agrees", c.agrees());
-        w.end_object();
-    }
-    w.end_array();
-    w.key("posted_by_day").begin_object();
-    for (const auto& [day, amount] : r.posted_by_day) {
-        w.field(day, amount.fixed(2));
-    }
-    w.end_object();
-    w.end_object();
-    return w.str();
-}
 
 TEST_CASE("report in chromium: a real page whose numbers are the reconcile JSON's",
           "[admin][report][browser]")
@@ -102,8 +27,9 @@ TEST_CASE("report in chromium: a real page whose numbers are the reconcile JSON'
     }
     test::TempDir tmp("mlc-report-browser");
     const auto r = test::sample_reconciliation();
-    const auto files = admin::write_close_report(
-        tmp.path(), r.period, admin::close_report_html(r, test::sample_extras()), sample_json(r));
+    const auto files = admin::write_close_report(tmp.path(), r.period,
+                                                 admin::close_report_html(r, test::sample_extras()),
+                                                 admin::to_json(r));
 
     // The screenshot: a PNG of exactly the size asked for, with a page on it.
     const auto shot = tmp.path() / "close.png";
@@ -161,7 +87,7 @@ TEST_CASE("report DOM reader: the page's hooks read back as the reconcile JSON",
     // The reader and the comparison on the page's own text, no browser needed: it passes on the
     // page of the same reconciliation, and sees a number that is not the JSON's.
     auto r = test::sample_reconciliation();
-    const auto doc = json::parse(sample_json(r));
+    const auto doc = json::parse(admin::to_json(r));
     REQUIRE(doc);
     test::check_report_matches_json(
         test::read_report_dom(admin::close_report_html(r, test::sample_extras())), *doc);
