@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
 
 namespace report_test {
@@ -126,7 +127,8 @@ TEST_CASE("report: a held cost and a hostile manual journal are on the page as t
     const std::string html = test::read_file(html_path);
     check_self_contained(html);
     CHECK(html.find("Accrual &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Q&quot; "
-                    "&#39;x&#39;") != std::string::npos);
+                    "&#39;x&#39;")
+          != std::string::npos);
     CHECK(html.find("Batch &lt;/td&gt;&lt;b&gt;&amp;amp;") != std::string::npos);
 
     const auto chromium = test::browser_or_allowed_absence();
@@ -135,9 +137,9 @@ TEST_CASE("report: a held cost and a hostile manual journal are on the page as t
     }
     // The screenshot: a real page of the size asked for, the verdict in its warning colour.
     const auto shot = env.dir() / "close.png";
-    const auto rendered = test::run_chromium(
-        *chromium, env.dir(), html_path,
-        {"--screenshot=" + shot.string(), "--window-size=1280,2000"});
+    const auto rendered =
+        test::run_chromium(*chromium, env.dir(), html_path,
+                           {"--screenshot=" + shot.string(), "--window-size=1280,2000"});
     INFO("chromium stderr: " << rendered.err);
     REQUIRE(rendered.exit_code == 0);
     std::string error;
@@ -151,13 +153,14 @@ TEST_CASE("report: a held cost and a hostile manual journal are on the page as t
 
     const auto page = rendered_and_checked(*chromium, env, html_path, json_path);
     CHECK(page.fields.at("agrees").value == "false");
-    // The held cost and the manual journal, each a difference row with its document.
-    bool held = false, manual = false;
+    // The held cost (a difference on each account its journal would post to) and the manual
+    // journal, each a difference row with its document.
+    std::map<std::string, std::string> held;
+    bool manual = false;
     for (const auto* row : page.of_kind("difference")) {
-        if (row->attribute("data-difference") == "held" &&
-            row->attribute("data-record") == fmt::format("dc:{}:{}", late.project, late.id)) {
-            held = true;
-            CHECK(row->cells.at("procore").value == "300.00");
+        if (row->attribute("data-difference") == "held"
+            && row->attribute("data-record") == fmt::format("dc:{}:{}", late.project, late.id)) {
+            held[row->attribute("data-account")] = row->cells.at("procore").value;
             CHECK(row->cells.at("action").text.find("replay") != std::string::npos);
         }
         if (row->attribute("data-difference") == "not_from_us") {
@@ -166,23 +169,23 @@ TEST_CASE("report: a held cost and a hostile manual journal are on the page as t
             CHECK(row->cells.at("oracle").value == "500.00");
         }
     }
-    CHECK(held);
+    CHECK(held[fmt::format("101-{}-5110-000-000", cc(k_project2))] == "300.00");
+    CHECK(held[fmt::format("101-{}-5120-000-000", cc(k_project2))] == "0.50");
     CHECK(manual);
     // Its posting, held, with the command that posts it once the period opens.
     bool listed = false;
     for (const auto* row : page.of_kind("posting")) {
         if (row->attribute("data-status") == "held") {
             listed = true;
-            CHECK(row->cells.at("action").text.find(
-                      "ml-connector replay --posting " + row->attribute("data-posting")) !=
-                  std::string::npos);
+            CHECK(row->cells.at("action").text.find("ml-connector replay --posting "
+                                                    + row->attribute("data-posting"))
+                  != std::string::npos);
         }
     }
     CHECK(listed);
 }
 
-TEST_CASE("report: a period the ledger does not have is exit 2 and writes nothing",
-          "[e2e][report]")
+TEST_CASE("report: a period the ledger does not have is exit 2 and writes nothing", "[e2e][report]")
 {
     Env env;
     const auto out_dir = env.dir() / "close";
