@@ -23,6 +23,7 @@ void set_webhooks_command(CLI::App& app, Context& ctx);
 void set_state_command(CLI::App& app, Context& ctx);
 void set_config_command(CLI::App& app, Context& ctx);
 void set_reconcile_command(CLI::App& app, Context& ctx);
+void set_report_command(CLI::App& app, Context& ctx);
 void set_completion_command(CLI::App& app, Context& ctx);
 
 } // namespace mlc::cmd

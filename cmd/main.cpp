@@ -102,6 +102,7 @@ int main(int argc, char** argv)
     mlc::cmd::set_webhooks_command(app, ctx);
     mlc::cmd::set_state_command(app, ctx);
     mlc::cmd::set_reconcile_command(app, ctx);
+    mlc::cmd::set_report_command(app, ctx);
     // Last: it walks every command defined before it.
     mlc::cmd::set_completion_command(app, ctx);
 
