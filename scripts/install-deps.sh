@@ -2,7 +2,9 @@
 # Installs exactly what the build needs, from Debian's archive. Idempotent and non-interactive:
 # when every package is already installed it does nothing (and needs no network).
 #   scripts/install-deps.sh          what the build, the tests and the demo need (jq: the demo
-#                                    shows the journals Oracle holds)
+#                                    shows the journals Oracle holds; dpkg-dev: CPack's
+#                                    dpkg-shlibdeps for the package's dependencies; groff-base:
+#                                    the man page test)
 #   scripts/install-deps.sh --bench  also the tools the benchmark scripts use
 #   scripts/install-deps.sh --fuzz   also clang 19 and its compiler-rt (libFuzzer and the
 #                                    sanitizer runtimes), for scripts/fuzz.sh only: the build and
@@ -15,7 +17,7 @@ packages=(
   g++ cmake make pkg-config
   libcurl4-openssl-dev libssl-dev rapidjson-dev libcli11-dev libsqlitecpp-dev libfmt-dev catch2
   libsodium-dev libcpp-httplib-dev libboost-dev libzip-dev
-  curl jq
+  curl jq dpkg-dev groff-base
 )
 for arg in "$@"; do
   case "$arg" in
