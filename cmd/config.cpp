@@ -64,7 +64,8 @@ void set_config_command(CLI::App& app, Context& ctx)
 
     auto* show = config->add_subcommand(
         "show", "The effective configuration as JSON: defaults filled in, paths resolved, "
-                "--state applied; secrets only by where they come from");
+                "--state and --metrics-file applied; secrets only by where they come "
+                "from");
     show->callback([&ctx] {
         fmt::print("{}\n", admin::effective_config_json(ctx.load_config()));
         std::fflush(stdout);

@@ -24,6 +24,9 @@ Config Context::load_config() const
     if (!global.state_path.empty()) {
         config.state.path = global.state_path;
     }
+    if (!global.metrics_file.empty()) {
+        config.metrics.file = global.metrics_file;
+    }
     return config;
 }
 

@@ -13,8 +13,9 @@
 namespace mlc::cmd {
 
 struct GlobalOptions {
-    std::string config_path; // --config, else $ML_CONNECTOR_CONFIG, else ./ml-connector.json
-    std::string state_path;  // --state, overrides state.path from the config
+    std::string config_path;  // --config, else $ML_CONNECTOR_CONFIG, else ./ml-connector.json
+    std::string state_path;   // --state, overrides state.path from the config
+    std::string metrics_file; // --metrics-file, overrides metrics.file from the config
     std::string log_format = "text";
     int verbose = 0;    // -v, -vv
     bool quiet = false; // -q
@@ -25,7 +26,7 @@ struct Context {
     int exit_code = 0;
 
     std::filesystem::path config_file() const;
-    // Loads and validates the config; applies --state. Throws ConfigError.
+    // Loads and validates the config; applies --state and --metrics-file. Throws ConfigError.
     Config load_config() const;
     // A pass's summary on stdout, then flushed. Under -q a text summary only when the pass did
     // not end with exit 0 (set exit_code first): cron mails what needs a person, not every quiet

@@ -79,6 +79,8 @@ int main(int argc, char** argv)
     app.add_option("--config", g.config_path,
                    "Config file (default $ML_CONNECTOR_CONFIG, else ./ml-connector.json)");
     app.add_option("--state", g.state_path, "State database (overrides state.path in the config)");
+    app.add_option("--metrics-file", g.metrics_file,
+                   "Prometheus text file every pass rewrites at its end (overrides metrics.file)");
     app.add_option("--log-format", g.log_format, "Log format on stderr")
         ->check(CLI::IsMember({"text", "json"}));
     app.add_flag("-v,--verbose", g.verbose, "More logging (-vv: trace, with redacted bodies)");

@@ -4,7 +4,9 @@
 #   scripts/install-deps.sh          what the build, the tests and the demo need (jq: the demo
 #                                    shows the journals Oracle holds; chromium: the close
 #                                    report's tests render the page in a real headless browser;
-#                                    zlib1g-dev: they read its screenshot)
+#                                    zlib1g-dev: they read its screenshot; dpkg-dev: CPack's
+#                                    dpkg-shlibdeps for the package's dependencies; groff-base:
+#                                    the man page test)
 #   scripts/install-deps.sh --bench  also the tools the benchmark scripts use
 #   scripts/install-deps.sh --fuzz   also clang 19 and its compiler-rt (libFuzzer and the
 #                                    sanitizer runtimes), for scripts/fuzz.sh only: the build and
@@ -17,7 +19,7 @@ packages=(
   g++ cmake make pkg-config
   libcurl4-openssl-dev libssl-dev rapidjson-dev libcli11-dev libsqlitecpp-dev libfmt-dev catch2
   libsodium-dev libcpp-httplib-dev libboost-dev libzip-dev zlib1g-dev
-  curl jq chromium
+  curl jq chromium dpkg-dev groff-base
 )
 for arg in "$@"; do
   case "$arg" in

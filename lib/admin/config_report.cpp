@@ -60,6 +60,14 @@ std::string effective_config_json(const Config& c)
         .field("wait_seconds", std::int64_t{c.posting.wait_seconds})
         .field("settle_seconds", std::int64_t{c.posting.settle_seconds})
         .end_object();
+    w.key("metrics").begin_object();
+    w.key("file");
+    if (c.metrics.file.empty()) {
+        w.null();
+    } else {
+        w.string(c.metrics.file.string());
+    }
+    w.end_object();
     w.key("mapping").raw_json(c.mapping_json);
     // Where each secret comes from; never what it is.
     w.key("secrets").begin_object();
@@ -69,9 +77,11 @@ std::string effective_config_json(const Config& c)
     }
     w.end_object();
     const char* key_env = std::getenv("ML_CONNECTOR_KEY");
+    const auto credential = auth::systemd_credential_key_file();
     w.field("vault_key", key_env != nullptr && *key_env != '\0'
                              ? std::string("environment (ML_CONNECTOR_KEY)")
-                             : "key file " + c.state.key_file.string());
+                         : credential ? "systemd credential " + credential->string()
+                                      : "key file " + c.state.key_file.string());
     w.end_object();
     return w.str();
 }

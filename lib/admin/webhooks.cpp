@@ -615,7 +615,8 @@ CheckOutcome run_webhooks_check(const Config& config, Clock& clock)
     } catch (const Fatal&) {
     }
     engine::Connections connections(config, clock);
-    engine::PassRun run(config, engine::command::webhooks_check, /*dry_run=*/false, clock);
+    engine::PassRun run(config, engine::command::webhooks_check, /*dry_run=*/false, clock,
+                        &connections);
     return run.guard([&] {
         CheckOutcome outcome;
         outcome.result = check_webhooks(config, connections.procore().http(), run.db());

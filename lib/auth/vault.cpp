@@ -205,10 +205,27 @@ VaultKey read_key_file(const std::filesystem::path& path)
     return key;
 }
 
+std::optional<std::filesystem::path> systemd_credential_key_file()
+{
+    const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+    if (dir == nullptr || *dir == '\0') {
+        return std::nullopt;
+    }
+    std::filesystem::path path = std::filesystem::path(dir) / k_credential_key_name;
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+        return std::nullopt;
+    }
+    return path;
+}
+
 VaultKey load_vault_key(const Config& config)
 {
     if (const char* env = std::getenv(k_key_env); env != nullptr && *env != '\0') {
         return key_from_base64(env, k_key_env);
+    }
+    if (const auto credential = systemd_credential_key_file(); credential) {
+        return read_key_file(*credential);
     }
     return read_key_file(config.state.key_file);
 }

@@ -40,7 +40,13 @@ private:
 VaultKey key_from_base64(std::string_view text, const std::string& source);
 // Reads a key file, refusing one readable or writable by group or others (hint: chmod 600).
 VaultKey read_key_file(const std::filesystem::path& path);
-// ML_CONNECTOR_KEY when set and non-empty, else the key file named by state.key_file.
+// The name of the systemd credential that carries the key to a service
+// (LoadCredential=vault.key:/etc/ml-connector/vault.key in the packaged units).
+inline constexpr const char* k_credential_key_name = "vault.key";
+// $CREDENTIALS_DIRECTORY/vault.key when systemd passed that credential; nullopt otherwise.
+std::optional<std::filesystem::path> systemd_credential_key_file();
+// ML_CONNECTOR_KEY when set and non-empty, else the systemd credential vault.key when the
+// service was given one, else the key file named by state.key_file.
 VaultKey load_vault_key(const Config& config);
 // Writes 32 random bytes, base64, to a new 0600 file (for `init`). Refuses an existing file
 // unless `replace` (a replaced key cannot open secrets stored under the old one).

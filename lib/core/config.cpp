@@ -774,6 +774,11 @@ Config parse_config(const std::string& json_text, const std::filesystem::path& o
     cfg.posting.wait_seconds = get_int_or(posting, "wait_seconds", cfg.posting.wait_seconds);
     cfg.posting.settle_seconds = get_int_or(posting, "settle_seconds", cfg.posting.settle_seconds);
 
+    const auto& metrics = section("metrics");
+    if (const auto file = json::get_string(metrics, "file"); file) {
+        cfg.metrics.file = resolve(*file, base);
+    }
+
     if (const auto* m = json::find(doc, "mapping"); m != nullptr) {
         cfg.mapping_json = json::to_string(*m);
         cfg.mapping.cost_codes = parse_cost_code_mapping(*m);
@@ -956,6 +961,8 @@ std::string starter_config_text()
   },
   // How long a pass waits for Oracle's Journal Import job before leaving it to the next.
   "posting": { "wait_seconds": 120 }
+  // Add "metrics": { "file": "ml-connector.prom" } to have every pass rewrite a Prometheus text
+  // file for node_exporter's textfile collector (README, "Operate it").
 }
 )";
 }

@@ -166,6 +166,11 @@ struct PostingConfig {
     int settle_seconds = 86400;
 };
 
+// metrics: the Prometheus text file every pass writes at its end (engine/metrics.hpp).
+struct MetricsConfig {
+    std::filesystem::path file; // empty: no metrics are written
+};
+
 struct Config {
     std::filesystem::path file; // where it was loaded from
     OracleConfig oracle;
@@ -175,6 +180,7 @@ struct Config {
     WebhookConfig webhooks;
     MappingConfig mapping;
     PostingConfig posting;
+    MetricsConfig metrics;
     std::string mapping_json = "{}";
 };
 

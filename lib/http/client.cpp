@@ -20,6 +20,19 @@ void CallCounter::count(const std::string& method, const std::string& path_templ
     ++counts_[method + " " + path_template];
 }
 
+void CallCounter::count_outcome(const std::string& method, const std::string& path_template,
+                                const std::string& outcome)
+{
+    std::lock_guard lock(mutex_);
+    ++outcomes_[{method + " " + path_template, outcome}];
+}
+
+std::map<std::pair<std::string, std::string>, std::int64_t> CallCounter::outcomes() const
+{
+    std::lock_guard lock(mutex_);
+    return outcomes_;
+}
+
 std::map<std::string, std::int64_t> CallCounter::snapshot() const
 {
     std::lock_guard lock(mutex_);
@@ -477,6 +490,7 @@ Result Client::send(Request request, const CallOptions& options)
                             .count();
 
         if (auto* failure = std::get_if<TransportError>(&outcome)) {
+            counter_.count_outcome(request.method, path_template, "transport");
             log::debug("{} {} {} -> {} error: {} ({} ms, attempt {})", options_.system,
                        request.method, request.url, to_string(failure->kind), failure->message, ms,
                        attempts);
@@ -501,6 +515,7 @@ Result Client::send(Request request, const CallOptions& options)
 
         Response& response = std::get<Response>(outcome);
         record_rate_limit(response, rate_limit_);
+        counter_.count_outcome(request.method, path_template, std::to_string(response.status));
         log::debug("{} {} {} -> {} ({} ms, attempt {})", options_.system, request.method,
                    request.url, response.status, ms, attempts);
         if (log::enabled(log::Level::trace)) {

@@ -13,6 +13,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mlc::http {
@@ -27,16 +28,23 @@ public:
     virtual void refresh() = 0;
 };
 
-// Counts calls per "METHOD /path/{id}/template" for the run summary (--json too).
+// Counts calls per "METHOD /path/{id}/template" for the run summary (--json too), and how each
+// ended (the HTTP status, or "transport" when no answer came) for the metrics file.
 class CallCounter {
 public:
     void count(const std::string& method, const std::string& path_template);
+    // `outcome`: "200", "429", … or "transport".
+    void count_outcome(const std::string& method, const std::string& path_template,
+                       const std::string& outcome);
     std::map<std::string, std::int64_t> snapshot() const; // key "GET /suppliers"
+    // key ("GET /suppliers", "200")
+    std::map<std::pair<std::string, std::string>, std::int64_t> outcomes() const;
     std::int64_t total() const;
 
 private:
     mutable std::mutex mutex_;
     std::map<std::string, std::int64_t> counts_;
+    std::map<std::pair<std::string, std::string>, std::int64_t> outcomes_;
 };
 
 struct RetryPolicy {

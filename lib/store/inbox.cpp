@@ -164,6 +164,20 @@ std::vector<InboxCount> Inbox::counts() const
     }
 }
 
+std::optional<std::string> Inbox::oldest_fresh_received_at() const
+{
+    try {
+        auto st = db_.prepared("SELECT MIN(received_at) FROM inbox WHERE status = ?");
+        st->bind(1, inbox_status::fresh);
+        if (st->executeStep() && !st->getColumn(0).isNull()) {
+            return st->getColumn(0).getString();
+        }
+        return std::nullopt;
+    } catch (...) {
+        rethrow_as_store_error(db_, "reading the inbox");
+    }
+}
+
 std::vector<StatusCount> count_postings_by_status(Database& db)
 {
     try {

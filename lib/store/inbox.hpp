@@ -63,6 +63,8 @@ public:
                     const std::optional<std::string>& message = std::nullopt);
     // Rows per (status, resource_name), ordered by both.
     std::vector<InboxCount> counts() const;
+    // When the oldest event still waiting (status new) was received; nullopt when none waits.
+    std::optional<std::string> oldest_fresh_received_at() const;
 
 private:
     Database& db_;

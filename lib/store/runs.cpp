@@ -59,6 +59,44 @@ std::vector<std::int64_t> mark_interrupted_runs(Database& db, std::int64_t curre
     }
 }
 
+namespace {
+
+RunRow run_row_of(SQLite::Statement& st)
+{
+    RunRow r;
+    r.id = st.getColumn(0).getInt64();
+    r.command = st.getColumn(1).getString();
+    r.started_at = st.getColumn(2).getString();
+    if (!st.getColumn(3).isNull()) {
+        r.finished_at = st.getColumn(3).getString();
+    }
+    if (!st.getColumn(4).isNull()) {
+        r.exit_code = st.getColumn(4).getInt();
+    }
+    r.counts_json = st.getColumn(5).getString();
+    r.pid = st.getColumn(6).getInt64();
+    r.interrupted = st.getColumn(7).getInt() != 0;
+    return r;
+}
+
+} // namespace
+
+std::vector<RunRow> last_run_per_command(Database& db)
+{
+    try {
+        auto st = db.prepared("SELECT id, command, started_at, finished_at, exit_code, counts, "
+                              "pid, interrupted FROM runs WHERE id IN "
+                              "(SELECT MAX(id) FROM runs GROUP BY command) ORDER BY command");
+        std::vector<RunRow> out;
+        while (st->executeStep()) {
+            out.push_back(run_row_of(*st));
+        }
+        return out;
+    } catch (...) {
+        rethrow_as_store_error(db, "reading the last runs");
+    }
+}
+
 std::vector<RunRow> recent_runs(Database& db, int limit)
 {
     try {
@@ -68,20 +106,7 @@ std::vector<RunRow> recent_runs(Database& db, int limit)
         st.bind(1, limit);
         std::vector<RunRow> out;
         while (st.executeStep()) {
-            RunRow r;
-            r.id = st.getColumn(0).getInt64();
-            r.command = st.getColumn(1).getString();
-            r.started_at = st.getColumn(2).getString();
-            if (!st.getColumn(3).isNull()) {
-                r.finished_at = st.getColumn(3).getString();
-            }
-            if (!st.getColumn(4).isNull()) {
-                r.exit_code = st.getColumn(4).getInt();
-            }
-            r.counts_json = st.getColumn(5).getString();
-            r.pid = st.getColumn(6).getInt64();
-            r.interrupted = st.getColumn(7).getInt() != 0;
-            out.push_back(std::move(r));
+            out.push_back(run_row_of(st));
         }
         return out;
     } catch (...) {

@@ -37,5 +37,7 @@ void finish_run(Database& db, std::int64_t id, int exit_code, const std::string&
 std::vector<std::int64_t> mark_interrupted_runs(Database& db, std::int64_t current);
 // The newest `limit` runs, newest first.
 std::vector<RunRow> recent_runs(Database& db, int limit);
+// The newest run of each command, ordered by command (for the metrics file).
+std::vector<RunRow> last_run_per_command(Database& db);
 
 } // namespace mlc::store

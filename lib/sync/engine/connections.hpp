@@ -28,6 +28,9 @@ public:
     auth::ClientCredentialsAuth& oracle_auth() { return *oracle_auth_; }
     auth::ClientCredentialsAuth& procore_auth() { return *procore_auth_; }
     http::CallCounter& calls() { return calls_; }
+    const http::CallCounter& calls() const { return calls_; }
+    // The last Procore rate-limit headers seen (-1: none yet).
+    const http::RateLimit& procore_rate_limit() const { return procore_http_->rate_limit(); }
 
 private:
     void build(const Config& config, Clock& clock);

@@ -5,8 +5,10 @@
 // anything else), finishes the row with it and lets the exception go on to main; a pass killed
 // outright (SIGKILL) is marked interrupted by the next one; a pass stopped by SIGTERM or SIGINT
 // (core/stop.hpp) finishes its row as interrupted with exit 143 or 130. A dry run takes the lock
-// but writes nothing locally: no runs row, no audit rows, no spool intake. Every other pass first
-// marks earlier unfinished runs interrupted and takes the webhook spool into the inbox.
+// but writes nothing locally: no runs row, no audit rows, no spool intake, no metrics. Every other
+// pass first marks earlier unfinished runs interrupted and takes the webhook spool into the inbox,
+// and at its end, however it ends (also with a fatal error), rewrites the metrics file when one is
+// configured (metrics.file, --metrics-file: engine/metrics.hpp).
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
@@ -18,6 +20,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,7 +35,10 @@ public:
     // Takes the lock (LockedError, exit 4), opens the database (StoreError), begins the runs
     // row, marks runs a crash left open as interrupted and takes the webhook spool in. A Fatal
     // thrown by the intake finishes the row with its code before it goes on.
-    PassRun(const Config& config, std::string_view command, bool dry_run, Clock& clock);
+    // `connections` (may be null: a pass that calls nobody) gives the metrics their API calls and
+    // Procore's rate-limit headers; it must outlive the PassRun.
+    PassRun(const Config& config, std::string_view command, bool dry_run, Clock& clock,
+            const Connections* connections = nullptr);
     // A row still open here (an exception went past guard(), which should not happen) is marked
     // interrupted rather than given an exit code nobody knows.
     ~PassRun();
@@ -73,6 +79,8 @@ public:
 
 private:
     void abort(ExitCode code, const std::string& message, bool interrupted = false) noexcept;
+    // Rewrites the metrics file when one is configured; a failure is a warning, never the pass's.
+    void write_metrics() noexcept;
 
     std::string command_;
     bool dry_run_;
@@ -84,6 +92,10 @@ private:
     IngestSummary ingested_;
     std::vector<std::int64_t> interrupted_;
     bool finished_ = false;
+    Clock& clock_;
+    const Connections* connections_;
+    std::filesystem::path metrics_file_;
+    std::filesystem::path spool_dir_;
 };
 
 // What a flow needs from the pass it runs in.

@@ -9,7 +9,8 @@ namespace mlc::passes {
 PostCostsResult run_post_costs(const Config& config, engine::Connections& connections, Clock& clock,
                                const PostCostsOptions& options)
 {
-    engine::PassRun run(config, engine::command::post_costs, options.pass.dry_run, clock);
+    engine::PassRun run(config, engine::command::post_costs, options.pass.dry_run, clock,
+                        &connections);
     PostCostsResult out;
     out.pass = run.guard([&] {
         engine::Context ctx{config, connections, clock, run};

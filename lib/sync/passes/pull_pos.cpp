@@ -12,7 +12,8 @@ namespace mlc::passes {
 PassResult run_pull_pos(const Config& config, engine::Connections& connections, Clock& clock,
                         const PullPosOptions& options)
 {
-    engine::PassRun run(config, engine::command::pull_pos, options.pass.dry_run, clock);
+    engine::PassRun run(config, engine::command::pull_pos, options.pass.dry_run, clock,
+                        &connections);
     return run.guard([&] {
         engine::Context ctx{config, connections, clock, run};
         PassResult result;

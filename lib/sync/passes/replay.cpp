@@ -90,7 +90,7 @@ std::vector<store::Posting> select(store::Postings& postings, const ReplayOption
 ReplayResult run_replay(const Config& config, engine::Connections& connections, Clock& clock,
                         const ReplayOptions& options)
 {
-    engine::PassRun run(config, engine::command::replay, options.pass.dry_run, clock);
+    engine::PassRun run(config, engine::command::replay, options.pass.dry_run, clock, &connections);
     return run.guard([&] {
         ReplayResult result;
         auto& pass = result.pass;

@@ -31,7 +31,7 @@ PassResult run_sync_suppliers(const Config& config, engine::Connections& connect
     if (pass.page_size < 1 || pass.page_size > 500) {
         throw UsageError("page size must be 1..500 (Oracle's limit)");
     }
-    engine::PassRun run(config, engine::command::sync_suppliers, pass.dry_run, clock);
+    engine::PassRun run(config, engine::command::sync_suppliers, pass.dry_run, clock, &connections);
     return run.guard([&] {
         engine::Context ctx{config, connections, clock, run};
         PassResult result;

@@ -144,6 +144,46 @@ TEST_CASE("a malformed ML_CONNECTOR_KEY is refused without echoing it", "[auth][
     CHECK_NOTHROW(mlc::auth::load_vault_key(cfg)); // the env wins over a missing key file
 }
 
+TEST_CASE("a systemd credential vault.key comes before the key file, after ML_CONNECTOR_KEY",
+          "[auth][vault]")
+{
+    mlc::test::TempDir dir;
+    EnvGuard no_env("ML_CONNECTOR_KEY", nullptr);
+    const auto write_key = [](const std::filesystem::path& path, const char* base64) {
+        std::filesystem::create_directories(path.parent_path());
+        std::ofstream(path) << base64 << "\n";
+        REQUIRE(chmod(path.c_str(), 0400) == 0);
+    };
+    mlc::Config cfg;
+    cfg.state.key_file = dir.path() / "ml-connector.key";
+    write_key(cfg.state.key_file, k_key_a);
+    write_key(dir.path() / "credentials" / "vault.key", k_key_b);
+    mlc::auth::Vault(dir.path() / "v", mlc::auth::key_from_base64(k_key_b, "test"))
+        .set("oracle", mlc::Secret("from-b"));
+    {
+        EnvGuard creds("CREDENTIALS_DIRECTORY", (dir.path() / "credentials").c_str());
+        REQUIRE(mlc::auth::systemd_credential_key_file());
+        CHECK(mlc::auth::Vault(dir.path() / "v", mlc::auth::load_vault_key(cfg))
+                  .get("oracle")
+                  ->reveal()
+              == "from-b");
+        EnvGuard env_key("ML_CONNECTOR_KEY", k_key_a);
+        CHECK_THROWS_AS(
+            (void)mlc::auth::Vault(dir.path() / "v", mlc::auth::load_vault_key(cfg)).get("oracle"),
+            mlc::Fatal);
+    }
+    {
+        // A credentials folder without our credential (another unit's): the key file.
+        EnvGuard creds("CREDENTIALS_DIRECTORY", dir.path().c_str());
+        CHECK(!mlc::auth::systemd_credential_key_file());
+        CHECK_THROWS_AS(
+            (void)mlc::auth::Vault(dir.path() / "v", mlc::auth::load_vault_key(cfg)).get("oracle"),
+            mlc::Fatal);
+    }
+    EnvGuard no_creds("CREDENTIALS_DIRECTORY", nullptr);
+    CHECK(!mlc::auth::systemd_credential_key_file());
+}
+
 TEST_CASE("key files: created 0600 once, loose permissions refused", "[auth][vault]")
 {
     mlc::test::TempDir dir;
