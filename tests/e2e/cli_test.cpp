@@ -362,11 +362,12 @@ offer "ml-connector sync"
 offer "ml-connector state s"
 offer "ml-connector --config state st"
 offer "ml-connector webhooks check --l"
+offer "ml-connector run --o"
 )";
     const auto r = run_process({"/bin/bash", "-c", script});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
-    CHECK(r.out == "sync-suppliers\nshow set\nstatus state\n--list\n");
+    CHECK(r.out == "sync-suppliers\nshow set\nstatus state\n--list\n--only\n");
 
     // Every subcommand --help lists is offered at the top level.
     const auto help = run_process({MLC_BINARY, "--help"});
@@ -374,8 +375,8 @@ offer "ml-connector webhooks check --l"
                                   std::string(R"(source <(")") + MLC_BINARY
                                       + R"(" completion bash); _ml_connector_words "")"});
     for (const char* sub :
-         {"init", "config", "creds", "ping", "sync-suppliers", "pull-pos", "post-costs", "replay",
-          "listen", "ingest", "status", "webhooks", "state", "audit"}) {
+         {"init", "config", "creds", "ping", "sync-suppliers", "pull-pos", "post-costs", "run",
+          "replay", "listen", "ingest", "status", "webhooks", "state", "audit"}) {
         CHECK(help.out.find(std::string("  ") + sub + " ") != std::string::npos);
         CHECK((" " + top.out + " ").find(std::string(" ") + sub + " ") != std::string::npos);
     }

@@ -20,7 +20,7 @@
 namespace mlc::passes {
 namespace {
 
-using State = RunPassOutcome::State;
+using RunPassState = RunPassOutcome::State;
 
 constexpr std::string_view k_run_pass_order[] = {
     engine::command::ingest, engine::command::sync_suppliers, engine::command::pull_pos,
@@ -198,25 +198,25 @@ RunResult run_all(const Config& config, Clock& clock, const RunOptions& options)
             log::debug("run: {}", name);
             try {
                 run_one_pass(config, clock, options, out);
-                out.state = State::ran;
+                out.state = RunPassState::ran;
             } catch (const stop::Interrupted& e) {
-                out.state = State::failed;
+                out.state = RunPassState::failed;
                 out.exit_code = e.code();
                 out.error = e.what();
                 out.hint = e.hint();
                 result.stop_signal = e.signal();
             } catch (const Fatal& e) {
-                out.state = State::failed;
+                out.state = RunPassState::failed;
                 out.exit_code = e.code();
                 out.error = e.what();
                 out.hint = e.hint();
             } catch (const std::exception& e) {
-                out.state = State::failed;
+                out.state = RunPassState::failed;
                 out.exit_code = ExitCode::usage;
                 out.error = std::string("internal: ") + e.what();
                 out.hint = "please report this";
             }
-            if (out.state == State::failed && run_exit_is_fatal(out.exit_code)) {
+            if (out.state == RunPassState::failed && run_exit_is_fatal(out.exit_code)) {
                 blocked.emplace(name, fmt::format("{} failed (exit {})", name,
                                                   static_cast<int>(out.exit_code)));
             }
@@ -242,7 +242,7 @@ std::string to_json(const RunResult& result)
         w.begin_object();
         w.field("pass", p.name);
         switch (p.state) {
-        case State::ran:
+        case RunPassState::ran:
             w.field("status", "ran");
             w.field("exit_code", static_cast<int>(p.exit_code));
             if (p.summary) {
@@ -251,7 +251,7 @@ std::string to_json(const RunResult& result)
                 w.key("summary").raw_json(engine::to_json(*p.ingested));
             }
             break;
-        case State::failed:
+        case RunPassState::failed:
             w.field("status", "failed");
             w.field("exit_code", static_cast<int>(p.exit_code));
             w.field("error", log::redact(p.error));
@@ -259,7 +259,7 @@ std::string to_json(const RunResult& result)
                 w.field("hint", log::redact(p.hint));
             }
             break;
-        case State::skipped:
+        case RunPassState::skipped:
             w.field("status", "skipped");
             w.field("reason", p.reason);
             break;
@@ -275,7 +275,7 @@ std::string to_text(const RunResult& result)
 {
     std::string out;
     for (const auto& p : result.passes) {
-        if (p.state != State::ran) {
+        if (p.state != RunPassState::ran) {
             continue;
         }
         out += fmt::format("== {} ==\n", p.name);
@@ -291,16 +291,16 @@ std::string to_text(const RunResult& result)
     for (const auto& p : result.passes) {
         std::string what;
         switch (p.state) {
-        case State::ran:
+        case RunPassState::ran:
             what = p.exit_code == ExitCode::ok
                        ? "exit 0"
                        : fmt::format("exit {} (records failed or held: see above)",
                                      static_cast<int>(p.exit_code));
             break;
-        case State::failed:
+        case RunPassState::failed:
             what = fmt::format("exit {}: {}", static_cast<int>(p.exit_code), log::redact(p.error));
             break;
-        case State::skipped:
+        case RunPassState::skipped:
             what = "skipped: " + p.reason;
             break;
         }
