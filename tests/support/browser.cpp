@@ -234,6 +234,8 @@ ProcessResult run_chromium(const std::filesystem::path& chromium,
     static std::atomic<int> runs{0};
     const auto home = work_dir / ("chromium-" + std::to_string(++runs));
     std::filesystem::create_directories(home / "profile");
+    // Offline and alone: no background requests, no updates, no sync, no QUIC. Containers give
+    // /dev/shm 64 MB, too little for Chromium: --disable-dev-shm-usage.
     std::vector<std::string> argv = {chromium.string(),
                                      "--headless",
                                      "--no-sandbox",
@@ -243,6 +245,7 @@ ProcessResult run_chromium(const std::filesystem::path& chromium,
                                      "--disable-background-networking",
                                      "--disable-component-update",
                                      "--disable-sync",
+                                     "--disable-dev-shm-usage",
                                      "--user-data-dir=" + (home / "profile").string()};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     argv.push_back(browser_file_url(page));
