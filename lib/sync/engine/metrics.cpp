@@ -1,20 +1,16 @@
 #include "sync/engine/metrics.hpp"
 
+#include "core/file.hpp"
 #include "core/json.hpp"
 #include "spool/spool.hpp"
 #include "store/inbox.hpp"
 #include "store/postings.hpp"
 #include "store/runs.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 
 namespace mlc::engine {
 namespace {
@@ -296,48 +292,9 @@ std::vector<MetricFamily> collect_metrics(store::Database& db,
 std::expected<void, std::string> write_metrics_file(const std::filesystem::path& path,
                                                     const std::string& text)
 {
-    const auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
-    // A name the textfile collector skips (it reads *.prom only), unique to this process.
-    const auto tmp = dir / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
-    const auto fail = [&tmp](const char* step, int err) {
-        ::unlink(tmp.c_str());
-        return std::unexpected(fmt::format("{} {}: {}", step, tmp.string(), std::strerror(err)));
-    };
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        return std::unexpected(fmt::format("creating {}: {}", tmp.string(), std::strerror(errno)));
-    }
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const auto n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            const int err = errno;
-            ::close(fd);
-            return fail("writing", err);
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    // The mode asked for is cut by the umask (systemd's UMask=0077 would make 0600): set it.
-    if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0) {
-        const int err = errno;
-        ::close(fd);
-        return fail("syncing", err);
-    }
-    if (::close(fd) != 0) {
-        return fail("closing", errno);
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        const int err = errno;
-        ::unlink(tmp.c_str());
-        return std::unexpected(
-            fmt::format("renaming into {}: {}", path.string(), std::strerror(err)));
-    }
-    if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-        ::fsync(dfd);
-        ::close(dfd);
+    // 0644 whatever the umask: the collector runs as another user.
+    if (auto written = try_write_file_atomically(path, text, 0644); !written) {
+        return std::unexpected(path.string() + ": " + written.error());
     }
     return {};
 }
