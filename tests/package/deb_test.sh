@@ -46,6 +46,7 @@ for f in /usr/bin/ml-connector /usr/sbin/ml-connector-admin \
   /usr/lib/systemd/system/ml-connector-run.timer \
   /usr/lib/sysusers.d/ml-connector.conf \
   /usr/share/doc/ml-connector/ml-connector.json.example \
+  /usr/share/doc/ml-connector/README.md /usr/share/doc/ml-connector/README.Debian \
   /usr/share/doc/ml-connector/copyright; do
   grep -qx "$f" "$work/files" || fail "the package lacks $f"
 done
