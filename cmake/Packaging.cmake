@@ -34,8 +34,9 @@ install(FILES packaging/ml-connector-listen.service packaging/ml-connector-run.s
               packaging/ml-connector-run.timer
         DESTINATION lib/systemd/system)
 install(FILES packaging/sysusers.conf DESTINATION lib/sysusers.d RENAME ml-connector.conf)
-install(FILES packaging/ml-connector.json.example README.md packaging/README.md
-        DESTINATION "${CMAKE_INSTALL_DOCDIR}")
+install(FILES packaging/ml-connector.json.example README.md DESTINATION "${CMAKE_INSTALL_DOCDIR}")
+# Debian's name for the notes on how the package is set up (the units, the user, the key).
+install(FILES packaging/README.md DESTINATION "${CMAKE_INSTALL_DOCDIR}" RENAME README.Debian)
 install(FILES LICENSE DESTINATION "${CMAKE_INSTALL_DOCDIR}" RENAME copyright)
 
 set(CPACK_GENERATOR DEB)

@@ -102,6 +102,8 @@ TEST_CASE("a pass writes the metrics file: valid exposition, values as the pass 
         for (const auto& c : calls.GetObject()) {
             CHECK(by_endpoint[c.name.GetString()] == static_cast<double>(c.value.GetInt64()));
         }
+        // The same per endpoint from the run's summary, which outlives the process.
+        CHECK(m.find("ml_connector_last_run_api_calls", cmd).size() == calls.MemberCount());
         CHECK(one_value(
                   m, "ml_connector_api_calls",
                   {{"method", "PATCH"}, {"endpoint", "/rest/v1.0/vendors/sync"}, {"status", "200"}})

@@ -46,14 +46,18 @@ for f in /usr/bin/ml-connector /usr/sbin/ml-connector-admin \
   /usr/lib/systemd/system/ml-connector-run.timer \
   /usr/lib/sysusers.d/ml-connector.conf \
   /usr/share/doc/ml-connector/ml-connector.json.example \
+  /usr/share/doc/ml-connector/README.md /usr/share/doc/ml-connector/README.Debian \
   /usr/share/doc/ml-connector/copyright; do
   grep -qx "$f" "$work/files" || fail "the package lacks $f"
 done
 if grep -q "ml-connector-sim" "$work/files"; then fail "ml-connector-sim is in the package"; fi
-dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -q "postinst" || fail "no postinst"
+# Listed whole first: grep -q leaving early would kill tar with SIGPIPE, failing the pipeline.
+dpkg-deb --ctrl-tarfile "$deb" | tar -t >"$work/control-files"
+grep -qx "./postinst" "$work/control-files" || fail "no postinst"
 
+installed="$(dpkg-query -W -f='${Status}' ml-connector 2>/dev/null || true)"
 if [ "${MLC_PACKAGE_INSTALL_TEST:-0}" = 1 ] && [ "$(id -u)" = 0 ] \
-  && ! dpkg-query -W -f='${Status}' ml-connector 2>/dev/null | grep -q "install ok"; then
+  && [[ "$installed" != *"install ok"* ]]; then
   dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; fail "dpkg -i failed"; }
   version="$(/usr/bin/ml-connector --version)" || { dpkg -r ml-connector >/dev/null 2>&1; fail "installed binary does not run"; }
   getent passwd ml-connector >/dev/null || { dpkg -r ml-connector >/dev/null 2>&1; fail "postinst made no ml-connector user"; }
@@ -63,7 +67,8 @@ if [ "${MLC_PACKAGE_INSTALL_TEST:-0}" = 1 ] && [ "$(id -u)" = 0 ] \
 else
   dpkg-deb -x "$deb" "$work/root"
   version="$("$work/root/usr/bin/ml-connector" --version)" || fail "extracted binary does not run"
-  "$work/root/usr/bin/ml-connector" --help | grep -q "sync-suppliers" || fail "--help lacks sync-suppliers"
+  "$work/root/usr/bin/ml-connector" --help >"$work/help.txt" || fail "--help failed"
+  grep -q "sync-suppliers" "$work/help.txt" || fail "--help lacks sync-suppliers"
   echo "deb_test: extracted with dpkg-deb -x: $version"
 fi
 [[ "$version" == *"$(field Version)"* ]] || fail "--version says $version, the package $(field Version)"

@@ -46,8 +46,9 @@ std::pair<std::string, std::string> metrics_split_endpoint(const std::string& ke
 }
 
 // Records read, written and failed per flow, from the JSON summary a pass leaves in its runs
-// row: every member that is a flow's summary (an object with "read" and "applied").
-void metrics_add_records(MetricFamily& family, const store::RunRow& run)
+// row: every member that is a flow's summary (an object with "read" and "applied"); and the API
+// calls per endpoint the summary lists ("api_calls": {"GET /suppliers": 3}).
+void metrics_add_records(MetricFamily& family, MetricFamily& calls, const store::RunRow& run)
 {
     if (run.counts_json.empty()) {
         return;
@@ -55,6 +56,17 @@ void metrics_add_records(MetricFamily& family, const store::RunRow& run)
     const auto doc = json::parse(run.counts_json);
     if (!doc || !doc->IsObject()) {
         return;
+    }
+    if (const auto* api = json::find(*doc, "api_calls"); api != nullptr && api->IsObject()) {
+        for (const auto& c : api->GetObject()) {
+            if (!c.value.IsInt64()) {
+                continue;
+            }
+            const auto [method, endpoint] = metrics_split_endpoint(c.name.GetString());
+            calls.samples.push_back(
+                {{{"command", run.command}, {"method", method}, {"endpoint", endpoint}},
+                 static_cast<double>(c.value.GetInt64())});
+        }
     }
     for (const auto& member : doc->GetObject()) {
         const auto& flow = member.value;
@@ -170,6 +182,9 @@ std::vector<MetricFamily> collect_metrics(store::Database& db,
     auto records = metrics_family("ml_connector_last_run_records",
                                   "Records the command's last pass read, wrote (created, "
                                   "updated, linked or retired) and failed, per flow.");
+    auto run_calls = metrics_family("ml_connector_last_run_api_calls",
+                                    "Requests the command's last pass made, per endpoint (from "
+                                    "its summary; by status: ml_connector_api_calls).");
     for (const auto& run : runs) {
         const std::vector<std::pair<std::string, std::string>> labels{{"command", run.command}};
         const auto started = metrics_time_of(run.started_at);
@@ -185,13 +200,14 @@ std::vector<MetricFamily> collect_metrics(store::Database& db,
             run_exit.samples.push_back({labels, static_cast<double>(run.exit_code.value_or(-1))});
         }
         run_interrupted.samples.push_back({labels, run.interrupted ? 1.0 : 0.0});
-        metrics_add_records(records, run);
+        metrics_add_records(records, run_calls, run);
     }
     out.push_back(std::move(run_time));
     out.push_back(std::move(run_duration));
     out.push_back(std::move(run_exit));
     out.push_back(std::move(run_interrupted));
     out.push_back(std::move(records));
+    out.push_back(std::move(run_calls));
 
     // Postings by state: every state, so that a state emptied shows 0 rather than vanishing.
     auto postings = metrics_family("ml_connector_postings",

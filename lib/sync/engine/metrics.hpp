@@ -6,7 +6,8 @@
 // it last: each command's last run (time, duration, exit code, records read, written and
 // failed per flow), postings by state, the inbox and the spool and the age of the oldest event
 // not yet acted on. What only the process saw — API calls by endpoint and status, Procore's
-// rate-limit headers — is that of the pass that wrote the file, labelled with its command.
+// rate-limit headers — is that of the pass that wrote the file, labelled with its command;
+// calls per endpoint (no status) also come from each command's last run summary.
 // Metric names are ml_connector_*; README.md "Operate it" says what each one means.
 #include "core/clock.hpp"
 #include "http/client.hpp"

@@ -123,6 +123,9 @@ TEST_CASE("metrics are read from the state, the spool and what the pass saw", "[
     CHECK(records("vendors", "failed") == 2);
     CHECK(records("cost_codes", "read") == 0);
     CHECK(m.find("ml_connector_last_run_records", {{"flow", "api_calls"}}).empty());
+    CHECK(value("ml_connector_last_run_api_calls",
+                {{"command", "sync-suppliers"}, {"method", "GET"}, {"endpoint", "/suppliers"}})
+          == 2);
 
     CHECK(value("ml_connector_postings", {{"state", "failed"}}) == 1);
     CHECK(value("ml_connector_postings", {{"state", "pending"}}) == 1);
