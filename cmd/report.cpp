@@ -43,10 +43,7 @@ void set_report_command(CLI::App& app, Context& ctx)
         std::fflush(stdout);
         if (!ctx.global.quiet) {
             const auto& r = report.reconciliation;
-            fmt::print(stderr, "{}: {}; numbers in {}\n", r.period,
-                       r.agrees() ? std::string("the ledger agrees with Procore")
-                                  : fmt::format("{} difference{}", r.differences.size(),
-                                                r.differences.size() == 1 ? "" : "s"),
+            fmt::print(stderr, "{}: {}; numbers in {}\n", r.period, admin::close_report_verdict(r),
                        report.files.json.string());
         }
     });

@@ -430,29 +430,13 @@ std::vector<ReportProject> report_projects(const Reconciliation& r)
 std::string report_summary(const Reconciliation& r, const std::vector<ReportProject>& projects,
                            const ReportExtras& extras)
 {
-    const auto rows_off = static_cast<std::size_t>(std::count_if(
-        r.rows.begin(), r.rows.end(), [](const AccountRow& a) { return !a.agrees(); }));
-    const auto commitments_off =
-        static_cast<std::size_t>(std::count_if(r.commitments.begin(), r.commitments.end(),
-                                               [](const CommitmentRow& c) { return !c.agrees(); }));
     std::int64_t failed = 0, held = 0;
     for (const auto& f : extras.flows) {
         failed += f.failed_total;
         held += f.held_total;
     }
     const bool agrees = r.agrees();
-    std::string verdict;
-    if (agrees) {
-        verdict = "Procore, ml-connector and the ledger agree";
-    } else {
-        verdict =
-            fmt::format("{} to look at ({} of {} account rows differ{})",
-                        report_plural(r.differences.size(), "difference", "differences"), rows_off,
-                        r.rows.size(),
-                        commitments_off == 0 ? ""
-                                             : fmt::format(", {} of {} commitments",
-                                                           commitments_off, r.commitments.size()));
-    }
+    const std::string verdict = close_report_verdict(r);
     std::string out =
         fmt::format("<p class=\"verdict {}\" data-field=\"agrees\" data-value=\"{}\">{}</p>\n"
                     "<dl class=\"summary\">\n",
@@ -738,6 +722,29 @@ std::string report_postings(const ReportExtras& extras)
 }
 
 } // namespace
+
+std::string close_report_verdict(const Reconciliation& r)
+{
+    if (r.agrees()) {
+        return "Procore, ml-connector and the ledger agree";
+    }
+    const auto rows_off = static_cast<std::size_t>(std::count_if(
+        r.rows.begin(), r.rows.end(), [](const AccountRow& a) { return !a.agrees(); }));
+    const auto commitments_off =
+        static_cast<std::size_t>(std::count_if(r.commitments.begin(), r.commitments.end(),
+                                               [](const CommitmentRow& c) { return !c.agrees(); }));
+    std::string out;
+    if (!r.differences.empty() || rows_off > 0) {
+        out = fmt::format("{} in the ledger to look at ({} of {} account rows differ)",
+                          report_plural(r.differences.size(), "difference", "differences"),
+                          rows_off, r.rows.size());
+    }
+    if (commitments_off > 0) {
+        out += fmt::format("{}{} of {} commitments differ from Oracle", out.empty() ? "" : "; ",
+                           commitments_off, r.commitments.size());
+    }
+    return out;
+}
 
 std::string close_report_html(const Reconciliation& r, const ReportExtras& extras)
 {

@@ -36,6 +36,9 @@ ReportExtras read_report_extras(const Config& config, int list_limit = 200);
 // The page. A pure function of its arguments: the same input gives the same bytes.
 std::string close_report_html(const Reconciliation& r, const ReportExtras& extras);
 
+// One line: everything agrees, or how many differences in the ledger and commitments.
+std::string close_report_verdict(const Reconciliation& r);
+
 // Text made safe for HTML text and attribute values (& < > " ').
 std::string html_escape(std::string_view text);
 

@@ -64,7 +64,7 @@ TEST_CASE("report: a month posted cleanly is a page whose numbers are the JSON's
     const auto html_path = out_dir / "close-Jul-26.html";
     const auto json_path = out_dir / "reconcile-Jul-26.json";
     CHECK(run.out == html_path.string() + "\n");
-    CHECK(run.err.find("the ledger agrees with Procore") != std::string::npos);
+    CHECK(run.err.find("Procore, ml-connector and the ledger agree") != std::string::npos);
     REQUIRE(std::filesystem::exists(html_path));
     REQUIRE(std::filesystem::exists(json_path));
     // Reads only.

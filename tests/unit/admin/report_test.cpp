@@ -200,8 +200,14 @@ TEST_CASE("report: every number of the reconciliation is on the page, with its h
     CHECK(html.find("data-field=\"period_status\" data-value=\"O\">open (O)") != std::string::npos);
     CHECK(html.find("data-field=\"agrees\" data-value=\"false\"") != std::string::npos);
     CHECK(html.find("data-field=\"differences\" data-value=\"2\"") != std::string::npos);
-    CHECK(html.find("2 differences to look at (1 of 3 account rows differ, 1 of 1 commitments)")
+    CHECK(html.find(">2 differences in the ledger to look at (1 of 3 account rows differ); 1 of 1 "
+                    "commitments differ from Oracle</p>")
           != std::string::npos);
+    // Only commitments: no ledger difference is claimed.
+    auto only = r;
+    only.rows.erase(only.rows.begin());
+    only.differences.clear();
+    CHECK(mlc::admin::close_report_verdict(only) == "1 of 1 commitments differ from Oracle");
 }
 
 TEST_CASE("report: postings held or failed, each with what to do", "[admin][report]")
