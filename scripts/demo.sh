@@ -305,6 +305,9 @@ sim_post "$oracle_url" "{\"op\":\"create\",\"collection\":\"journals\",\"BatchNa
 step "ml-connector reconcile --period $period --project $project   (the difference, explained by the journal that makes it; exit 1)"
 "$mlc" reconcile --period "$period" --project "$project" || echo "(exit $?)"
 
+step "ml-connector report --period $period --out reports   (the month-end close report: one self-contained HTML page, no script and no network, and its numbers in reconcile-$period.json beside it; exit 1: the manual journal is on it, with what to do)"
+"$mlc" report --period "$period" --out "$work/reports" || echo "(exit $?)"
+
 step "ml-connector state list   (each incremental read's cursor; state set/reset move them, audited)"
 "$mlc" state list
 
