@@ -456,6 +456,9 @@ private:
             it->second.project_id = project;
             it->second.account = account;
             it->second.cost_center = cost_center_of(project);
+            it->second.offset =
+                !account.empty()
+                && (account == jm_.offset_direct_cost || account == jm_.offset_change_order);
         }
         return it->second;
     }
@@ -896,6 +899,7 @@ std::string to_json(const Reconciliation& r)
             .field("procore", recon_money(row.procore))
             .field("posted", recon_money(row.posted))
             .field("oracle", recon_money(row.oracle))
+            .field("offset", row.offset)
             .field("agrees", row.agrees())
             .end_object();
     }

@@ -42,6 +42,7 @@ struct AccountRow {
     Decimal procore;     // net debit Procore's documents plan to
     Decimal posted;      // net debit of our confirmed postings
     Decimal oracle;      // net debit of the ledger's journal lines
+    bool offset = false; // a configured offset account (the journals' credit side), not a cost
     bool agrees() const { return procore == posted && posted == oracle; }
 };
 
@@ -108,7 +109,8 @@ Reconciliation reconcile(const Config& config, engine::Connections& connections,
                          const ReconcileOptions& options);
 
 // {"period", "start_date", "end_date", "period_status", "currency", "generated_at", "agrees",
-//  "rows": [{"project_id", "cost_center", "account", "procore", "posted", "oracle", "agrees"}],
+//  "rows": [{"project_id", "cost_center", "account", "procore", "posted", "oracle", "offset",
+//            "agrees"}],
 //  "differences": [{"kind", "project_id", "account", "record_key", "document", "journal",
 //                   "batch", "procore", "posted", "oracle", "why", "action"}],
 //  "commitments": [{"project_id", "commitment_id", "commitment", "order_number",

@@ -411,6 +411,9 @@ std::vector<ReportProject> report_projects(const Reconciliation& r)
             p.cost_center = row.cost_center;
         }
         p.rows.push_back(&row);
+        if (row.offset) {
+            continue; // the journals' credit side: a project's total is its cost
+        }
         p.procore += row.procore;
         p.posted += row.posted;
         p.oracle += row.oracle;
@@ -468,10 +471,9 @@ std::string report_totals(const std::vector<ReportProject>& projects)
     if (projects.empty()) {
         return out + "<p class=\"none\">No project has costs or journals in this period.</p>\n";
     }
-    out += "<p class=\"hint\">Net debits (debits minus credits) of every account the period's "
-           "journals touch, offset accounts included: balanced journals net to zero, so a "
-           "project's totals may be zero; what matters is Procore \u2212 Oracle and the "
-           "differences.</p>\n";
+    out += "<p class=\"hint\">Net cost (debits minus credits) on each project's accounts; the "
+           "offset accounts the journals credit are listed with the project's accounts but left "
+           "out of these totals.</p>\n";
     out += "<table class=\"totals\">\n<thead><tr><th>Project</th><th>Cost center</th>"
            "<th class=\"num\">Procore</th><th class=\"num\">Posted</th>"
            "<th class=\"num\">Oracle</th><th class=\"num\">Procore \u2212 Oracle</th>"

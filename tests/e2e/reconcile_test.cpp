@@ -102,10 +102,16 @@ TEST_CASE("reconcile: a month posted cleanly agrees to the cent and reconcile wr
         CHECK(str(*row, "oracle") == amount);
         CHECK(str(*row, "cost_center") == cc(where.first));
     }
-    // Every row agrees, and the ledger's lines net to zero (balanced journals).
+    // Every row agrees; the offset account's rows are flagged as such (the report's project
+    // totals leave them out).
+    int offsets = 0;
     for (const auto& r : doc["rows"].GetArray()) {
         CHECK(*json::get_bool(r, "agrees"));
+        const bool offset = *json::get_bool(r, "offset");
+        CHECK(offset == (str(r, "account") == env.offset));
+        offsets += offset ? 1 : 0;
     }
+    CHECK(offsets == 2); // one per project
     // Cost by day: what was posted on each accounting date.
     CHECK(str(doc["posted_by_day"], "2026-07-14") == "1750.25");
     CHECK(str(doc["posted_by_day"], "2026-07-20") == "1000.00");
