@@ -325,20 +325,8 @@ private:
             not_here_[key] = "dated " + d.date + ", outside " + r_.period;
             return;
         }
-        flows::JournalLookups lookups;
-        lookups.periods = &open_periods_;
-        lookups.account = [this](std::int64_t project, const procore::CostLine& line) {
-            if (line.cost_code.empty()) {
-                return accounts_.of(project, line.cost_code_id);
-            }
-            procore::ProjectCostCode code;
-            code.id = line.cost_code_id;
-            code.full_code = line.cost_code;
-            code.origin_id = line.cost_code_origin_id;
-            code.standard_cost_code_id = line.standard_cost_code_id;
-            return accounts_.of(project, code);
-        };
-        auto plan = flows::plan_journal(d, config_.mapping, lookups);
+        auto plan = flows::plan_journal(d, config_.mapping,
+                                        flows::journal_lookups(accounts_, open_periods_));
         auto& rec = records_[key];
         rec.project_id = d.project_id;
         if (rec.document.empty()) {

@@ -481,4 +481,23 @@ std::optional<Journal> parse_journal(const std::string& text)
     return j;
 }
 
+JournalLookups journal_lookups(engine::CostAccounts& accounts,
+                               const std::vector<oracle::PeriodStatus>& periods)
+{
+    JournalLookups lookups;
+    lookups.periods = &periods;
+    lookups.account = [&accounts](std::int64_t project, const procore::CostLine& line) {
+        if (line.cost_code.empty()) {
+            return accounts.of(project, line.cost_code_id);
+        }
+        procore::ProjectCostCode code;
+        code.id = line.cost_code_id;
+        code.full_code = line.cost_code;
+        code.origin_id = line.cost_code_origin_id;
+        code.standard_cost_code_id = line.standard_cost_code_id;
+        return accounts.of(project, code);
+    };
+    return lookups;
+}
+
 } // namespace mlc::flows

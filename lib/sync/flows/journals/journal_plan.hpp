@@ -54,6 +54,12 @@ struct JournalLookups {
     const std::vector<oracle::PeriodStatus>* periods = nullptr; // nullptr: periods not read
 };
 
+// Lookups that read a line's account through `accounts` (from the cost code the line carries
+// inline when that is enough, else from the project's cost codes) and plan in `periods`. What
+// post-costs and reconcile both plan with, so they cannot plan a document differently.
+JournalLookups journal_lookups(engine::CostAccounts& accounts,
+                               const std::vector<oracle::PeriodStatus>& periods);
+
 // The words every period hold ends its reason with: how a pass finds the documents to look at
 // again (they post as soon as the period opens).
 inline constexpr const char* k_held_for_period = "held until its period opens";

@@ -563,20 +563,7 @@ private:
             note_seen(*link, d.updated_at);
             return "unchanged since journal " + link->oracle_key.value_or("?");
         }
-        JournalLookups lookups;
-        lookups.periods = &periods_;
-        lookups.account = [this](std::int64_t project, const procore::CostLine& line) {
-            if (line.cost_code.empty()) {
-                return accounts_.of(project, line.cost_code_id);
-            }
-            procore::ProjectCostCode code;
-            code.id = line.cost_code_id;
-            code.full_code = line.cost_code;
-            code.origin_id = line.cost_code_origin_id;
-            code.standard_cost_code_id = line.standard_cost_code_id;
-            return accounts_.of(project, code);
-        };
-        auto plan = plan_journal(d, ctx_.config.mapping, lookups);
+        auto plan = plan_journal(d, ctx_.config.mapping, journal_lookups(accounts_, periods_));
         if (!plan.error.empty()) {
             fail_record(key, plan.error, plan.error_class, plan.fingerprint);
             return "failed: " + plan.error;
