@@ -56,6 +56,7 @@ struct ReconRecord {
     std::string not_here;    // why it no longer counts here (deleted, not approved, moved)
     std::vector<const store::Posting*> postings; // every journal posting of the record
     std::set<std::string> journals;              // "name in batch b" as Oracle holds them
+    std::set<std::string> other_periods;         // periods its other confirmed journals posted in
 };
 
 // A journal line of someone else's on a project's cost center.
@@ -196,6 +197,25 @@ private:
         projects_.erase(std::ranges::unique(projects_).begin(), projects_.end());
         for (const auto p : projects_) {
             in_scope_.insert(p);
+        }
+        // Cost centers are told to projects over every project the mapping covers, not only
+        // those asked for: a cost center another project shares stays shared under --project.
+        std::vector<std::int64_t> mapped = projects_;
+        if (!options_.projects.empty()) {
+            if (config_.mapping.projects.contains("default")) {
+                auto all = connections_.procore().project_ids();
+                if (!all) {
+                    engine::stop("procore", "listing the company's projects", all.error());
+                }
+                mapped = std::move(*all);
+            } else {
+                mapped = config_.mapping.project_ids();
+            }
+            mapped.insert(mapped.end(), projects_.begin(), projects_.end());
+            std::ranges::sort(mapped);
+            mapped.erase(std::ranges::unique(mapped).begin(), mapped.end());
+        }
+        for (const auto p : mapped) {
             if (auto m = config_.mapping.project(p); m && !m->cost_center.empty()) {
                 by_cost_center_[m->cost_center].push_back(p);
             }
@@ -228,6 +248,9 @@ private:
         if (it->second.size() > 1) {
             return {0, fmt::format("cost center {} is shared by {} projects", segments[at],
                                    it->second.size())};
+        }
+        if (!in_scope(it->second.front())) {
+            return {0, {}}; // another project's, left out
         }
         return {it->second.front(), {}};
     }
@@ -323,6 +346,9 @@ private:
         }
         if (!counts(d)) {
             not_here_[key] = "dated " + d.date + ", outside " + r_.period;
+            if (const auto* p = oracle::period_of(open_periods_, d.date)) {
+                dated_in_[key] = p->name;
+            }
             return;
         }
         auto plan = flows::plan_journal(d, config_.mapping,
@@ -337,7 +363,8 @@ private:
         if (!plan.error.empty() || !plan.held.empty()) {
             rec.in_procore = true;
             rec.plan_error = plan.error.empty() ? plan.held : plan.error;
-            rec.procore[""] += recon_decimal(d.grand_total);
+            rec.procore.clear();
+            rec.procore[""] = recon_decimal(d.grand_total);
             return;
         }
         if (!plan.journal) {
@@ -352,6 +379,7 @@ private:
         rec.in_procore = true;
         rec.version = plan.fingerprint.substr(0, 16);
         rec.document = plan.journal->source_document;
+        rec.procore.clear(); // a document listed twice (paging while it changes) counts once
         for (const auto& line : plan.journal->lines) {
             rec.procore[engine::join_account(line.segments, config_.mapping.chart.delimiter)] +=
                 recon_net(line.debit, line.credit);
@@ -373,6 +401,11 @@ private:
             auto j = recon_journal_of(p);
             const auto ref = flows::parse_cost_key(key);
             const std::int64_t project = j ? j->project_id : ref ? ref->project_id : 0;
+            if (j) {
+                // Known whatever the scope: a journal of ours for a project left out is ours,
+                // not someone else's on a shared cost center.
+                our_names_[j->name] = key;
+            }
             if (!in_scope(project)) {
                 continue;
             }
@@ -385,8 +418,13 @@ private:
             if (rec.document.empty()) {
                 rec.document = j->source_document;
             }
-            our_names_[j->name] = key;
-            if (p.status != store::posting_status::confirmed || j->period != r_.period) {
+            if (p.status != store::posting_status::confirmed) {
+                continue;
+            }
+            if (j->period != r_.period) {
+                // Where the document's journal went when it is not in its own date's period
+                // (closed_period: next_open), or where it came from.
+                rec.other_periods.insert(j->period);
                 continue;
             }
             Decimal debits;
@@ -411,13 +449,20 @@ private:
         };
         auto read = oracle::read_period_lines(
             connections_.oracle(), r_.period, jm_.ledger_name, wanted,
-            [this](oracle::LedgerLine&& l) {
+            [this, &wanted](oracle::LedgerLine&& l) {
                 const Decimal net = recon_net(l.debit, l.credit);
                 if (auto it = our_names_.find(l.journal_name); it != our_names_.end()) {
-                    auto& rec = records_[it->second];
+                    const auto found = records_.find(it->second);
+                    if (found == records_.end()) {
+                        return; // ours, of a project left out
+                    }
+                    auto& rec = found->second;
                     rec.oracle[l.account] += net;
                     rec.journals.insert(l.journal_name + " in batch " + l.batch_name);
                     return;
+                }
+                if (!l.source.empty() && !wanted(l.source)) {
+                    return; // a subledger's journal whose source only its header names
                 }
                 const auto [project, shared] = project_of_account(l.account);
                 if (project == 0 && shared.empty()) {
@@ -502,6 +547,27 @@ private:
                 d.action = "nothing yet: the next post-costs pass finds it in journalBatches and "
                            "confirms it, or sends it if Oracle does not have it";
             }
+            return;
+        }
+        // closed_period next_open: a document dated in a closed period posts in the first open
+        // one, so each period shows it on one side only.
+        if (d.posted.is_zero() && !d.procore.is_zero() && !rec.other_periods.empty()) {
+            std::string periods;
+            for (const auto& p : rec.other_periods) {
+                periods += (periods.empty() ? "" : ", ") + p;
+            }
+            d.kind = dk::other_period;
+            d.why = "posted in " + periods + ": this period was closed when it posted";
+            d.action = "nothing: closed_period next_open posted it in the first open period";
+            return;
+        }
+        if (const auto it = dated_in_.find(key);
+            it != dated_in_.end() && d.procore.is_zero() && !d.posted.is_zero()) {
+            d.kind = dk::other_period;
+            d.why = "dated in " + it->second + ", posted here";
+            d.action = "nothing when " + it->second
+                       + " was closed as it posted (closed_period next_open); if the document "
+                         "was re-dated since, post-costs posts its reversal";
             return;
         }
         if (!rec.in_procore) {
@@ -834,6 +900,7 @@ private:
     std::map<std::string, std::vector<std::int64_t>> by_cost_center_;
     std::map<std::string, ReconRecord> records_;
     std::map<std::string, std::string> not_here_;
+    std::map<std::string, std::string> dated_in_; // record key -> the period of its date
     std::vector<store::Posting> all_postings_;
     std::map<std::string, std::string> our_names_; // journal name -> record key
     std::map<ForeignKey, Decimal> foreign_;

@@ -48,12 +48,13 @@ struct AccountRow {
 
 // What explains a difference, one document (or one foreign journal) on one account.
 namespace difference_kind {
-inline constexpr const char* not_posted = "not_posted"; // eligible, no posting yet
-inline constexpr const char* held = "held";             // its posting waits on a person
-inline constexpr const char* failed = "failed";         // its posting (or its plan) failed
-inline constexpr const char* in_flight = "in_flight";   // sent, not yet confirmed
-inline constexpr const char* changed = "changed";       // edited in Procore after posting
-inline constexpr const char* withdrawn = "withdrawn";   // deleted/unapproved after posting
+inline constexpr const char* not_posted = "not_posted";     // eligible, no posting yet
+inline constexpr const char* held = "held";                 // its posting waits on a person
+inline constexpr const char* failed = "failed";             // its posting (or its plan) failed
+inline constexpr const char* in_flight = "in_flight";       // sent, not yet confirmed
+inline constexpr const char* changed = "changed";           // edited in Procore after posting
+inline constexpr const char* withdrawn = "withdrawn";       // deleted/unapproved after posting
+inline constexpr const char* other_period = "other_period"; // posted in another period (next_open)
 inline constexpr const char* missing_in_oracle = "missing_in_oracle"; // posted, not in ledger
 inline constexpr const char* edited_in_oracle = "edited_in_oracle";   // amounts differ there
 inline constexpr const char* not_from_us = "not_from_us"; // a journal someone else entered

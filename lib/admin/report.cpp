@@ -156,6 +156,9 @@ std::string report_kind_label(const std::string& kind)
     if (kind == k::withdrawn) {
         return "withdrawn after posting";
     }
+    if (kind == k::other_period) {
+        return "posted in another period";
+    }
     if (kind == k::missing_in_oracle) {
         return "missing in Oracle";
     }

@@ -286,4 +286,42 @@ TEST_CASE("reconcile: held, failed, a manual journal, an edit and a deletion in 
     CHECK(table.out.find(std::to_string(k_project1)) == std::string::npos);
 }
 
+TEST_CASE("reconcile: with closed_period next_open, a document dated in a closed period is shown "
+          "in both periods as posted in the other",
+          "[e2e][reconcile]")
+{
+    Env env(R"(, "closed_period": "next_open")");
+    env.oracle_mutate(
+        R"({"op":"update","collection":"accounting_periods","PeriodNameId":"Jul-26","ClosingStatus":"C"})");
+    env.run_json({"post-costs", "--json"}, 0);
+
+    const auto july = env.run({"reconcile", "--period", "Jul-26", "--json"});
+    INFO(july.out << july.err);
+    REQUIRE(july.exit_code == 1);
+    const auto jul = test::parse_json(july.out);
+    const auto& dated =
+        the_difference(jul, "other_period", key_of(env.expense), account(k_project1, "5120"));
+    CHECK(str(dated, "procore") == "250.15");
+    CHECK(str(dated, "posted") == "0.00");
+    const std::string why = str(dated, "why");
+    REQUIRE(why.starts_with("posted in "));
+    const std::string went = why.substr(10, why.find(':') - 10);
+    CHECK(went != "Jul-26");
+    // Nothing else is wrong with July: every difference is one of these.
+    for (const auto& d : jul["differences"].GetArray()) {
+        CHECK(str(d, "kind") == "other_period");
+    }
+
+    const auto there = env.run({"reconcile", "--period", went, "--json"});
+    INFO(there.out << there.err);
+    REQUIRE(there.exit_code == 1);
+    const auto doc = test::parse_json(there.out);
+    const auto& posted =
+        the_difference(doc, "other_period", key_of(env.expense), account(k_project1, "5120"));
+    CHECK(str(posted, "procore") == "0.00");
+    CHECK(str(posted, "posted") == "250.15");
+    CHECK(str(posted, "oracle") == "250.15");
+    CHECK(str(posted, "why") == "dated in Jul-26, posted here");
+}
+
 } // namespace reconcile_test
