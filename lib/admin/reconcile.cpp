@@ -91,28 +91,6 @@ std::string recon_record_of(const store::Posting& p)
     return {};
 }
 
-std::optional<flows::Journal> recon_journal_of(const store::Posting& p)
-{
-    auto doc = json::parse(p.request);
-    if (!doc || !doc->IsObject()) {
-        return std::nullopt;
-    }
-    const auto* j = json::find(*doc, "journal");
-    if (j == nullptr || !j->IsObject()) {
-        return std::nullopt;
-    }
-    return flows::parse_journal(json::to_string(*j));
-}
-
-std::string recon_batch_of(const store::Posting& p)
-{
-    auto doc = json::parse(p.request);
-    if (!doc || !doc->IsObject()) {
-        return {};
-    }
-    return json::get_string(*doc, "batch").value_or("");
-}
-
 class Reconciler {
 public:
     Reconciler(const Config& config, engine::Connections& connections, Clock& clock,
@@ -398,7 +376,7 @@ private:
             if (key.empty() || p.status == store::posting_status::superseded) {
                 continue;
             }
-            auto j = recon_journal_of(p);
+            auto j = flows::parse_request(p.request).journal;
             const auto ref = flows::parse_cost_key(key);
             const std::int64_t project = j ? j->project_id : ref ? ref->project_id : 0;
             if (j) {
@@ -873,7 +851,7 @@ private:
     {
         for (const auto* p : rec.postings) {
             if (p->status == store::posting_status::confirmed) {
-                if (auto b = recon_batch_of(*p); !b.empty()) {
+                if (auto b = flows::parse_request(p->request).batch; !b.empty()) {
                     return b;
                 }
             }

@@ -58,7 +58,6 @@ inline constexpr const char* other_period = "other_period"; // posted in another
 inline constexpr const char* missing_in_oracle = "missing_in_oracle"; // posted, not in ledger
 inline constexpr const char* edited_in_oracle = "edited_in_oracle";   // amounts differ there
 inline constexpr const char* not_from_us = "not_from_us"; // a journal someone else entered
-inline constexpr const char* unexplained = "unexplained"; // a row's remainder (a bug if seen)
 } // namespace difference_kind
 
 struct Difference {

@@ -168,9 +168,6 @@ std::string report_kind_label(const std::string& kind)
     if (kind == k::not_from_us) {
         return "not from ml-connector";
     }
-    if (kind == k::unexplained) {
-        return "unexplained";
-    }
     return kind;
 }
 
@@ -369,7 +366,7 @@ td.action { font-size: 13px; }
 td.why { font-size: 13px; color: #4a5361; }
 .tag { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 12px; font-weight: 600;
        background: #e8ecf2; white-space: nowrap; }
-.tag.failed, .tag.missing_in_oracle, .tag.unexplained { background: #fbd5d5; color: #7f1d1d; }
+.tag.failed, .tag.missing_in_oracle { background: #fbd5d5; color: #7f1d1d; }
 .tag.held, .tag.changed, .tag.withdrawn, .tag.edited_in_oracle { background: #fde8c8; color: #7a4100; }
 .tag.ok { background: #e3f4e6; color: #14532d; }
 .none { color: #5a6473; font-style: italic; }

@@ -500,4 +500,21 @@ JournalLookups journal_lookups(engine::CostAccounts& accounts,
     return lookups;
 }
 
+SentRequest parse_request(const std::string& text)
+{
+    SentRequest r;
+    auto doc = json::parse(text);
+    if (!doc || !doc->IsObject()) {
+        return r;
+    }
+    r.batch = json::get_string(*doc, "batch").value_or("");
+    r.group_id = json::get_int64(*doc, "group_id").value_or(0);
+    r.request_id = json::get_int64(*doc, "request_id").value_or(0);
+    r.sent_at = json::get_string(*doc, "sent_at").value_or("");
+    if (const auto* j = json::find(*doc, "journal"); j != nullptr && j->IsObject()) {
+        r.journal = parse_journal(json::to_string(*j));
+    }
+    return r;
+}
+
 } // namespace mlc::flows

@@ -106,6 +106,18 @@ JournalPlan plan_journal(const procore::CostDocument& d, const MappingConfig& ma
 Journal reverse(const Journal& posted, const std::string& accounting_date,
                 const std::string& period);
 
+// What a journal posting's request holds: the journal and, once sent, the batch it went in,
+// when, and Oracle's request id (0 until Oracle answered).
+struct SentRequest {
+    std::optional<Journal> journal;
+    std::string batch;
+    std::int64_t group_id = 0;
+    std::int64_t request_id = 0;
+    std::string sent_at;
+};
+// A posting's request read back; empty fields for what it does not hold (a hold records none).
+SentRequest parse_request(const std::string& text);
+
 // The journal as JSON (postings.request, plan files) and back.
 std::string journal_json(const Journal& j);
 std::optional<Journal> parse_journal(const std::string& json);

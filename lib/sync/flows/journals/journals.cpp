@@ -81,16 +81,6 @@ std::string posting_key_of(const Journal& j)
     return fmt::format("{}:{}:{}{}", k_kind, j.record_key, j.version, j.reversal ? ":rev" : "");
 }
 
-// What a journal posting's request holds: the journal and, once sent, the batch it went in,
-// when, and Oracle's request id (0 until Oracle answered).
-struct SentRequest {
-    std::optional<Journal> journal;
-    std::string batch;
-    std::int64_t group_id = 0;
-    std::int64_t request_id = 0;
-    std::string sent_at;
-};
-
 std::string request_json(const SentRequest& r)
 {
     json::Writer w;
@@ -104,23 +94,6 @@ std::string request_json(const SentRequest& r)
     w.key("journal").raw_json(r.journal ? journal_json(*r.journal) : "null");
     w.end_object();
     return w.str();
-}
-
-SentRequest parse_request(const std::string& text)
-{
-    SentRequest r;
-    auto doc = json::parse(text);
-    if (!doc || !doc->IsObject()) {
-        return r;
-    }
-    r.batch = json::get_string(*doc, "batch").value_or("");
-    r.group_id = json::get_int64(*doc, "group_id").value_or(0);
-    r.request_id = json::get_int64(*doc, "request_id").value_or(0);
-    r.sent_at = json::get_string(*doc, "sent_at").value_or("");
-    if (const auto* j = json::find(*doc, "journal"); j != nullptr && j->IsObject()) {
-        r.journal = parse_journal(json::to_string(*j));
-    }
-    return r;
 }
 
 std::optional<Decimal> dec(const std::string& text)
